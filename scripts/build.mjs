@@ -1,0 +1,27 @@
+import { build } from "esbuild";
+
+const common = {
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  packages: "external",
+  sourcemap: "linked",
+  logLevel: "warning",
+};
+
+await Promise.all([
+  build({
+    ...common,
+    entryPoints: ["src/host/main.ts"],
+    outfile: "dist/server.js",
+    target: "node24",
+  }),
+  // The CLI runs on the user's own Node.js, which may be older than the server's.
+  build({
+    ...common,
+    entryPoints: ["src/host/cli/main.ts"],
+    outfile: "dist/cli.js",
+    target: "node20",
+    banner: { js: "#!/usr/bin/env node" },
+  }),
+]);

@@ -1,0 +1,2 @@
+/** A failure the CLI reports as one line and a non-zero exit, without a stack trace. */
+export class CliFailure extends Error {}

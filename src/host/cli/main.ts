@@ -1,0 +1,50 @@
+import { Command, CommanderError } from "commander";
+import { DEFAULT_REGISTRY, RegistryClient } from "./client.ts";
+import { sessionCommands } from "./commands/session.ts";
+import type { Context } from "./context.ts";
+import { CliFailure } from "./failure.ts";
+import { closePrompt } from "./prompt.ts";
+
+const program = new Command("gren-registry")
+  .description(
+    "Use the Gren package registry: log in, manage publishing identities, publish packages.",
+  )
+  .option(
+    "--registry <url>",
+    "the registry's URL (default: $GREN_REGISTRY_URL, or http://localhost:3000)",
+  )
+  .showHelpAfterError("(add --help for usage)")
+  .exitOverride();
+
+const context = (): Context => {
+  const registry =
+    program.opts<{ registry?: string }>().registry ??
+    process.env.GREN_REGISTRY_URL ??
+    DEFAULT_REGISTRY;
+  try {
+    const url = new URL(registry);
+    if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error();
+  } catch {
+    throw new CliFailure(`"${registry}" is not an http or https URL for --registry`);
+  }
+  return { client: new RegistryClient(registry) };
+};
+
+sessionCommands(program, context);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // Commander has printed its own message (or the help) already.
+    process.exitCode = error.exitCode;
+  } else if (error instanceof CliFailure) {
+    console.error(`error: ${error.message}`);
+    process.exitCode = 1;
+  } else {
+    console.error(`error: ${(error as Error).message ?? String(error)}`);
+    process.exitCode = 1;
+  }
+} finally {
+  closePrompt();
+}

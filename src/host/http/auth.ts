@@ -1,0 +1,27 @@
+import type { FastifyRequest } from "fastify";
+import { authenticate } from "../../core/sessions.ts";
+import type { User } from "../../core/users.ts";
+import type { Ports } from "../../ports/index.ts";
+import { Problem } from "./problem.ts";
+
+/** The session token of `Authorization: Bearer <token>`, if there is one. */
+export function bearerToken(request: FastifyRequest): string | undefined {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? "");
+  return match?.[1];
+}
+
+/** The logged-in user, or a 401 answer. */
+export function requireUser(ports: Ports, token: string | undefined): User {
+  const user = token === undefined ? undefined : authenticate(ports, token);
+  if (!user) throw unauthenticated(token);
+  return user;
+}
+
+export function unauthenticated(token: string | undefined): Problem {
+  return new Problem(
+    "unauthenticated",
+    token === undefined
+      ? "This needs a session token: log in and send it as `Authorization: Bearer <token>`."
+      : "That session token is not valid (it may have been logged out); log in again.",
+  );
+}

@@ -1,0 +1,47 @@
+import { loadConfig } from "./config.ts";
+import { openRegistry } from "./registry.ts";
+
+// The server's entry point: `npm start`.
+
+const config = loadConfig(process.env);
+if (!config.ok) {
+  for (const problem of config.error) console.error(`Configuration error: ${problem}`);
+  process.exit(1);
+}
+
+let registry: ReturnType<typeof openRegistry>;
+try {
+  registry = openRegistry({ config: config.value });
+} catch (error) {
+  console.error(`Cannot open the database at ${config.value.dbPath}: ${(error as Error).message}`);
+  process.exit(1);
+}
+
+const { app } = registry;
+try {
+  await app.listen({ host: config.value.host, port: config.value.port });
+} catch (error) {
+  console.error(
+    `Cannot listen on ${config.value.host}:${config.value.port}: ${(error as Error).message}`,
+  );
+  await app.close();
+  process.exit(1);
+}
+
+let stopping = false;
+for (const signal of ["SIGTERM", "SIGINT"] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info({ signal }, "shutting down: finishing requests in flight");
+    // close() stops accepting connections, waits for requests in flight, then
+    // runs the onClose hooks, which close the database.
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        app.log.error({ err: error }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  });
+}

@@ -1,0 +1,115 @@
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerOptions,
+  LogController,
+} from "fastify";
+import type { Ports } from "../ports/index.ts";
+import type { Config } from "./config.ts";
+import { Problem } from "./http/problem.ts";
+import { healthRoutes } from "./routes/health.ts";
+import { sessionRoutes } from "./routes/session.ts";
+import { userRoutes } from "./routes/user.ts";
+
+/** JSON bodies are small; only bundles (with their own limit) are large. */
+export const JSON_BODY_LIMIT = 64 * 1024;
+
+export interface ServerOptions {
+  config: Config;
+  ports: Ports;
+  logger: NonNullable<FastifyServerOptions["logger"]>;
+}
+
+export type App = ReturnType<typeof createApp>;
+
+/** One structured log line per request, written when it ends, instead of Fastify's two. */
+class OneLinePerRequest extends LogController {
+  override incomingRequest() {}
+
+  override requestCompleted(
+    error: Error | null | undefined,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ) {
+    const line = {
+      method: request.method,
+      url: request.url,
+      status: reply.statusCode,
+      ms: Math.round(reply.elapsedTime * 10) / 10,
+      client: request.ip,
+    };
+    if (error) reply.log.error({ ...line, err: error }, "request");
+    else reply.log.info(line, "request");
+  }
+}
+
+function createApp(options: ServerOptions) {
+  return Fastify({
+    logger: options.logger,
+    bodyLimit: JSON_BODY_LIMIT,
+    trustProxy: options.config.trustProxy,
+    logController: new OneLinePerRequest(),
+    return503OnClosing: true,
+    ajv: { customOptions: { allErrors: false, coerceTypes: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+}
+
+export function buildServer(options: ServerOptions): FastifyInstance & App {
+  const app = createApp(options);
+
+  app.setNotFoundHandler((request, reply) => {
+    const problem = new Problem(
+      "not_found",
+      `There is no ${request.method} ${request.url.split("?")[0]} here; see the API documentation for the routes.`,
+    );
+    void reply.code(problem.status).send(problem.body);
+  });
+
+  app.setErrorHandler((error: FastifyError | Problem, request, reply) => {
+    const problem = toProblem(error);
+    if (problem.status >= 500) request.log.error({ err: error }, "request failed");
+    void reply.code(problem.status).headers(problem.headers).send(problem.body);
+  });
+
+  app.register(healthRoutes, options);
+  app.register(sessionRoutes, options);
+  app.register(userRoutes, options);
+  return app as FastifyInstance & App;
+}
+
+/** Turns anything a route or Fastify itself threw into the contract's error body. */
+function toProblem(error: FastifyError | Problem): Problem {
+  if (error instanceof Problem) return error;
+  if (error.validation) {
+    return new Problem("invalid_request", `The request is not valid: ${error.message}.`);
+  }
+  switch (error.code) {
+    case "FST_ERR_CTP_BODY_TOO_LARGE":
+      return new Problem(
+        "payload_too_large",
+        "The request body is larger than this route accepts.",
+      );
+    case "FST_ERR_CTP_INVALID_JSON_BODY":
+    case "FST_ERR_CTP_EMPTY_JSON_BODY":
+      return new Problem("invalid_request", "The request body is not valid JSON.");
+    case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
+      return new Problem(
+        "invalid_request",
+        "The request body's Content-Type is not one this route accepts (JSON bodies are application/json).",
+      );
+  }
+  if (error instanceof SyntaxError) {
+    return new Problem("invalid_request", "The request body is not valid JSON.");
+  }
+  const status = error.statusCode ?? 500;
+  if (status === 413) return new Problem("payload_too_large", "The request body is too large.");
+  if (status >= 400 && status < 500)
+    return new Problem("invalid_request", `The request is not valid: ${error.message}.`);
+  return new Problem(
+    "internal",
+    "Something went wrong on the registry's side; try again, and report it if it persists.",
+  );
+}

@@ -1,0 +1,91 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
+import type { Database, Row, RunResult, SqlValue } from "../ports/database.ts";
+
+export const BUSY_TIMEOUT_MS = 5000;
+
+/** The Database port on one node:sqlite connection. */
+export class SqliteDatabase implements Database {
+  readonly #db: DatabaseSync;
+  // Preparing a statement costs more than running a point query, so each SQL
+  // text is prepared once per connection.
+  readonly #statements = new Map<string, StatementSync>();
+  #depth = 0;
+
+  readonly path: string;
+
+  constructor(path: string) {
+    this.path = path;
+    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+    this.#db = new DatabaseSync(path, {
+      timeout: BUSY_TIMEOUT_MS,
+      enableForeignKeyConstraints: true,
+    });
+    // WAL lets readers and litestream work beside the one writer; NORMAL is
+    // durable in WAL mode except for the last commits on power loss, which
+    // litestream's guidance accepts.
+    this.#db.exec("PRAGMA journal_mode = WAL");
+    this.#db.exec("PRAGMA synchronous = NORMAL");
+    this.#db.exec("PRAGMA foreign_keys = ON");
+    // Deleted content (revoked bundles) is overwritten, not left in free pages.
+    this.#db.exec("PRAGMA secure_delete = ON");
+  }
+
+  #prepare(sql: string): StatementSync {
+    let statement = this.#statements.get(sql);
+    if (!statement) {
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  get(sql: string, params: readonly SqlValue[] = []): Row | undefined {
+    return this.#prepare(sql).get(...(params as SQLInputValue[])) as Row | undefined;
+  }
+
+  all(sql: string, params: readonly SqlValue[] = []): Row[] {
+    return this.#prepare(sql).all(...(params as SQLInputValue[])) as Row[];
+  }
+
+  run(sql: string, params: readonly SqlValue[] = []): RunResult {
+    const result = this.#prepare(sql).run(...(params as SQLInputValue[]));
+    return { changes: Number(result.changes), lastInsertRowid: Number(result.lastInsertRowid) };
+  }
+
+  exec(sql: string): void {
+    this.#db.exec(sql);
+  }
+
+  transaction<T>(work: () => T): T {
+    if (this.#depth > 0) return this.#nested(work);
+    // IMMEDIATE takes the write lock up front, so a transaction never fails
+    // half-way for want of a lock that another process (litestream) holds.
+    this.#db.exec("BEGIN IMMEDIATE");
+    this.#depth = 1;
+    try {
+      const result = work();
+      this.#db.exec("COMMIT");
+      return result;
+    } catch (error) {
+      if (this.#db.isTransaction) this.#db.exec("ROLLBACK");
+      throw error;
+    } finally {
+      this.#depth = 0;
+    }
+  }
+
+  #nested<T>(work: () => T): T {
+    this.#depth++;
+    try {
+      return work();
+    } finally {
+      this.#depth--;
+    }
+  }
+
+  close(): void {
+    if (this.#db.isOpen) this.#db.close();
+  }
+}

@@ -1,0 +1,16 @@
+import type { Clock } from "./clock.ts";
+import type { Database } from "./database.ts";
+import type { Digest } from "./digest.ts";
+import type { Mailer } from "./mailer.ts";
+import type { Random } from "./random.ts";
+
+/** Everything the core may touch outside itself. */
+export interface Ports {
+  db: Database;
+  mailer: Mailer;
+  clock: Clock;
+  random: Random;
+  digest: Digest;
+}
+
+export type { Clock, Database, Digest, Mailer, Random };
