@@ -60,6 +60,16 @@ function createApp(options: ServerOptions) {
 export function buildServer(options: ServerOptions): FastifyInstance & App {
   const app = createApp(options);
 
+  // Answers finished during shutdown close their connection, so a keep-alive
+  // client does not hold the server open until its idle timeout.
+  let closing = false;
+  app.addHook("preClose", async () => {
+    closing = true;
+  });
+  app.addHook("onSend", async (_request, reply) => {
+    if (closing) reply.header("connection", "close");
+  });
+
   app.setNotFoundHandler((request, reply) => {
     const problem = new Problem(
       "not_found",

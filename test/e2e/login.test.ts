@@ -43,7 +43,10 @@ describe("logging in by an emailed code", () => {
     expect(fetched.body.sessionToken).toMatch(/^[0-9a-f-]{36}$/);
 
     const user = await call(registry, "GET", "/user", { token: fetched.body.sessionToken });
-    expect(user).toMatchObject({ status: 200, body: { email: "alice@example.com", identities: [] } });
+    expect(user).toMatchObject({
+      status: 200,
+      body: { email: "alice@example.com", identities: [] },
+    });
   });
 
   it("reads the code case-insensitively with spaces and hyphens ignored", async () => {

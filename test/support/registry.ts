@@ -26,7 +26,8 @@ export interface TestRegistry {
   close(): Promise<void>;
 }
 
-export const temporaryDir = (prefix = "registry-test-"): string => mkdtempSync(join(tmpdir(), prefix));
+export const temporaryDir = (prefix = "registry-test-"): string =>
+  mkdtempSync(join(tmpdir(), prefix));
 
 /** Starts the real server on a fresh SQLite file, listening on a loopback port. */
 export async function startRegistry(
@@ -97,10 +98,11 @@ export function latestCode(outbox: string, email: string): string {
   return code;
 }
 
+/** An answer whose body is either `T` or the contract's error body. */
 export interface Answer<T = Record<string, unknown>> {
   status: number;
   headers: Headers;
-  body: T;
+  body: T & { code?: string; message?: string; problems?: string[] };
 }
 
 /** One JSON request over real HTTP. */
@@ -108,7 +110,12 @@ export async function call<T = Record<string, unknown>>(
   registry: { url: string },
   method: string,
   path: string,
-  options: { json?: unknown; token?: string; headers?: Record<string, string>; body?: BodyInit } = {},
+  options: {
+    json?: unknown;
+    token?: string;
+    headers?: Record<string, string>;
+    body?: string | Uint8Array;
+  } = {},
 ): Promise<Answer<T>> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
@@ -122,13 +129,15 @@ export async function call<T = Record<string, unknown>>(
   return {
     status: response.status,
     headers: response.headers,
-    body: (text === "" ? undefined : JSON.parse(text)) as T,
+    body: (text === "" ? undefined : JSON.parse(text)) as Answer<T>["body"],
   };
 }
 
 /** Logs in through the API as a user would, returning the session token. */
 export async function login(registry: TestRegistry, email: string): Promise<string> {
-  const started = await call<{ fetchSessionToken: string }>(registry, "POST", "/session", { json: { email } });
+  const started = await call<{ fetchSessionToken: string }>(registry, "POST", "/session", {
+    json: { email },
+  });
   if (started.status !== 200) throw new Error(`POST /session: ${JSON.stringify(started.body)}`);
   const fetched = await call<{ sessionToken: string }>(registry, "POST", "/session/fetch", {
     json: {
@@ -136,6 +145,7 @@ export async function login(registry: TestRegistry, email: string): Promise<stri
       emailConfirmationCode: latestCode(registry.outbox, email.trim().toLowerCase()),
     },
   });
-  if (fetched.status !== 200) throw new Error(`POST /session/fetch: ${JSON.stringify(fetched.body)}`);
+  if (fetched.status !== 200)
+    throw new Error(`POST /session/fetch: ${JSON.stringify(fetched.body)}`);
   return fetched.body.sessionToken;
 }

@@ -1,0 +1,129 @@
+import { readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { runCli, startCli, until } from "../support/cli.ts";
+import {
+  latestCode,
+  sentMail,
+  startRegistry,
+  type TestRegistry,
+  temporaryDir,
+} from "../support/registry.ts";
+
+let registry: TestRegistry;
+let home: string;
+beforeEach(async () => {
+  registry = await startRegistry();
+  home = temporaryDir("registry-home-");
+});
+afterEach(async () => {
+  await registry.close();
+});
+
+const cli = (args: string[], input?: string) =>
+  runCli(["--registry", registry.url, ...args], {
+    home,
+    ...(input === undefined ? {} : { input }),
+  });
+
+const userFile = () => join(home, ".gren", "user");
+
+describe("the CLI's login, whoami and logout", () => {
+  it("logs in with the code typed at the prompt, keeps the token in a 0600 file, and logs out", async () => {
+    const { child, done } = startCli(["--registry", registry.url, "login", "Pat@Example.com"], {
+      home,
+    });
+    const code = await until(
+      () => latestCode(registry.outbox, "pat@example.com"),
+      "the login mail",
+    );
+    child.stdin!.end(`${code}\n`);
+    const loggedIn = await done;
+    expect(loggedIn.stderr).toContain("Confirmation code:");
+    expect(loggedIn.stdout).toContain("Logged in");
+    expect(loggedIn.code).toBe(0);
+
+    expect(statSync(userFile()).mode & 0o777).toBe(0o600);
+    const saved = JSON.parse(readFileSync(userFile(), "utf8"));
+    const token = saved.registries[registry.url].sessionToken;
+    expect(token).toMatch(/^[0-9a-f-]{36}$/);
+
+    const whoami = await cli(["whoami"]);
+    expect(whoami.code).toBe(0);
+    expect(whoami.stdout).toContain("pat@example.com");
+
+    const logout = await cli(["logout"]);
+    expect(logout.code).toBe(0);
+    expect(readFileSync(userFile(), "utf8")).not.toContain(token);
+    // The token is dead on the server too, not only forgotten locally.
+    const user = await fetch(`${registry.url}/user`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(user.status).toBe(401);
+
+    const after = await cli(["whoami"]);
+    expect(after.code).not.toBe(0);
+    expect(after.stderr.trim().split("\n")).toHaveLength(1);
+    expect(after.stderr).toMatch(/not logged in/);
+  });
+
+  it("asks for the address when it is not given", async () => {
+    const { child, done } = startCli(["--registry", registry.url, "login"], { home });
+    child.stdin!.write("quinn@example.com\n");
+    const code = await until(
+      () => latestCode(registry.outbox, "quinn@example.com"),
+      "the login mail",
+    );
+    child.stdin!.end(`${code}\n`);
+    const run = await done;
+    expect(run.stderr).toContain("Email address:");
+    expect(run.code).toBe(0);
+  });
+
+  it("lets a script finish a login later with --code", async () => {
+    const started = await cli(["login", "--email", "ray@example.com"]);
+    expect(started.code).toBe(0);
+    expect(started.stdout).toContain("login --code");
+    const code = latestCode(registry.outbox, "ray@example.com");
+    const finished = await cli(["login", "--code", code]);
+    expect(finished.code).toBe(0);
+    expect((await cli(["whoami"])).stdout).toContain("ray@example.com");
+  });
+
+  it("says in one line that a wrong code is wrong, and exits non-zero", async () => {
+    await cli(["login", "sam@example.com"]);
+    const run = await cli(["login", "--code", "WRONGCDE"]);
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim().split("\n")).toHaveLength(1);
+    expect(run.stderr).toMatch(/^error: /);
+    expect(run.stderr).not.toMatch(/\bat .*\.js:\d+/);
+  });
+
+  it("reports an unreachable registry in one line", async () => {
+    const run = await runCli(["--registry", "http://127.0.0.1:9", "login", "tom@example.com"], {
+      home,
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim()).toMatch(
+      /^error: cannot reach the registry at http:\/\/127\.0\.0\.1:9/,
+    );
+    expect(sentMail(registry.outbox)).toHaveLength(0);
+  });
+
+  it("takes the registry from GREN_REGISTRY_URL", async () => {
+    const run = await runCli(["login", "uma@example.com"], {
+      home,
+      env: { GREN_REGISTRY_URL: registry.url },
+    });
+    expect(run.code).toBe(0);
+    expect(sentMail(registry.outbox).map((m) => m.to)).toEqual(["uma@example.com"]);
+  });
+
+  it("has --help for every command", async () => {
+    for (const command of [[], ["login"], ["logout"], ["whoami"]]) {
+      const run = await cli([...command, "--help"]);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/^Usage: gren-registry/);
+    }
+  });
+});

@@ -1,0 +1,128 @@
+import { spawn } from "node:child_process";
+import { existsSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { until } from "../support/cli.ts";
+import { temporaryDir } from "../support/registry.ts";
+
+const SERVER = join(import.meta.dirname, "../../dist/server.js");
+
+/** Starts `npm start`'s program with the given environment. */
+function startServer(env: Record<string, string>) {
+  const child = spawn(process.execPath, [SERVER], {
+    env: { PATH: process.env.PATH ?? "", REGISTRY_HOST: "127.0.0.1", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const output = { stdout: "", stderr: "" };
+  child.stdout.on("data", (chunk: Buffer) => {
+    output.stdout += chunk.toString();
+  });
+  child.stderr.on("data", (chunk: Buffer) => {
+    output.stderr += chunk.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, output, exited };
+}
+
+describe("starting the server", () => {
+  it("refuses a bad port with a message naming it and a non-zero exit", async () => {
+    const dir = temporaryDir();
+    const server = startServer({ REGISTRY_DB_PATH: join(dir, "r.db"), REGISTRY_PORT: "http" });
+    expect(await server.exited).toBe(1);
+    expect(server.output.stderr).toMatch(/REGISTRY_PORT must be a whole number from 0 to 65535/);
+    expect(existsSync(join(dir, "r.db"))).toBe(false);
+  });
+
+  it("refuses a port out of range", async () => {
+    const server = startServer({
+      REGISTRY_DB_PATH: join(temporaryDir(), "r.db"),
+      REGISTRY_PORT: "70000",
+    });
+    expect(await server.exited).toBe(1);
+    expect(server.output.stderr).toMatch(/REGISTRY_PORT/);
+  });
+
+  it("refuses a database path it cannot write, saying so", async () => {
+    const dir = temporaryDir();
+    writeFileSync(join(dir, "a-file"), "");
+    const server = startServer({
+      REGISTRY_DB_PATH: join(dir, "a-file", "registry.db"),
+      REGISTRY_PORT: "0",
+    });
+    expect(await server.exited).toBe(1);
+    expect(server.output.stderr).toMatch(/Cannot open the database at .*a-file\/registry\.db/);
+  });
+
+  it("requires a sender address when Postmark is configured", async () => {
+    const server = startServer({
+      REGISTRY_DB_PATH: join(temporaryDir(), "r.db"),
+      POSTMARK_SERVER_TOKEN: "token",
+    });
+    expect(await server.exited).toBe(1);
+    expect(server.output.stderr).toMatch(/REGISTRY_MAIL_FROM/);
+  });
+});
+
+describe("a running server", () => {
+  it("logs one JSON line per request and shuts down cleanly on SIGTERM, closing the database", async () => {
+    const dir = temporaryDir();
+    const dbPath = join(dir, "registry.db");
+    const server = startServer({ REGISTRY_DB_PATH: dbPath, REGISTRY_PORT: "0" });
+    const url = await until(
+      () => /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(server.output.stdout)?.[1],
+      "the server to listen",
+    );
+    for (const path of ["/health", "/health", "/nowhere"]) await fetch(url + path);
+    const requestLog = () =>
+      server.output.stdout
+        .split("\n")
+        .filter((line) => line.includes('"msg":"request"'))
+        .map((line) => JSON.parse(line));
+    // The line is written as the answer finishes, which may be just after the client has it.
+    const requestLines = await until(
+      () => (requestLog().length >= 3 ? requestLog() : undefined),
+      "three request log lines",
+    );
+    expect(requestLines.map((l) => [l.method, l.url, l.status])).toEqual([
+      ["GET", "/health", 200],
+      ["GET", "/health", 200],
+      ["GET", "/nowhere", 404],
+    ]);
+    expect(existsSync(`${dbPath}-wal`)).toBe(true);
+
+    server.child.kill("SIGTERM");
+    expect(await server.exited).toBe(0);
+    expect(server.output.stdout).toContain("shutting down");
+    // The last connection to close checkpoints the WAL into the database and removes it.
+    expect(existsSync(`${dbPath}-wal`)).toBe(false);
+  });
+
+  it("finishes a request in flight before it exits", async () => {
+    const dir = temporaryDir();
+    const server = startServer({ REGISTRY_DB_PATH: join(dir, "registry.db"), REGISTRY_PORT: "0" });
+    const url = await until(
+      () => /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(server.output.stdout)?.[1],
+      "the server to listen",
+    );
+    // A large body arriving slowly keeps a request in flight while the signal lands.
+    const { request } = await import("node:http");
+    const answer = new Promise<number>((resolve, reject) => {
+      const req = request(
+        `${url}/session`,
+        { method: "POST", headers: { "content-type": "application/json" } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on("error", reject);
+      req.write('{"email": "in-flight@example.com"');
+      setTimeout(() => {
+        server.child.kill("SIGTERM");
+        setTimeout(() => req.end("}"), 300);
+      }, 200);
+    });
+    expect(await answer).toBe(200);
+    expect(await server.exited).toBe(0);
+  });
+});
