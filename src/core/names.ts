@@ -1,0 +1,45 @@
+// Names follow the rules the Gren compiler applies to package names.
+
+/** A publishing identity's name, as it was registered (case kept). */
+export type IdentityName = string & { readonly __brand: "IdentityName" };
+/** The project half of a package name. */
+export type ProjectName = string & { readonly __brand: "ProjectName" };
+
+export interface PackageName {
+  author: IdentityName;
+  project: ProjectName;
+}
+
+const AUTHOR = /^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$/;
+const PROJECT = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+const MODULE = /^[A-Z][A-Za-z0-9]*(\.[A-Z][A-Za-z0-9]*)*$/;
+const MAX_NAME_LENGTH = 100;
+
+/** ASCII letters, digits and single dashes; not starting or ending with a dash. */
+export function parseIdentityName(text: string): IdentityName | undefined {
+  return text.length <= MAX_NAME_LENGTH && AUTHOR.test(text) ? (text as IdentityName) : undefined;
+}
+
+/** Lower-case letters, digits and single dashes; starting with a letter, not ending with a dash. */
+export function parseProjectName(text: string): ProjectName | undefined {
+  return text.length <= MAX_NAME_LENGTH && PROJECT.test(text) ? (text as ProjectName) : undefined;
+}
+
+/** `author/project`. */
+export function parsePackageName(text: string): PackageName | undefined {
+  const parts = text.split("/");
+  if (parts.length !== 2) return undefined;
+  const author = parseIdentityName(parts[0]!);
+  const project = parseProjectName(parts[1]!);
+  return author && project ? { author, project } : undefined;
+}
+
+export const formatPackageName = (name: PackageName): string => `${name.author}/${name.project}`;
+
+/** Dot-separated sections, each an upper-case letter followed by letters and digits. */
+export function isModuleName(text: string): boolean {
+  return text.length <= 500 && MODULE.test(text);
+}
+
+/** Identity names that differ only in case are the same name. */
+export const identityKey = (name: string): string => name.toLowerCase();
