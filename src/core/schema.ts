@@ -40,6 +40,40 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX session_requests_by_client ON session_requests (client, at);
   CREATE INDEX session_requests_by_time ON session_requests (at);
   `,
+
+  // 2: publishing identities, their members, and the audit log
+  `
+  CREATE TABLE identities (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    -- Names that differ only in case are one name; the registered spelling is kept in name.
+    name_key TEXT NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL
+  ) STRICT;
+
+  CREATE TABLE members (
+    identity_id INTEGER NOT NULL REFERENCES identities (id),
+    user_id INTEGER NOT NULL REFERENCES users (id),
+    role TEXT NOT NULL CHECK (role IN ('download', 'publish', 'admin')),
+    PRIMARY KEY (identity_id, user_id)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX members_by_user ON members (user_id);
+
+  CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    actor_id INTEGER NOT NULL REFERENCES users (id),
+    identity_id INTEGER NOT NULL REFERENCES identities (id),
+    action TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    detail TEXT NOT NULL DEFAULT '{}'
+  ) STRICT;
+  CREATE INDEX audit_log_by_identity ON audit_log (identity_id, id);
+  CREATE TRIGGER audit_log_is_append_only_delete BEFORE DELETE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+  CREATE TRIGGER audit_log_is_append_only_update BEFORE UPDATE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+  `,
 ];
 
 export type MigrationError = { kind: "schema_too_new"; found: number; known: number };

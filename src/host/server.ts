@@ -11,6 +11,7 @@ import type { Ports } from "../ports/index.ts";
 import type { Config } from "./config.ts";
 import { Problem } from "./http/problem.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { publishingIdentityRoutes } from "./routes/publishingIdentity.ts";
 import { sessionRoutes } from "./routes/session.ts";
 import { userRoutes } from "./routes/user.ts";
 
@@ -87,6 +88,7 @@ export function buildServer(options: ServerOptions): FastifyInstance & App {
   app.register(healthRoutes, options);
   app.register(sessionRoutes, options);
   app.register(userRoutes, options);
+  app.register(publishingIdentityRoutes, options);
   return app as FastifyInstance & App;
 }
 

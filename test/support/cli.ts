@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 export const CLI = join(import.meta.dirname, "../../dist/cli.js");
@@ -57,4 +58,19 @@ export async function until<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+/** Saves a session as `gren-registry login` does, for tests of other commands. */
+export function saveCliSession(
+  home: string,
+  registryUrl: string,
+  email: string,
+  sessionToken: string,
+): void {
+  mkdirSync(join(home, ".gren"), { recursive: true });
+  writeFileSync(
+    join(home, ".gren", "user"),
+    JSON.stringify({ registries: { [registryUrl]: { email, sessionToken } }, pendingLogins: {} }),
+    { mode: 0o600 },
+  );
 }

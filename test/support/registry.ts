@@ -112,7 +112,7 @@ export async function call<T = Record<string, unknown>>(
   path: string,
   options: {
     json?: unknown;
-    token?: string;
+    token?: string | undefined;
     headers?: Record<string, string>;
     body?: string | Uint8Array;
   } = {},

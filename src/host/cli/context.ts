@@ -6,9 +6,18 @@ export interface Context {
   client: RegistryClient;
 }
 
-export function requireSession(client: RegistryClient): Session {
+export function requireSession(client: RegistryClient): Session;
+export function requireSession(
+  client: RegistryClient,
+  options: { optional: true },
+): Session | undefined;
+export function requireSession(
+  client: RegistryClient,
+  options?: { optional: true },
+): Session | undefined {
   const session = sessionFor(client.url);
-  if (!session)
+  if (!session && !options?.optional) {
     throw new CliFailure(`you are not logged in to ${client.url}; run \`gren-registry login\``);
+  }
   return session;
 }

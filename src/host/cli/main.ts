@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { DEFAULT_REGISTRY, RegistryClient } from "./client.ts";
+import { identityCommands } from "./commands/identity.ts";
 import { sessionCommands } from "./commands/session.ts";
 import type { Context } from "./context.ts";
 import { CliFailure } from "./failure.ts";
@@ -31,6 +32,7 @@ const context = (): Context => {
 };
 
 sessionCommands(program, context);
+identityCommands(program, context);
 
 try {
   await program.parseAsync(process.argv);

@@ -25,3 +25,8 @@ export function unauthenticated(token: string | undefined): Problem {
       : "That session token is not valid (it may have been logged out); log in again.",
   );
 }
+
+/** The logged-in user when a token is sent (which must then be valid), else undefined. */
+export function optionalUser(ports: Ports, token: string | undefined): User | undefined {
+  return token === undefined ? undefined : requireUser(ports, token);
+}

@@ -1,3 +1,5 @@
+import type { AccessError } from "../../core/access.ts";
+import type { CreateIdentityError, LookupError, MembershipError } from "../../core/identities.ts";
 import { unreachable } from "../../core/result.ts";
 import type { CodeExchangeError, LoginRequestError } from "../../core/sessions.ts";
 import { Problem } from "./problem.ts";
@@ -39,5 +41,81 @@ export function codeExchangeProblem(error: CodeExchangeError): Problem {
       );
     default:
       return unreachable(error.kind);
+  }
+}
+
+const invalidIdentityName = (name: string) =>
+  new Problem(
+    "invalid_request",
+    `"${name}" is not a valid identity name: use ASCII letters, digits and single dashes, not starting or ending with a dash.`,
+  );
+
+const noSuchIdentity = (name: string) =>
+  new Problem("not_found", `There is no publishing identity named "${name}".`);
+
+export function lookupProblem(error: LookupError): Problem {
+  switch (error.kind) {
+    case "invalid_name":
+      return invalidIdentityName(error.name);
+    case "no_such_identity":
+      return noSuchIdentity(error.name);
+    default:
+      return unreachable(error);
+  }
+}
+
+export function createIdentityProblem(error: CreateIdentityError): Problem {
+  switch (error.kind) {
+    case "invalid_name":
+      return invalidIdentityName(error.name);
+    case "name_taken":
+      return new Problem(
+        "conflict",
+        `The identity name "${error.name}" is taken (names that differ only in case are the same); choose another.`,
+      );
+    default:
+      return unreachable(error);
+  }
+}
+
+/** Access to an identity's members: to outsiders the member list does not exist. */
+export function accessProblem(error: AccessError): Problem {
+  switch (error.kind) {
+    case "invalid_name":
+    case "no_such_identity":
+      return lookupProblem(error);
+    case "not_a_member":
+      return new Problem(
+        "not_found",
+        `The members of "${error.identity}" are visible only to its members.`,
+      );
+    case "forbidden":
+      return new Problem(
+        "forbidden",
+        `This needs the ${error.needed} role in "${error.identity}"; yours is ${error.role}. Ask one of its admins.`,
+      );
+    default:
+      return unreachable(error);
+  }
+}
+
+export function membershipProblem(error: MembershipError): Problem {
+  switch (error.kind) {
+    case "invalid_email":
+      return new Problem("invalid_request", `"${error.email}" is not a valid email address.`);
+    case "invalid_role":
+      return new Problem(
+        "invalid_request",
+        `"${error.role}" is not a role; use download, publish or admin.`,
+      );
+    case "no_such_member":
+      return new Problem("not_found", `${error.email} is not a member of "${error.identity}".`);
+    case "last_admin":
+      return new Problem(
+        "conflict",
+        `"${error.identity}" must keep at least one admin; make another member admin first.`,
+      );
+    default:
+      return accessProblem(error);
   }
 }

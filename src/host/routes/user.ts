@@ -1,4 +1,5 @@
 import { type FastifyPluginAsyncTypebox, Type } from "@fastify/type-provider-typebox";
+import { identitiesOf } from "../../core/identities.ts";
 import { bearerToken, requireUser } from "../http/auth.ts";
 import type { ServerOptions } from "../server.ts";
 
@@ -17,7 +18,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<ServerOptions> = async (app, 
     },
     async (request) => {
       const user = requireUser(ports, bearerToken(request));
-      return { email: user.email, identities: [] };
+      return { email: user.email, identities: identitiesOf(ports.db, user.id) };
     },
   );
 };

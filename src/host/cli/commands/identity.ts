@@ -1,0 +1,110 @@
+import type { Command } from "commander";
+import { ROLES } from "../../../core/roles.ts";
+import { type Context, requireSession } from "../context.ts";
+import { CliFailure } from "../failure.ts";
+import { printTable } from "../table.ts";
+
+interface IdentityView {
+  name: string;
+  packages: string[];
+  members?: { email: string; role: string }[];
+}
+
+const memberPath = (name: string, email: string) =>
+  `/publishing-identity/${encodeURIComponent(name)}/members/${encodeURIComponent(email)}`;
+
+export function identityCommands(program: Command, context: () => Context): void {
+  const identity = program
+    .command("identity")
+    .description("manage publishing identities (the authors of packages) and their members");
+
+  identity
+    .command("create")
+    .description("create a publishing identity, with you as its first admin")
+    .argument("<name>", "letters, digits and single dashes, e.g. gren-lang")
+    .action(async (name: string) => {
+      const { client } = context();
+      const created = await client.json<{ name: string; role: string }>(
+        "POST",
+        "/publishing-identity",
+        {
+          token: requireSession(client).sessionToken,
+          json: { name },
+        },
+      );
+      console.log(`Created publishing identity ${created.name}; you are its ${created.role}.`);
+    });
+
+  identity
+    .command("show")
+    .description("show an identity's packages, and its members if you are one")
+    .argument("<name>", "the identity")
+    .action(async (name: string) => {
+      const { client } = context();
+      const view = await client.json<IdentityView>(
+        "GET",
+        `/publishing-identity/${encodeURIComponent(name)}`,
+        {
+          token: requireSession(client, { optional: true })?.sessionToken,
+        },
+      );
+      console.log(view.name);
+      console.log("");
+      if (view.packages.length === 0) console.log("No packages yet.");
+      else
+        printTable(
+          ["PACKAGE"],
+          view.packages.map((p) => [p]),
+        );
+      if (view.members) {
+        console.log("");
+        printTable(
+          ["MEMBER", "ROLE"],
+          view.members.map((m) => [m.email, m.role]),
+        );
+      }
+    });
+
+  identity
+    .command("add")
+    .description("add a member to an identity, or change a member's role (admins only)")
+    .argument("<name>", "the identity")
+    .argument("<email>", "the member's email address (they need not have logged in yet)")
+    .requiredOption("--role <role>", `one of ${ROLES.join(", ")}`)
+    .addHelpText(
+      "after",
+      `
+Roles, each including the ones before it:
+  download  may download the identity's private packages
+  publish   may publish and revoke versions
+  admin     may manage members and revoke whole packages`,
+    )
+    .action(async (name: string, email: string, options: { role: string }) => {
+      if (!(ROLES as readonly string[]).includes(options.role)) {
+        throw new CliFailure(`"${options.role}" is not a role; use ${ROLES.join(", ")}`);
+      }
+      const { client } = context();
+      const member = await client.json<{ email: string; role: string }>(
+        "PUT",
+        memberPath(name, email),
+        {
+          token: requireSession(client).sessionToken,
+          json: { role: options.role },
+        },
+      );
+      console.log(`${member.email} is now ${member.role} in ${name}.`);
+    });
+
+  identity
+    .command("remove")
+    .description("remove a member from an identity (admins, or members removing themselves)")
+    .argument("<name>", "the identity")
+    .argument("<email>", "the member's email address")
+    .action(async (name: string, email: string) => {
+      const { client } = context();
+      await client.send("DELETE", memberPath(name, email), {
+        token: requireSession(client).sessionToken,
+      });
+      console.log(`${email} is no longer a member of ${name}.`);
+    });
+}
