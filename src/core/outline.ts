@@ -4,7 +4,7 @@
 import deprecatedLicenses from "spdx-license-ids/deprecated.json" with { type: "json" };
 import currentLicenses from "spdx-license-ids/index.json" with { type: "json" };
 import { isModuleName, type PackageName, parsePackageName } from "./names.ts";
-import { describeJson, isJsonObject, quote } from "./problems.ts";
+import { describeJson, isJsonObject, quote, type Report } from "./problems.ts";
 import { err, ok, type Result } from "./result.ts";
 import { parseRange, parseRangeBounds, parseVersion, type Range, type Version } from "./semver.ts";
 
@@ -64,7 +64,6 @@ const RULES = {
 } as const;
 
 type Field = keyof typeof RULES;
-type Report = (problem: string) => void;
 
 const MODULE_NAME_RULE =
   'dot-separated parts, each a capital letter followed by letters and digits, like "Url.Parser"';
@@ -284,6 +283,24 @@ function checkExposedModules(value: unknown, report: Report): string[] | undefin
     valid = false;
   }
   return valid ? [...modules] : undefined;
+}
+
+/**
+ * The valid module names an outline's "exposed-modules" lists, groups flattened,
+ * even when the outline has other problems: lets a bundle report its missing
+ * sources together with those problems rather than after they are fixed.
+ */
+export function exposedModuleNames(outline: unknown): string[] {
+  const exposed = isJsonObject(outline) ? outline["exposed-modules"] : undefined;
+  const lists = Array.isArray(exposed)
+    ? [exposed]
+    : isJsonObject(exposed)
+      ? Object.values(exposed).filter(Array.isArray)
+      : [];
+  const names = lists
+    .flat()
+    .filter((name: unknown): name is string => typeof name === "string" && isModuleName(name));
+  return [...new Set(names)];
 }
 
 function checkPrivate(value: unknown, report: Report): boolean | undefined {

@@ -1,5 +1,8 @@
 // Sentences about what is wrong with something uploaded, for the `problems` of an answer.
 
+/** Adds one problem to a list being collected. */
+export type Report = (problem: string) => void;
+
 export type JsonObject = { [key: string]: unknown };
 
 /** A JSON object, as opposed to an array, null or a plain value. */
