@@ -1,15 +1,15 @@
 // Versions and ranges as the Gren compiler reads them in gren.json.
 
 export interface Version {
-  readonly major: number;
-  readonly minor: number;
-  readonly patch: number;
+  major: number;
+  minor: number;
+  patch: number;
 }
 
 /** The versions from `lower` (included) up to `upper` (excluded); `lower` is below `upper`. */
 export interface Range {
-  readonly lower: Version;
-  readonly upper: Version;
+  lower: Version;
+  upper: Version;
 }
 
 /** The compiler stores each component in a 16-bit word, so nothing above this is a version. */
@@ -62,12 +62,19 @@ export function versionFromKey(key: number): Version {
 
 /** `"<lower> <= v < <upper>"`, spaces optional between the parts, `lower` below `upper`. */
 export function parseRange(text: string): Range | undefined {
+  const bounds = parseRangeBounds(text);
+  return bounds && compareVersions(bounds.lower, bounds.upper) < 0 ? bounds : undefined;
+}
+
+/**
+ * The two versions of something written like a range, whether or not the lower
+ * is below the upper: lets a message tell a misordered range from a misspelt one.
+ */
+export function parseRangeBounds(text: string): Range | undefined {
   const match = RANGE.exec(text);
-  if (!match) return undefined;
-  const lower = parseVersion(match[1]!);
-  const upper = parseVersion(match[2]!);
-  if (!lower || !upper || compareVersions(lower, upper) >= 0) return undefined;
-  return { lower, upper };
+  const lower = match && parseVersion(match[1]!);
+  const upper = match && parseVersion(match[2]!);
+  return lower && upper ? { lower, upper } : undefined;
 }
 
 /** The canonical form the compiler writes, for example `"0.6.0 <= v < 0.7.0"`. */

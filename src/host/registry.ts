@@ -3,6 +3,7 @@ import type { Clock, Ports } from "../ports/index.ts";
 import { systemClock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import { nodeDigest } from "./digest.ts";
+import { nodeGzip } from "./gzip.ts";
 import { mailerFor } from "./mail/index.ts";
 import { cryptoRandom } from "./random.ts";
 import { buildServer } from "./server.ts";
@@ -39,6 +40,7 @@ export function openRegistry(options: StartOptions) {
     clock: options.clock ?? systemClock,
     random: cryptoRandom,
     digest: nodeDigest,
+    gzip: nodeGzip,
   };
   const app = buildServer({ config, ports, logger: options.logger ?? { level: config.logLevel } });
   app.addHook("onClose", async () => db.close());

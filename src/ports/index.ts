@@ -1,6 +1,7 @@
 import type { Clock } from "./clock.ts";
 import type { Database } from "./database.ts";
 import type { Digest } from "./digest.ts";
+import type { Gzip } from "./gzip.ts";
 import type { Mailer } from "./mailer.ts";
 import type { Random } from "./random.ts";
 
@@ -11,6 +12,7 @@ export interface Ports {
   clock: Clock;
   random: Random;
   digest: Digest;
+  gzip: Gzip;
 }
 
-export type { Clock, Database, Digest, Mailer, Random };
+export type { Clock, Database, Digest, Gzip, Mailer, Random };
