@@ -4,6 +4,7 @@ import { type AccessError, authorize, findIdentity, roleIn } from "./access.ts";
 import { type AuditEntry, auditTrail, recordAudit } from "./audit.ts";
 import { type Email, parseEmail } from "./email.ts";
 import { type IdentityName, identityKey, parseIdentityName } from "./names.ts";
+import { identityPackages } from "./packages.ts";
 import { err, ok, type Result } from "./result.ts";
 import { parseRole, type Role } from "./roles.ts";
 import { findOrCreateUser, type User } from "./users.ts";
@@ -80,7 +81,7 @@ export function describeIdentity(
   const isMember = viewer !== undefined && roleIn(db, identity.id, viewer.id) !== undefined;
   return ok({
     name: identity.name,
-    packages: [],
+    packages: identityPackages(db, identity.id, isMember),
     ...(isMember ? { members: membersOf(db, identity.id) } : {}),
   });
 }

@@ -74,6 +74,67 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TRIGGER audit_log_is_append_only_update BEFORE UPDATE ON audit_log
     BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
   `,
+
+  // 3: packages, their versions and bundles, and the change feed's events
+  `
+  CREATE TABLE packages (
+    id INTEGER PRIMARY KEY,
+    identity_id INTEGER NOT NULL REFERENCES identities (id),
+    project TEXT NOT NULL,
+    -- lower(author) || '/' || project: the listing's order and its cursor
+    name_key TEXT NOT NULL UNIQUE,
+    -- fixed by the first version, so no release can expose or hide a package
+    private INTEGER NOT NULL CHECK (private IN (0, 1)),
+    -- of the highest version, shown in listings
+    summary TEXT NOT NULL,
+    license TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    UNIQUE (identity_id, project)
+  ) STRICT;
+
+  -- Searched by substring over the name, summary and module names.
+  CREATE VIRTUAL TABLE package_search USING fts5 (text, tokenize = 'trigram');
+
+  -- Each distinct bundle once, however many versions share its bytes.
+  CREATE TABLE blobs (
+    id INTEGER PRIMARY KEY,
+    sha256 TEXT NOT NULL UNIQUE,
+    bytes BLOB NOT NULL
+  ) STRICT;
+
+  CREATE TABLE versions (
+    id INTEGER PRIMARY KEY,
+    package_id INTEGER NOT NULL REFERENCES packages (id),
+    -- the version as one integer that orders like it (see semver.ts)
+    version_key INTEGER NOT NULL,
+    -- the compiler versions it works with: gren_lower <= v < gren_upper, as keys
+    gren_lower INTEGER NOT NULL,
+    gren_upper INTEGER NOT NULL,
+    outline TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    published_at INTEGER NOT NULL,
+    publisher_id INTEGER NOT NULL REFERENCES users (id),
+    revoked_at INTEGER,
+    revoked_reason TEXT,
+    revoked_by INTEGER REFERENCES users (id),
+    UNIQUE (package_id, version_key),
+    CHECK ((revoked_at IS NULL) = (revoked_reason IS NULL))
+  ) STRICT;
+  -- "latest" and "previous" walk this backwards from the top and stop at the
+  -- first fit, reading only the index.
+  CREATE INDEX versions_live ON versions (package_id, version_key DESC, gren_lower, gren_upper)
+    WHERE revoked_at IS NULL;
+  CREATE INDEX versions_by_blob ON versions (sha256) WHERE revoked_at IS NULL;
+
+  CREATE TABLE events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    type TEXT NOT NULL CHECK (type IN ('published', 'revoked')),
+    package_id INTEGER NOT NULL REFERENCES packages (id),
+    version_key INTEGER NOT NULL,
+    at INTEGER NOT NULL
+  ) STRICT;
+  `,
 ];
 
 export type MigrationError = { kind: "schema_too_new"; found: number; known: number };

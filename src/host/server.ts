@@ -11,6 +11,7 @@ import type { Ports } from "../ports/index.ts";
 import type { Config } from "./config.ts";
 import { Problem } from "./http/problem.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { packageRoutes } from "./routes/packages.ts";
 import { publishingIdentityRoutes } from "./routes/publishingIdentity.ts";
 import { sessionRoutes } from "./routes/session.ts";
 import { userRoutes } from "./routes/user.ts";
@@ -89,6 +90,7 @@ export function buildServer(options: ServerOptions): FastifyInstance & App {
   app.register(sessionRoutes, options);
   app.register(userRoutes, options);
   app.register(publishingIdentityRoutes, options);
+  app.register(packageRoutes, options);
   return app as FastifyInstance & App;
 }
 

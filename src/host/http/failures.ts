@@ -1,7 +1,10 @@
 import type { AccessError } from "../../core/access.ts";
 import type { CreateIdentityError, LookupError, MembershipError } from "../../core/identities.ts";
+import type { PackageLookupError } from "../../core/packages.ts";
+import type { PublishError } from "../../core/publish.ts";
 import { unreachable } from "../../core/result.ts";
 import type { CodeExchangeError, LoginRequestError } from "../../core/sessions.ts";
+import type { BundleError, VersionLookupError, VersionQueryError } from "../../core/versions.ts";
 import { Problem } from "./problem.ts";
 
 // The one place where the core's errors become HTTP answers.
@@ -117,5 +120,108 @@ export function membershipProblem(error: MembershipError): Problem {
       );
     default:
       return accessProblem(error);
+  }
+}
+
+export function packageLookupProblem(error: PackageLookupError): Problem {
+  switch (error.kind) {
+    case "invalid_package_name":
+      return new Problem(
+        "invalid_request",
+        `"${error.name}" is not a package name: it is author/project, the project in lower case.`,
+      );
+    case "no_such_package":
+      return new Problem("not_found", `There is no package ${error.name}.`);
+    default:
+      return unreachable(error);
+  }
+}
+
+const invalidVersion = (version: string) =>
+  new Problem(
+    "invalid_request",
+    `"${version}" is not a version: use MAJOR.MINOR.PATCH, like 1.0.0.`,
+  );
+
+export function versionLookupProblem(error: VersionLookupError): Problem {
+  switch (error.kind) {
+    case "invalid_version":
+      return invalidVersion(error.version);
+    case "no_such_version":
+      return new Problem("not_found", `${error.name} has no version ${error.version}.`);
+    default:
+      return packageLookupProblem(error);
+  }
+}
+
+export function bundleProblem(error: BundleError): Problem {
+  if (error.kind !== "revoked") return versionLookupProblem(error);
+  return new Problem(
+    "gone",
+    `${error.name} ${error.version} was revoked on ${error.revoked.at}: ${error.revoked.reason}`,
+    { revoked: error.revoked },
+  );
+}
+
+export function versionQueryProblem(error: VersionQueryError): Problem {
+  switch (error.kind) {
+    case "invalid_version":
+      return invalidVersion(error.version);
+    case "no_version_found":
+      return new Problem("not_found", `${error.name} has no version that fits.`);
+    default:
+      return packageLookupProblem(error);
+  }
+}
+
+export function publishProblem(error: PublishError): Problem {
+  switch (error.kind) {
+    case "invalid_package_name":
+    case "no_such_package":
+      return packageLookupProblem(error);
+    case "invalid_version":
+      return invalidVersion(error.version);
+    case "access":
+      return publishAccessProblem(error.error);
+    case "author_spelling":
+      return new Problem(
+        "invalid_request",
+        `The identity is spelled "${error.registered}"; publish under that name, not "${error.given}".`,
+      );
+    case "version_exists":
+      return new Problem(
+        "conflict",
+        `${error.name} ${error.version} is already published, and a version can never be published twice (even after it is revoked); bump the version.`,
+      );
+    case "invalid_bundle":
+      return new Problem(
+        "invalid_bundle",
+        `The bundle was refused: ${error.problems.length === 1 ? "1 problem" : `${error.problems.length} problems`} to fix.`,
+        { problems: error.problems },
+      );
+    case "unpacked_too_large":
+      return new Problem(
+        "payload_too_large",
+        `The bundle unpacks to more than ${error.limit} bytes, the most this registry accepts.`,
+      );
+    default:
+      return unreachable(error);
+  }
+}
+
+function publishAccessProblem(error: AccessError): Problem {
+  switch (error.kind) {
+    case "invalid_name":
+    case "no_such_identity":
+      return lookupProblem(error);
+    case "not_a_member":
+      return new Problem(
+        "forbidden",
+        `Publishing under "${error.identity}" needs the publish role in it, and you are not a member; ask one of its admins.`,
+      );
+    case "forbidden":
+      return accessProblem(error);
+    default:
+      return unreachable(error);
   }
 }

@@ -1,0 +1,463 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  gzipBomb,
+  makeBundle,
+  packageBundle,
+  packageOutline,
+  sourcesFor,
+} from "../support/bundles.ts";
+import { download, publish, putBundle, sha256 } from "../support/publishing.ts";
+import { call, login, startRegistry, type TestRegistry } from "../support/registry.ts";
+import { databaseSnapshot } from "../support/snapshot.ts";
+
+let registry: TestRegistry;
+const tokens = {} as Record<"alice" | "pat" | "bob" | "olga", string>;
+
+beforeAll(async () => {
+  registry = await startRegistry({
+    REGISTRY_MAX_BUNDLE_BYTES: String(512 * 1024),
+    REGISTRY_MAX_UNPACKED_BYTES: String(4 * 1024 * 1024),
+  });
+  for (const who of ["alice", "pat", "bob", "olga"] as const)
+    tokens[who] = await login(registry, `${who}@example.com`);
+  for (const identity of ["acme", "gren-lang"]) {
+    await call(registry, "POST", "/publishing-identity", {
+      token: tokens.alice,
+      json: { name: identity },
+    });
+  }
+  const member = (email: string) => `/publishing-identity/acme/members/${email}`;
+  await call(registry, "PUT", member("pat@example.com"), {
+    token: tokens.alice,
+    json: { role: "publish" },
+  });
+  await call(registry, "PUT", member("bob@example.com"), {
+    token: tokens.alice,
+    json: { role: "download" },
+  });
+});
+afterAll(async () => {
+  await registry.close();
+});
+
+describe("publishing a version", () => {
+  it("stores the exact bytes, which come back with their sha256 as ETag", async () => {
+    const bytes = packageBundle({ name: "acme/widgets", version: "1.0.0" });
+    const answer = await putBundle(registry, tokens.pat, "/packages/acme/widgets/1.0.0", bytes);
+    expect(answer).toMatchObject({
+      status: 201,
+      body: {
+        name: "acme/widgets",
+        version: "1.0.0",
+        sha256: sha256(bytes),
+        size: bytes.byteLength,
+      },
+    });
+
+    const fetched = await download(registry, "/packages/acme/widgets/1.0.0/bundle");
+    expect(fetched.status).toBe(200);
+    expect(fetched.bytes).toEqual(bytes);
+    expect(sha256(fetched.bytes)).toBe(sha256(bytes));
+    expect(fetched.headers.get("etag")).toBe(`"${sha256(bytes)}"`);
+    expect(fetched.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    expect(fetched.headers.get("content-type")).toBe("application/gzip");
+
+    const again = await download(registry, "/packages/acme/widgets/1.0.0/bundle", {
+      "if-none-match": `"${sha256(bytes)}"`,
+    });
+    expect(again.status).toBe(304);
+    expect(again.bytes.byteLength).toBe(0);
+  });
+
+  it("never publishes the same version twice", async () => {
+    const answer = await putBundle(
+      registry,
+      tokens.pat,
+      "/packages/acme/widgets/1.0.0",
+      packageBundle({ name: "acme/widgets", version: "1.0.0", summary: "Other bytes" }),
+    );
+    expect(answer).toMatchObject({ status: 409, body: { code: "conflict" } });
+  });
+
+  it("needs a session, and the publish role in the identity", async () => {
+    const bytes = packageBundle({ name: "acme/widgets", version: "2.0.0" });
+    const path = "/packages/acme/widgets/2.0.0";
+    expect(await putBundle(registry, undefined, path, bytes)).toMatchObject({
+      status: 401,
+      body: { code: "unauthenticated" },
+    });
+    expect(await putBundle(registry, tokens.bob, path, bytes)).toMatchObject({
+      status: 403,
+      body: { code: "forbidden" },
+    });
+    expect(await putBundle(registry, tokens.olga, path, bytes)).toMatchObject({
+      status: 403,
+      body: { code: "forbidden" },
+    });
+    expect((await call(registry, "GET", "/packages/acme/widgets")).body.versions).toHaveLength(1);
+  });
+
+  it("answers 404 for an identity that does not exist", async () => {
+    const bytes = packageBundle({ name: "nobody/widgets", version: "1.0.0" });
+    expect(
+      await putBundle(registry, tokens.alice, "/packages/nobody/widgets/1.0.0", bytes),
+    ).toMatchObject({
+      status: 404,
+      body: { code: "not_found" },
+    });
+  });
+
+  it("accepts kernel modules and grouped exposed-modules from an allowed identity", async () => {
+    const outline = packageOutline({
+      name: "gren-lang/url",
+      version: "6.0.0",
+      "exposed-modules": { Primitives: ["Url"], Parsing: ["Url.Parser", "Url.Parser.Query"] },
+    });
+    const bytes = makeBundle({
+      outline,
+      sources: {
+        ...sourcesFor(outline),
+        "Gren.Kernel.Url":
+          "/*\n\nimport Gren.Kernel.List exposing (fromArray)\n\n*/\n\nvar _Url_percentEncode = encodeURIComponent;\n",
+      },
+    });
+    const answer = await putBundle(registry, tokens.alice, "/packages/gren-lang/url/6.0.0", bytes);
+    expect(answer.status).toBe(201);
+    expect((await download(registry, "/packages/gren-lang/url/6.0.0/bundle")).bytes).toEqual(bytes);
+    const version = await call(registry, "GET", "/packages/gren-lang/url/6.0.0");
+    expect(version.body).toMatchObject({
+      name: "gren-lang/url",
+      version: "6.0.0",
+      sha256: sha256(bytes),
+      outline,
+      revoked: null,
+    });
+  });
+
+  it("refuses kernel modules from other identities", async () => {
+    const outline = packageOutline({ name: "acme/sneaky", version: "1.0.0" });
+    const bytes = makeBundle({
+      outline,
+      sources: { ...sourcesFor(outline), "Gren.Kernel.Sneaky": "var x = 1;" },
+    });
+    const answer = await putBundle(registry, tokens.pat, "/packages/acme/sneaky/1.0.0", bytes);
+    expect(answer).toMatchObject({ status: 400, body: { code: "invalid_bundle" } });
+    expect(answer.body.problems!.join(" ")).toMatch(/kernel/i);
+  });
+
+  it("lists every problem of a bundle that breaks many rules, and stores nothing", async () => {
+    const before = databaseSnapshot(registry.dbPath);
+    const outline = {
+      type: "application",
+      platform: "desktop",
+      name: "acme/Other",
+      summary: "",
+      license: "Not-A-License",
+      version: "1.0",
+      "exposed-modules": ["Widgets", "lower.case"],
+      "gren-version": "0.7.0 <= v < 0.6.0",
+      dependencies: { "gren-lang/core": "local:../core" },
+    };
+    const answer = await putBundle(
+      registry,
+      tokens.pat,
+      "/packages/acme/widgets/3.0.0",
+      makeBundle({ outline, sources: {} }),
+    );
+    expect(answer.status).toBe(400);
+    expect(answer.body.code).toBe("invalid_bundle");
+    const problems = answer.body.problems!;
+    expect(problems.length).toBeGreaterThanOrEqual(9);
+    for (const problem of problems) expect(problem).toMatch(/^\S.*[.]$/);
+    const all = problems.join("\n");
+    for (const word of [
+      "type",
+      "platform",
+      "name",
+      "summary",
+      "license",
+      "version",
+      "gren-version",
+      "local",
+      "Widgets",
+    ]) {
+      expect(all).toContain(word);
+    }
+    expect(databaseSnapshot(registry.dbPath)).toEqual(before);
+  });
+
+  it("refuses a bundle whose name or version differs from the URL", async () => {
+    const bytes = packageBundle({ name: "acme/gadgets", version: "1.2.3" });
+    const answer = await putBundle(registry, tokens.pat, "/packages/acme/widgets/1.2.4", bytes);
+    expect(answer).toMatchObject({ status: 400, body: { code: "invalid_bundle" } });
+    expect(answer.body.problems!.join("\n")).toMatch(
+      /acme\/gadgets[\s\S]*1\.2\.3|1\.2\.3[\s\S]*acme\/gadgets/,
+    );
+  });
+
+  it("refuses what is not gzip, a truncated gzip, and a bundle over the upload limit", async () => {
+    const path = "/packages/acme/widgets/4.0.0";
+    const notGzip = await putBundle(
+      registry,
+      tokens.pat,
+      path,
+      new TextEncoder().encode('{"outline":{}}'),
+    );
+    expect(notGzip).toMatchObject({ status: 400, body: { code: "invalid_bundle" } });
+    const whole = packageBundle({ name: "acme/widgets", version: "4.0.0" });
+    const truncated = await putBundle(
+      registry,
+      tokens.pat,
+      path,
+      whole.subarray(0, whole.byteLength - 12),
+    );
+    expect(truncated).toMatchObject({ status: 400, body: { code: "invalid_bundle" } });
+    const huge = new Uint8Array(600 * 1024).map((_, i) => (i * 7919) % 251);
+    expect(await putBundle(registry, tokens.pat, path, huge)).toMatchObject({
+      status: 413,
+      body: { code: "payload_too_large" },
+    });
+  });
+
+  it("stops unpacking a gzip bomb at the limit, without the server's memory jumping", async () => {
+    const bomb = await gzipBomb(400 * 1024 * 1024);
+    expect(bomb.byteLength).toBeLessThan(512 * 1024);
+    const before = process.memoryUsage();
+    const answer = await putBundle(registry, tokens.pat, "/packages/acme/widgets/5.0.0", bomb);
+    const after = process.memoryUsage();
+    expect(answer).toMatchObject({ status: 413, body: { code: "payload_too_large" } });
+    // 400 MiB unpacked would show; the cap is 4 MiB.
+    expect(after.rss - before.rss).toBeLessThan(100 * 1024 * 1024);
+    expect(after.arrayBuffers - before.arrayBuffers).toBeLessThan(100 * 1024 * 1024);
+  });
+});
+
+describe("latest and previous", () => {
+  beforeAll(async () => {
+    await publish(registry, tokens.pat, "acme/ordering", "0.9.0", {
+      "gren-version": "0.5.0 <= v < 0.7.0",
+    });
+    await publish(registry, tokens.pat, "acme/ordering", "0.11.0", {
+      "gren-version": "0.8.0 <= v < 0.9.0",
+    });
+    await publish(registry, tokens.pat, "acme/ordering", "0.10.0", {
+      "gren-version": "0.6.0 <= v < 0.7.0",
+    });
+    await publish(registry, tokens.pat, "acme/ordering", "0.2.0", {
+      "gren-version": "0.1.0 <= v < 0.2.0",
+    });
+  });
+
+  const latest = (query: string) => call(registry, "GET", `/packages/acme/ordering/latest${query}`);
+  const previous = (version: string) =>
+    call(registry, "GET", `/packages/acme/ordering/previous/${version}`);
+
+  it("picks the highest version whose range holds the compiler version, numerically", async () => {
+    expect((await latest("?gren=0.6.3")).body).toEqual({ version: "0.10.0" });
+    expect((await latest("?gren=0.5.1")).body).toEqual({ version: "0.9.0" });
+    expect((await latest("?gren=0.8.0")).body).toEqual({ version: "0.11.0" });
+    expect((await latest("?gren=0.1.9")).body).toEqual({ version: "0.2.0" });
+  });
+
+  it("finds nothing for a compiler between or outside the ranges", async () => {
+    for (const gren of ["0.7.5", "0.9.0", "0.4.0", "2.0.0", "0.0.1"]) {
+      expect(await latest(`?gren=${gren}`)).toMatchObject({
+        status: 404,
+        body: { code: "not_found" },
+      });
+    }
+  });
+
+  it("without a compiler version, is the highest version", async () => {
+    expect((await latest("")).body).toEqual({ version: "0.11.0" });
+  });
+
+  it("refuses a compiler version that is not one", async () => {
+    expect(await latest("?gren=0.6")).toMatchObject({
+      status: 400,
+      body: { code: "invalid_request" },
+    });
+  });
+
+  it("previous is the highest version below the given one, which need not exist", async () => {
+    expect((await previous("0.10.0")).body).toEqual({ version: "0.9.0" });
+    expect((await previous("0.11.0")).body).toEqual({ version: "0.10.0" });
+    expect((await previous("0.10.5")).body).toEqual({ version: "0.10.0" });
+    expect((await previous("9.0.0")).body).toEqual({ version: "0.11.0" });
+    expect(await previous("0.2.0")).toMatchObject({ status: 404, body: { code: "not_found" } });
+    expect(await previous("0.x")).toMatchObject({ status: 400, body: { code: "invalid_request" } });
+  });
+
+  it("the version list is in ascending numeric order", async () => {
+    const pkg = await call<{ versions: { version: string; grenVersion: string }[] }>(
+      registry,
+      "GET",
+      "/packages/acme/ordering",
+    );
+    expect(pkg.body.versions.map((v) => v.version)).toEqual(["0.2.0", "0.9.0", "0.10.0", "0.11.0"]);
+    expect(pkg.body.versions[1]!.grenVersion).toBe("0.5.0 <= v < 0.7.0");
+    expect(pkg.body).toMatchObject({
+      name: "acme/ordering",
+      license: "BSD-3-Clause",
+      private: false,
+    });
+  });
+});
+
+describe("private packages", () => {
+  beforeAll(async () => {
+    await publish(registry, tokens.pat, "acme/secret", "1.0.0", {
+      private: true,
+      summary: "Hush hush",
+    });
+  });
+
+  it("are not found by anyone outside the identity, on every read route", async () => {
+    for (const token of [undefined, tokens.olga]) {
+      for (const path of [
+        "/packages/acme/secret",
+        "/packages/acme/secret/1.0.0",
+        "/packages/acme/secret/1.0.0/bundle",
+        "/packages/acme/secret/latest",
+        "/packages/acme/secret/previous/2.0.0",
+      ]) {
+        expect(await call(registry, "GET", path, { token })).toMatchObject({
+          status: 404,
+          body: { code: "not_found" },
+        });
+      }
+      const identity = await call<{ packages: string[] }>(
+        registry,
+        "GET",
+        "/publishing-identity/acme",
+        { token },
+      );
+      expect(identity.body.packages).not.toContain("acme/secret");
+      const search = await call<{ packages: { name: string }[] }>(
+        registry,
+        "GET",
+        "/packages?q=hush",
+        { token },
+      );
+      expect(search.body.packages).toEqual([]);
+      const listing = await call<{ packages: { name: string }[] }>(
+        registry,
+        "GET",
+        "/packages?limit=100",
+        { token },
+      );
+      expect(listing.body.packages.map((p) => p.name)).not.toContain("acme/secret");
+    }
+  });
+
+  it("are visible and downloadable to members in any role, and kept out of shared caches", async () => {
+    const pkg = await call(registry, "GET", "/packages/acme/secret", { token: tokens.bob });
+    expect(pkg).toMatchObject({ status: 200, body: { private: true } });
+    const bundle = await download(registry, "/packages/acme/secret/1.0.0/bundle", {
+      authorization: `Bearer ${tokens.bob}`,
+    });
+    expect(bundle.status).toBe(200);
+    expect(bundle.headers.get("cache-control")).toBe("private, no-cache");
+    const identity = await call<{ packages: string[] }>(
+      registry,
+      "GET",
+      "/publishing-identity/acme",
+      { token: tokens.bob },
+    );
+    expect(identity.body.packages).toContain("acme/secret");
+    const search = await call<{ packages: { name: string }[] }>(
+      registry,
+      "GET",
+      "/packages?q=hush",
+      { token: tokens.bob },
+    );
+    expect(search.body.packages.map((p) => p.name)).toEqual(["acme/secret"]);
+  });
+
+  it("keep the visibility their first version gave them", async () => {
+    const toPublic = await putBundle(
+      registry,
+      tokens.pat,
+      "/packages/acme/secret/1.1.0",
+      packageBundle({ name: "acme/secret", version: "1.1.0" }),
+    );
+    expect(toPublic).toMatchObject({ status: 400, body: { code: "invalid_bundle" } });
+    expect(toPublic.body.problems!.join(" ")).toMatch(/private/);
+    const toPrivate = await putBundle(
+      registry,
+      tokens.pat,
+      "/packages/acme/widgets/1.1.0",
+      packageBundle({ name: "acme/widgets", version: "1.1.0", private: true }),
+    );
+    expect(toPrivate).toMatchObject({ status: 400, body: { code: "invalid_bundle" } });
+    expect(toPrivate.body.problems!.join(" ")).toMatch(/public/);
+  });
+});
+
+describe("listing and search", () => {
+  beforeAll(async () => {
+    await publish(registry, tokens.pat, "acme/json-tools", "1.0.0", {
+      summary: "Encode and decode",
+      "exposed-modules": ["Json.Pretty"],
+    });
+    await publish(registry, tokens.pat, "acme/parsers", "1.0.0", {
+      summary: "Combinators for JSON and more",
+    });
+  });
+
+  it("searches names, summaries and module names", async () => {
+    const names = async (q: string) =>
+      (
+        await call<{ packages: { name: string }[] }>(
+          registry,
+          "GET",
+          `/packages?q=${encodeURIComponent(q)}`,
+        )
+      ).body.packages.map((p) => p.name);
+    expect(await names("json")).toEqual(["acme/json-tools", "acme/parsers"]);
+    expect(await names("Pretty")).toEqual(["acme/json-tools"]);
+    expect(await names("combinators")).toEqual(["acme/parsers"]);
+    expect(await names("ordering")).toEqual(["acme/ordering"]);
+    expect(await names("zz-nothing-zz")).toEqual([]);
+  });
+
+  it("pages through every public package with a cursor, each once, in name order", async () => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: {
+        body: { packages: { name: string; latest: string | null }[]; next: string | null };
+      } = await call(
+        registry,
+        "GET",
+        `/packages?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+      );
+      expect(page.body.packages.length).toBeLessThanOrEqual(2);
+      seen.push(...page.body.packages.map((p) => p.name));
+      cursor = page.body.next;
+    } while (cursor);
+    expect(seen).toEqual([...seen].sort());
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen).toEqual(
+      expect.arrayContaining(["acme/ordering", "acme/widgets", "gren-lang/url"]),
+    );
+    const listing = await call<{ packages: { name: string; latest: string; summary: string }[] }>(
+      registry,
+      "GET",
+      "/packages?q=ordering",
+    );
+    expect(listing.body.packages[0]).toEqual({
+      name: "acme/ordering",
+      summary: "Widgets for every occasion",
+      latest: "0.11.0",
+    });
+  });
+
+  it("refuses a limit out of range", async () => {
+    expect(await call(registry, "GET", "/packages?limit=0")).toMatchObject({
+      status: 400,
+      body: { code: "invalid_request" },
+    });
+    expect(await call(registry, "GET", "/packages?limit=101")).toMatchObject({ status: 400 });
+  });
+});

@@ -1,0 +1,55 @@
+import { createHash } from "node:crypto";
+import { makeBundle, packageOutline, sourcesFor } from "./bundles.ts";
+import { call, type TestRegistry } from "./registry.ts";
+
+export const sha256 = (bytes: Uint8Array): string =>
+  createHash("sha256").update(bytes).digest("hex");
+
+/** Uploads bundle bytes as the compiler's client does. */
+export function putBundle(
+  registry: TestRegistry,
+  token: string | undefined,
+  path: string,
+  bytes: Uint8Array,
+) {
+  return call<{ name: string; version: string; sha256: string; size: number }>(
+    registry,
+    "PUT",
+    path,
+    {
+      token,
+      body: bytes,
+      headers: { "content-type": "application/gzip" },
+    },
+  );
+}
+
+/** Publishes a valid bundle of `name` at `version`, with any outline fields overridden. */
+export async function publish(
+  registry: TestRegistry,
+  token: string,
+  name: string,
+  version: string,
+  overrides: Record<string, unknown> = {},
+): Promise<Uint8Array> {
+  const outline = packageOutline({ name, version, ...overrides });
+  const bytes = makeBundle({ outline, sources: sourcesFor(outline) });
+  const answer = await putBundle(registry, token, `/packages/${name}/${version}`, bytes);
+  if (answer.status !== 201)
+    throw new Error(`publishing ${name} ${version}: ${JSON.stringify(answer.body)}`);
+  return bytes;
+}
+
+/** GETs raw bytes over HTTP. */
+export async function download(
+  registry: TestRegistry,
+  path: string,
+  headers: Record<string, string> = {},
+) {
+  const response = await fetch(registry.url + path, { headers });
+  return {
+    status: response.status,
+    headers: response.headers,
+    bytes: new Uint8Array(await response.arrayBuffer()),
+  };
+}
