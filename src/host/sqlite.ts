@@ -28,8 +28,11 @@ export class SqliteDatabase implements Database {
     this.#db.exec("PRAGMA journal_mode = WAL");
     this.#db.exec("PRAGMA synchronous = NORMAL");
     this.#db.exec("PRAGMA foreign_keys = ON");
-    // Deleted content (revoked bundles) is overwritten, not left in free pages.
+    // Deleted content (revoked bundles) is overwritten, not left in free pages,
+    // and the WAL is cut back to nothing when it restarts, so old frames holding
+    // deleted content do not linger at its end.
     this.#db.exec("PRAGMA secure_delete = ON");
+    this.#db.exec("PRAGMA journal_size_limit = 0");
   }
 
   #prepare(sql: string): StatementSync {

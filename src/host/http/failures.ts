@@ -3,6 +3,7 @@ import type { CreateIdentityError, LookupError, MembershipError } from "../../co
 import type { PackageLookupError } from "../../core/packages.ts";
 import type { PublishError } from "../../core/publish.ts";
 import { unreachable } from "../../core/result.ts";
+import type { RevokeError } from "../../core/revoke.ts";
 import type { CodeExchangeError, LoginRequestError } from "../../core/sessions.ts";
 import type { BundleError, VersionLookupError, VersionQueryError } from "../../core/versions.ts";
 import { Problem } from "./problem.ts";
@@ -206,6 +207,25 @@ export function publishProblem(error: PublishError): Problem {
       );
     default:
       return unreachable(error);
+  }
+}
+
+export function revokeProblem(error: RevokeError): Problem {
+  switch (error.kind) {
+    case "reason_required":
+      return new Problem(
+        "invalid_request",
+        'Revoking needs a reason, as {"reason": "..."}: users will see it when their dependency disappears.',
+      );
+    case "access":
+      return error.error.kind === "not_a_member"
+        ? new Problem(
+            "forbidden",
+            `Revoking needs a role in "${error.error.identity}", and you are not a member; ask one of its admins.`,
+          )
+        : accessProblem(error.error);
+    default:
+      return versionLookupProblem(error);
   }
 }
 

@@ -1,12 +1,14 @@
 import { type FastifyPluginAsyncTypebox, Type } from "@fastify/type-provider-typebox";
 import { describePackage, LISTING_LIMIT, listPackages } from "../../core/packages.ts";
 import { publishVersion } from "../../core/publish.ts";
+import { MAX_REASON_LENGTH, revokePackage, revokeVersion } from "../../core/revoke.ts";
 import { bundleOf, describeVersion, latestVersion, previousVersion } from "../../core/versions.ts";
 import { bearerToken, optionalUser, requireUser } from "../http/auth.ts";
 import {
   bundleProblem,
   packageLookupProblem,
   publishProblem,
+  revokeProblem,
   versionLookupProblem,
   versionQueryProblem,
 } from "../http/failures.ts";
@@ -21,6 +23,31 @@ const Revoked = Type.Union([
   Type.Object({ at: Type.String(), reason: Type.String() }),
 ]);
 const FoundVersion = Type.Object({ version: Type.String() });
+const Reason = Type.Object({ reason: Type.String({ maxLength: MAX_REASON_LENGTH }) });
+const VersionSummary = Type.Object({
+  version: Type.String(),
+  publishedAt: Type.String(),
+  grenVersion: Type.String(),
+  sha256: Type.String(),
+  size: Type.Integer(),
+  revoked: Revoked,
+});
+const PackageView = Type.Object({
+  name: Type.String(),
+  summary: Type.String(),
+  license: Type.String(),
+  private: Type.Boolean(),
+  versions: Type.Array(VersionSummary),
+});
+const VersionView = Type.Object({
+  name: Type.String(),
+  version: Type.String(),
+  publishedAt: Type.String(),
+  sha256: Type.String(),
+  size: Type.Integer(),
+  outline: Type.Unknown(),
+  revoked: Revoked,
+});
 
 export const BUNDLE_TYPES = ["application/gzip", "application/x-gzip", "application/octet-stream"];
 
@@ -114,24 +141,7 @@ export const packageRoutes: FastifyPluginAsyncTypebox<ServerOptions> = async (
     {
       schema: {
         params: PackageParams,
-        response: {
-          200: Type.Object({
-            name: Type.String(),
-            summary: Type.String(),
-            license: Type.String(),
-            private: Type.Boolean(),
-            versions: Type.Array(
-              Type.Object({
-                version: Type.String(),
-                publishedAt: Type.String(),
-                grenVersion: Type.String(),
-                sha256: Type.String(),
-                size: Type.Integer(),
-                revoked: Revoked,
-              }),
-            ),
-          }),
-        },
+        response: { 200: PackageView },
       },
     },
     async (request) => {
@@ -179,17 +189,7 @@ export const packageRoutes: FastifyPluginAsyncTypebox<ServerOptions> = async (
     {
       schema: {
         params: VersionParams,
-        response: {
-          200: Type.Object({
-            name: Type.String(),
-            version: Type.String(),
-            publishedAt: Type.String(),
-            sha256: Type.String(),
-            size: Type.Integer(),
-            outline: Type.Unknown(),
-            revoked: Revoked,
-          }),
-        },
+        response: { 200: VersionView },
       },
     },
     async (request) => {
@@ -197,6 +197,34 @@ export const packageRoutes: FastifyPluginAsyncTypebox<ServerOptions> = async (
       const version = describeVersion(ports.db, request.params, viewer);
       if (!version.ok) throw versionLookupProblem(version.error);
       return version.value;
+    },
+  );
+
+  app.delete(
+    "/packages/:author/:project/:version",
+    { schema: { params: VersionParams, body: Reason, response: { 200: VersionView } } },
+    async (request) => {
+      const actor = requireUser(ports, bearerToken(request));
+      const revoked = revokeVersion(ports, actor, {
+        ...request.params,
+        reason: request.body.reason,
+      });
+      if (!revoked.ok) throw revokeProblem(revoked.error);
+      return revoked.value;
+    },
+  );
+
+  app.delete(
+    "/packages/:author/:project",
+    { schema: { params: PackageParams, body: Reason, response: { 200: PackageView } } },
+    async (request) => {
+      const actor = requireUser(ports, bearerToken(request));
+      const revoked = revokePackage(ports, actor, {
+        ...request.params,
+        reason: request.body.reason,
+      });
+      if (!revoked.ok) throw revokeProblem(revoked.error);
+      return revoked.value;
     },
   );
 

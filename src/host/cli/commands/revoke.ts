@@ -1,0 +1,73 @@
+import type { Command } from "commander";
+import { parsePackageName } from "../../../core/names.ts";
+import { type Context, requireSession } from "../context.ts";
+import { CliFailure } from "../failure.ts";
+import { ask } from "../prompt.ts";
+
+interface Revocation {
+  at: string;
+  reason: string;
+}
+
+export function revokeCommands(program: Command, context: () => Context): void {
+  program
+    .command("revoke")
+    .description("revoke a version, or with --all every version of a package")
+    .argument("<package>", "author/project")
+    .argument("[version]", "the version to revoke")
+    .requiredOption("--reason <text>", "why: users see it when their dependency disappears")
+    .option("--all", "revoke every version of the package (admins only)")
+    .option("-y, --yes", "do not ask for confirmation")
+    .addHelpText(
+      "after",
+      `
+A revoked version keeps its number, which can never be published again, and its
+metadata; its bundle is deleted and downloads answer 410 with your reason.
+Revoking a version needs the publish role; revoking a package needs admin.`,
+    )
+    .action(
+      async (
+        name: string,
+        version: string | undefined,
+        options: { reason: string; all?: boolean; yes?: boolean },
+      ) => {
+        const pkg = parsePackageName(name);
+        if (!pkg) throw new CliFailure(`"${name}" is not a package name (author/project)`);
+        if (options.all === (version !== undefined)) {
+          throw new CliFailure("give either a version or --all, not both and not neither");
+        }
+        const { client } = context();
+        const session = requireSession(client);
+        const what = version === undefined ? `every version of ${name}` : `${name} ${version}`;
+        if (!options.yes) {
+          if (!process.stdin.isTTY)
+            throw new CliFailure("revoking cannot be undone; add --yes to confirm it");
+          const answer = await ask(
+            `Revoke ${what}? This cannot be undone. Type "yes" to confirm: `,
+          );
+          if (answer !== "yes") throw new CliFailure("nothing was revoked");
+        }
+        const path = `/packages/${encodeURIComponent(pkg.author)}/${encodeURIComponent(pkg.project)}`;
+        if (version === undefined) {
+          const revoked = await client.json<{
+            versions: { version: string; revoked: Revocation | null }[];
+          }>("DELETE", path, { token: session.sessionToken, json: { reason: options.reason } });
+          console.log(
+            `Revoked ${name}: ${revoked.versions.map((v) => v.version).join(", ") || "no versions"}.`,
+          );
+        } else {
+          const revoked = await client.json<{ revoked: Revocation }>(
+            "DELETE",
+            `${path}/${encodeURIComponent(version)}`,
+            {
+              token: session.sessionToken,
+              json: { reason: options.reason },
+            },
+          );
+          console.log(
+            `Revoked ${name} ${version} at ${revoked.revoked.at}: ${revoked.revoked.reason}`,
+          );
+        }
+      },
+    );
+}

@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli, saveCliSession } from "../support/cli.ts";
+import { publish } from "../support/publishing.ts";
+import {
+  call,
+  login,
+  startRegistry,
+  type TestRegistry,
+  temporaryDir,
+} from "../support/registry.ts";
+
+let registry: TestRegistry;
+let home: string;
+beforeAll(async () => {
+  registry = await startRegistry();
+  home = temporaryDir("home-");
+  const token = await login(registry, "alice@example.com");
+  saveCliSession(home, registry.url, "alice@example.com", token);
+  await call(registry, "POST", "/publishing-identity", { token, json: { name: "acme" } });
+  for (const version of ["1.0.0", "1.1.0", "2.0.0"])
+    await publish(registry, token, "acme/tools", version);
+  await publish(registry, token, "acme/old", "1.0.0");
+});
+afterAll(async () => {
+  await registry.close();
+});
+
+const cli = (args: string[]) => runCli(["--registry", registry.url, ...args], { home });
+
+describe("the CLI's revoke command", () => {
+  it("revokes one version with --yes and shows the reason", async () => {
+    const run = await cli(["revoke", "acme/tools", "1.1.0", "--reason", "Broken build", "--yes"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^Revoked acme\/tools 1\.1\.0 at .*: Broken build/);
+    expect((await call(registry, "GET", "/packages/acme/tools/1.1.0")).body.revoked).toMatchObject({
+      reason: "Broken build",
+    });
+  });
+
+  it("revokes every version with --all", async () => {
+    const run = await cli(["revoke", "acme/old", "--all", "--reason", "Superseded", "--yes"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("Revoked acme/old: 1.0.0.");
+  });
+
+  it("asks for confirmation, and without a terminal refuses unless --yes is given", async () => {
+    const run = await cli(["revoke", "acme/tools", "2.0.0", "--reason", "Oops"]);
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim()).toBe("error: revoking cannot be undone; add --yes to confirm it");
+    expect((await call(registry, "GET", "/packages/acme/tools/2.0.0")).body.revoked).toBeNull();
+  });
+
+  it("needs a reason, and either a version or --all", async () => {
+    expect((await cli(["revoke", "acme/tools", "2.0.0", "--yes"])).code).not.toBe(0);
+    const both = await cli(["revoke", "acme/tools", "2.0.0", "--all", "--reason", "x", "--yes"]);
+    expect(both.stderr.trim()).toBe(
+      "error: give either a version or --all, not both and not neither",
+    );
+  });
+
+  it("has --help", async () => {
+    const run = await cli(["revoke", "--help"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("--reason <text>");
+  });
+});
