@@ -1,4 +1,5 @@
 import type { Database } from "../ports/database.ts";
+import type { Ports } from "../ports/index.ts";
 
 export type EventType = "published" | "revoked";
 
@@ -16,4 +17,17 @@ export function recordEvent(
     event.versionKey,
     event.at,
   ]).lastInsertRowid;
+}
+
+/**
+ * Runs a change in one transaction and, once it has committed, tells the
+ * notifier, so followers never see an event before its change is durable.
+ */
+export function commitWithEvents<T extends { ok: boolean }>(
+  ports: Pick<Ports, "db" | "notifier">,
+  change: () => T,
+): T {
+  const result = ports.db.transaction(change);
+  if (result.ok) ports.notifier.eventsRecorded();
+  return result;
 }

@@ -2,7 +2,7 @@ import type { Ports } from "../ports/index.ts";
 import { type AccessError, authorize } from "./access.ts";
 import { storeBlob } from "./blobs.ts";
 import { readBundle } from "./bundle.ts";
-import { recordEvent } from "./events.ts";
+import { commitWithEvents, recordEvent } from "./events.ts";
 import { formatPackageName, identityKey, type PackageName } from "./names.ts";
 import { indexForSearch, type PackageLookupError, packageKey, parseNameParts } from "./packages.ts";
 import { err, ok, type Result } from "./result.ts";
@@ -77,7 +77,7 @@ export async function publishVersion(
   const now = ports.clock.now();
   const key = versionKey(version);
 
-  return ports.db.transaction(() => {
+  return commitWithEvents(ports, () => {
     // Checked again: membership or the version may have changed while the bundle was read.
     const checked = checkPublishable(ports, publisher, name, version);
     if (!checked.ok) return checked;

@@ -2,7 +2,7 @@ import type { Ports } from "../ports/index.ts";
 import { type AccessError, authorize } from "./access.ts";
 import { recordAudit } from "./audit.ts";
 import { releaseBlob } from "./blobs.ts";
-import { recordEvent } from "./events.ts";
+import { commitWithEvents, recordEvent } from "./events.ts";
 import { formatPackageName } from "./names.ts";
 import {
   describePackage,
@@ -33,7 +33,7 @@ export function revokeVersion(
 ): Result<VersionView, RevokeError> {
   const reason = input.reason.trim();
   if (reason === "") return err({ kind: "reason_required" });
-  return ports.db.transaction(() => {
+  return commitWithEvents(ports, () => {
     const pkg = revocable(ports, actor, input, "revoke_version");
     if (!pkg.ok) return pkg;
     const version = parseVersion(input.version);
@@ -62,7 +62,7 @@ export function revokePackage(
 ): Result<PackageView, RevokeError> {
   const reason = input.reason.trim();
   if (reason === "") return err({ kind: "reason_required" });
-  return ports.db.transaction(() => {
+  return commitWithEvents(ports, () => {
     const pkg = revocable(ports, actor, input, "revoke_package");
     if (!pkg.ok) return pkg;
     const live = ports.db.all(

@@ -15,7 +15,8 @@ export type Action =
   | "revoke_version"
   | "revoke_package"
   | "manage_members"
-  | "read_audit_log";
+  | "read_audit_log"
+  | "read_operations";
 
 const NEEDED: Record<Action, Role> = {
   see_members: "download",
@@ -26,6 +27,7 @@ const NEEDED: Record<Action, Role> = {
   revoke_package: "admin",
   manage_members: "admin",
   read_audit_log: "admin",
+  read_operations: "admin",
 };
 
 export const roleNeeded = (action: Action): Role => NEEDED[action];

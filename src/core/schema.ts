@@ -135,6 +135,29 @@ export const MIGRATIONS: readonly string[] = [
     at INTEGER NOT NULL
   ) STRICT;
   `,
+
+  // 4: webhook deliveries, a queue that survives restarts
+  `
+  -- The last event each webhook URL has been given deliveries for.
+  CREATE TABLE webhook_cursors (
+    url TEXT PRIMARY KEY,
+    last_seq INTEGER NOT NULL
+  ) STRICT, WITHOUT ROWID;
+
+  CREATE TABLE webhook_deliveries (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL,
+    event_seq INTEGER NOT NULL REFERENCES events (seq),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    delivered_at INTEGER,
+    gave_up_at INTEGER,
+    last_error TEXT,
+    UNIQUE (url, event_seq)
+  ) STRICT;
+  CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at)
+    WHERE delivered_at IS NULL AND gave_up_at IS NULL;
+  `,
 ];
 
 export type MigrationError = { kind: "schema_too_new"; found: number; known: number };

@@ -17,6 +17,12 @@ export interface Config {
   kernelIdentities: string[];
   webhookUrls: string[];
   webhookSecret: string | undefined;
+  /** Delay before a failed webhook delivery is first retried; later retries back off from it. */
+  webhookRetryMs: number;
+  /** Admins of this identity may see the registry's operational state (webhook deliveries). */
+  operatorIdentity: string;
+  /** How often live feed clients are pinged; silent ones are dropped. */
+  livePingMs: number;
   /** Whether to believe X-Forwarded-For (only behind a reverse proxy). */
   trustProxy: boolean;
   logLevel: string;
@@ -56,6 +62,9 @@ export function loadConfig(env: Env): Result<Config, string[]> {
     1024,
     4096 * MIB,
   );
+
+  const webhookRetryMs = integer("REGISTRY_WEBHOOK_RETRY_MS", 5000, 10, 3_600_000);
+  const livePingMs = integer("REGISTRY_LIVE_PING_MS", 30_000, 10, 3_600_000);
 
   const serverToken = read("POSTMARK_SERVER_TOKEN");
   const apiUrl = read("POSTMARK_API_URL");
@@ -106,6 +115,9 @@ export function loadConfig(env: Env): Result<Config, string[]> {
         : list("REGISTRY_KERNEL_IDENTITIES"),
     webhookUrls,
     webhookSecret,
+    webhookRetryMs,
+    operatorIdentity: read("REGISTRY_OPERATOR_IDENTITY") ?? "gren-lang",
+    livePingMs,
     trustProxy: trustProxy === "true",
     logLevel,
   });

@@ -1,9 +1,13 @@
 import { migrate } from "../core/schema.ts";
+import { DEFAULT_WEBHOOK_POLICY } from "../core/webhooks.ts";
 import type { Clock, Ports } from "../ports/index.ts";
 import { systemClock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import { nodeDigest } from "./digest.ts";
+import { LiveFeed } from "./feed/liveFeed.ts";
+import { WebhookWorker } from "./feed/webhookWorker.ts";
 import { nodeGzip } from "./gzip.ts";
+import { fetchHttpOut } from "./httpOut.ts";
 import { mailerFor } from "./mail/index.ts";
 import { cryptoRandom } from "./random.ts";
 import { buildServer } from "./server.ts";
@@ -34,6 +38,8 @@ export function openRegistry(options: StartOptions) {
   }
   // Console mail goes to stderr so that stdout stays one JSON log line per event.
   const print = options.print ?? ((text: string) => process.stderr.write(`${text}\n`));
+  // Whoever follows the feed learns of new events once their transaction has committed.
+  const followers: (() => void)[] = [];
   const ports: Ports = {
     db,
     mailer: mailerFor(config.mail, print),
@@ -41,8 +47,46 @@ export function openRegistry(options: StartOptions) {
     random: cryptoRandom,
     digest: nodeDigest,
     gzip: nodeGzip,
+    http: fetchHttpOut,
+    notifier: {
+      eventsRecorded: () => {
+        for (const follow of followers) follow();
+      },
+    },
   };
-  const app = buildServer({ config, ports, logger: options.logger ?? { level: config.logLevel } });
-  app.addHook("onClose", async () => db.close());
+  const live = new LiveFeed(db, {
+    pingIntervalMs: config.livePingMs,
+    maxBufferedBytes: 1024 * 1024,
+  });
+  const app = buildServer({
+    config,
+    ports,
+    live,
+    logger: options.logger ?? { level: config.logLevel },
+  });
+  const webhooks =
+    config.webhookUrls.length > 0 && config.webhookSecret
+      ? new WebhookWorker(
+          ports,
+          {
+            ...DEFAULT_WEBHOOK_POLICY,
+            urls: config.webhookUrls,
+            secret: config.webhookSecret,
+            firstRetryMs: config.webhookRetryMs,
+          },
+          app.log,
+        )
+      : undefined;
+  followers.push(
+    () => live.wake(),
+    () => webhooks?.wake(),
+  );
+  // Deliveries left over from before a restart are taken up as soon as the server is ready.
+  app.addHook("onReady", async () => webhooks?.wake());
+  app.addHook("onClose", async () => {
+    await webhooks?.stop();
+    live.close();
+    db.close();
+  });
   return { app, ports, db };
 }

@@ -1,4 +1,5 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import websocket from "@fastify/websocket";
 import Fastify, {
   type FastifyError,
   type FastifyInstance,
@@ -9,7 +10,9 @@ import Fastify, {
 } from "fastify";
 import type { Ports } from "../ports/index.ts";
 import type { Config } from "./config.ts";
+import type { LiveFeed } from "./feed/liveFeed.ts";
 import { Problem } from "./http/problem.ts";
+import { feedRoutes } from "./routes/feed.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { packageRoutes } from "./routes/packages.ts";
 import { publishingIdentityRoutes } from "./routes/publishingIdentity.ts";
@@ -22,6 +25,7 @@ export const JSON_BODY_LIMIT = 64 * 1024;
 export interface ServerOptions {
   config: Config;
   ports: Ports;
+  live: LiveFeed;
   logger: NonNullable<FastifyServerOptions["logger"]>;
 }
 
@@ -86,11 +90,13 @@ export function buildServer(options: ServerOptions): FastifyInstance & App {
     void reply.code(problem.status).headers(problem.headers).send(problem.body);
   });
 
+  app.register(websocket, { options: { maxPayload: 4096 } });
   app.register(healthRoutes, options);
   app.register(sessionRoutes, options);
   app.register(userRoutes, options);
   app.register(publishingIdentityRoutes, options);
   app.register(packageRoutes, options);
+  app.register(feedRoutes, options);
   return app as FastifyInstance & App;
 }
 

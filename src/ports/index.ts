@@ -2,7 +2,9 @@ import type { Clock } from "./clock.ts";
 import type { Database } from "./database.ts";
 import type { Digest } from "./digest.ts";
 import type { Gzip } from "./gzip.ts";
+import type { HttpOut } from "./http.ts";
 import type { Mailer } from "./mailer.ts";
+import type { Notifier } from "./notifier.ts";
 import type { Random } from "./random.ts";
 
 /** Everything the core may touch outside itself. */
@@ -13,6 +15,8 @@ export interface Ports {
   random: Random;
   digest: Digest;
   gzip: Gzip;
+  http: HttpOut;
+  notifier: Notifier;
 }
 
-export type { Clock, Database, Digest, Gzip, Mailer, Random };
+export type { Clock, Database, Digest, Gzip, HttpOut, Mailer, Notifier, Random };

@@ -32,7 +32,7 @@ export const temporaryDir = (prefix = "registry-test-"): string =>
 /** Starts the real server on a fresh SQLite file, listening on a loopback port. */
 export async function startRegistry(
   env: Record<string, string> = {},
-  options: { dir?: string; logStream?: NodeJS.WritableStream } = {},
+  options: { dir?: string; logStream?: NodeJS.WritableStream; systemClock?: boolean } = {},
 ): Promise<TestRegistry> {
   const dir = options.dir ?? temporaryDir();
   const dbPath = join(dir, "registry.db");
@@ -48,7 +48,7 @@ export async function startRegistry(
   const clock = new TestClock();
   const { app } = openRegistry({
     config: loaded.value,
-    clock,
+    ...(options.systemClock ? {} : { clock }),
     print: () => {},
     logger: options.logStream ? { level: "info", stream: options.logStream } : false,
   });

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { DEFAULT_REGISTRY, RegistryClient } from "./client.ts";
+import { feedCommands } from "./commands/feed.ts";
 import { identityCommands } from "./commands/identity.ts";
 import { revokeCommands } from "./commands/revoke.ts";
 import { sessionCommands } from "./commands/session.ts";
@@ -35,6 +36,7 @@ const context = (): Context => {
 sessionCommands(program, context);
 identityCommands(program, context);
 revokeCommands(program, context);
+feedCommands(program, context);
 
 try {
   await program.parseAsync(process.argv);
