@@ -19,6 +19,8 @@ export function startCli(
     env: { PATH: process.env.PATH ?? "", HOME: options.home, ...options.env },
     stdio: ["pipe", "pipe", "pipe"],
   });
+  // A command may finish before it reads its input; writing to it then is not a failure.
+  child.stdin!.on("error", () => {});
   let stdout = "";
   let stderr = "";
   child.stdout!.on("data", (chunk: Buffer) => {

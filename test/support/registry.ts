@@ -134,7 +134,10 @@ export async function call<T = Record<string, unknown>>(
 }
 
 /** Logs in through the API as a user would, returning the session token. */
-export async function login(registry: TestRegistry, email: string): Promise<string> {
+export async function login(
+  registry: Pick<TestRegistry, "url" | "outbox">,
+  email: string,
+): Promise<string> {
   const started = await call<{ fetchSessionToken: string }>(registry, "POST", "/session", {
     json: { email },
   });

@@ -1,0 +1,119 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { join } from "node:path";
+import { litestreamBinary, litestreamEnv, PROJECT_ROOT } from "./litestream.ts";
+
+// `npm run serve:replicated`: the registry server and litestream side by side,
+// for hosts without devbox (where `devbox services up` does the same).
+//
+// The server keeps its standard output (one JSON line per request) and its
+// standard error (console mail); litestream's log goes to standard error.
+// SIGTERM or SIGINT stops the server first, so that the requests in flight
+// finish, then litestream, whose final sync copies the last changes to the
+// replica. When either process dies on its own, the other is stopped too and
+// this exits non-zero, so that a supervisor restarts the pair.
+
+const GRACE_MS = 30_000;
+
+function say(message: string): void {
+  process.stderr.write(`serve:replicated: ${message}\n`);
+}
+
+let binary: string;
+try {
+  binary = litestreamBinary();
+} catch (error) {
+  say((error as Error).message);
+  process.exit(1);
+}
+const env = litestreamEnv(process.env);
+
+interface Managed {
+  name: string;
+  child: ChildProcess;
+  exited: Promise<number>;
+  running: boolean;
+}
+
+function start(name: string, command: string, args: string[], logToStderr: boolean): Managed {
+  const child = spawn(command, args, {
+    env,
+    stdio: logToStderr ? ["ignore", 2, 2] : ["ignore", "inherit", "inherit"],
+  });
+  const managed: Managed = { name, child, exited: Promise.resolve(0), running: true };
+  managed.exited = new Promise((resolve) => {
+    child.on("error", (error) => {
+      say(`cannot run ${name}: ${error.message}`);
+      managed.running = false;
+      resolve(1);
+    });
+    child.on("exit", (code, signal) => {
+      managed.running = false;
+      resolve(code ?? (signal ? 128 : 1));
+    });
+  });
+  return managed;
+}
+
+/** Asks a process to stop, and kills it if it has not within the grace period. */
+async function stop(managed: Managed): Promise<number> {
+  if (managed.running) {
+    managed.child.kill("SIGTERM");
+    const timer = setTimeout(() => {
+      if (!managed.running) return;
+      say(`${managed.name} did not stop within ${GRACE_MS / 1000} s; killing it`);
+      managed.child.kill("SIGKILL");
+    }, GRACE_MS);
+    const code = await managed.exited;
+    clearTimeout(timer);
+    return code;
+  }
+  return managed.exited;
+}
+
+say(
+  `replicating ${env.REGISTRY_DB_PATH} as ${env.LITESTREAM_CONFIG} says (replica directory: ${env.LITESTREAM_REPLICA_DIR})`,
+);
+const litestream = start(
+  "litestream",
+  binary,
+  ["replicate", "-config", env.LITESTREAM_CONFIG!],
+  true,
+);
+const server = start(
+  "the server",
+  process.execPath,
+  ["--enable-source-maps", join(PROJECT_ROOT, "dist/server.js")],
+  false,
+);
+
+let stopping = false;
+function shutDown(reason: string): void {
+  if (stopping) return;
+  stopping = true;
+  say(`${reason}: stopping the server, then litestream`);
+  void (async () => {
+    const serverCode = await stop(server);
+    const litestreamCode = await stop(litestream);
+    process.exit(serverCode === 0 && litestreamCode === 0 ? 0 : 1);
+  })();
+}
+for (const signal of ["SIGTERM", "SIGINT"] as const) process.on(signal, () => shutDown(signal));
+// `npm run` passes a signal to the shell it started, which dies without passing
+// it on; this process then finds itself adopted by another parent.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) shutDown("the parent process went away");
+}, 1000).unref();
+
+// Whichever dies first takes the other down with it.
+const first = await Promise.race([
+  server.exited.then((code) => ({ who: server, code })),
+  litestream.exited.then((code) => ({ who: litestream, code })),
+]);
+if (!stopping) {
+  stopping = true;
+  const other = first.who === server ? litestream : server;
+  say(`${first.who.name} exited (code ${first.code}); stopping ${other.name}`);
+  await stop(other);
+  process.exit(first.code === 0 ? 1 : first.code);
+}

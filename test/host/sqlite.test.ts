@@ -1,0 +1,23 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import {
+  BUSY_TIMEOUT_MS,
+  SqliteDatabase,
+  WAL_AUTOCHECKPOINT_PAGES,
+} from "../../src/host/sqlite.ts";
+import { temporaryDir } from "../support/registry.ts";
+
+describe("a database connection beside litestream", () => {
+  it("waits for litestream's locks and leaves checkpoints to it", () => {
+    const db = new SqliteDatabase(join(temporaryDir(), "registry.db"));
+    try {
+      expect(Object.values(db.get("PRAGMA journal_mode")!)).toEqual(["wal"]);
+      expect(Object.values(db.get("PRAGMA busy_timeout")!)).toEqual([BUSY_TIMEOUT_MS]);
+      expect(Object.values(db.get("PRAGMA wal_autocheckpoint")!)).toEqual([
+        WAL_AUTOCHECKPOINT_PAGES,
+      ]);
+    } finally {
+      db.close();
+    }
+  });
+});
