@@ -1,4 +1,9 @@
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
 import { expect } from "vitest";
+import { packageOutline, sourcesFor } from "../support/bundles.ts";
+import { download, publish, putBundle, sha256 } from "../support/publishing.ts";
 import { call, latestCode, login } from "../support/registry.ts";
 
 // What a restore from the backup must bring back. Each fact is written through
@@ -13,6 +18,21 @@ export interface DrillRegistry {
   url: string;
   /** The console mail outbox, where login codes arrive. */
   outbox: string;
+  /** The database file the registry runs on. */
+  dbPath: string;
+}
+
+/** The database file's bytes (and its WAL's), to search for content that must be gone. */
+function fileBytes(dbPath: string): string {
+  return ["", "-wal"]
+    .map((suffix) => {
+      try {
+        return readFileSync(dbPath + suffix).toString("latin1");
+      } catch {
+        return "";
+      }
+    })
+    .join("");
 }
 
 export type DrillCheck = (registry: DrillRegistry) => Promise<void>;
@@ -85,6 +105,121 @@ export const drillFacts: DrillFact[] = [
         });
         expect(fetched.status, "POST /session/fetch with the code mailed before").toBe(200);
         await expectUser(restored, fetched.body.sessionToken, email);
+      };
+    },
+  },
+  {
+    name: "identities keep their members and roles, including a member who never logged in",
+    async write(registry) {
+      const alice = await login(registry, "alice@example.com");
+      await call(registry, "POST", "/publishing-identity", {
+        token: alice,
+        json: { name: "Acme" },
+      });
+      for (const [email, role] of [
+        ["bob@example.com", "publish"],
+        ["carol@example.com", "download"],
+      ]) {
+        const added = await call(registry, "PUT", `/publishing-identity/acme/members/${email}`, {
+          token: alice,
+          json: { role },
+        });
+        expect(added.status).toBe(200);
+      }
+      const before = await call(registry, "GET", "/publishing-identity/acme", { token: alice });
+      const audit = await call(registry, "GET", "/publishing-identity/acme/audit", {
+        token: alice,
+      });
+      return async (restored) => {
+        expect(
+          await call(restored, "GET", "/publishing-identity/acme", { token: alice }),
+        ).toMatchObject({
+          status: 200,
+          body: before.body,
+        });
+        expect(
+          (await call(restored, "GET", "/publishing-identity/acme/audit", { token: alice })).body,
+        ).toEqual(audit.body);
+        const carol = await login(restored, "carol@example.com");
+        expect((await call(restored, "GET", "/user", { token: carol })).body.identities).toEqual([
+          { name: "Acme", role: "download" },
+        ]);
+      };
+    },
+  },
+  {
+    name: "published versions come back with every byte of their bundles, public and private",
+    async write(registry) {
+      const token = await login(registry, "dana@example.com");
+      await call(registry, "POST", "/publishing-identity", { token, json: { name: "drill" } });
+      const bundles = new Map<string, Uint8Array>();
+      for (const [name, version, range] of [
+        ["drill/widgets", "1.0.0", "0.5.0 <= v < 0.6.0"],
+        ["drill/widgets", "1.1.0", "0.6.0 <= v < 0.7.0"],
+        ["drill/widgets", "2.0.0", "0.6.0 <= v < 0.7.0"],
+      ] as const) {
+        bundles.set(
+          `${name}/${version}`,
+          await publish(registry, token, name, version, { "gren-version": range }),
+        );
+      }
+      bundles.set(
+        "drill/hidden/1.0.0",
+        await publish(registry, token, "drill/hidden", "1.0.0", { private: true }),
+      );
+      const listing = await call(registry, "GET", "/packages/drill/widgets");
+      const feed = await call(registry, "GET", "/feed?since=0&limit=1000");
+      return async (restored) => {
+        for (const [path, bytes] of bundles) {
+          const fetched = await download(restored, `/packages/${path}/bundle`, {
+            authorization: `Bearer ${token}`,
+          });
+          expect(fetched.status, path).toBe(200);
+          expect(sha256(fetched.bytes), path).toBe(sha256(bytes));
+        }
+        expect((await call(restored, "GET", "/packages/drill/widgets")).body).toEqual(listing.body);
+        expect(
+          (await call(restored, "GET", "/packages/drill/widgets/latest?gren=0.5.3")).body,
+        ).toEqual({ version: "1.0.0" });
+        expect((await call(restored, "GET", "/packages/drill/hidden")).status).toBe(404);
+        expect((await call(restored, "GET", "/feed?since=0&limit=1000")).body.events).toEqual(
+          expect.arrayContaining((feed.body.events as unknown[]) ?? []),
+        );
+      };
+    },
+  },
+  {
+    name: "a revocation comes back, and the revoked bundle's bytes stay gone",
+    async write(registry) {
+      const token = await login(registry, "erin@example.com");
+      await call(registry, "POST", "/publishing-identity", { token, json: { name: "revoker" } });
+      const marker = `DRILL-REVOKED-${randomUUID()}`;
+      const outline = packageOutline({ name: "revoker/leaky", version: "1.0.0" });
+      const sources = {
+        ...sourcesFor(outline),
+        Widgets: `module Widgets exposing (..)\n-- ${marker}\n`,
+      };
+      // Stored uncompressed, so the marker shows in the file while the bundle is there.
+      const bytes = new Uint8Array(gzipSync(JSON.stringify({ outline, sources }), { level: 0 }));
+      expect(
+        (await putBundle(registry, token, "/packages/revoker/leaky/1.0.0", bytes)).status,
+      ).toBe(201);
+      await publish(registry, token, "revoker/leaky", "1.0.1");
+      const revoked = await call(registry, "DELETE", "/packages/revoker/leaky/1.0.0", {
+        token,
+        json: { reason: "Leaked a secret" },
+      });
+      expect(revoked.status).toBe(200);
+      return async (restored) => {
+        expect((await call(restored, "GET", "/packages/revoker/leaky/1.0.0")).body.revoked).toEqual(
+          revoked.body.revoked,
+        );
+        const bundle = await call(restored, "GET", "/packages/revoker/leaky/1.0.0/bundle");
+        expect(bundle.status).toBe(410);
+        expect((await call(restored, "GET", "/packages/revoker/leaky/latest")).body).toEqual({
+          version: "1.0.1",
+        });
+        expect(fileBytes(restored.dbPath)).not.toContain(marker);
       };
     },
   },

@@ -26,7 +26,7 @@ describe("the restore drill", () => {
 
     // The registry runs as in production, litestream copying its database.
     const first = await startReplicatedRegistry(env);
-    const registry = { url: first.url, outbox: env.REGISTRY_MAIL_OUTBOX };
+    const registry = { url: first.url, outbox: env.REGISTRY_MAIL_OUTBOX, dbPath };
     const checks: { name: string; check: DrillCheck }[] = [];
     for (const fact of drillFacts)
       checks.push({ name: fact.name, check: await fact.write(registry) });
@@ -49,7 +49,7 @@ describe("the restore drill", () => {
     const failures: string[] = [];
     for (const { name, check } of checks) {
       try {
-        await check({ url: second.url, outbox: env.REGISTRY_MAIL_OUTBOX });
+        await check({ url: second.url, outbox: env.REGISTRY_MAIL_OUTBOX, dbPath });
       } catch (error) {
         failures.push(`${name}: ${(error as Error).message}`);
       }

@@ -1,13 +1,13 @@
 import { createHash } from "node:crypto";
 import { makeBundle, packageOutline, sourcesFor } from "./bundles.ts";
-import { call, type TestRegistry } from "./registry.ts";
+import { call } from "./registry.ts";
 
 export const sha256 = (bytes: Uint8Array): string =>
   createHash("sha256").update(bytes).digest("hex");
 
 /** Uploads bundle bytes as the compiler's client does. */
 export function putBundle(
-  registry: TestRegistry,
+  registry: { url: string },
   token: string | undefined,
   path: string,
   bytes: Uint8Array,
@@ -26,7 +26,7 @@ export function putBundle(
 
 /** Publishes a valid bundle of `name` at `version`, with any outline fields overridden. */
 export async function publish(
-  registry: TestRegistry,
+  registry: { url: string },
   token: string,
   name: string,
   version: string,
@@ -42,7 +42,7 @@ export async function publish(
 
 /** GETs raw bytes over HTTP. */
 export async function download(
-  registry: TestRegistry,
+  registry: { url: string },
   path: string,
   headers: Record<string, string> = {},
 ) {
