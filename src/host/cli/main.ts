@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { DEFAULT_REGISTRY, RegistryClient } from "./client.ts";
 import { identityCommands } from "./commands/identity.ts";
+import { packageCommands } from "./commands/packages.ts";
 import { sessionCommands } from "./commands/session.ts";
 import type { Context } from "./context.ts";
 import { CliFailure } from "./failure.ts";
@@ -33,6 +34,7 @@ const context = (): Context => {
 
 sessionCommands(program, context);
 identityCommands(program, context);
+packageCommands(program, context);
 
 try {
   await program.parseAsync(process.argv);
