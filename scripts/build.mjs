@@ -16,9 +16,13 @@ await Promise.all([
     outfile: "dist/server.js",
     target: "node24",
   }),
-  // The CLI runs on the user's own Node.js, which may be older than the server's.
+  // The CLI runs on the user's own Node.js, which may be older than the server's
+  // and unable to import JSON, so data it needs (the SPDX license list, to check
+  // an outline before publishing) is bundled in; only its packages stay outside.
   build({
     ...common,
+    packages: undefined,
+    external: ["commander", "ws"],
     entryPoints: ["src/host/cli/main.ts"],
     outfile: "dist/cli.js",
     target: "node20",

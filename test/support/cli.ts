@@ -13,10 +13,11 @@ export interface CliRun {
 /** Runs the built CLI as a user would, in its own process. */
 export function startCli(
   args: string[],
-  options: { home: string; env?: Record<string, string> },
+  options: { home: string; env?: Record<string, string>; cwd?: string },
 ): { child: ChildProcess; done: Promise<CliRun> } {
   const child = spawn(process.execPath, [CLI, ...args], {
     env: { PATH: process.env.PATH ?? "", HOME: options.home, ...options.env },
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
     stdio: ["pipe", "pipe", "pipe"],
   });
   // A command may finish before it reads its input; writing to it then is not a failure.
@@ -37,7 +38,7 @@ export function startCli(
 
 export async function runCli(
   args: string[],
-  options: { home: string; env?: Record<string, string>; input?: string },
+  options: { home: string; env?: Record<string, string>; input?: string; cwd?: string },
 ): Promise<CliRun> {
   const { child, done } = startCli(args, options);
   child.stdin!.end(options.input ?? "");

@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { DEFAULT_REGISTRY, RegistryClient } from "./client.ts";
 import { feedCommands } from "./commands/feed.ts";
 import { identityCommands } from "./commands/identity.ts";
+import { packageCommands } from "./commands/packages.ts";
 import { revokeCommands } from "./commands/revoke.ts";
 import { sessionCommands } from "./commands/session.ts";
 import type { Context } from "./context.ts";
@@ -35,6 +36,7 @@ const context = (): Context => {
 
 sessionCommands(program, context);
 identityCommands(program, context);
+packageCommands(program, context);
 revokeCommands(program, context);
 feedCommands(program, context);
 

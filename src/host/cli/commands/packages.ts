@@ -1,0 +1,306 @@
+import { renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import type { Command } from "commander";
+import { type PackageName, parsePackageName } from "../../../core/names.ts";
+import { bundleFileName } from "../../../core/packageLayout.ts";
+import { LISTING_LIMIT } from "../../../core/packages.ts";
+import { formatVersion, parseVersion, type Version } from "../../../core/semver.ts";
+import { bundleMismatch } from "../bundleIntegrity.ts";
+import type { RegistryClient } from "../client.ts";
+import { type Context, requireSession } from "../context.ts";
+import { CliFailure } from "../failure.ts";
+import {
+  bundlePackageDirectory,
+  OUTLINE_FILE,
+  type PreparedBundle,
+  readBundleFile,
+} from "../packageDirectory.ts";
+import { printTable } from "../table.ts";
+
+interface Revocation {
+  at: string;
+  reason: string;
+}
+
+interface PackageView {
+  name: string;
+  summary: string;
+  license: string;
+  private: boolean;
+  versions: {
+    version: string;
+    publishedAt: string;
+    grenVersion: string;
+    sha256: string;
+    size: number;
+    revoked: Revocation | null;
+  }[];
+}
+
+interface VersionView {
+  name: string;
+  version: string;
+  sha256: string;
+  size: number;
+  revoked: Revocation | null;
+}
+
+interface Listing {
+  packages: { name: string; summary: string; latest: string | null }[];
+  next: string | null;
+}
+
+/** How many search results to show unless told otherwise. */
+const SEARCH_RESULTS = 50;
+
+export function packageCommands(program: Command, context: () => Context): void {
+  program
+    .command("publish")
+    .description("publish a package version from its directory, or a .pkg.gz bundle as it is")
+    .argument("[path]", "a package directory (with gren.json) or a .pkg.gz file", ".")
+    .addHelpText(
+      "after",
+      `
+From a directory, the bundle is built as the Gren compiler builds it: the outline
+is ${OUTLINE_FILE}, and the sources every src/**/*.gren module (src/Url/Parser.gren is
+Url.Parser) and the kernel JavaScript of src/Gren/Kernel/*.js. The name and version
+come from the outline. Needs the publish role in the package's identity.`,
+    )
+    .action(async (path: string) => {
+      const { client } = context();
+      // Built first, so a package's problems show even before logging in.
+      const bundle = prepareBundle(path);
+      const token = requireSession(client).sessionToken;
+      const published = await client.json<{
+        name: string;
+        version: string;
+        sha256: string;
+        size: number;
+      }>("PUT", versionPath(bundle.name, formatVersion(bundle.version)), {
+        token,
+        body: bundle.bytes,
+        headers: { "content-type": "application/gzip" },
+      });
+      console.log(`Published ${published.name} ${published.version} to ${client.url}.`);
+      printFields([
+        ["size", sizeInBytes(published.size)],
+        ["sha256", published.sha256],
+      ]);
+    });
+
+  program
+    .command("versions")
+    .description("list a package's versions, revoked ones included")
+    .argument("<package>", "the package, author/project")
+    .action(async (packageName: string) => {
+      const { client } = context();
+      const name = packageArgument(packageName);
+      const pkg = await client.json<PackageView>("GET", packagePath(name), readOptions(client));
+      console.log(`${pkg.name}: ${pkg.summary}`);
+      console.log(
+        `${pkg.license}, ${pkg.private ? `private (only members of ${name.author} see it)` : "public"}`,
+      );
+      console.log("");
+      printTable(
+        ["VERSION", "PUBLISHED", "GREN", "SIZE", "REVOKED"],
+        pkg.versions.map((v) => [
+          v.version,
+          v.publishedAt.slice(0, 10),
+          v.grenVersion,
+          formatSize(v.size),
+          v.revoked ? `${v.revoked.reason} (${v.revoked.at.slice(0, 10)})` : "",
+        ]),
+      );
+    });
+
+  program
+    .command("latest")
+    .description("print a package's highest version that is not revoked")
+    .argument("<package>", "the package, author/project")
+    .option("--gren <version>", "only versions that work with this compiler version, e.g. 0.6.3")
+    .action(async (packageName: string, options: { gren?: string }) => {
+      const { client } = context();
+      const name = packageArgument(packageName);
+      const query =
+        options.gren === undefined
+          ? ""
+          : `?gren=${encodeURIComponent(formatVersion(versionArgument(options.gren)))}`;
+      const found = await client.json<{ version: string }>(
+        "GET",
+        `${packagePath(name)}/latest${query}`,
+        readOptions(client),
+      );
+      console.log(found.version);
+    });
+
+  program
+    .command("previous")
+    .description("print a package's highest version below the one given, not revoked")
+    .argument("<package>", "the package, author/project")
+    .argument("<version>", "the version to look below (it need not exist)")
+    .action(async (packageName: string, versionText: string) => {
+      const { client } = context();
+      const name = packageArgument(packageName);
+      const version = formatVersion(versionArgument(versionText));
+      const found = await client.json<{ version: string }>(
+        "GET",
+        `${packagePath(name)}/previous/${version}`,
+        readOptions(client),
+      );
+      console.log(found.version);
+    });
+
+  program
+    .command("download")
+    .description("download a version's bundle, checking its sha256")
+    .argument("<package>", "the package, author/project")
+    .argument("<version>", "the version, MAJOR.MINOR.PATCH")
+    .option(
+      "-o, --output <file>",
+      "where to write it (default: the compiler's name for it, e.g. gren_lang_url__6_0_0.pkg.gz)",
+    )
+    .addHelpText(
+      "after",
+      `
+The bytes are written only when their sha256 is the one the version was published
+with, and the one the registry tagged the download with.`,
+    )
+    .action(async (packageName: string, versionText: string, options: { output?: string }) => {
+      const { client } = context();
+      const name = packageArgument(packageName);
+      const version = versionArgument(versionText);
+      const path = versionPath(name, formatVersion(version));
+      const metadata = await client.json<VersionView>("GET", path, readOptions(client));
+      if (metadata.revoked) {
+        throw new CliFailure(
+          `${metadata.name} ${metadata.version} was revoked on ${metadata.revoked.at}: ${metadata.revoked.reason}`,
+        );
+      }
+      const response = await client.send("GET", `${path}/bundle`, readOptions(client));
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      const mismatch = bundleMismatch(bytes, {
+        sha256: metadata.sha256,
+        etag: response.headers.get("etag"),
+      });
+      if (mismatch) {
+        throw new CliFailure(`refusing ${metadata.name} ${metadata.version}: ${mismatch}`);
+      }
+      const file = options.output ?? bundleFileName(name, version);
+      writeWhole(file, bytes);
+      console.log(`Downloaded ${metadata.name} ${metadata.version} to ${file}.`);
+      printFields([
+        ["size", sizeInBytes(bytes.byteLength)],
+        ["sha256", `${metadata.sha256} (checked)`],
+      ]);
+    });
+
+  program
+    .command("search")
+    .description("find packages whose name, summary or modules contain the text")
+    .argument("<text>", "what to look for")
+    .option("--limit <count>", `show at most this many packages (default: ${SEARCH_RESULTS})`)
+    .action(async (text: string, options: { limit?: string }) => {
+      const { client } = context();
+      const wanted = options.limit === undefined ? SEARCH_RESULTS : countArgument(options.limit);
+      const found: Listing["packages"] = [];
+      let cursor: string | null = null;
+      let more = false;
+      do {
+        const params = new URLSearchParams({
+          q: text,
+          limit: String(Math.min(wanted - found.length, LISTING_LIMIT.max)),
+        });
+        if (cursor !== null) params.set("cursor", cursor);
+        const page: Listing = await client.json<Listing>(
+          "GET",
+          `/packages?${params}`,
+          readOptions(client),
+        );
+        found.push(...page.packages);
+        cursor = page.next;
+        more = cursor !== null && found.length >= wanted;
+      } while (cursor !== null && found.length < wanted);
+      if (found.length === 0) {
+        console.log(`No packages match "${text}".`);
+        return;
+      }
+      printTable(
+        ["NAME", "LATEST", "SUMMARY"],
+        found.map((p) => [p.name, p.latest ?? "(all revoked)", p.summary]),
+      );
+      if (more) console.log(`\nThere are more; see them with --limit ${wanted * 2}.`);
+    });
+}
+
+/** A directory is bundled as the compiler would; a file is taken as a bundle already made. */
+function prepareBundle(path: string): PreparedBundle {
+  let isDirectory: boolean;
+  try {
+    isDirectory = statSync(path).isDirectory();
+  } catch {
+    throw new CliFailure(`${path} does not exist; give a package directory or a .pkg.gz file`);
+  }
+  return isDirectory ? bundlePackageDirectory(path) : readBundleFile(path);
+}
+
+/** Reads send the session token when there is one, so members see private packages. */
+const readOptions = (client: RegistryClient) => ({
+  token: requireSession(client, { optional: true })?.sessionToken,
+});
+
+const packagePath = (name: PackageName): string =>
+  `/packages/${encodeURIComponent(name.author)}/${encodeURIComponent(name.project)}`;
+
+const versionPath = (name: PackageName, version: string): string =>
+  `${packagePath(name)}/${encodeURIComponent(version)}`;
+
+function packageArgument(text: string): PackageName {
+  const name = parsePackageName(text);
+  if (!name) {
+    throw new CliFailure(
+      `"${text}" is not a package name: it is author/project, like gren-lang/core`,
+    );
+  }
+  return name;
+}
+
+function versionArgument(text: string): Version {
+  const version = parseVersion(text);
+  if (!version)
+    throw new CliFailure(`"${text}" is not a version: use MAJOR.MINOR.PATCH, like 1.0.0`);
+  return version;
+}
+
+function countArgument(text: string): number {
+  const count = /^[0-9]{1,6}$/.test(text) ? Number(text) : 0;
+  if (count < 1) throw new CliFailure(`--limit must be a whole number from 1 up, not "${text}"`);
+  return count;
+}
+
+/** Labelled values, one a line, the values lined up. */
+function printFields(fields: [string, string][]): void {
+  const width = Math.max(...fields.map(([label]) => label.length));
+  for (const [label, value] of fields) console.log(`  ${`${label}:`.padEnd(width + 1)} ${value}`);
+}
+
+/** The exact number of bytes, and the rounded size when that is easier to read. */
+const sizeInBytes = (bytes: number): string =>
+  bytes < 1024 ? `${bytes} bytes` : `${bytes} bytes (${formatSize(bytes)})`;
+
+/** Bytes, or KiB and MiB with one decimal. */
+function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+}
+
+/** Written beside the file and renamed over it, so no one ever sees half a bundle. */
+function writeWhole(file: string, bytes: Uint8Array): void {
+  const temporary = `${file}.${process.pid}.part`;
+  try {
+    writeFileSync(temporary, bytes);
+    renameSync(temporary, file);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw new CliFailure(`cannot write ${file} (${(error as Error).message})`);
+  }
+}

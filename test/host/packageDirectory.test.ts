@@ -1,0 +1,92 @@
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { gunzipSync } from "node:zlib";
+import { afterAll, describe, expect, it } from "vitest";
+import { bundlePackageDirectory, readBundleFile } from "../../src/host/cli/packageDirectory.ts";
+import { packageBundle, packageOutline } from "../support/bundles.ts";
+import { temporaryDir } from "../support/registry.ts";
+
+/** Directories made for one test file, removed when it is done. */
+const scratchDirs: string[] = [];
+function scratch(prefix: string): string {
+  const dir = temporaryDir(prefix);
+  scratchDirs.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+function writeTree(files: Record<string, string>): string {
+  const root = scratch("package-");
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  return root;
+}
+
+const unpacked = (bytes: Uint8Array): string => gunzipSync(bytes).toString("utf8");
+
+describe("bundling a package directory", () => {
+  it("is the compact JSON of gren.json and the sources in module order, gzipped", () => {
+    const outline = packageOutline({ "exposed-modules": ["Widgets", "Widgets.Extra"] });
+    const directory = writeTree({
+      "gren.json": JSON.stringify(outline, null, 2),
+      "src/Widgets/Extra.gren": "extra",
+      "src/Widgets.gren": "widgets",
+      "src/.hidden/Secret.gren": "hidden",
+      "src/Widgets/.Draft.gren": "draft",
+    });
+    const bundle = bundlePackageDirectory(directory);
+    expect(bundle.name).toEqual({ author: "acme", project: "widgets" });
+    expect(bundle.version).toEqual({ major: 1, minor: 0, patch: 0 });
+    expect(unpacked(bundle.bytes)).toBe(
+      JSON.stringify({ outline, sources: { Widgets: "widgets", "Widgets.Extra": "extra" } }),
+    );
+    // The same directory always gives the same bytes.
+    expect(bundlePackageDirectory(directory).bytes).toEqual(bundle.bytes);
+  });
+
+  it("follows links to files, but not links to folders, which could loop", () => {
+    const directory = writeTree({
+      "gren.json": JSON.stringify(packageOutline({ "exposed-modules": ["Widgets"] })),
+      "shared/Widgets.gren": "linked",
+    });
+    mkdirSync(join(directory, "src"));
+    symlinkSync(join(directory, "shared/Widgets.gren"), join(directory, "src/Widgets.gren"));
+    symlinkSync(directory, join(directory, "src/Loop"));
+    const sources = JSON.parse(unpacked(bundlePackageDirectory(directory).bytes)).sources;
+    expect(sources).toEqual({ Widgets: "linked" });
+  });
+
+  it("fails with every problem, counted", () => {
+    const directory = writeTree({
+      "gren.json": JSON.stringify(packageOutline({ version: "1.0" })),
+      "src/Widgets.gren": "widgets",
+      "src/Bad-Name.gren": "bad",
+    });
+    expect(() => bundlePackageDirectory(directory)).toThrow(
+      /cannot be published: 3 problems to fix:\n {2}- The outline's "version"[^\n]*\n {2}- src\/Bad-Name\.gren[^\n]*\n {2}- gren\.json exposes Widgets\.Extra/,
+    );
+  });
+
+  it("refuses what is not a package outline", () => {
+    const notJson = writeTree({ "gren.json": "{ nope" });
+    expect(() => bundlePackageDirectory(notJson)).toThrow(/gren\.json is not valid JSON/);
+    const noType = writeTree({ "gren.json": "[]" });
+    expect(() => bundlePackageDirectory(noType)).toThrow(/is not a package outline/);
+  });
+});
+
+describe("reading a bundle file", () => {
+  it("takes the bytes as they are, and the name and version from the outline", () => {
+    const bytes = packageBundle({ name: "acme/gadgets", version: "2.3.4", license: "nonsense" });
+    const file = join(scratch("bundle-"), "any-name.pkg.gz");
+    writeFileSync(file, bytes);
+    const bundle = readBundleFile(file);
+    expect(bundle.bytes).toEqual(bytes);
+    expect(bundle.name).toEqual({ author: "acme", project: "gadgets" });
+    expect(bundle.version).toEqual({ major: 2, minor: 3, patch: 4 });
+  });
+});
