@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { MINUTE } from "../../src/core/time.ts";
 import {
@@ -9,6 +8,7 @@ import {
   startRegistry,
   type TestRegistry,
 } from "../support/registry.ts";
+import { databaseFileText } from "../support/snapshot.ts";
 
 let registry: TestRegistry;
 beforeEach(async () => {
@@ -247,15 +247,7 @@ describe("the database file", () => {
     const pending = await startLogin("max@example.com");
     const pendingCode = latestCode(registry.outbox, "max@example.com");
     const fetched = await fetchSession(started.body.fetchSessionToken, code);
-    const stored = ["", "-wal"]
-      .map((suffix) => {
-        try {
-          return readFileSync(registry.dbPath + suffix).toString("latin1");
-        } catch {
-          return "";
-        }
-      })
-      .join("");
+    const stored = databaseFileText(registry.dbPath);
     expect(stored).toContain("max@example.com");
     for (const secret of [
       fetched.body.sessionToken,

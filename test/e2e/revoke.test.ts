@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { DatabaseSync } from "node:sqlite";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { packageOutline, sourcesFor } from "../support/bundles.ts";
 import { download, publish, putBundle, sha256 } from "../support/publishing.ts";
 import { call, login, startRegistry, type TestRegistry } from "../support/registry.ts";
+import { databaseFileText } from "../support/snapshot.ts";
 
 let registry: TestRegistry;
 const tokens = {} as Record<"admin" | "publisher" | "downloader" | "outsider", string>;
@@ -44,21 +44,7 @@ function bundleWithMarker(name: string, version: string, marker: string): Uint8A
   return new Uint8Array(gzipSync(JSON.stringify({ outline, sources }), { level: 0 }));
 }
 
-/** The database file and its WAL, after a checkpoint that folds the WAL into the file. */
-function storedBytes(): string {
-  const db = new DatabaseSync(registry.dbPath);
-  db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
-  db.close();
-  return ["", "-wal"]
-    .map((suffix) => {
-      try {
-        return readFileSync(registry.dbPath + suffix).toString("latin1");
-      } catch {
-        return "";
-      }
-    })
-    .join("");
-}
+const storedBytes = () => databaseFileText(registry.dbPath, { checkpoint: true });
 
 describe("revoking a version", () => {
   const marker = `REVOKED-CONTENT-${randomUUID()}`;

@@ -1,5 +1,6 @@
+import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli, saveCliSession } from "../support/cli.ts";
+import { CLI, runCli, saveCliSession } from "../support/cli.ts";
 import { publish } from "../support/publishing.ts";
 import {
   call,
@@ -48,6 +49,33 @@ describe("the CLI's revoke command", () => {
     expect(run.code).toBe(1);
     expect(run.stderr.trim()).toBe("error: revoking cannot be undone; add --yes to confirm it");
     expect((await call(registry, "GET", "/packages/acme/tools/2.0.0")).body.revoked).toBeNull();
+  });
+
+  it("on a terminal, revokes only after the user types yes", async () => {
+    // script(1) runs the CLI on a pseudo-terminal and passes our input to it.
+    const onTerminal = (answer: string) =>
+      new Promise<{ stdout: string }>((resolve) => {
+        const command = `"${process.execPath}" "${CLI}" --registry ${registry.url} revoke acme/tools 2.0.0 --reason Oops`;
+        const child = spawn("script", ["-qec", command, "/dev/null"], {
+          env: { ...process.env, HOME: home },
+        });
+        let stdout = "";
+        child.stdout.on("data", (chunk: Buffer) => {
+          stdout += chunk.toString();
+          if (stdout.includes("to confirm:")) child.stdin.write(`${answer}\n`);
+        });
+        child.on("close", () => resolve({ stdout }));
+      });
+    const declined = await onTerminal("no");
+    expect(declined.stdout).toContain('Type "yes" to confirm');
+    expect(declined.stdout).toContain("nothing was revoked");
+    expect((await call(registry, "GET", "/packages/acme/tools/2.0.0")).body.revoked).toBeNull();
+
+    const confirmed = await onTerminal("yes");
+    expect(confirmed.stdout).toContain("Revoked acme/tools 2.0.0");
+    expect((await call(registry, "GET", "/packages/acme/tools/2.0.0")).body.revoked).toMatchObject({
+      reason: "Oops",
+    });
   });
 
   it("needs a reason, and either a version or --all", async () => {

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { expect } from "vitest";
 import { packageOutline, sourcesFor } from "../support/bundles.ts";
 import { download, publish, putBundle, sha256 } from "../support/publishing.ts";
 import { call, latestCode, login } from "../support/registry.ts";
+import { databaseFileText } from "../support/snapshot.ts";
 
 // What a restore from the backup must bring back. Each fact is written through
 // the API while the registry runs with its backup, before the database is lost;
@@ -20,19 +20,6 @@ export interface DrillRegistry {
   outbox: string;
   /** The database file the registry runs on. */
   dbPath: string;
-}
-
-/** The database file's bytes (and its WAL's), to search for content that must be gone. */
-function fileBytes(dbPath: string): string {
-  return ["", "-wal"]
-    .map((suffix) => {
-      try {
-        return readFileSync(dbPath + suffix).toString("latin1");
-      } catch {
-        return "";
-      }
-    })
-    .join("");
 }
 
 export type DrillCheck = (registry: DrillRegistry) => Promise<void>;
@@ -219,7 +206,7 @@ export const drillFacts: DrillFact[] = [
         expect((await call(restored, "GET", "/packages/revoker/leaky/latest")).body).toEqual({
           version: "1.0.1",
         });
-        expect(fileBytes(restored.dbPath)).not.toContain(marker);
+        expect(databaseFileText(restored.dbPath)).not.toContain(marker);
       };
     },
   },

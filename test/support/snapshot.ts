@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { DatabaseSync } from "node:sqlite";
 
 /** Every row of every table of the registry's database, to check a request changed nothing. */
@@ -16,4 +17,26 @@ export function databaseSnapshot(dbPath: string): Record<string, unknown[]> {
   } finally {
     db.close();
   }
+}
+
+/**
+ * The raw bytes of the database file and its WAL, as text, to search for
+ * content that must never be stored (secrets) or must be gone (revoked bundles).
+ * With `checkpoint`, the WAL is first folded into the file, as it is in time.
+ */
+export function databaseFileText(dbPath: string, options: { checkpoint?: boolean } = {}): string {
+  if (options.checkpoint) {
+    const db = new DatabaseSync(dbPath);
+    db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    db.close();
+  }
+  return ["", "-wal"]
+    .map((suffix) => {
+      try {
+        return readFileSync(dbPath + suffix).toString("latin1");
+      } catch {
+        return "";
+      }
+    })
+    .join("");
 }

@@ -2,8 +2,9 @@ import { renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { type PackageName, parsePackageName } from "../../../core/names.ts";
 import { bundleFileName } from "../../../core/packageLayout.ts";
-import { LISTING_LIMIT } from "../../../core/packages.ts";
+import { LISTING_LIMIT, type listPackages, type PackageView } from "../../../core/packages.ts";
 import { formatVersion, parseVersion, type Version } from "../../../core/semver.ts";
+import type { VersionView } from "../../../core/versions.ts";
 import { bundleMismatch } from "../bundleIntegrity.ts";
 import type { RegistryClient } from "../client.ts";
 import { type Context, requireSession } from "../context.ts";
@@ -16,38 +17,7 @@ import {
 } from "../packageDirectory.ts";
 import { printTable } from "../table.ts";
 
-interface Revocation {
-  at: string;
-  reason: string;
-}
-
-interface PackageView {
-  name: string;
-  summary: string;
-  license: string;
-  private: boolean;
-  versions: {
-    version: string;
-    publishedAt: string;
-    grenVersion: string;
-    sha256: string;
-    size: number;
-    revoked: Revocation | null;
-  }[];
-}
-
-interface VersionView {
-  name: string;
-  version: string;
-  sha256: string;
-  size: number;
-  revoked: Revocation | null;
-}
-
-interface Listing {
-  packages: { name: string; summary: string; latest: string | null }[];
-  next: string | null;
-}
+type Listing = ReturnType<typeof listPackages>;
 
 /** How many search results to show unless told otherwise. */
 const SEARCH_RESULTS = 50;
