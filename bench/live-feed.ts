@@ -1,0 +1,192 @@
+// How quickly the live feed reaches many followers: N WebSocket clients on
+// /feed/live while a burst of publications goes in, each client counting the
+// time from an event's commit (its `at`) to its arrival. The server runs in its
+// own process; the clients and the publishers share this one.
+
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import WebSocket from "ws";
+
+export interface LiveFeedResult {
+  clients: number;
+  events: number;
+  deliveries: number;
+  /** From the first publication to the last event reaching the last client. */
+  burstMs: number;
+  lagP50Ms: number;
+  lagP99Ms: number;
+  lagMaxMs: number;
+}
+
+const SERVER = join(import.meta.dirname, "..", "dist", "server.js");
+const PUBLISHERS = 8;
+
+export async function runLiveFeedBenchmark(options: {
+  clients: number;
+  events: number;
+}): Promise<LiveFeedResult> {
+  const dir = mkdtempSync(join(tmpdir(), "registry-live-bench-"));
+  const outbox = join(dir, "outbox.jsonl");
+  const server = spawn(process.execPath, [SERVER], {
+    env: {
+      PATH: process.env.PATH ?? "",
+      REGISTRY_DB_PATH: join(dir, "registry.db"),
+      REGISTRY_MAIL_OUTBOX: outbox,
+      REGISTRY_HOST: "127.0.0.1",
+      REGISTRY_PORT: "0",
+      REGISTRY_LOG_LEVEL: "info",
+    },
+    // Standard error carries the console login mail; it is shown only if the server fails.
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let errors = "";
+  server.stderr!.on("data", (chunk: Buffer) => {
+    errors += chunk.toString();
+  });
+  server.on("exit", (code) => {
+    if (code !== null && code !== 0) process.stderr.write(errors);
+  });
+  try {
+    const url = await listeningUrl(server.stdout!);
+    server.stdout!.resume();
+    const token = await login(url, outbox, "bench@example.com");
+    await json(url, "POST", "/publishing-identity", token, { name: "live-bench" });
+
+    const lags: number[] = [];
+    const counts = new Array<number>(options.clients).fill(0);
+    const sockets = await Promise.all(
+      counts.map(async (_, client) => {
+        const socket = new WebSocket(`${url.replace("http", "ws")}/feed/live`);
+        socket.on("message", (data) => {
+          const event = JSON.parse(String(data)) as { at: string };
+          lags.push(Date.now() - Date.parse(event.at));
+          counts[client]!++;
+        });
+        await once(socket, "open");
+        return socket;
+      }),
+    );
+
+    const started = Date.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: PUBLISHERS }, async () => {
+        for (let i = next++; i < options.events; i = next++) await publishOne(url, token, i);
+      }),
+    );
+    const deadline = Date.now() + 120_000;
+    while (counts.some((count) => count < options.events)) {
+      if (Date.now() > deadline)
+        throw new Error("not every client received every event within 2 minutes");
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const burstMs = Date.now() - started;
+    for (const socket of sockets) socket.terminate();
+
+    lags.sort((a, b) => a - b);
+    const at = (q: number) => lags[Math.min(lags.length - 1, Math.floor(q * lags.length))]!;
+    return {
+      clients: options.clients,
+      events: options.events,
+      deliveries: lags.length,
+      burstMs,
+      lagP50Ms: at(0.5),
+      lagP99Ms: at(0.99),
+      lagMaxMs: lags.at(-1)!,
+    };
+  } finally {
+    server.kill("SIGTERM");
+    await once(server, "exit");
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function listeningUrl(stdout: NodeJS.ReadableStream): Promise<string> {
+  let text = "";
+  for await (const chunk of stdout) {
+    text += String(chunk);
+    const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(text);
+    if (match) return match[1]!;
+  }
+  throw new Error(`the server stopped before listening:\n${text}`);
+}
+
+async function json(
+  url: string,
+  method: string,
+  path: string,
+  token: string | undefined,
+  body: unknown,
+) {
+  const response = await fetch(url + path, {
+    method,
+    headers: {
+      "content-type": "application/json",
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok)
+    throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as Record<string, string>;
+}
+
+async function login(url: string, outbox: string, email: string): Promise<string> {
+  const { fetchSessionToken } = await json(url, "POST", "/session", undefined, { email });
+  const mail = JSON.parse(readFileSync(outbox, "utf8").trim().split("\n").at(-1)!) as {
+    textBody: string;
+  };
+  const code = /^Your confirmation code is: (\S+)$/m.exec(mail.textBody)![1];
+  const { sessionToken } = await json(url, "POST", "/session/fetch", undefined, {
+    fetchSessionToken,
+    emailConfirmationCode: code,
+  });
+  return sessionToken!;
+}
+
+async function publishOne(url: string, token: string, i: number): Promise<void> {
+  const version = `1.${i}.0`;
+  const outline = {
+    type: "package",
+    platform: "common",
+    name: "live-bench/burst",
+    summary: "Events for the live feed benchmark",
+    license: "BSD-3-Clause",
+    version,
+    "exposed-modules": ["Burst"],
+    "gren-version": "0.6.0 <= v < 0.7.0",
+    dependencies: { "gren-lang/core": "6.0.0 <= v < 7.0.0" },
+  };
+  const body = gzipSync(
+    JSON.stringify({
+      outline,
+      sources: { Burst: "module Burst exposing (..)\n\nx : Int\nx = 1\n" },
+    }),
+  );
+  const response = await fetch(`${url}/packages/live-bench/burst/${version}`, {
+    method: "PUT",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/gzip" },
+    body,
+  });
+  if (response.status !== 201)
+    throw new Error(`publishing ${version}: ${response.status} ${await response.text()}`);
+}
+
+export function formatLiveFeed(result: LiveFeedResult): string {
+  return [
+    `Live feed: ${result.clients} WebSocket clients, a burst of ${result.events} publications (${PUBLISHERS} publishers)`,
+    `  deliveries ${result.deliveries} of ${result.clients * result.events}, all delivered ${result.burstMs} ms after the first publication`,
+    `  delivery lag from commit: p50 ${result.lagP50Ms} ms, p99 ${result.lagP99Ms} ms, max ${result.lagMaxMs} ms`,
+  ].join("\n");
+}
+
+if (import.meta.main) {
+  const [clients = "200", events = "1000"] = process.argv.slice(2);
+  process.stdout.write(
+    `${formatLiveFeed(await runLiveFeedBenchmark({ clients: Number(clients), events: Number(events) }))}\n`,
+  );
+}
