@@ -122,7 +122,7 @@ export interface CataloguePackage {
   name: string;
   private: boolean;
   versions: number;
-  /** Compilers for which some version fits, so `latest?gren=` finds one. */
+  /** Compilers for which some version, not revoked, fits: `latest?gren=` finds one. */
   compilers: string[];
 }
 
@@ -326,6 +326,12 @@ function planPackages(
       root,
       ...["Decode", "Encode", "Extra", "Internal"].slice(0, random.below(4)),
     ].map((part, i) => (i === 0 ? part : `${root}.${part}`));
+    // About one package in ten has taken back one of its later versions.
+    const revoked =
+      releases.length > 2 && random.chance(0.1)
+        ? [releases[1 + random.below(releases.length - 1)]!.version]
+        : [];
+    const live = releases.filter((release) => !revoked.includes(release.version));
     return {
       name,
       author,
@@ -336,18 +342,14 @@ function planPackages(
         Math.floor((index * size.privatePackages) / size.packages),
       versions,
       compilers: COMPILERS.filter((compiler) =>
-        releases.some((release) => rangeHolds(release.gren, compiler)),
+        live.some((release) => rangeHolds(release.gren, compiler)),
       ),
       summary: `A ${topic} library for Gren`,
       license: random.pick(LICENSES),
       platform: random.pick(PLATFORMS),
       modules,
       releases,
-      // About one package in ten has taken back one of its later versions.
-      revoked:
-        releases.length > 2 && random.chance(0.1)
-          ? [releases[1 + random.below(releases.length - 1)]!.version]
-          : [],
+      revoked,
     };
   });
 }
