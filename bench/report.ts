@@ -80,7 +80,7 @@ export function table(header: string[], rows: string[][], rightAligned: boolean[
 export function formatReport(report: BenchReport): string {
   const { machine, catalogue, ceiling } = report;
   const sections = [
-    `Recorded ${machine.date} on ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB, Node.js ${machine.node}, autocannon ${machine.autocannon}.`,
+    `Measured ${machine.date} on ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB, Node.js ${machine.node}, autocannon ${machine.autocannon}.`,
     `Settings: ${report.settings}.`,
     `Catalogue "${catalogue.name}": ${count(catalogue.packages)} packages (${count(catalogue.private)} private) with ${count(catalogue.versions)} versions (${count(catalogue.revoked)} revoked), ${count(catalogue.identities)} identities, ${count(catalogue.users)} users; seeded through the core in ${catalogue.seedSeconds.toFixed(1)} s.`,
     "### Workloads",
