@@ -158,6 +158,17 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at)
     WHERE delivered_at IS NULL AND gave_up_at IS NULL;
   `,
+
+  // 5: "latest" and "previous" read only the index, as migration 3 meant them
+  // to. SQLite uses a partial index as a covering index only when it holds
+  // every column the query names, so without revoked_at it read each version's
+  // row (outline and all) to test revoked_at, and preferred the unique index.
+  `
+  DROP INDEX versions_live;
+  CREATE INDEX versions_live
+    ON versions (package_id, version_key DESC, gren_lower, gren_upper, revoked_at)
+    WHERE revoked_at IS NULL;
+  `,
 ];
 
 export type MigrationError = { kind: "schema_too_new"; found: number; known: number };

@@ -40,6 +40,33 @@ describe("migrations", () => {
   });
 });
 
+describe("indexes", () => {
+  it("answer latest, latest for a compiler and previous from the live-versions index alone", () => {
+    const db = new SqliteDatabase(join(temporaryDir(), "r.db"));
+    migrate(db);
+    const plan = (sql: string, params: number[]) =>
+      db
+        .all(`EXPLAIN QUERY PLAN ${sql}`, params)
+        .map((row) => row.detail)
+        .join("; ");
+    const live = "FROM versions WHERE package_id = ? AND revoked_at IS NULL";
+    expect(plan(`SELECT max(version_key) ${live}`, [1])).toMatch(/COVERING INDEX versions_live/);
+    expect(
+      plan(
+        `SELECT version_key ${live} AND gren_lower <= ? AND gren_upper > ? ORDER BY version_key DESC LIMIT 1`,
+        [1, 2, 2],
+      ),
+    ).toMatch(/COVERING INDEX versions_live/);
+    expect(
+      plan(
+        `SELECT version_key ${live} AND version_key < ? ORDER BY version_key DESC LIMIT 1`,
+        [1, 2],
+      ),
+    ).toMatch(/COVERING INDEX versions_live/);
+    db.close();
+  });
+});
+
 describe("transactions", () => {
   it("keep nothing of work that throws", () => {
     const db = new SqliteDatabase(join(temporaryDir(), "r.db"));

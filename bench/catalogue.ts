@@ -1,0 +1,500 @@
+// A realistic catalogue, seeded through the registry's own core functions and
+// ports (no SQL), so the database has exactly the shape the server makes.
+
+import { type Email, parseEmail } from "../src/core/email.ts";
+import { createIdentity, setMember } from "../src/core/identities.ts";
+import { publishVersion } from "../src/core/publish.ts";
+import { revokeVersion } from "../src/core/revoke.ts";
+import { exchangeCode, requestLogin } from "../src/core/sessions.ts";
+import type { User } from "../src/core/users.ts";
+import { findOrCreateUser } from "../src/core/users.ts";
+import { loadConfig } from "../src/host/config.ts";
+import { openRegistry } from "../src/host/registry.ts";
+import type { Clock, Ports } from "../src/ports/index.ts";
+import { moduleSources, type Outline, packBundle, SharedSourceBundles } from "./bundles.ts";
+import { SeededRandom } from "./seeded-random.ts";
+
+export interface CatalogueSize {
+  packages: number;
+  versions: number;
+  privatePackages: number;
+}
+
+export const CATALOGUES = {
+  tiny: { packages: 20, versions: 400, privatePackages: 3 },
+  small: { packages: 200, versions: 4_000, privatePackages: 30 },
+  full: { packages: 2_000, versions: 40_000, privatePackages: 300 },
+  large: { packages: 20_000, versions: 400_000, privatePackages: 3_000 },
+} as const satisfies Record<string, CatalogueSize>;
+
+export type CatalogueName = keyof typeof CATALOGUES;
+
+/** Gren compilers that have been released, which clients ask `latest` about. */
+export const COMPILERS = [
+  "0.1.0",
+  "0.2.0",
+  "0.2.1",
+  "0.3.0",
+  "0.4.0",
+  "0.4.1",
+  "0.4.2",
+  "0.4.3",
+  "0.4.4",
+  "0.4.5",
+  "0.5.0",
+  "0.5.1",
+  "0.5.2",
+  "0.5.3",
+  "0.5.4",
+  "0.6.0",
+  "0.6.1",
+  "0.6.2",
+  "0.6.3",
+];
+/** Each package's versions work with one or two minor series of the compiler. */
+const COMPILER_SERIES = [1, 2, 3, 4, 5, 6];
+
+const WORDS = [
+  "array",
+  "audio",
+  "canvas",
+  "chart",
+  "color",
+  "console",
+  "crypto",
+  "css",
+  "date",
+  "decoder",
+  "dict",
+  "effects",
+  "encoder",
+  "fetch",
+  "file",
+  "form",
+  "geometry",
+  "graph",
+  "http",
+  "image",
+  "input",
+  "json",
+  "keyboard",
+  "layout",
+  "locale",
+  "markdown",
+  "math",
+  "matrix",
+  "money",
+  "parser",
+  "path",
+  "queue",
+  "random",
+  "regex",
+  "router",
+  "server",
+  "set",
+  "signal",
+  "sort",
+  "stream",
+  "svg",
+  "table",
+  "test",
+  "theme",
+  "time",
+  "tree",
+  "ui",
+  "url",
+  "uuid",
+  "vector",
+  "websocket",
+  "worker",
+];
+const LICENSES = ["BSD-3-Clause", "MIT", "Apache-2.0", "MPL-2.0"];
+const PLATFORMS = ["common", "common", "browser", "node"];
+
+/** The identity whose packages the publishing workloads release new versions of. */
+export const UPLOADS_IDENTITY = "bench-uploads";
+/** Publishers of the concurrent publishing workload, each with its own session. */
+export const PUBLISHERS = 8;
+/** The size of the bundles that are uploaded and downloaded. */
+export const LARGE_BUNDLE_BYTES = 100 * 1024;
+
+export interface CataloguePackage {
+  name: string;
+  private: boolean;
+  versions: number;
+  /** Compilers for which some version, not revoked, fits: `latest?gren=` finds one. */
+  compilers: string[];
+}
+
+export interface Publisher {
+  token: string;
+  /** The package this publisher releases new versions of. */
+  name: string;
+}
+
+export interface SeededCatalogue {
+  dbPath: string;
+  seconds: number;
+  counts: {
+    identities: number;
+    users: number;
+    packages: number;
+    private: number;
+    versions: number;
+    revoked: number;
+  };
+  packages: CataloguePackage[];
+  /** The bundle download path of a version whose bundle is about 100 KB. */
+  largeBundle: { path: string; bytes: number };
+  publishers: Publisher[];
+}
+
+/** Time moves a few minutes per reading, so publication dates spread over months. */
+class SeedingClock implements Clock {
+  #now = Date.UTC(2023, 0, 1);
+  now(): number {
+    this.#now += 7 * 60 * 1000;
+    return this.#now;
+  }
+}
+
+interface PlannedPackage extends CataloguePackage {
+  author: string;
+  project: string;
+  summary: string;
+  license: string;
+  platform: string;
+  modules: string[];
+  releases: { version: string; gren: string }[];
+  /** Versions taken back after their release, which stay listed but are never `latest`. */
+  revoked: string[];
+}
+
+/**
+ * Seeds `size` into a new database at `dbPath`: identities with members,
+ * public and private packages with skewed version counts and varied
+ * `gren-version` ranges, a package with a 100 KB bundle, and logged-in
+ * publishers for the upload workloads.
+ */
+export async function seedCatalogue(dbPath: string, size: CatalogueSize): Promise<SeededCatalogue> {
+  const started = performance.now();
+  const config = loadConfig({ REGISTRY_DB_PATH: dbPath, REGISTRY_LOG_LEVEL: "silent" });
+  if (!config.ok) throw new Error(config.error.join("\n"));
+  const mail: string[] = [];
+  const { app, ports } = openRegistry({
+    config: config.value,
+    clock: new SeedingClock(),
+    logger: false,
+    print: (text) => mail.push(text),
+  });
+  const limits = {
+    maxUnpackedBytes: config.value.maxUnpackedBytes,
+    kernelIdentities: config.value.kernelIdentities,
+  };
+  try {
+    const random = new SeededRandom(size.packages * 31 + size.versions);
+    const identities = createIdentities(ports, random, Math.ceil(size.packages / 5));
+    const planned = planPackages(random, size, identities);
+    const owners = new Map(identities.map((identity) => [identity.name, identity.owner]));
+
+    // A few packages at a time, so one's bundle is unpacked while another's is stored.
+    let next = 0;
+    const publishAll = async () => {
+      for (let index = next++; index < planned.length; index = next++) {
+        const pkg = planned[index]!;
+        const publisher = owners.get(pkg.author)!;
+        // Each package has its own generator, so its sources do not depend on the interleaving.
+        // Releases of a package share their sources: only the outline changes.
+        const sources = moduleSources(new SeededRandom(index), pkg.modules);
+        for (const release of pkg.releases) {
+          const bytes = packBundle(outlineOf(pkg, release), sources);
+          await publish(ports, publisher, pkg, release.version, bytes, limits);
+        }
+        for (const version of pkg.revoked) {
+          const reason = "A bug that loses data; upgrade to the next version.";
+          must(
+            revokeVersion(ports, publisher, { ...pkg, version, reason }),
+            `revoking ${pkg.name} ${version}`,
+          );
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: 4 }, publishAll));
+
+    const uploads = await createUploads(ports, random, mail, limits);
+    const users = Number(ports.db.get("SELECT count(*) AS n FROM users")?.n);
+    return {
+      dbPath,
+      seconds: (performance.now() - started) / 1000,
+      counts: {
+        identities: identities.length + 1,
+        users,
+        packages: planned.length,
+        private: planned.filter((pkg) => pkg.private).length,
+        versions: planned.reduce((sum, pkg) => sum + pkg.versions, 0),
+        revoked: planned.reduce((sum, pkg) => sum + pkg.revoked.length, 0),
+      },
+      packages: planned.map(({ name, private: hidden, versions, compilers }) => ({
+        name,
+        private: hidden,
+        versions,
+        compilers,
+      })),
+      ...uploads,
+    };
+  } finally {
+    await app.close();
+  }
+}
+
+interface SeededIdentity {
+  name: string;
+  owner: User;
+}
+
+/** Identities, each with an admin who publishes, and often a second or third member. */
+function createIdentities(ports: Ports, random: SeededRandom, count: number): SeededIdentity[] {
+  return Array.from({ length: count }, (_, index) => {
+    const name = `${random.pick(WORDS)}-${random.pick(["labs", "dev", "team", "org", "io"])}-${index}`;
+    const owner = findOrCreateUser(
+      ports.db,
+      email(`owner-${index}@example.com`),
+      ports.clock.now(),
+    );
+    must(createIdentity(ports, owner, name), `creating ${name}`);
+    if (random.chance(0.5)) {
+      must(
+        setMember(ports, owner, {
+          identity: name,
+          email: `maintainer-${index}@example.com`,
+          role: "publish",
+        }),
+        `adding a maintainer to ${name}`,
+      );
+    }
+    if (random.chance(0.2)) {
+      must(
+        setMember(ports, owner, {
+          identity: name,
+          email: `reader-${index}@example.com`,
+          role: "download",
+        }),
+        `adding a reader to ${name}`,
+      );
+    }
+    return { name, owner };
+  });
+}
+
+/** Version counts are skewed like a real registry's: most packages have a few, some a hundred. */
+function versionCounts(random: SeededRandom, packages: number, versions: number): number[] {
+  const mean = versions / packages;
+  const weights = Array.from({ length: packages }, () => {
+    // Log-normal, capped so that no package dominates.
+    const normal =
+      Math.sqrt(-2 * Math.log(1 - random.next())) * Math.cos(2 * Math.PI * random.next());
+    return Math.min(Math.exp(normal), 8);
+  });
+  const total = weights.reduce((sum, weight) => sum + weight, 0);
+  const spare = versions - packages;
+  const counts = weights.map((weight) => 1 + Math.floor((spare * weight) / total));
+  // What rounding left over goes one each to packages picked at random.
+  for (let left = versions - counts.reduce((sum, n) => sum + n, 0); left > 0; left--) {
+    counts[random.below(packages)]! += 1;
+  }
+  if (mean < 1) throw new Error("a catalogue needs at least one version per package");
+  return counts;
+}
+
+function planPackages(
+  random: SeededRandom,
+  size: CatalogueSize,
+  identities: SeededIdentity[],
+): PlannedPackage[] {
+  const counts = versionCounts(random, size.packages, size.versions);
+  const taken = new Set<string>();
+  return counts.map((versions, index) => {
+    const author = identities[index % identities.length]!.name;
+    let project = `${random.pick(WORDS)}-${random.pick(WORDS)}`;
+    while (taken.has(`${author}/${project}`)) project = `${project}-x`;
+    taken.add(`${author}/${project}`);
+    const name = `${author}/${project}`;
+    const releases = releaseHistory(random, versions);
+    const topic = project.split("-")[0]!;
+    const root = topic.charAt(0).toUpperCase() + topic.slice(1);
+    const modules = [
+      root,
+      ...["Decode", "Encode", "Extra", "Internal"].slice(0, random.below(4)),
+    ].map((part, i) => (i === 0 ? part : `${root}.${part}`));
+    // About one package in ten has taken back one of its later versions.
+    const revoked =
+      releases.length > 2 && random.chance(0.1)
+        ? [releases[1 + random.below(releases.length - 1)]!.version]
+        : [];
+    const live = releases.filter((release) => !revoked.includes(release.version));
+    return {
+      name,
+      author,
+      project,
+      // Private packages are spread evenly through the catalogue.
+      private:
+        Math.floor(((index + 1) * size.privatePackages) / size.packages) >
+        Math.floor((index * size.privatePackages) / size.packages),
+      versions,
+      compilers: COMPILERS.filter((compiler) =>
+        live.some((release) => rangeHolds(release.gren, compiler)),
+      ),
+      summary: `A ${topic} library for Gren`,
+      license: random.pick(LICENSES),
+      platform: random.pick(PLATFORMS),
+      modules,
+      releases,
+      revoked,
+    };
+  });
+}
+
+/**
+ * Versions in order, mostly patches, some minors and majors; each works with
+ * one or two minor series of the compiler, moving to newer series over time.
+ */
+function releaseHistory(random: SeededRandom, count: number): { version: string; gren: string }[] {
+  let [major, minor, patch] = [1, 0, 0];
+  let series = COMPILER_SERIES[Math.min(random.below(8), COMPILER_SERIES.length - 1)]!;
+  let width = 1;
+  const releases: { version: string; gren: string }[] = [];
+  for (let i = 0; i < count; i++) {
+    if (i > 0) {
+      const roll = random.next();
+      if (roll < 0.08) {
+        [major, minor, patch] = [major + 1, 0, 0];
+        if (series < COMPILER_SERIES.at(-1)! && random.chance(0.6)) series++;
+        width = random.chance(0.2) ? 2 : 1;
+      } else if (roll < 0.3) [minor, patch] = [minor + 1, 0];
+      else patch++;
+    }
+    const upper = Math.min(series + width, COMPILER_SERIES.at(-1)! + 1);
+    releases.push({
+      version: `${major}.${minor}.${patch}`,
+      gren: `0.${series}.0 <= v < 0.${upper}.0`,
+    });
+  }
+  return releases;
+}
+
+function rangeHolds(range: string, compiler: string): boolean {
+  const [lower, upper] = range.split(" <= v < ") as [string, string];
+  const key = (version: string) =>
+    version.split(".").reduce((sum, part) => sum * 65536 + Number(part), 0);
+  return key(lower) <= key(compiler) && key(compiler) < key(upper);
+}
+
+function outlineOf(pkg: PlannedPackage, release: { version: string; gren: string }): Outline {
+  return {
+    type: "package",
+    platform: pkg.platform,
+    name: pkg.name,
+    summary: pkg.summary,
+    license: pkg.license,
+    version: release.version,
+    "exposed-modules": pkg.modules,
+    "gren-version": release.gren,
+    dependencies: { "gren-lang/core": "6.0.0 <= v < 7.0.0" },
+    ...(pkg.private ? { private: true } : {}),
+  };
+}
+
+async function publish(
+  ports: Ports,
+  publisher: User,
+  pkg: { author: string; project: string },
+  version: string,
+  bytes: Uint8Array,
+  limits: Parameters<typeof publishVersion>[2]["limits"],
+): Promise<void> {
+  const published = await publishVersion(ports, publisher, {
+    author: pkg.author,
+    project: pkg.project,
+    version,
+    bytes,
+    limits,
+  });
+  must(published, `publishing ${pkg.author}/${pkg.project} ${version}`);
+}
+
+/** The outline of a release of one of the upload workloads' packages. */
+export function uploadOutline(name: string, version: string): Outline {
+  return {
+    type: "package",
+    platform: "common",
+    name,
+    summary: "Large generated bindings, released often",
+    license: "BSD-3-Clause",
+    version,
+    "exposed-modules": ["Bindings", "Bindings.Generated", "Bindings.Tables"],
+    "gren-version": "0.6.0 <= v < 0.7.0",
+    dependencies: { "gren-lang/core": "6.0.0 <= v < 7.0.0" },
+  };
+}
+
+/**
+ * The identity the upload workloads publish to, with one member per publisher,
+ * each logged in through the core's emailed-code login; and a released
+ * version with a 100 KB bundle for the download workload.
+ */
+async function createUploads(
+  ports: Ports,
+  random: SeededRandom,
+  mail: string[],
+  limits: Parameters<typeof publishVersion>[2]["limits"],
+) {
+  const owner = findOrCreateUser(ports.db, email("uploads@example.com"), ports.clock.now());
+  must(createIdentity(ports, owner, UPLOADS_IDENTITY), "creating the uploads identity");
+  const publishers: Publisher[] = [];
+  for (let index = 1; index <= PUBLISHERS; index++) {
+    const email = `publisher-${index}@example.com`;
+    must(
+      setMember(ports, owner, { identity: UPLOADS_IDENTITY, email, role: "publish" }),
+      `adding ${email}`,
+    );
+    publishers.push({
+      token: await logIn(ports, mail, email),
+      name: `${UPLOADS_IDENTITY}/upload-${index}`,
+    });
+  }
+  const name = `${UPLOADS_IDENTITY}/large-bundle`;
+  const outline = uploadOutline(name, "1.0.0");
+  const bytes = new SharedSourceBundles(random, outline, LARGE_BUNDLE_BYTES).bundleFor(outline);
+  await publish(
+    ports,
+    owner,
+    { author: UPLOADS_IDENTITY, project: "large-bundle" },
+    "1.0.0",
+    bytes,
+    limits,
+  );
+  return {
+    largeBundle: { path: `/packages/${name}/1.0.0/bundle`, bytes: bytes.byteLength },
+    publishers,
+  };
+}
+
+/** Logs in as a person would: ask for a code, read it from the mail, trade it for a session. */
+async function logIn(ports: Ports, mail: string[], email: string): Promise<string> {
+  const started = await requestLogin(ports, { email, client: "127.0.0.1" });
+  const { fetchSessionToken } = must(started, `asking for a login code for ${email}`);
+  const code = /Your confirmation code is: (\S+)/.exec(mail.at(-1) ?? "")?.[1];
+  if (!code) throw new Error(`no login code was mailed to ${email}`);
+  return must(exchangeCode(ports, { fetchSessionToken, code }), `logging in ${email}`).sessionToken;
+}
+
+function email(address: string): Email {
+  const parsed = parseEmail(address);
+  if (!parsed) throw new Error(`${address} is not an email address`);
+  return parsed;
+}
+
+function must<T>(result: { ok: true; value: T } | { ok: false; error: unknown }, doing: string): T {
+  if (!result.ok) throw new Error(`Seeding failed ${doing}: ${JSON.stringify(result.error)}`);
+  return result.value;
+}

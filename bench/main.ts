@@ -1,0 +1,24 @@
+// `npm run bench`: how fast the registry answers its clients, next to what a
+// bare node:http server manages on the same machine. See README.md.
+
+import { mkdtempSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { runBenchmark } from "./benchmark.ts";
+import { parseOptions, USAGE } from "./options.ts";
+import { formatReport } from "./report.ts";
+import { recordResults } from "./results-file.ts";
+
+const options = parseOptions(process.argv.slice(2));
+if (options === "help") {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+
+const workDir = mkdtempSync(join(options.dbDir, "registry-bench-"));
+try {
+  const text = formatReport(await runBenchmark(options, workDir));
+  process.stdout.write(`\n${text}`);
+  if (options.record) process.stderr.write(`Recorded in ${recordResults(text)}.\n`);
+} finally {
+  rmSync(workDir, { recursive: true, force: true });
+}

@@ -1,0 +1,39 @@
+import { execFile } from "node:child_process";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+
+const ROOT = join(import.meta.dirname, "../..");
+
+// The benchmark on a tiny catalogue for a second per workload: not to measure
+// anything (no timing is checked), but so that the benchmark cannot rot.
+describe("npm run bench, in smoke mode", () => {
+  it("seeds a catalogue, runs every workload and prints the tables with their ratios", async () => {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [
+        "bench/main.ts",
+        ...["--catalogue", "tiny", "--scaling", "tiny,small"],
+        ...["--duration", "1", "--warmup", "0", "--connections", "10"],
+      ],
+      { cwd: ROOT, maxBuffer: 10 * 1024 * 1024 },
+    );
+
+    const row = (label: string) =>
+      stdout.split("\n").find((line) => line.startsWith(`| ${label}`)) ?? "";
+    const ratio = /\d+\.\d\d×/;
+    expect(row("bare node:http")).toMatch(ratio);
+    for (const read of ["`latest?gren=`", "version list", "bundle download", "mixed: its reads"]) {
+      // req/s, p50 and p99, then the ratios to both bare servers.
+      expect(row(read).match(/\d+\.\d\d×/g)).toHaveLength(4);
+    }
+    for (const write of ["publish 100 KB, one publisher", "publish 100 KB, 8 publishers"]) {
+      expect(row(write)).toMatch(/\| +[\d,]+ \| +\d+\.\d\d \| +\d+\.\d\d \|/);
+    }
+    expect(stdout).toMatch(/^- (PASS|MISS) `latest` req\/s/m);
+    expect(stdout).toMatch(/^- (PASS|MISS) publishing 100 KB bundles/m);
+    expect(stdout).toMatch(/^\|.*\| tiny: 400 versions \| small: 4,000 versions \|$/m);
+    expect(row("`latest` req/s ÷ smallest")).toMatch(/1\.00× \| +\d+\.\d\d× \|$/);
+    expect(stdout).not.toMatch(/answers with status|failed or timed out/);
+  }, 180_000);
+});
