@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { runBenchmark } from "./benchmark.ts";
 import { parseOptions, USAGE } from "./options.ts";
+import { summariseProfiles } from "./profile-summary.ts";
 import { formatReport } from "./report.ts";
 import { recordResults } from "./results-file.ts";
 
@@ -19,6 +20,7 @@ try {
   const text = formatReport(await runBenchmark(options, workDir));
   process.stdout.write(`\n${text}`);
   if (options.record) process.stderr.write(`Recorded in ${recordResults(text)}.\n`);
+  if (options.profileDir) process.stdout.write(`\n${summariseProfiles(options.profileDir)}\n`);
 } finally {
   rmSync(workDir, { recursive: true, force: true });
 }
