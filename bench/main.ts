@@ -9,7 +9,14 @@ import { summariseProfiles } from "./profile-summary.ts";
 import { formatReport } from "./report.ts";
 import { recordResults } from "./results-file.ts";
 
-const options = parseOptions(process.argv.slice(2));
+const options = (() => {
+  try {
+    return parseOptions(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+})();
 if (options === "help") {
   process.stdout.write(USAGE);
   process.exit(0);
