@@ -9,7 +9,7 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
-import { cpus, totalmem } from "node:os";
+import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import {
   CATALOGUES,
@@ -64,6 +64,7 @@ interface Measured {
 }
 
 export async function runBenchmark(options: BenchOptions, workDir: string): Promise<BenchReport> {
+  const loadAverage = loadavg()[0]!;
   const bench = new Bench(options, workDir);
   const catalogue = await bench.seed(options.catalogue);
   log("Running the workloads, each read right after the bare server with answers of its size");
@@ -91,7 +92,7 @@ export async function runBenchmark(options: BenchOptions, workDir: string): Prom
     write("mixed: its publishes (5%)", registry.mixed),
   ];
   return {
-    machine: machine(),
+    machine: machine(loadAverage),
     settings: `${options.duration} s per workload after ${options.warmup} s of warm-up, ${options.connections} connections for reads, server log level ${options.logLevel}`,
     catalogue: summary,
     ceiling: {
@@ -292,7 +293,7 @@ function summarise(name: string, catalogue: SeededCatalogue): CatalogueSummary {
   return { name, ...catalogue.counts, seedSeconds: catalogue.seconds };
 }
 
-function machine(): BenchReport["machine"] {
+function machine(loadAverage: number): BenchReport["machine"] {
   const autocannon = JSON.parse(
     readFileSync(join(import.meta.dirname, "../node_modules/autocannon/package.json"), "utf8"),
   ) as { version: string };
@@ -303,5 +304,6 @@ function machine(): BenchReport["machine"] {
     node: process.version,
     autocannon: autocannon.version,
     date: new Date().toISOString().slice(0, 10),
+    loadAverage,
   };
 }

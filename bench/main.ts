@@ -5,10 +5,18 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { runBenchmark } from "./benchmark.ts";
 import { parseOptions, USAGE } from "./options.ts";
+import { summariseProfiles } from "./profile-summary.ts";
 import { formatReport } from "./report.ts";
 import { recordResults } from "./results-file.ts";
 
-const options = parseOptions(process.argv.slice(2));
+const options = (() => {
+  try {
+    return parseOptions(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+})();
 if (options === "help") {
   process.stdout.write(USAGE);
   process.exit(0);
@@ -19,6 +27,7 @@ try {
   const text = formatReport(await runBenchmark(options, workDir));
   process.stdout.write(`\n${text}`);
   if (options.record) process.stderr.write(`Recorded in ${recordResults(text)}.\n`);
+  if (options.profileDir) process.stdout.write(`\n${summariseProfiles(options.profileDir)}\n`);
 } finally {
   rmSync(workDir, { recursive: true, force: true });
 }

@@ -9,6 +9,8 @@ export interface Machine {
   node: string;
   autocannon: string;
   date: string;
+  /** The one-minute load average when the run began: other work on the machine skews the figures. */
+  loadAverage: number;
 }
 
 export interface CatalogueSummary {
@@ -80,7 +82,7 @@ export function table(header: string[], rows: string[][], rightAligned: boolean[
 export function formatReport(report: BenchReport): string {
   const { machine, catalogue, ceiling } = report;
   const sections = [
-    `Measured ${machine.date} on ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB, Node.js ${machine.node}, autocannon ${machine.autocannon}.`,
+    `Measured ${machine.date} on ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB, Node.js ${machine.node}, autocannon ${machine.autocannon}; load average ${machine.loadAverage.toFixed(2)} at the start.`,
     `Settings: ${report.settings}.`,
     `Catalogue "${catalogue.name}": ${count(catalogue.packages)} packages (${count(catalogue.private)} private) with ${count(catalogue.versions)} versions (${count(catalogue.revoked)} revoked), ${count(catalogue.identities)} identities, ${count(catalogue.users)} users; seeded through the core in ${catalogue.seedSeconds.toFixed(1)} s.`,
     "### Workloads",

@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   BUSY_TIMEOUT_MS,
+  PAGE_CACHE_KIB,
   SqliteDatabase,
   WAL_AUTOCHECKPOINT_PAGES,
 } from "../../src/host/sqlite.ts";
@@ -16,6 +17,18 @@ describe("a database connection beside litestream", () => {
       expect(Object.values(db.get("PRAGMA wal_autocheckpoint")!)).toEqual([
         WAL_AUTOCHECKPOINT_PAGES,
       ]);
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe("a database connection's page cache", () => {
+  it("is large enough to keep a big catalogue's indexes in memory", () => {
+    const db = new SqliteDatabase(join(temporaryDir(), "registry.db"));
+    try {
+      expect(Object.values(db.get("PRAGMA cache_size")!)).toEqual([-PAGE_CACHE_KIB]);
+      expect(PAGE_CACHE_KIB).toBeGreaterThanOrEqual(32 * 1024);
     } finally {
       db.close();
     }
