@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { runBenchmark } from "./benchmark.ts";
+import { formatLiveFeed, runLiveFeedBenchmark } from "./live-feed.ts";
 import { parseOptions, USAGE } from "./options.ts";
 import { summariseProfiles } from "./profile-summary.ts";
 import { formatReport } from "./report.ts";
@@ -24,7 +25,9 @@ if (options === "help") {
 
 const workDir = mkdtempSync(join(options.dbDir, "registry-bench-"));
 try {
-  const text = formatReport(await runBenchmark(options, workDir));
+  let text = formatReport(await runBenchmark(options, workDir));
+  if (options.live)
+    text += `\n### Live feed\n\n${formatLiveFeed(await runLiveFeedBenchmark(options.live))}\n`;
   process.stdout.write(`\n${text}`);
   if (options.record) process.stderr.write(`Recorded in ${recordResults(text)}.\n`);
   if (options.profileDir) process.stdout.write(`\n${summariseProfiles(options.profileDir)}\n`);

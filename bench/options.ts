@@ -20,6 +20,8 @@ export interface BenchOptions {
   profileDir: string | undefined;
   dbDir: string;
   record: boolean;
+  /** WebSocket followers of the live feed and the burst of events they receive, if measured. */
+  live: { clients: number; events: number } | undefined;
 }
 
 export const USAGE = `Usage: npm run bench -- [options]
@@ -34,6 +36,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --log-level LEVEL      the server's REGISTRY_LOG_LEVEL (default info, as in production)
   --profile DIR          write a CPU profile of each registry server process to DIR
   --db-dir DIR           where the temporary databases live (default the system's temp dir)
+  --live CLIENTS,EVENTS  live feed followers and the burst they receive, or none (default 200,1000)
   --record               write the results into bench/RESULTS.md
   --help                 show this
 `;
@@ -52,6 +55,7 @@ export function parseOptions(args: string[]): BenchOptions | "help" {
       profile: { type: "string" },
       "db-dir": { type: "string", default: tmpdir() },
       record: { type: "boolean", default: false },
+      live: { type: "string", default: "200,1000" },
       help: { type: "boolean", default: false },
     },
   });
@@ -68,7 +72,14 @@ export function parseOptions(args: string[]): BenchOptions | "help" {
     profileDir: values.profile,
     dbDir: values["db-dir"],
     record: values.record,
+    live: liveOption(values.live),
   };
+}
+
+function liveOption(text: string): BenchOptions["live"] {
+  if (text === "none") return undefined;
+  const [clients = "", events = ""] = text.split(",");
+  return { clients: whole("live", clients), events: whole("live", events) };
 }
 
 function catalogueNamed(name: string): CatalogueName {

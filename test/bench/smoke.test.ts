@@ -14,7 +14,7 @@ describe("npm run bench, in smoke mode", () => {
       [
         "bench/main.ts",
         ...["--catalogue", "tiny", "--scaling", "tiny,small"],
-        ...["--duration", "1", "--warmup", "0", "--connections", "10"],
+        ...["--duration", "1", "--warmup", "0", "--connections", "10", "--live", "5,10"],
       ],
       { cwd: ROOT, maxBuffer: 10 * 1024 * 1024 },
     );
@@ -22,6 +22,9 @@ describe("npm run bench, in smoke mode", () => {
     const row = (label: string) =>
       stdout.split("\n").find((line) => line.startsWith(`| ${label}`)) ?? "";
     const ratio = /\d+\.\d\d×/;
+    expect(stdout).toMatch(
+      /Live feed: 5 WebSocket clients, a burst of 10 publications[\s\S]*deliveries 50 of 50/,
+    );
     expect(row("bare node:http")).toMatch(ratio);
     for (const read of ["`latest?gren=`", "version list", "bundle download", "mixed: its reads"]) {
       // req/s, p50 and p99, then the ratios to both bare servers.
