@@ -67,7 +67,7 @@ export async function runBenchmark(options: BenchOptions, workDir: string): Prom
   const loadAverage = loadavg()[0]!;
   const bench = new Bench(options, workDir);
   const catalogue = await bench.seed(options.catalogue);
-  log("Running the workloads, each read right after the bare server with answers of its size");
+  log("Running the workloads, each read in turn with the bare server answering the same size");
   const measured = await bench.onRegistry(catalogue, (url) => measure(bench, url, catalogue));
   const { answerBytes, bare, registry } = measured;
 
@@ -93,7 +93,7 @@ export async function runBenchmark(options: BenchOptions, workDir: string): Prom
   ];
   return {
     machine: machine(loadAverage),
-    settings: `${options.duration} s per workload after ${options.warmup} s of warm-up, ${options.connections} connections for reads, server log level ${options.logLevel}`,
+    settings: `${options.rounds === 1 ? "" : `the median of ${options.rounds} rounds of `}${options.duration} s per workload after ${options.warmup} s of warm-up, ${options.connections} connections for reads, server log level ${options.logLevel}`,
     catalogue: summary,
     ceiling: {
       bytes: Math.round(answerBytes.latest),
@@ -113,8 +113,8 @@ export async function runBenchmark(options: BenchOptions, workDir: string): Prom
 }
 
 /**
- * Every workload on the registry at `url`. Each read follows the bare server
- * answering bodies of the same size, so that the pair sees the same machine.
+ * Every workload on the registry at `url`. Each read takes turns with the bare
+ * server answering bodies of the same size, so that the pair sees the same machine.
  */
 async function measure(bench: Bench, url: string, catalogue: SeededCatalogue): Promise<Measured> {
   const uploads = new Uploads(catalogue);
@@ -125,21 +125,20 @@ async function measure(bench: Bench, url: string, catalogue: SeededCatalogue): P
   await askOnce(url, uploads.bySinglePublisher()(), 201);
 
   const json = (bytes: number) => ({ body: jsonBodyOf(Math.round(bytes)), type: JSON_TYPE });
-  const bareLatest = await bench.bare(json(latestBytes));
-  const latest = await bench.load(url, latestQuestions(catalogue));
-  const bareVersionList = await bench.bare(json(versionListBytes));
-  const versionList = await bench.load(url, versionLists(catalogue));
+  const latest = await bench.pair(json(latestBytes), url, () => latestQuestions(catalogue));
+  const versionList = await bench.pair(json(versionListBytes), url, () => versionLists(catalogue));
   // The very bytes of the bundle: the load generator reads every answer as text, which costs
   // it more for binary than for JSON, so only the same bytes make a fair ceiling.
-  const bareBundle = await bench.bare({ body: bundle, type: "application/gzip" });
-  const bundleDownload = await bench.load(url, bundleDownloads(catalogue));
+  const bundleDownload = await bench.pair({ body: bundle, type: "application/gzip" }, url, () =>
+    bundleDownloads(catalogue),
+  );
   return {
     answerBytes: { latest: latestBytes, versionList: versionListBytes, bundle: bundle.length },
-    bare: { latest: bareLatest, versionList: bareVersionList, bundle: bareBundle },
+    bare: { latest: latest.bare, versionList: versionList.bare, bundle: bundleDownload.bare },
     registry: {
-      latest,
-      versionList,
-      bundle: bundleDownload,
+      latest: latest.registry,
+      versionList: versionList.registry,
+      bundle: bundleDownload.registry,
       publishAlone: await bench.load(url, uploads.bySinglePublisher(), 1),
       publishTogether: await bench.load(url, uploads.byEveryPublisher(), bench.publishers),
       mixed: await bench.load(
@@ -160,10 +159,51 @@ class Bench {
     this.#workDir = workDir;
   }
 
-  /** Load on one server, by the read workloads' number of connections unless told otherwise. */
-  load(url: string, next: () => Request, connections = this.#options.connections) {
+  /**
+   * Load on one server, by the read workloads' number of connections unless
+   * told otherwise: a warm-up, then each round, keeping the median round.
+   */
+  async load(url: string, next: () => Request, connections = this.#options.connections) {
+    const rounds: LoadResult[] = [];
+    for (let round = 0; round < this.#options.rounds; round++) {
+      rounds.push(await this.#round(url, next, connections, round));
+    }
+    return median(rounds);
+  }
+
+  #round(url: string, next: () => Request, connections: number, round: number) {
     const { duration, warmup } = this.#options;
-    return runLoad({ url, connections, duration, warmup, nextRequest: next });
+    return runLoad({
+      url,
+      connections,
+      duration,
+      warmup: round === 0 ? warmup : 0,
+      nextRequest: next,
+    });
+  }
+
+  /**
+   * A read on the registry and the bare server answering `answer`, round by
+   * round in turn, so that whatever else the machine does affects both alike.
+   */
+  async pair(answer: { body: Buffer; type: string }, url: string, reads: () => () => Request) {
+    const bodyFile = join(this.#workDir, "bare-answer");
+    writeFileSync(bodyFile, answer.body);
+    const bare = await startCeilingServer(bodyFile, answer.type);
+    const bareRounds: LoadResult[] = [];
+    const registryRounds: LoadResult[] = [];
+    try {
+      const bareRequests = () => ({ method: "GET", path: "/" }) as const;
+      const registryRequests = reads();
+      const { connections } = this.#options;
+      for (let round = 0; round < this.#options.rounds; round++) {
+        bareRounds.push(await this.#round(bare.url, bareRequests, connections, round));
+        registryRounds.push(await this.#round(url, registryRequests, connections, round));
+      }
+    } finally {
+      await bare.stop();
+    }
+    return { bare: answered(median(bareRounds)), registry: median(registryRounds) };
   }
 
   async seed(name: CatalogueName): Promise<SeededCatalogue> {
@@ -203,18 +243,6 @@ class Bench {
     return this.#options.publishers;
   }
 
-  /** The bare server answering `body`, under the read workloads' load. */
-  async bare(answer: { body: Buffer; type: string }): Promise<Latencies> {
-    const bodyFile = join(this.#workDir, "bare-answer");
-    writeFileSync(bodyFile, answer.body);
-    const server = await startCeilingServer(bodyFile, answer.type);
-    try {
-      return answered(await this.load(server.url, () => ({ method: "GET", path: "/" })));
-    } finally {
-      await server.stop();
-    }
-  }
-
   /** `latest` and the version list on another catalogue. */
   async scaling(name: CatalogueName): Promise<ScalingColumn> {
     const catalogue = await this.seed(name);
@@ -229,6 +257,11 @@ class Bench {
       rmSync(catalogue.dbPath, { force: true });
     }
   }
+}
+
+/** The round with the median throughput. */
+function median(rounds: LoadResult[]): LoadResult {
+  return [...rounds].sort((a, b) => a.perSecond - b.perSecond)[Math.floor(rounds.length / 2)]!;
 }
 
 /** The figures for the answers of one status: 200 for reads, 201 for publishes. */

@@ -9,6 +9,8 @@ export interface BenchOptions {
   duration: number;
   /** Seconds of unmeasured load before each workload. */
   warmup: number;
+  /** Times each workload is measured; the median is kept. */
+  rounds: number;
   /** Connections for the read and mixed workloads. */
   connections: number;
   /** Connections for the concurrent publishing workload, one publisher each. */
@@ -26,8 +28,10 @@ export interface BenchOptions {
 
 export const USAGE = `Usage: npm run bench -- [options]
 
-  --duration SECONDS     measured load per workload (default 10)
+  --duration SECONDS     measured load per workload and round (default 5)
   --warmup SECONDS       unmeasured load before each workload (default 2)
+  --rounds N             measure each workload N times, keeping the median (default 3);
+                         reads take turns with the bare server round by round
   --connections N        connections for reads and the mixed workload (default 50)
   --publishers N         connections of the concurrent publishing workload (default 8)
   --catalogue NAME       ${Object.keys(CATALOGUES).join("|")} (default full)
@@ -45,8 +49,9 @@ export function parseOptions(args: string[]): BenchOptions | "help" {
   const { values } = parseArgs({
     args,
     options: {
-      duration: { type: "string", default: "10" },
+      duration: { type: "string", default: "5" },
       warmup: { type: "string", default: "2" },
+      rounds: { type: "string", default: "3" },
       connections: { type: "string", default: "50" },
       publishers: { type: "string", default: "8" },
       catalogue: { type: "string", default: "full" },
@@ -64,6 +69,7 @@ export function parseOptions(args: string[]): BenchOptions | "help" {
   return {
     duration: positive("duration", values.duration),
     warmup: positive("warmup", values.warmup, true),
+    rounds: whole("rounds", values.rounds),
     connections: whole("connections", values.connections),
     publishers: whole("publishers", values.publishers),
     catalogue: catalogueNamed(values.catalogue),
