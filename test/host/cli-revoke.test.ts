@@ -59,10 +59,15 @@ describe("the CLI's revoke command", () => {
         const child = spawn("script", ["-qec", command, "/dev/null"], {
           env: { ...process.env, HOME: home },
         });
+        child.stdin.on("error", () => {});
         let stdout = "";
+        let answered = false;
         child.stdout.on("data", (chunk: Buffer) => {
           stdout += chunk.toString();
-          if (stdout.includes("to confirm:")) child.stdin.write(`${answer}\n`);
+          if (!answered && stdout.includes("to confirm:")) {
+            answered = true;
+            child.stdin.write(`${answer}\n`);
+          }
         });
         child.on("close", () => resolve({ stdout }));
       });
