@@ -1,6 +1,6 @@
+import { type IdentityName, identityKey, parseIdentityName } from "../gren/names.ts";
 import type { Database } from "../ports/database.ts";
-import { type IdentityName, identityKey, parseIdentityName } from "./names.ts";
-import { err, ok, type Result } from "./result.ts";
+import { err, ok, type Result } from "../result.ts";
 import { type Action, permits, type Role, roleNeeded } from "./roles.ts";
 import type { User } from "./users.ts";
 

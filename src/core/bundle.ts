@@ -1,16 +1,25 @@
 // A package as the compiler saves it: gzip of one UTF-8 JSON object,
 // {"outline": <the package's gren.json>, "sources": {<module name>: <source text>}}.
 
+import {
+  formatPackageName,
+  isKernelModule,
+  isModuleName,
+  type PackageName,
+  parsePackageName,
+} from "../gren/names.ts";
+import { exposedModuleNames, type Outline, parseOutline } from "../gren/outline.ts";
+import {
+  describeJson,
+  isJsonObject,
+  type JsonObject,
+  quote,
+  type Report,
+} from "../gren/problems.ts";
+import { compareVersions, formatVersion, parseVersion, type Version } from "../gren/semver.ts";
 import type { GunzipFailure } from "../ports/gzip.ts";
 import type { Ports } from "../ports/index.ts";
-import { formatPackageName, isModuleName, type PackageName, parsePackageName } from "./names.ts";
-import { exposedModuleNames, type Outline, parseOutline } from "./outline.ts";
-import { describeJson, isJsonObject, type JsonObject, quote, type Report } from "./problems.ts";
-import { err, ok, type Result, unreachable } from "./result.ts";
-import { compareVersions, formatVersion, parseVersion, type Version } from "./semver.ts";
-
-/** Modules under this prefix are kernel code: JavaScript, not Gren. */
-export const KERNEL_PREFIX = "Gren.Kernel.";
+import { err, ok, type Result, unreachable } from "../result.ts";
 
 /** More problems than this are summed up in one last sentence, so an answer stays small. */
 export const MAX_PROBLEMS = 50;
@@ -202,8 +211,6 @@ function checkExposedSources(exposed: string[], modules: string[], report: Repor
     report(`The outline exposes ${quote(name)}, but the bundle has no source for it.`);
   }
 }
-
-export const isKernelModule = (name: string): boolean => name.startsWith(KERNEL_PREFIX);
 
 function checkKernelCode(modules: string[], expected: BundleExpectation, report: Report): void {
   const kernel = modules.filter(isKernelModule);

@@ -1,6 +1,6 @@
+import { formatVersion, versionFromKey } from "../gren/semver.ts";
 import type { Database } from "../ports/database.ts";
 import type { EventType } from "./events.ts";
-import { formatVersion, versionFromKey } from "./semver.ts";
 import { isoTime } from "./time.ts";
 
 /** A change, as the feed, the live stream and webhooks tell it. */

@@ -1,11 +1,11 @@
+import { type IdentityName, identityKey, parseIdentityName } from "../gren/names.ts";
 import type { Database } from "../ports/database.ts";
 import type { Ports } from "../ports/index.ts";
+import { err, ok, type Result } from "../result.ts";
 import { type AccessError, authorize, findIdentity, roleIn } from "./access.ts";
 import { type AuditEntry, auditTrail, recordAudit } from "./audit.ts";
 import { type Email, parseEmail } from "./email.ts";
-import { type IdentityName, identityKey, parseIdentityName } from "./names.ts";
 import { identityPackages } from "./packages.ts";
-import { err, ok, type Result } from "./result.ts";
 import { parseRole, type Role } from "./roles.ts";
 import { findOrCreateUser, type User } from "./users.ts";
 

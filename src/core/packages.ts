@@ -1,5 +1,3 @@
-import type { Database } from "../ports/database.ts";
-import { roleIn } from "./access.ts";
 import {
   formatPackageName,
   type IdentityName,
@@ -7,9 +5,11 @@ import {
   type ProjectName,
   parseIdentityName,
   parseProjectName,
-} from "./names.ts";
-import { err, ok, type Result } from "./result.ts";
-import { formatRange, formatVersion, versionFromKey } from "./semver.ts";
+} from "../gren/names.ts";
+import { formatRange, formatVersion, versionFromKey } from "../gren/semver.ts";
+import type { Database } from "../ports/database.ts";
+import { err, ok, type Result } from "../result.ts";
+import { roleIn } from "./access.ts";
 import type { User } from "./users.ts";
 
 export interface PackageRecord {

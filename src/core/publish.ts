@@ -1,12 +1,12 @@
+import { formatPackageName, identityKey, type PackageName } from "../gren/names.ts";
+import { formatVersion, parseVersion, type Version, versionKey } from "../gren/semver.ts";
 import type { Ports } from "../ports/index.ts";
+import { err, ok, type Result } from "../result.ts";
 import { type AccessError, authorize } from "./access.ts";
 import { storeBlob } from "./blobs.ts";
 import { readBundle } from "./bundle.ts";
 import { commitWithEvents, recordEvent } from "./events.ts";
-import { formatPackageName, identityKey, type PackageName } from "./names.ts";
 import { indexForSearch, type PackageLookupError, packageKey, parseNameParts } from "./packages.ts";
-import { err, ok, type Result } from "./result.ts";
-import { formatVersion, parseVersion, type Version, versionKey } from "./semver.ts";
 import type { User } from "./users.ts";
 
 export interface PublishLimits {

@@ -1,17 +1,17 @@
+import { formatPackageName } from "../gren/names.ts";
+import { formatVersion, parseVersion, versionFromKey, versionKey } from "../gren/semver.ts";
 import type { Ports } from "../ports/index.ts";
+import { err, ok, type Result } from "../result.ts";
 import { type AccessError, authorize } from "./access.ts";
 import { recordAudit } from "./audit.ts";
 import { releaseBlob } from "./blobs.ts";
 import { commitWithEvents, recordEvent } from "./events.ts";
-import { formatPackageName } from "./names.ts";
 import {
   describePackage,
   findVisiblePackage,
   type PackageRecord,
   type PackageView,
 } from "./packages.ts";
-import { err, ok, type Result } from "./result.ts";
-import { formatVersion, parseVersion, versionFromKey, versionKey } from "./semver.ts";
 import type { User } from "./users.ts";
 import { describeVersion, type VersionLookupError, type VersionView } from "./versions.ts";
 

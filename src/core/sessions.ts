@@ -1,6 +1,6 @@
 import type { Ports } from "../ports/index.ts";
+import { err, ok, type Result } from "../result.ts";
 import { type Email, parseEmail } from "./email.ts";
-import { err, ok, type Result } from "./result.ts";
 import { MINUTE } from "./time.ts";
 import { findOrCreateUser, type User } from "./users.ts";
 

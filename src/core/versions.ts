@@ -1,6 +1,14 @@
+import { formatPackageName } from "../gren/names.ts";
+import {
+  formatVersion,
+  parseVersion,
+  type Version,
+  versionFromKey,
+  versionKey,
+} from "../gren/semver.ts";
 import type { Database } from "../ports/database.ts";
+import { err, ok, type Result } from "../result.ts";
 import { readBlob } from "./blobs.ts";
-import { formatPackageName } from "./names.ts";
 import {
   findVisiblePackage,
   type PackageLookupError,
@@ -8,8 +16,6 @@ import {
   type Revocation,
   revocationOf,
 } from "./packages.ts";
-import { err, ok, type Result } from "./result.ts";
-import { formatVersion, parseVersion, type Version, versionFromKey, versionKey } from "./semver.ts";
 import type { User } from "./users.ts";
 
 export type VersionLookupError =

@@ -1,4 +1,4 @@
-import { err, ok, type Result } from "../core/result.ts";
+import { err, ok, type Result } from "../result.ts";
 
 export type MailConfig =
   | { kind: "console"; outbox: string | undefined }

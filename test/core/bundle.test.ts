@@ -7,10 +7,10 @@ import {
   MAX_PROBLEMS,
   readBundle,
 } from "../../src/core/bundle.ts";
-import { parsePackageName } from "../../src/core/names.ts";
-import type { Result } from "../../src/core/result.ts";
-import { parseVersion } from "../../src/core/semver.ts";
+import { parsePackageName } from "../../src/gren/names.ts";
+import { parseVersion } from "../../src/gren/semver.ts";
 import { nodeGzip } from "../../src/host/gzip.ts";
+import type { Result } from "../../src/result.ts";
 import {
   gzipBomb,
   makeBundle,

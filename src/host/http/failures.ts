@@ -2,10 +2,10 @@ import type { AccessError } from "../../core/access.ts";
 import type { CreateIdentityError, LookupError, MembershipError } from "../../core/identities.ts";
 import type { PackageLookupError } from "../../core/packages.ts";
 import type { PublishError } from "../../core/publish.ts";
-import { unreachable } from "../../core/result.ts";
 import type { RevokeError } from "../../core/revoke.ts";
 import type { CodeExchangeError, LoginRequestError } from "../../core/sessions.ts";
 import type { BundleError, VersionLookupError, VersionQueryError } from "../../core/versions.ts";
+import { unreachable } from "../../result.ts";
 import { Problem } from "./problem.ts";
 
 // The one place where the core's errors become HTTP answers.

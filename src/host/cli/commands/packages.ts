@@ -1,10 +1,10 @@
 import { renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
-import { type PackageName, parsePackageName } from "../../../core/names.ts";
-import { bundleFileName } from "../../../core/packageLayout.ts";
 import { LISTING_LIMIT, type listPackages, type PackageView } from "../../../core/packages.ts";
-import { formatVersion, parseVersion, type Version } from "../../../core/semver.ts";
 import type { VersionView } from "../../../core/versions.ts";
+import { type PackageName, parsePackageName } from "../../../gren/names.ts";
+import { bundleFileName } from "../../../gren/packageLayout.ts";
+import { formatVersion, parseVersion, type Version } from "../../../gren/semver.ts";
 import { bundleMismatch } from "../bundleIntegrity.ts";
 import type { RegistryClient } from "../client.ts";
 import { type Context, requireSession } from "../context.ts";

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { parsePackageName } from "../../../core/names.ts";
+import { parsePackageName } from "../../../gren/names.ts";
 import { type Context, requireSession } from "../context.ts";
 import { CliFailure } from "../failure.ts";
 import { ask } from "../prompt.ts";

@@ -4,7 +4,7 @@ import {
   parseIdentityName,
   parsePackageName,
   parseProjectName,
-} from "../../src/core/names.ts";
+} from "../../src/gren/names.ts";
 
 describe("identity names", () => {
   it("are ASCII letters, digits and single inner dashes, upper case allowed", () => {

@@ -9,7 +9,7 @@ import {
   type Version,
   versionFromKey,
   versionKey,
-} from "../../src/core/semver.ts";
+} from "../../src/gren/semver.ts";
 
 const version = (text: string): Version => {
   const parsed = parseVersion(text);

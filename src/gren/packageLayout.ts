@@ -1,8 +1,7 @@
 // Where a package's files sit, as the Gren compiler lays them out: its modules
 // under `src/`, and its bundle's file name once installed.
 
-import { KERNEL_PREFIX } from "./bundle.ts";
-import { isModuleName, type PackageName } from "./names.ts";
+import { isModuleName, KERNEL_PREFIX, type PackageName } from "./names.ts";
 import type { Version } from "./semver.ts";
 
 /** The folder of a package that holds its modules. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { parsePackageName } from "../../src/core/names.ts";
-import { bundleFileName, sourceFileAt } from "../../src/core/packageLayout.ts";
-import { parseVersion } from "../../src/core/semver.ts";
+import { parsePackageName } from "../../src/gren/names.ts";
+import { bundleFileName, sourceFileAt } from "../../src/gren/packageLayout.ts";
+import { parseVersion } from "../../src/gren/semver.ts";
 
 describe("the module a file under src/ holds", () => {
   it("is named by its path, folders joined by dots, for Gren files", () => {

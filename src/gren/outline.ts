@@ -3,9 +3,9 @@
 
 import deprecatedLicenses from "spdx-license-ids/deprecated.json" with { type: "json" };
 import currentLicenses from "spdx-license-ids/index.json" with { type: "json" };
+import { err, ok, type Result } from "../result.ts";
 import { isModuleName, type PackageName, parsePackageName } from "./names.ts";
 import { describeJson, isJsonObject, quote, type Report } from "./problems.ts";
-import { err, ok, type Result } from "./result.ts";
 import { parseRange, parseRangeBounds, parseVersion, type Range, type Version } from "./semver.ts";
 
 export const PLATFORMS = ["common", "browser", "node"] as const;

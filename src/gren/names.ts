@@ -41,5 +41,10 @@ export function isModuleName(text: string): boolean {
   return text.length <= 500 && MODULE.test(text);
 }
 
+/** Modules under this prefix are kernel code: JavaScript, not Gren. */
+export const KERNEL_PREFIX = "Gren.Kernel.";
+
+export const isKernelModule = (name: string): boolean => name.startsWith(KERNEL_PREFIX);
+
 /** Identity names that differ only in case are the same name. */
 export const identityKey = (name: string): string => name.toLowerCase();

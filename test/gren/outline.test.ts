@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type Outline, parseOutline } from "../../src/core/outline.ts";
-import type { Result } from "../../src/core/result.ts";
+import { type Outline, parseOutline } from "../../src/gren/outline.ts";
+import type { Result } from "../../src/result.ts";
 import { packageOutline } from "../support/bundles.ts";
 
 const problemsOf = (result: Result<Outline, string[]>): string[] => (result.ok ? [] : result.error);
