@@ -23,7 +23,7 @@ await Promise.all([
     ...common,
     packages: undefined,
     external: ["commander", "ws"],
-    entryPoints: ["src/host/cli/main.ts"],
+    entryPoints: ["src/cli/main.ts"],
     outfile: "dist/cli.js",
     target: "node20",
     banner: { js: "#!/usr/bin/env node" },

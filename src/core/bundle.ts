@@ -47,7 +47,7 @@ export interface BundleExpectation {
  *   which the contract answers like an oversized upload: 413 `payload_too_large`.
  * - `invalid`: 400 `invalid_bundle` with these `problems`, one sentence each.
  */
-export type BundleError =
+export type BundleRejection =
   | { kind: "too_large_unpacked"; limit: number }
   | { kind: "invalid"; problems: string[] };
 
@@ -60,7 +60,7 @@ export async function readBundle(
   ports: Pick<Ports, "gzip">,
   bytes: Uint8Array,
   expected: BundleExpectation,
-): Promise<Result<Bundle, BundleError>> {
+): Promise<Result<Bundle, BundleRejection>> {
   const unpacked = await ports.gzip.gunzip(bytes, expected.maxUnpackedBytes);
   if (!unpacked.ok) return err(unpackingError(unpacked.reason, expected.maxUnpackedBytes));
   const text = decodeUtf8(unpacked.bytes);
@@ -70,7 +70,7 @@ export async function readBundle(
   return checkContents(json.value, expected);
 }
 
-function unpackingError(reason: GunzipFailure, limit: number): BundleError {
+function unpackingError(reason: GunzipFailure, limit: number): BundleRejection {
   switch (reason) {
     case "too_large":
       return { kind: "too_large_unpacked", limit };
@@ -108,7 +108,10 @@ function parseJson(text: string): Result<unknown, string> {
   }
 }
 
-function checkContents(json: unknown, expected: BundleExpectation): Result<Bundle, BundleError> {
+function checkContents(
+  json: unknown,
+  expected: BundleExpectation,
+): Result<Bundle, BundleRejection> {
   if (!isJsonObject(json)) {
     return invalid([
       `The bundle must unpack to a JSON object with "outline" and "sources", not ${describeJson(json)}.`,
@@ -226,7 +229,7 @@ function listed(names: string[], shown = 5): string {
   return names.length > shown ? `${quoted} and ${names.length - shown} more` : quoted;
 }
 
-function invalid(problems: string[]): { ok: false; error: BundleError } {
+function invalid(problems: string[]): { ok: false; error: BundleRejection } {
   const rest = problems.length - (MAX_PROBLEMS - 1);
   const shown =
     rest > 1

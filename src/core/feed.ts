@@ -1,44 +1,17 @@
-import { formatVersion, versionFromKey } from "../gren/semver.ts";
 import type { Database } from "../ports/database.ts";
-import type { EventType } from "./events.ts";
-import { isoTime } from "./time.ts";
+import { err, ok, type Result } from "../result.ts";
+import { FEED_LIMIT, type FeedEvent, type FeedPage } from "../wire/feed.ts";
+import { lastSeq, publicEventsAfter } from "./stores/events.ts";
+import { feedEventView } from "./views.ts";
 
-/** A change, as the feed, the live stream and webhooks tell it. */
-export interface FeedEvent {
-  seq: number;
-  type: EventType;
-  name: string;
-  version: string;
-  at: string;
-}
-
-export const FEED_LIMIT = { default: 100, max: 1000 } as const;
+export type FeedError = { kind: "invalid_limit"; max: number };
 
 /** Events of public packages after `since`, in order. Private packages never appear. */
-export function eventsAfter(db: Database, since: number, limit: number): FeedEvent[] {
-  return db
-    .all(
-      `SELECT events.seq, events.type, identities.name AS author, packages.project, events.version_key, events.at
-       FROM events
-       JOIN packages ON packages.id = events.package_id
-       JOIN identities ON identities.id = packages.identity_id
-       WHERE events.seq > ? AND packages.private = 0
-       ORDER BY events.seq LIMIT ?`,
-      [since, limit],
-    )
-    .map((row) => ({
-      seq: Number(row.seq),
-      type: row.type as EventType,
-      name: `${row.author}/${row.project}`,
-      version: formatVersion(versionFromKey(Number(row.version_key))),
-      at: isoTime(Number(row.at)),
-    }));
-}
+export const eventsAfter = (db: Database, since: number, limit: number): FeedEvent[] =>
+  publicEventsAfter(db, since, limit).map(feedEventView);
 
-/** The highest sequence number recorded so far, public or not. */
-export function lastSeq(db: Database): number {
-  return Number(db.get("SELECT coalesce(max(seq), 0) AS seq FROM events")?.seq ?? 0);
-}
+/** The sequence number a follower asking for only new events starts after. */
+export const feedEnd = (db: Database): number => lastSeq(db);
 
 /**
  * One page of the feed. `next` is what to pass as `since` for the following
@@ -48,10 +21,12 @@ export function lastSeq(db: Database): number {
 export function readFeed(
   db: Database,
   since: number,
-  limit: number,
-): { events: FeedEvent[]; next: number } {
+  limit: number | undefined,
+): Result<FeedPage, FeedError> {
+  const size = limit ?? FEED_LIMIT.default;
+  if (size < 1 || size > FEED_LIMIT.max) return err({ kind: "invalid_limit", max: FEED_LIMIT.max });
   const end = lastSeq(db);
-  const events = eventsAfter(db, since, limit);
-  const next = events.length === limit ? events.at(-1)!.seq : Math.max(since, end);
-  return { events, next };
+  const events = eventsAfter(db, since, size);
+  const next = events.length === size ? events.at(-1)!.seq : Math.max(since, end);
+  return ok({ events, next });
 }

@@ -1,8 +1,9 @@
 import type { Database } from "../ports/database.ts";
+import { schemaVersion } from "./stores/schema.ts";
 
 export function databaseAnswers(db: Database): boolean {
   try {
-    return db.get("SELECT 1 AS one")?.one === 1;
+    return schemaVersion(db) > 0;
   } catch {
     return false;
   }

@@ -2,21 +2,38 @@ import { type IdentityName, identityKey, parseIdentityName } from "../gren/names
 import type { Database } from "../ports/database.ts";
 import type { Ports } from "../ports/index.ts";
 import { err, ok, type Result } from "../result.ts";
-import { type AccessError, authorize, findIdentity, roleIn } from "./access.ts";
-import { type AuditEntry, auditTrail, recordAudit } from "./audit.ts";
+import type {
+  AuditEntry,
+  IdentityCreated,
+  IdentityView,
+  Member,
+  Role,
+} from "../wire/identities.ts";
+import type { UserView } from "../wire/session.ts";
+import { type AccessError, authorize, identityNamed, isMember } from "./access.ts";
 import { type Email, parseEmail } from "./email.ts";
-import { identityPackages } from "./packages.ts";
-import { parseRole, type Role } from "./roles.ts";
-import { findOrCreateUser, type User } from "./users.ts";
-
-export interface Member {
-  email: Email;
-  role: Role;
-}
+import { parseRole } from "./roles.ts";
+import { auditTrail, recordAudit } from "./stores/audit.ts";
+import {
+  adminCount,
+  identitiesOf,
+  insertIdentity,
+  memberByEmail,
+  membersOf,
+  removeMembership,
+  roleOf,
+  setRole,
+} from "./stores/identities.ts";
+import { packageNamesOf } from "./stores/packages.ts";
+import { findOrCreateUser, type User } from "./stores/users.ts";
 
 export type CreateIdentityError =
-  | { kind: "invalid_name"; name: string }
-  | { kind: "name_taken"; name: IdentityName };
+  | { kind: "invalid_identity_name"; name: string }
+  | { kind: "identity_taken"; name: IdentityName };
+
+export type IdentityLookupError =
+  | { kind: "invalid_identity_name"; name: string }
+  | { kind: "no_such_identity"; name: string };
 
 export type MembershipError =
   | AccessError
@@ -30,26 +47,20 @@ export function createIdentity(
   ports: Ports,
   creator: User,
   rawName: string,
-): Result<{ name: IdentityName; role: Role }, CreateIdentityError> {
+): Result<IdentityCreated, CreateIdentityError> {
   const name = parseIdentityName(rawName);
-  if (!name) return err({ kind: "invalid_name", name: rawName });
+  if (!name) return err({ kind: "invalid_identity_name", name: rawName });
   const { db } = ports;
   const now = ports.clock.now();
   return db.transaction(() => {
-    const existing = findIdentity(db, name);
-    if (existing) return err<CreateIdentityError>({ kind: "name_taken", name: existing.name });
-    const { lastInsertRowid: id } = db.run(
-      "INSERT INTO identities (name, name_key, created_at) VALUES (?, ?, ?)",
-      [name, identityKey(name), now],
-    );
-    db.run("INSERT INTO members (identity_id, user_id, role) VALUES (?, ?, 'admin')", [
-      id,
-      creator.id,
-    ]);
+    const existing = identityNamed(db, name);
+    if (existing) return err({ kind: "identity_taken", name: existing.name } as const);
+    const identity = insertIdentity(db, { name, key: identityKey(name), createdAt: now });
+    setRole(db, { identityId: identity.id, userId: creator.id, role: "admin" });
     recordAudit(db, {
       at: now,
       actorId: creator.id,
-      identityId: id,
+      identityId: identity.id,
       action: "identity.create",
       subject: name,
     });
@@ -57,32 +68,21 @@ export function createIdentity(
   });
 }
 
-export type LookupError =
-  | { kind: "invalid_name"; name: string }
-  | { kind: "no_such_identity"; name: string };
-
-export interface IdentityView {
-  name: IdentityName;
-  packages: string[];
-  /** Only for the identity's own members. */
-  members?: Member[];
-}
-
-/** An identity as `viewer` may see it: its members only to members. */
+/** An identity as `viewer` may see it: its private packages and members only to members. */
 export function describeIdentity(
   db: Database,
   rawName: string,
   viewer: User | undefined,
-): Result<IdentityView, LookupError> {
+): Result<IdentityView, IdentityLookupError> {
   const name = parseIdentityName(rawName);
-  if (!name) return err({ kind: "invalid_name", name: rawName });
-  const identity = findIdentity(db, name);
+  if (!name) return err({ kind: "invalid_identity_name", name: rawName });
+  const identity = identityNamed(db, name);
   if (!identity) return err({ kind: "no_such_identity", name });
-  const isMember = viewer !== undefined && roleIn(db, identity.id, viewer.id) !== undefined;
+  const member = isMember(db, identity.id, viewer);
   return ok({
     name: identity.name,
-    packages: identityPackages(db, identity.id, isMember),
-    ...(isMember ? { members: membersOf(db, identity.id) } : {}),
+    packages: packageNamesOf(db, identity.id, member),
+    ...(member ? { members: membersOf(db, identity.id) } : {}),
   });
 }
 
@@ -96,7 +96,7 @@ export function listMembers(
   return access.ok ? ok(membersOf(db, access.value.identity.id)) : access;
 }
 
-/** Every change to the identity's membership, for its admins. */
+/** Every change to the identity's membership, and every revocation, for its admins. */
 export function readAuditLog(
   db: Database,
   rawName: string,
@@ -106,32 +106,11 @@ export function readAuditLog(
   return access.ok ? ok(auditTrail(db, access.value.identity.id)) : access;
 }
 
-export function membersOf(db: Database, identityId: number): Member[] {
-  return db
-    .all(
-      "SELECT users.email, members.role FROM members JOIN users ON users.id = members.user_id WHERE members.identity_id = ? ORDER BY users.email",
-      [identityId],
-    )
-    .map((row) => ({ email: row.email as Email, role: row.role as Role }));
-}
-
-/** The identities a user belongs to, with their role in each. */
-export function identitiesOf(db: Database, userId: number): { name: IdentityName; role: Role }[] {
-  return db
-    .all(
-      "SELECT identities.name, members.role FROM members JOIN identities ON identities.id = members.identity_id WHERE members.user_id = ? ORDER BY identities.name_key",
-      [userId],
-    )
-    .map((row) => ({ name: row.name as IdentityName, role: row.role as Role }));
-}
-
-function adminCount(db: Database, identityId: number): number {
-  return Number(
-    db.get("SELECT count(*) AS n FROM members WHERE identity_id = ? AND role = 'admin'", [
-      identityId,
-    ])?.n,
-  );
-}
+/** Who the user is, and their identities with their role in each. */
+export const userView = (db: Database, user: User): UserView => ({
+  email: user.email,
+  identities: identitiesOf(db, user.id),
+});
 
 /**
  * Adds a member or changes their role. An address that has never logged in
@@ -148,20 +127,17 @@ export function setMember(
   if (!role) return err({ kind: "invalid_role", role: input.role });
   const { db } = ports;
   const now = ports.clock.now();
-  return db.transaction(() => {
+  return db.transaction((): Result<Member, MembershipError> => {
     const access = authorize(db, input.identity, actor, "manage_members");
     if (!access.ok) return access;
     const { identity } = access.value;
     const member = findOrCreateUser(db, email, now);
-    const previous = roleIn(db, identity.id, member.id);
+    const previous: Role | undefined = roleOf(db, identity.id, member.id);
     if (previous === role) return ok({ email, role });
     if (previous === "admin" && adminCount(db, identity.id) === 1) {
-      return err<MembershipError>({ kind: "last_admin", identity: identity.name });
+      return err({ kind: "last_admin", identity: identity.name });
     }
-    db.run(
-      "INSERT INTO members (identity_id, user_id, role) VALUES (?, ?, ?) ON CONFLICT (identity_id, user_id) DO UPDATE SET role = excluded.role",
-      [identity.id, member.id, role],
-    );
+    setRole(db, { identityId: identity.id, userId: member.id, role });
     recordAudit(db, {
       at: now,
       actorId: actor.id,
@@ -185,24 +161,17 @@ export function removeMember(
   if (!email) return err({ kind: "invalid_email", email: input.email });
   const { db } = ports;
   const now = ports.clock.now();
-  return db.transaction(() => {
+  return db.transaction((): Result<void, MembershipError> => {
     const leaving = email === actor.email;
     const access = authorize(db, input.identity, actor, leaving ? "leave" : "manage_members");
     if (!access.ok) return access;
     const { identity } = access.value;
-    const member = db.get(
-      "SELECT users.id, members.role FROM members JOIN users ON users.id = members.user_id WHERE members.identity_id = ? AND users.email = ?",
-      [identity.id, email],
-    );
-    if (!member)
-      return err<MembershipError>({ kind: "no_such_member", identity: identity.name, email });
+    const member = memberByEmail(db, identity.id, email);
+    if (!member) return err({ kind: "no_such_member", identity: identity.name, email });
     if (member.role === "admin" && adminCount(db, identity.id) === 1) {
-      return err<MembershipError>({ kind: "last_admin", identity: identity.name });
+      return err({ kind: "last_admin", identity: identity.name });
     }
-    db.run("DELETE FROM members WHERE identity_id = ? AND user_id = ?", [
-      identity.id,
-      Number(member.id),
-    ]);
+    removeMembership(db, identity.id, member.userId);
     recordAudit(db, {
       at: now,
       actorId: actor.id,

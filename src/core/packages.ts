@@ -1,31 +1,32 @@
 import {
-  formatPackageName,
   type IdentityName,
   type PackageName,
   type ProjectName,
   parseIdentityName,
   parseProjectName,
 } from "../gren/names.ts";
-import { formatRange, formatVersion, versionFromKey } from "../gren/semver.ts";
 import type { Database } from "../ports/database.ts";
 import { err, ok, type Result } from "../result.ts";
-import { roleIn } from "./access.ts";
-import type { User } from "./users.ts";
+import { LISTING_LIMIT, type Listing, type PackageView } from "../wire/packages.ts";
+import { isMember } from "./access.ts";
+import {
+  findPackage,
+  listPackages as listPage,
+  type PackageRecord,
+  versionsOf,
+} from "./stores/packages.ts";
+import type { User } from "./stores/users.ts";
+import { listedPackageView, packageView } from "./views.ts";
 
-export interface PackageRecord {
-  id: number;
-  identityId: number;
-  /** As registered: the author keeps its identity's case. */
-  name: PackageName;
-  private: boolean;
-  summary: string;
-  license: string;
-}
-
+/**
+ * - `no_such_package` also answers for a private package the viewer may not
+ *   see: to outsiders it does not exist, so its existence does not leak.
+ */
 export type PackageLookupError =
   | { kind: "invalid_package_name"; name: string }
   | { kind: "no_such_package"; name: string };
 
+/** A package's name as the database keys it: identity names that differ only in case are one. */
 export const packageKey = (name: PackageName): string =>
   `${name.author.toLowerCase()}/${name.project}`;
 
@@ -40,15 +41,7 @@ export function parseNameParts(
   return ok({ author: parsedAuthor, project: parsedProject });
 }
 
-/** Whether `viewer` may see packages of this identity that are private: its members may. */
-export function seesPrivate(db: Database, identityId: number, viewer: User | undefined): boolean {
-  return viewer !== undefined && roleIn(db, identityId, viewer.id) !== undefined;
-}
-
-/**
- * The package, if `viewer` may know it exists. A private package is not found
- * by anyone outside its identity, so its existence does not leak.
- */
+/** The package, if `viewer` may know it exists: private packages only to their identity's members. */
 export function findVisiblePackage(
   db: Database,
   author: string,
@@ -57,51 +50,11 @@ export function findVisiblePackage(
 ): Result<PackageRecord, PackageLookupError> {
   const name = parseNameParts(author, project);
   if (!name.ok) return name;
-  const notFound = err({ kind: "no_such_package" as const, name: `${author}/${project}` });
-  const row = db.get(
-    `SELECT packages.id, packages.identity_id, identities.name AS author, packages.project,
-            packages.private, packages.summary, packages.license
-     FROM packages JOIN identities ON identities.id = packages.identity_id
-     WHERE packages.name_key = ?`,
-    [packageKey(name.value)],
-  );
-  if (!row) return notFound;
-  const record = toRecord(row);
-  if (record.private && !seesPrivate(db, record.identityId, viewer)) return notFound;
-  return ok(record);
-}
-
-function toRecord(row: Record<string, unknown>): PackageRecord {
-  return {
-    id: Number(row.id),
-    identityId: Number(row.identity_id),
-    name: { author: row.author as IdentityName, project: row.project as ProjectName },
-    private: row.private === 1,
-    summary: String(row.summary),
-    license: String(row.license),
-  };
-}
-
-export interface Revocation {
-  at: string;
-  reason: string;
-}
-
-export interface VersionSummary {
-  version: string;
-  publishedAt: string;
-  grenVersion: string;
-  sha256: string;
-  size: number;
-  revoked: Revocation | null;
-}
-
-export interface PackageView {
-  name: string;
-  summary: string;
-  license: string;
-  private: boolean;
-  versions: VersionSummary[];
+  const pkg = findPackage(db, packageKey(name.value));
+  if (!pkg || (pkg.private && !isMember(db, pkg.identityId, viewer))) {
+    return err({ kind: "no_such_package", name: `${author}/${project}` });
+  }
+  return ok(pkg);
 }
 
 /** A package and every version it ever had, revoked ones included, in ascending order. */
@@ -113,125 +66,35 @@ export function describePackage(
 ): Result<PackageView, PackageLookupError> {
   const found = findVisiblePackage(db, author, project, viewer);
   if (!found.ok) return found;
-  const pkg = found.value;
-  const versions = db
-    .all(
-      `SELECT version_key, published_at, gren_lower, gren_upper, sha256, size, revoked_at, revoked_reason
-       FROM versions WHERE package_id = ? ORDER BY version_key`,
-      [pkg.id],
-    )
-    .map(
-      (row): VersionSummary => ({
-        version: formatVersion(versionFromKey(Number(row.version_key))),
-        publishedAt: new Date(Number(row.published_at)).toISOString(),
-        grenVersion: formatRange({
-          lower: versionFromKey(Number(row.gren_lower)),
-          upper: versionFromKey(Number(row.gren_upper)),
-        }),
-        sha256: String(row.sha256),
-        size: Number(row.size),
-        revoked: revocationOf(row),
-      }),
-    );
-  return ok({
-    name: formatPackageName(pkg.name),
-    summary: pkg.summary,
-    license: pkg.license,
-    private: pkg.private,
-    versions,
-  });
+  return ok(packageView(found.value, versionsOf(db, found.value.id)));
 }
 
-export function revocationOf(row: Record<string, unknown>): Revocation | null {
-  return row.revoked_at === null || row.revoked_at === undefined
-    ? null
-    : { at: new Date(Number(row.revoked_at)).toISOString(), reason: String(row.revoked_reason) };
-}
-
-/** The names of an identity's packages, private ones only for its members. */
-export function identityPackages(
-  db: Database,
-  identityId: number,
-  includePrivate: boolean,
-): string[] {
-  return db
-    .all(
-      `SELECT identities.name AS author, packages.project FROM packages
-       JOIN identities ON identities.id = packages.identity_id
-       WHERE packages.identity_id = ? AND (packages.private = 0 OR ?)
-       ORDER BY packages.name_key`,
-      [identityId, includePrivate ? 1 : 0],
-    )
-    .map((row) => `${row.author}/${row.project}`);
-}
-
-export interface ListedPackage {
-  name: string;
-  summary: string;
-  latest: string | null;
-}
-
-export const LISTING_LIMIT = { default: 20, max: 100 } as const;
+export type ListingError = { kind: "invalid_limit"; max: number };
 
 /**
  * Packages in name order, optionally only those whose name, summary or module
- * names contain `query`, a page at a time.
+ * names contain `query`, a page at a time. The cursor is the last name of the
+ * previous page, in the listing's own order.
  */
 export function listPackages(
   db: Database,
-  input: { query: string | undefined; limit: number; cursor: string | undefined },
+  input: { query: string | undefined; limit: number | undefined; cursor: string | undefined },
   viewer: User | undefined,
-): { packages: ListedPackage[]; next: string | null } {
-  const query = input.query?.trim() ?? "";
-  // The cursor is the last name of the previous page, in the listing's own order.
-  const after = input.cursor ?? "";
-  // Trigram search needs three characters; shorter queries scan the (small) text column.
-  const search =
-    query === ""
-      ? { sql: "", params: [] }
-      : query.length >= 3
-        ? {
-            sql: "AND packages.id IN (SELECT rowid FROM package_search WHERE package_search MATCH ?)",
-            params: [`"${query.replaceAll('"', '""')}"`],
-          }
-        : {
-            sql: "AND packages.id IN (SELECT rowid FROM package_search WHERE instr(lower(text), lower(?)) > 0)",
-            params: [query],
-          };
-  const rows = db.all(
-    `SELECT packages.name_key, identities.name AS author, packages.project, packages.summary,
-            (SELECT max(version_key) FROM versions
-             WHERE versions.package_id = packages.id AND versions.revoked_at IS NULL) AS latest
-     FROM packages JOIN identities ON identities.id = packages.identity_id
-     WHERE packages.name_key > ?
-       AND (packages.private = 0 OR packages.identity_id IN (SELECT identity_id FROM members WHERE user_id = ?))
-       ${search.sql}
-     ORDER BY packages.name_key LIMIT ?`,
-    [after, viewer?.id ?? -1, ...search.params, input.limit + 1],
-  );
-  const page = rows.slice(0, input.limit);
+): Result<Listing, ListingError> {
+  const limit = input.limit ?? LISTING_LIMIT.default;
+  if (limit < 1 || limit > LISTING_LIMIT.max) {
+    return err({ kind: "invalid_limit", max: LISTING_LIMIT.max });
+  }
+  const rows = listPage(db, {
+    after: input.cursor ?? "",
+    viewerId: viewer?.id,
+    query: input.query?.trim() ?? "",
+    limit: limit + 1,
+  });
+  const page = rows.slice(0, limit);
   const last = page.at(-1);
-  return {
-    packages: page.map((row) => ({
-      name: `${row.author}/${row.project}`,
-      summary: String(row.summary),
-      latest: row.latest === null ? null : formatVersion(versionFromKey(Number(row.latest))),
-    })),
-    next: rows.length > input.limit && last ? String(last.name_key) : null,
-  };
-}
-
-/** Keeps the search index in step with the package's newest summary and modules. */
-export function indexForSearch(
-  db: Database,
-  packageId: number,
-  name: string,
-  summary: string,
-  modules: string[],
-): void {
-  db.run("DELETE FROM package_search WHERE rowid = ?", [packageId]);
-  db.run("INSERT INTO package_search (rowid, text) VALUES (?, ?)", [
-    packageId,
-    [name, summary, ...modules].join(" "),
-  ]);
+  return ok({
+    packages: page.map(listedPackageView),
+    next: rows.length > limit && last ? last.key : null,
+  });
 }

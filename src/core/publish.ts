@@ -2,12 +2,23 @@ import { formatPackageName, identityKey, type PackageName } from "../gren/names.
 import { formatVersion, parseVersion, type Version, versionKey } from "../gren/semver.ts";
 import type { Ports } from "../ports/index.ts";
 import { err, ok, type Result } from "../result.ts";
+import type { Published } from "../wire/packages.ts";
 import { type AccessError, authorize } from "./access.ts";
-import { storeBlob } from "./blobs.ts";
 import { readBundle } from "./bundle.ts";
-import { commitWithEvents, recordEvent } from "./events.ts";
-import { indexForSearch, type PackageLookupError, packageKey, parseNameParts } from "./packages.ts";
-import type { User } from "./users.ts";
+import { commitWithEvents } from "./events.ts";
+import { type PackageLookupError, packageKey, parseNameParts } from "./packages.ts";
+import { recordEvent } from "./stores/events.ts";
+import type { Identity } from "./stores/identities.ts";
+import {
+  findPackage,
+  findVersion,
+  highestVersionKey,
+  insertPackage,
+  insertVersion,
+  showInListings,
+  storeBlob,
+} from "./stores/packages.ts";
+import type { User } from "./stores/users.ts";
 
 export interface PublishLimits {
   maxUnpackedBytes: number;
@@ -17,19 +28,12 @@ export interface PublishLimits {
 
 export type PublishError =
   | PackageLookupError
+  | AccessError
   | { kind: "invalid_version"; version: string }
-  | { kind: "access"; error: AccessError }
   | { kind: "author_spelling"; given: string; registered: string }
   | { kind: "version_exists"; name: string; version: string }
   | { kind: "invalid_bundle"; problems: string[] }
   | { kind: "unpacked_too_large"; limit: number };
-
-export interface Published {
-  name: string;
-  version: string;
-  sha256: string;
-  size: number;
-}
 
 /**
  * Publishes one version from the bundle the compiler made. Everything is
@@ -76,69 +80,54 @@ export async function publishVersion(
   const sha256 = ports.digest.sha256(input.bytes);
   const now = ports.clock.now();
   const key = versionKey(version);
+  const { db } = ports;
 
-  return commitWithEvents(ports, () => {
+  return commitWithEvents(ports, (): Result<Published, PublishError> => {
     // Checked again: membership or the version may have changed while the bundle was read.
     const checked = checkPublishable(ports, publisher, name, version);
     if (!checked.ok) return checked;
-    const { db } = ports;
-    const existing = db.get("SELECT id, private FROM packages WHERE name_key = ?", [
-      packageKey(name),
-    ]);
-    if (existing && (existing.private === 1) !== outline.private) {
-      return err<PublishError>({
+    const existing = findPackage(db, packageKey(name));
+    if (existing && existing.private !== outline.private) {
+      return err({
         kind: "invalid_bundle",
         problems: [
-          existing.private === 1
+          existing.private
             ? `${formatPackageName(name)} is private, so every version must have "private": true; a version cannot make it public.`
             : `${formatPackageName(name)} is public, so no version may have "private": true; a version cannot make it private.`,
         ],
       });
     }
-    const packageId = existing
-      ? Number(existing.id)
-      : db.run(
-          `INSERT INTO packages (identity_id, project, name_key, private, summary, license, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?)`,
-          [
-            checked.value,
-            name.project,
-            packageKey(name),
-            outline.private ? 1 : 0,
-            outline.summary,
-            outline.license,
-            now,
-          ],
-        ).lastInsertRowid;
+    const packageId =
+      existing?.id ??
+      insertPackage(db, {
+        identityId: checked.value.id,
+        project: name.project,
+        key: packageKey(name),
+        private: outline.private,
+        summary: outline.summary,
+        license: outline.license,
+        createdAt: now,
+      });
 
     storeBlob(db, sha256, input.bytes);
-    db.run(
-      `INSERT INTO versions (package_id, version_key, gren_lower, gren_upper, outline, sha256, size,
-                             published_at, publisher_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
-        packageId,
-        key,
-        versionKey(outline.grenVersion.lower),
-        versionKey(outline.grenVersion.upper),
-        JSON.stringify(bundle.value.outlineJson),
-        sha256,
-        input.bytes.byteLength,
-        now,
-        publisher.id,
-      ],
-    );
-    // Listings and search show the newest release's summary and modules.
-    const highest = db.get("SELECT max(version_key) AS k FROM versions WHERE package_id = ?", [
+    insertVersion(db, {
       packageId,
-    ]);
-    if (Number(highest?.k) === key) {
-      db.run("UPDATE packages SET summary = ?, license = ? WHERE id = ?", [
-        outline.summary,
-        outline.license,
-        packageId,
-      ]);
-      indexForSearch(db, packageId, formatPackageName(name), outline.summary, modules);
+      versionKey: key,
+      grenLower: versionKey(outline.grenVersion.lower),
+      grenUpper: versionKey(outline.grenVersion.upper),
+      outline: JSON.stringify(bundle.value.outlineJson),
+      sha256,
+      size: input.bytes.byteLength,
+      publishedAt: now,
+      publisherId: publisher.id,
+    });
+    if (highestVersionKey(db, packageId) === key) {
+      showInListings(db, packageId, {
+        name: formatPackageName(name),
+        summary: outline.summary,
+        license: outline.license,
+        modules,
+      });
     }
     recordEvent(db, { type: "published", packageId, versionKey: key, at: now });
     return ok({
@@ -150,29 +139,27 @@ export async function publishVersion(
   });
 }
 
-/** May this user publish this version? Gives the identity's id when so. */
+/** May this user publish this version? Gives the identity when so. */
 function checkPublishable(
   ports: Ports,
   publisher: User,
   name: PackageName,
   version: Version,
-): Result<number, PublishError> {
+): Result<Identity, PublishError> {
   const { db } = ports;
   const access = authorize(db, name.author, publisher, "publish_version");
-  if (!access.ok) return err({ kind: "access", error: access.error });
+  if (!access.ok) return access;
   const { identity } = access.value;
   if (identity.name !== name.author) {
     return err({ kind: "author_spelling", given: name.author, registered: identity.name });
   }
-  const taken = db.get(
-    "SELECT 1 FROM versions JOIN packages ON packages.id = versions.package_id WHERE packages.name_key = ? AND versions.version_key = ?",
-    [packageKey(name), versionKey(version)],
-  );
-  if (taken)
+  const pkg = findPackage(db, packageKey(name));
+  if (pkg && findVersion(db, pkg.id, versionKey(version))) {
     return err({
       kind: "version_exists",
       name: formatPackageName(name),
       version: formatVersion(version),
     });
-  return ok(identity.id);
+  }
+  return ok(identity);
 }

@@ -1,26 +1,27 @@
 import { formatPackageName } from "../gren/names.ts";
-import { formatVersion, parseVersion, versionFromKey, versionKey } from "../gren/semver.ts";
+import { parseVersion, versionKey } from "../gren/semver.ts";
 import type { Ports } from "../ports/index.ts";
 import { err, ok, type Result } from "../result.ts";
+import type { PackageView, VersionView } from "../wire/packages.ts";
 import { type AccessError, authorize } from "./access.ts";
-import { recordAudit } from "./audit.ts";
-import { releaseBlob } from "./blobs.ts";
-import { commitWithEvents, recordEvent } from "./events.ts";
+import { commitWithEvents } from "./events.ts";
+import { describePackage, findVisiblePackage } from "./packages.ts";
+import type { Action } from "./roles.ts";
+import { recordAudit } from "./stores/audit.ts";
+import { recordEvent } from "./stores/events.ts";
 import {
-  describePackage,
-  findVisiblePackage,
+  findVersion,
+  liveVersionsOf,
+  markRevoked,
   type PackageRecord,
-  type PackageView,
-} from "./packages.ts";
-import type { User } from "./users.ts";
-import { describeVersion, type VersionLookupError, type VersionView } from "./versions.ts";
+  releaseBlob,
+  type VersionRecord,
+} from "./stores/packages.ts";
+import type { User } from "./stores/users.ts";
+import { describeVersion, type VersionLookupError } from "./versions.ts";
+import { versionText } from "./views.ts";
 
-export const MAX_REASON_LENGTH = 1000;
-
-export type RevokeError =
-  | VersionLookupError
-  | { kind: "access"; error: AccessError }
-  | { kind: "reason_required" };
+export type RevokeError = VersionLookupError | AccessError | { kind: "reason_required" };
 
 /**
  * Revokes one version: its number stays registered and listed with the
@@ -33,23 +34,20 @@ export function revokeVersion(
 ): Result<VersionView, RevokeError> {
   const reason = input.reason.trim();
   if (reason === "") return err({ kind: "reason_required" });
-  return commitWithEvents(ports, () => {
+  return commitWithEvents(ports, (): Result<VersionView, RevokeError> => {
     const pkg = revocable(ports, actor, input, "revoke_version");
     if (!pkg.ok) return pkg;
-    const version = parseVersion(input.version);
-    if (!version) return err<RevokeError>({ kind: "invalid_version", version: input.version });
-    const row = ports.db.get(
-      "SELECT id, version_key, sha256, revoked_at FROM versions WHERE package_id = ? AND version_key = ?",
-      [pkg.value.id, versionKey(version)],
-    );
-    if (!row) {
-      return err<RevokeError>({
+    const parsed = parseVersion(input.version);
+    if (!parsed) return err({ kind: "invalid_version", version: input.version });
+    const version = findVersion(ports.db, pkg.value.id, versionKey(parsed));
+    if (!version) {
+      return err({
         kind: "no_such_version",
         name: formatPackageName(pkg.value.name),
         version: input.version,
       });
     }
-    if (row.revoked_at === null) revoke(ports, actor, pkg.value, row, reason);
+    if (!version.revoked) revoke(ports, actor, pkg.value, version, reason);
     return describeVersion(ports.db, input, actor);
   });
 }
@@ -62,14 +60,12 @@ export function revokePackage(
 ): Result<PackageView, RevokeError> {
   const reason = input.reason.trim();
   if (reason === "") return err({ kind: "reason_required" });
-  return commitWithEvents(ports, () => {
+  return commitWithEvents(ports, (): Result<PackageView, RevokeError> => {
     const pkg = revocable(ports, actor, input, "revoke_package");
     if (!pkg.ok) return pkg;
-    const live = ports.db.all(
-      "SELECT id, version_key, sha256 FROM versions WHERE package_id = ? AND revoked_at IS NULL ORDER BY version_key",
-      [pkg.value.id],
-    );
-    for (const row of live) revoke(ports, actor, pkg.value, row, reason);
+    for (const version of liveVersionsOf(ports.db, pkg.value.id)) {
+      revoke(ports, actor, pkg.value, version, reason);
+    }
     return describePackage(ports.db, input.author, input.project, actor);
   });
 }
@@ -79,39 +75,32 @@ function revocable(
   ports: Ports,
   actor: User,
   input: { author: string; project: string },
-  action: "revoke_version" | "revoke_package",
+  action: Action,
 ): Result<PackageRecord, RevokeError> {
   const pkg = findVisiblePackage(ports.db, input.author, input.project, actor);
   if (!pkg.ok) return pkg;
   const access = authorize(ports.db, pkg.value.name.author, actor, action);
-  if (!access.ok) return err({ kind: "access", error: access.error });
-  return pkg;
+  return access.ok ? pkg : access;
 }
 
 function revoke(
   ports: Ports,
   actor: User,
   pkg: PackageRecord,
-  row: Record<string, unknown>,
+  version: VersionRecord,
   reason: string,
 ): void {
   const { db } = ports;
   const now = ports.clock.now();
-  const key = Number(row.version_key);
-  db.run("UPDATE versions SET revoked_at = ?, revoked_reason = ?, revoked_by = ? WHERE id = ?", [
-    now,
-    reason,
-    actor.id,
-    Number(row.id),
-  ]);
-  releaseBlob(db, String(row.sha256));
+  markRevoked(db, version.id, { at: now, reason, by: actor.id });
+  releaseBlob(db, version.sha256);
   recordAudit(db, {
     at: now,
     actorId: actor.id,
     identityId: pkg.identityId,
     action: "version.revoke",
-    subject: `${formatPackageName(pkg.name)} ${formatVersion(versionFromKey(key))}`,
+    subject: `${formatPackageName(pkg.name)} ${versionText(version.versionKey)}`,
     detail: { reason },
   });
-  recordEvent(db, { type: "revoked", packageId: pkg.id, versionKey: key, at: now });
+  recordEvent(db, { type: "revoked", packageId: pkg.id, versionKey: version.versionKey, at: now });
 }

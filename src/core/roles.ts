@@ -1,38 +1,47 @@
-/** A member's role in a publishing identity; each includes the ones before it. */
-export const ROLES = ["download", "publish", "admin"] as const;
-export type Role = (typeof ROLES)[number];
-
-export function parseRole(text: string): Role | undefined {
-  return ROLES.find((role) => role === text);
-}
+import { ROLES, type Role } from "../wire/identities.ts";
 
 /** What a member may do to an identity or its packages. */
 export type Action =
   | "see_members"
-  | "download_private"
+  | "read_audit_log"
   | "leave"
   | "publish_version"
   | "revoke_version"
   | "revoke_package"
   | "manage_members"
-  | "read_audit_log"
   | "read_operations";
 
-const NEEDED: Record<Action, Role> = {
-  see_members: "download",
-  download_private: "download",
-  leave: "download",
-  publish_version: "publish",
-  revoke_version: "publish",
-  revoke_package: "admin",
-  manage_members: "admin",
-  read_audit_log: "admin",
-  read_operations: "admin",
+interface Rule {
+  needed: Role;
+  /**
+   * What someone outside the identity is told: `hidden` when even knowing the
+   * thing exists is for members (the member list), `forbidden` when it is
+   * public (a public identity, to which only members may publish).
+   */
+  outsiders: "hidden" | "forbidden";
+}
+
+const RULES: Record<Action, Rule> = {
+  see_members: { needed: "download", outsiders: "hidden" },
+  read_audit_log: { needed: "admin", outsiders: "hidden" },
+  leave: { needed: "download", outsiders: "hidden" },
+  publish_version: { needed: "publish", outsiders: "forbidden" },
+  revoke_version: { needed: "publish", outsiders: "forbidden" },
+  revoke_package: { needed: "admin", outsiders: "forbidden" },
+  manage_members: { needed: "admin", outsiders: "hidden" },
+  read_operations: { needed: "admin", outsiders: "forbidden" },
 };
 
-export const roleNeeded = (action: Action): Role => NEEDED[action];
+export const roleNeeded = (action: Action): Role => RULES[action].needed;
+
+export const hiddenFromOutsiders = (action: Action): boolean =>
+  RULES[action].outsiders === "hidden";
+
+export function parseRole(text: string): Role | undefined {
+  return ROLES.find((role) => role === text);
+}
 
 /** The single answer to "may a member with this role do this?". */
 export function permits(role: Role | undefined, action: Action): boolean {
-  return role !== undefined && ROLES.indexOf(role) >= ROLES.indexOf(NEEDED[action]);
+  return role !== undefined && ROLES.indexOf(role) >= ROLES.indexOf(RULES[action].needed);
 }

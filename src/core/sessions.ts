@@ -1,20 +1,36 @@
 import type { Ports } from "../ports/index.ts";
-import { err, ok, type Result } from "../result.ts";
+import { err, failKeepingWrites, ok, type Result } from "../result.ts";
+import { FETCH_TOKEN_MINUTES } from "../wire/session.ts";
 import { type Email, parseEmail } from "./email.ts";
+import {
+  countWrongCode,
+  deleteFetchToken,
+  deleteSession,
+  findPendingLogin,
+  insertFetchToken,
+  insertSession,
+  limitingRequestAt,
+  pruneLogins,
+  recordLoginRequest,
+  sessionUser,
+} from "./stores/sessions.ts";
+import { findOrCreateUser, type User } from "./stores/users.ts";
+
+export type { User };
+
 import { MINUTE } from "./time.ts";
-import { findOrCreateUser, type User } from "./users.ts";
 
 /** Confirmation codes avoid characters that look alike: no 0 O 1 I L. */
 export const CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 export const CODE_LENGTH = 8;
-export const FETCH_TOKEN_LIFETIME = 15 * MINUTE;
+export const FETCH_TOKEN_LIFETIME = FETCH_TOKEN_MINUTES * MINUTE;
 export const MAX_WRONG_CODES = 5;
 
 /** Login mails a person may be sent, and a client address may ask for, per window. */
 export const LOGIN_LIMITS = { window: 15 * MINUTE, perEmail: 5, perClient: 60 } as const;
 
 export type LoginRequestError =
-  | { kind: "invalid_email" }
+  | { kind: "invalid_email"; email: string }
   | { kind: "rate_limited"; retryAfterSeconds: number }
   | { kind: "mail_failed"; reason: string };
 
@@ -31,7 +47,7 @@ export async function requestLogin(
   input: { email: string; client: string },
 ): Promise<Result<{ fetchSessionToken: string }, LoginRequestError>> {
   const email = parseEmail(input.email);
-  if (!email) return err({ kind: "invalid_email" });
+  if (!email) return err({ kind: "invalid_email", email: input.email });
 
   const { db, clock, random, digest } = ports;
   const now = clock.now();
@@ -46,16 +62,14 @@ export async function requestLogin(
     if (retryAfter !== undefined) {
       return err<LoginRequestError>({ kind: "rate_limited", retryAfterSeconds: retryAfter });
     }
-    db.run("INSERT INTO session_requests (email, client, at) VALUES (?, ?, ?)", [
-      email,
-      input.client,
-      now,
-    ]);
+    recordLoginRequest(db, { email, client: input.client, at: now });
     const user = findOrCreateUser(db, email, now);
-    db.run(
-      "INSERT INTO fetch_tokens (token_hash, user_id, code_hash, expires_at) VALUES (?, ?, ?, ?)",
-      [tokenHash, user.id, codeHash(ports, fetchSessionToken, code), now + FETCH_TOKEN_LIFETIME],
-    );
+    insertFetchToken(db, {
+      tokenHash,
+      userId: user.id,
+      codeHash: codeHash(ports, fetchSessionToken, code),
+      expiresAt: now + FETCH_TOKEN_LIFETIME,
+    });
     return ok(undefined);
   });
   if (!admitted.ok) return admitted;
@@ -66,13 +80,13 @@ export async function requestLogin(
     textBody: [
       `Your confirmation code is: ${code}`,
       "",
-      "Enter it where you started logging in to the Gren package registry. It works once, for 15 minutes.",
+      `Enter it where you started logging in to the Gren package registry. It works once, for ${FETCH_TOKEN_MINUTES} minutes.`,
       "If you did not try to log in, ignore this mail: nobody can log in without the code.",
       "",
     ].join("\n"),
   });
   if (!sent.ok) {
-    db.run("DELETE FROM fetch_tokens WHERE token_hash = ?", [tokenHash]);
+    deleteFetchToken(db, tokenHash);
     return err({ kind: "mail_failed", reason: sent.reason });
   }
   return ok({ fetchSessionToken });
@@ -85,24 +99,13 @@ export async function requestLogin(
  */
 function loginRetryAfter(ports: Ports, email: Email, client: string, now: number) {
   const { db } = ports;
-  const windowStart = now - LOGIN_LIMITS.window;
-  db.run("DELETE FROM session_requests WHERE at <= ?", [windowStart]);
-  db.run("DELETE FROM fetch_tokens WHERE expires_at <= ?", [now]);
-  // The request that must leave the window before another is allowed is the
-  // limit-th most recent one.
-  const blockers = [
-    db.get("SELECT at FROM session_requests WHERE email = ? ORDER BY at DESC LIMIT 1 OFFSET ?", [
-      email,
-      LOGIN_LIMITS.perEmail - 1,
-    ]),
-    db.get("SELECT at FROM session_requests WHERE client = ? ORDER BY at DESC LIMIT 1 OFFSET ?", [
-      client,
-      LOGIN_LIMITS.perClient - 1,
-    ]),
-  ];
-  const waits = blockers
-    .filter((row) => row !== undefined)
-    .map((row) => Math.ceil((Number(row.at) + LOGIN_LIMITS.window - now) / 1000));
+  pruneLogins(db, { windowStart: now - LOGIN_LIMITS.window, now });
+  const waits = [
+    limitingRequestAt(db, { email }, LOGIN_LIMITS.perEmail),
+    limitingRequestAt(db, { client }, LOGIN_LIMITS.perClient),
+  ]
+    .filter((at) => at !== undefined)
+    .map((at) => Math.ceil((at + LOGIN_LIMITS.window - now) / 1000));
   return waits.length === 0 ? undefined : Math.max(1, ...waits);
 }
 
@@ -125,48 +128,33 @@ export function exchangeCode(
   const now = clock.now();
   const tokenHash = digest.sha256(input.fetchSessionToken);
   return db.transaction(() => {
-    const pending = db.get(
-      "SELECT user_id, code_hash, expires_at, failed_attempts FROM fetch_tokens WHERE token_hash = ?",
-      [tokenHash],
-    );
-    if (
-      !pending ||
-      Number(pending.expires_at) <= now ||
-      Number(pending.failed_attempts) >= MAX_WRONG_CODES
-    ) {
-      return err({ kind: "invalid_code" });
+    const pending = findPendingLogin(db, tokenHash);
+    if (!pending || pending.expiresAt <= now || pending.failedAttempts >= MAX_WRONG_CODES) {
+      return err({ kind: "invalid_code" } as const);
     }
     const given = codeHash(ports, input.fetchSessionToken, normalizeCode(input.code));
-    if (!digest.secretsEqual(given, String(pending.code_hash))) {
-      db.run("UPDATE fetch_tokens SET failed_attempts = failed_attempts + 1 WHERE token_hash = ?", [
-        tokenHash,
-      ]);
-      return err({ kind: "invalid_code" });
+    if (!digest.secretsEqual(given, pending.codeHash)) {
+      // The count must outlive the failure it records, or guessing would be free.
+      countWrongCode(db, tokenHash);
+      return failKeepingWrites({ kind: "invalid_code" } as const);
     }
-    db.run("DELETE FROM fetch_tokens WHERE token_hash = ?", [tokenHash]);
+    deleteFetchToken(db, tokenHash);
     const sessionToken = random.uuid();
-    db.run("INSERT INTO sessions (token_hash, user_id, created_at) VALUES (?, ?, ?)", [
-      digest.sha256(sessionToken),
-      Number(pending.user_id),
-      now,
-    ]);
+    insertSession(db, {
+      tokenHash: digest.sha256(sessionToken),
+      userId: pending.userId,
+      createdAt: now,
+    });
     return ok({ sessionToken });
   });
 }
 
 /** The user a session token belongs to, if it is a live session. */
 export function authenticate(ports: Ports, sessionToken: string): User | undefined {
-  const row = ports.db.get(
-    "SELECT users.id, users.email FROM sessions JOIN users ON users.id = sessions.user_id WHERE sessions.token_hash = ?",
-    [ports.digest.sha256(sessionToken)],
-  );
-  return row && { id: Number(row.id), email: row.email as Email };
+  return sessionUser(ports.db, ports.digest.sha256(sessionToken));
 }
 
 /** Ends a session at once; false when there was no such session. */
 export function logout(ports: Ports, sessionToken: string): boolean {
-  const { changes } = ports.db.run("DELETE FROM sessions WHERE token_hash = ?", [
-    ports.digest.sha256(sessionToken),
-  ]);
-  return changes > 0;
+  return deleteSession(ports.db, ports.digest.sha256(sessionToken));
 }

@@ -1,6 +1,23 @@
+import type { IdentityName } from "../gren/names.ts";
 import type { Database } from "../ports/database.ts";
 import type { Ports } from "../ports/index.ts";
-import { eventsAfter, type FeedEvent, lastSeq } from "./feed.ts";
+import { err, ok, type Result } from "../result.ts";
+import type { FeedEvent, WebhookStatus } from "../wire/feed.ts";
+import { type AccessError, authorize } from "./access.ts";
+import { eventsAfter } from "./feed.ts";
+import { roleNeeded } from "./roles.ts";
+import { lastSeq } from "./stores/events.ts";
+import type { User } from "./stores/users.ts";
+import {
+  deliveryCounts,
+  dueDeliveries,
+  enqueueDelivery,
+  markDelivered,
+  markFailed,
+  moveWebhookCursor,
+  nextDueAt,
+  webhookCursor,
+} from "./stores/webhooks.ts";
 import { isoTime, MINUTE, SECOND } from "./time.ts";
 
 export interface WebhookPolicy {
@@ -22,6 +39,10 @@ export const DEFAULT_WEBHOOK_POLICY = {
 } as const;
 
 const BATCH = 50;
+const PAGE = 500;
+
+/** When the next delivery falls due, if any is waiting. */
+export const nextDeliveryAt = (db: Database): number | undefined => nextDueAt(db);
 
 /** The signature header's value: an HMAC-SHA256 of the exact body, in hex. */
 export function signature(ports: Pick<Ports, "digest">, secret: string, body: string): string {
@@ -36,25 +57,15 @@ export function enqueueDeliveries(db: Database, urls: readonly string[], now: nu
   db.transaction(() => {
     const end = lastSeq(db);
     for (const url of urls) {
-      const cursor = db.get("SELECT last_seq FROM webhook_cursors WHERE url = ?", [url]);
-      if (!cursor) {
-        db.run("INSERT INTO webhook_cursors (url, last_seq) VALUES (?, ?)", [url, end]);
-        continue;
+      let since = webhookCursor(db, url);
+      while (since !== undefined) {
+        const events = eventsAfter(db, since, PAGE);
+        for (const event of events) enqueueDelivery(db, { url, eventSeq: event.seq, dueAt: now });
+        since = events.length < PAGE ? undefined : events.at(-1)!.seq;
       }
-      let since = Number(cursor.last_seq);
-      for (;;) {
-        const events = eventsAfter(db, since, 500);
-        for (const event of events) {
-          db.run(
-            "INSERT INTO webhook_deliveries (url, event_seq, next_attempt_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-            [url, event.seq, now],
-          );
-        }
-        if (events.length < 500) break;
-        since = events.at(-1)!.seq;
-      }
-      db.run("UPDATE webhook_cursors SET last_seq = ? WHERE url = ?", [end, url]);
+      moveWebhookCursor(db, url, end);
     }
+    return ok(undefined);
   });
 }
 
@@ -65,31 +76,26 @@ export function enqueueDeliveries(db: Database, urls: readonly string[], now: nu
  */
 export async function deliverDue(ports: Ports, policy: WebhookPolicy): Promise<number> {
   const { db } = ports;
-  const now = ports.clock.now();
-  const due = db.all(
-    `SELECT id, url, event_seq, attempts FROM webhook_deliveries
-     WHERE delivered_at IS NULL AND gave_up_at IS NULL AND next_attempt_at <= ?
-     ORDER BY next_attempt_at, id LIMIT ?`,
-    [now, BATCH],
-  );
+  const due = dueDeliveries(db, ports.clock.now(), BATCH);
   await Promise.all(
-    due.map(async (row) => {
-      const event = eventsAfter(db, Number(row.event_seq) - 1, 1)[0];
-      if (!event || event.seq !== Number(row.event_seq)) return;
-      const outcome = await post(ports, policy, String(row.url), event, Number(row.id));
-      record(ports, policy, Number(row.id), Number(row.attempts) + 1, outcome);
+    due.map(async (delivery) => {
+      const event = eventsAfter(db, delivery.eventSeq - 1, 1)[0];
+      if (!event || event.seq !== delivery.eventSeq) return;
+      const error = await post(ports, policy, delivery.url, event, delivery.id);
+      record(ports, policy, delivery.id, delivery.attempts + 1, error);
     }),
   );
   return due.length;
 }
 
+/** Sends one delivery; the reason it failed, or undefined when the receiver took it. */
 async function post(
   ports: Ports,
   policy: WebhookPolicy,
   url: string,
   event: FeedEvent,
   deliveryId: number,
-) {
+): Promise<string | undefined> {
   const body = JSON.stringify(event);
   const result = await ports.http.post(url, {
     body,
@@ -107,75 +113,61 @@ async function post(
     : `the receiver answered ${result.status}`;
 }
 
+/** When a delivery that has failed this many times is tried again. */
+export const retryDelay = (policy: WebhookPolicy, attempts: number): number =>
+  Math.min(policy.maxDelayMs, policy.firstRetryMs * 2 ** (attempts - 1));
+
 function record(
   ports: Ports,
   policy: WebhookPolicy,
   id: number,
   attempts: number,
   error: string | undefined,
-) {
+): void {
   const now = ports.clock.now();
   if (error === undefined) {
-    ports.db.run(
-      "UPDATE webhook_deliveries SET delivered_at = ?, attempts = ?, last_error = NULL WHERE id = ?",
-      [now, attempts, id],
-    );
+    markDelivered(ports.db, id, now, attempts);
     return;
   }
-  const delay = Math.min(policy.maxDelayMs, policy.firstRetryMs * 2 ** (attempts - 1));
-  ports.db.run(
-    `UPDATE webhook_deliveries SET attempts = ?, last_error = ?, next_attempt_at = ?,
-       gave_up_at = CASE WHEN ? >= ? THEN ? ELSE NULL END
-     WHERE id = ?`,
-    [attempts, error, now + delay, attempts, policy.maxAttempts, now, id],
-  );
-}
-
-/** When the next delivery falls due, if any is waiting. */
-export function nextDueAt(db: Database): number | undefined {
-  const row = db.get(
-    "SELECT min(next_attempt_at) AS at FROM webhook_deliveries WHERE delivered_at IS NULL AND gave_up_at IS NULL",
-  );
-  return row?.at === null || row?.at === undefined ? undefined : Number(row.at);
-}
-
-export interface WebhookStatus {
-  url: string;
-  delivered: number;
-  pending: number;
-  /** Pending deliveries that have failed at least once. */
-  failing: number;
-  gaveUp: number;
-  lastError: string | null;
-  nextAttemptAt: string | null;
-}
-
-/** The state of delivery per URL, for operators. */
-export function webhookStatus(db: Database, urls: readonly string[]): WebhookStatus[] {
-  return urls.map((url) => {
-    const row = db.get(
-      `SELECT
-         count(delivered_at) AS delivered,
-         sum(delivered_at IS NULL AND gave_up_at IS NULL) AS pending,
-         sum(delivered_at IS NULL AND gave_up_at IS NULL AND attempts > 0) AS failing,
-         count(gave_up_at) AS gave_up,
-         min(CASE WHEN delivered_at IS NULL AND gave_up_at IS NULL THEN next_attempt_at END) AS next_at
-       FROM webhook_deliveries WHERE url = ?`,
-      [url],
-    );
-    const lastError = db.get(
-      "SELECT last_error FROM webhook_deliveries WHERE url = ? AND last_error IS NOT NULL ORDER BY id DESC LIMIT 1",
-      [url],
-    );
-    return {
-      url,
-      delivered: Number(row?.delivered ?? 0),
-      pending: Number(row?.pending ?? 0),
-      failing: Number(row?.failing ?? 0),
-      gaveUp: Number(row?.gave_up ?? 0),
-      lastError: lastError ? String(lastError.last_error) : null,
-      nextAttemptAt:
-        row?.next_at === null || row?.next_at === undefined ? null : isoTime(Number(row.next_at)),
-    };
+  markFailed(ports.db, id, {
+    attempts,
+    error,
+    retryAt: now + retryDelay(policy, attempts),
+    gaveUpAt: attempts >= policy.maxAttempts ? now : null,
   });
+}
+
+/** The state of delivery per URL, for admins of the operator identity. */
+export function webhookStatus(
+  db: Database,
+  viewer: User,
+  operators: { identity: string; urls: readonly string[] },
+): Result<WebhookStatus[], AccessError> {
+  const access = authorize(db, operators.identity, viewer, "read_operations");
+  if (!access.ok && access.error.kind !== "forbidden") {
+    // Where the operator identity is missing or misspelt, nobody is an operator:
+    // the answer is the same as to anyone else who is not one.
+    return err({
+      kind: "forbidden",
+      identity: operators.identity as IdentityName,
+      action: "read_operations",
+      needed: roleNeeded("read_operations"),
+      role: undefined,
+    });
+  }
+  if (!access.ok) return access;
+  return ok(
+    operators.urls.map((url) => {
+      const counts = deliveryCounts(db, url);
+      return {
+        url,
+        delivered: counts.delivered,
+        pending: counts.pending,
+        failing: counts.failing,
+        gaveUp: counts.gaveUp,
+        lastError: counts.lastError ?? null,
+        nextAttemptAt: counts.nextAt === undefined ? null : isoTime(counts.nextAt),
+      };
+    }),
+  );
 }

@@ -1,5 +1,5 @@
+import { openRegistry } from "./compositionRoot.ts";
 import { loadConfig } from "./config.ts";
-import { openRegistry } from "./registry.ts";
 
 // The server's entry point: `npm start`.
 

@@ -1,3 +1,4 @@
+import swagger from "@fastify/swagger";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import websocket from "@fastify/websocket";
 import Fastify, {
@@ -8,12 +9,11 @@ import Fastify, {
   type FastifyServerOptions,
   LogController,
 } from "fastify";
-import type { Ports } from "../ports/index.ts";
-import type { Config } from "./config.ts";
-import type { LiveFeed } from "./feed/liveFeed.ts";
-import { Problem } from "./http/problem.ts";
+import { ErrorAnswer } from "./http/errorAnswer.ts";
+import type { RouteContext } from "./http/routeContext.ts";
 import { feedRoutes } from "./routes/feed.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { OPENAPI, openApiRoutes } from "./routes/openApi.ts";
 import { packageRoutes } from "./routes/packages.ts";
 import { publishingIdentityRoutes } from "./routes/publishingIdentity.ts";
 import { sessionRoutes } from "./routes/session.ts";
@@ -22,10 +22,7 @@ import { userRoutes } from "./routes/user.ts";
 /** JSON bodies are small; only bundles (with their own limit) are large. */
 export const JSON_BODY_LIMIT = 64 * 1024;
 
-export interface ServerOptions {
-  config: Config;
-  ports: Ports;
-  live: LiveFeed;
+export interface ServerOptions extends RouteContext {
   logger: NonNullable<FastifyServerOptions["logger"]>;
 }
 
@@ -77,20 +74,22 @@ export function buildServer(options: ServerOptions): FastifyInstance & App {
   });
 
   app.setNotFoundHandler((request, reply) => {
-    const problem = new Problem(
+    const answer = new ErrorAnswer(
       "not_found",
       `There is no ${request.method} ${request.url.split("?")[0]} here; see the API documentation for the routes.`,
     );
-    void reply.code(problem.status).send(problem.body);
+    void reply.code(answer.status).send(answer.body);
   });
 
-  app.setErrorHandler((error: FastifyError | Problem, request, reply) => {
-    const problem = toProblem(error);
-    if (problem.status >= 500) request.log.error({ err: error }, "request failed");
-    void reply.code(problem.status).headers(problem.headers).send(problem.body);
+  app.setErrorHandler((error: FastifyError | ErrorAnswer, request, reply) => {
+    const answer = toAnswer(error);
+    if (answer.status >= 500) request.log.error({ err: error }, "request failed");
+    void reply.code(answer.status).headers(answer.headers).send(answer.body);
   });
 
+  app.register(swagger, OPENAPI);
   app.register(websocket, { options: { maxPayload: 4096 } });
+  app.register(openApiRoutes);
   app.register(healthRoutes, options);
   app.register(sessionRoutes, options);
   app.register(userRoutes, options);
@@ -101,34 +100,34 @@ export function buildServer(options: ServerOptions): FastifyInstance & App {
 }
 
 /** Turns anything a route or Fastify itself threw into the contract's error body. */
-function toProblem(error: FastifyError | Problem): Problem {
-  if (error instanceof Problem) return error;
+function toAnswer(error: FastifyError | ErrorAnswer): ErrorAnswer {
+  if (error instanceof ErrorAnswer) return error;
   if (error.validation) {
-    return new Problem("invalid_request", `The request is not valid: ${error.message}.`);
+    return new ErrorAnswer("invalid_request", `The request is not valid: ${error.message}.`);
   }
   switch (error.code) {
     case "FST_ERR_CTP_BODY_TOO_LARGE":
-      return new Problem(
+      return new ErrorAnswer(
         "payload_too_large",
         "The request body is larger than this route accepts.",
       );
     case "FST_ERR_CTP_INVALID_JSON_BODY":
     case "FST_ERR_CTP_EMPTY_JSON_BODY":
-      return new Problem("invalid_request", "The request body is not valid JSON.");
+      return new ErrorAnswer("invalid_request", "The request body is not valid JSON.");
     case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
-      return new Problem(
+      return new ErrorAnswer(
         "invalid_request",
         "The request body's Content-Type is not one this route accepts (JSON bodies are application/json).",
       );
   }
   if (error instanceof SyntaxError) {
-    return new Problem("invalid_request", "The request body is not valid JSON.");
+    return new ErrorAnswer("invalid_request", "The request body is not valid JSON.");
   }
   const status = error.statusCode ?? 500;
-  if (status === 413) return new Problem("payload_too_large", "The request body is too large.");
+  if (status === 413) return new ErrorAnswer("payload_too_large", "The request body is too large.");
   if (status >= 400 && status < 500)
-    return new Problem("invalid_request", `The request is not valid: ${error.message}.`);
-  return new Problem(
+    return new ErrorAnswer("invalid_request", `The request is not valid: ${error.message}.`);
+  return new ErrorAnswer(
     "internal",
     "Something went wrong on the registry's side; try again, and report it if it persists.",
   );

@@ -1,7 +1,8 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
-import type { Database, Row, RunResult, SqlValue } from "../ports/database.ts";
+import type { Database, Params, Row, RunResult } from "../ports/database.ts";
+import type { Result } from "../result.ts";
 
 // litestream (which backs the database up) is another process on the same file:
 // it takes short write locks when it checkpoints, so a writer here waits for
@@ -68,16 +69,16 @@ export class SqliteDatabase implements Database {
     return statement;
   }
 
-  get(sql: string, params: readonly SqlValue[] = []): Row | undefined {
-    return this.#prepare(sql).get(...(params as SQLInputValue[])) as Row | undefined;
+  get(sql: string, params: Params = {}): Row | undefined {
+    return this.#prepare(sql).get(params as Record<string, SQLInputValue>) as Row | undefined;
   }
 
-  all(sql: string, params: readonly SqlValue[] = []): Row[] {
-    return this.#prepare(sql).all(...(params as SQLInputValue[])) as Row[];
+  all(sql: string, params: Params = {}): Row[] {
+    return this.#prepare(sql).all(params as Record<string, SQLInputValue>) as Row[];
   }
 
-  run(sql: string, params: readonly SqlValue[] = []): RunResult {
-    const result = this.#prepare(sql).run(...(params as SQLInputValue[]));
+  run(sql: string, params: Params = {}): RunResult {
+    const result = this.#prepare(sql).run(params as Record<string, SQLInputValue>);
     return { changes: Number(result.changes), lastInsertRowid: Number(result.lastInsertRowid) };
   }
 
@@ -85,31 +86,34 @@ export class SqliteDatabase implements Database {
     this.#db.exec(sql);
   }
 
-  transaction<T>(work: () => T): T {
-    if (this.#depth > 0) return this.#nested(work);
+  transaction<T, E>(work: () => Result<T, E>): Result<T, E> {
+    // The outermost call is the transaction; inner calls are savepoints in it,
+    // so an inner failure undoes its own writes and no more.
+    const savepoint = this.#depth === 0 ? undefined : `nested_${this.#depth}`;
     // IMMEDIATE takes the write lock up front, so a transaction never fails
     // half-way for want of a lock that another process (litestream) holds.
-    this.#db.exec("BEGIN IMMEDIATE");
-    this.#depth = 1;
-    try {
-      const result = work();
-      this.#db.exec("COMMIT");
-      return result;
-    } catch (error) {
-      if (this.#db.isTransaction) this.#db.exec("ROLLBACK");
-      throw error;
-    } finally {
-      this.#depth = 0;
-    }
-  }
-
-  #nested<T>(work: () => T): T {
+    this.#db.exec(savepoint ? `SAVEPOINT ${savepoint}` : "BEGIN IMMEDIATE");
     this.#depth++;
+    let result: Result<T, E>;
     try {
-      return work();
+      result = work();
+      if (result.ok || (result as { keepWrites?: boolean }).keepWrites === true) {
+        this.#db.exec(savepoint ? `RELEASE ${savepoint}` : "COMMIT");
+      } else {
+        this.#undo(savepoint);
+      }
+    } catch (error) {
+      this.#undo(savepoint);
+      throw error;
     } finally {
       this.#depth--;
     }
+    return result;
+  }
+
+  #undo(savepoint: string | undefined): void {
+    if (savepoint) this.#db.exec(`ROLLBACK TO ${savepoint}; RELEASE ${savepoint}`);
+    else if (this.#db.isTransaction) this.#db.exec("ROLLBACK");
   }
 
   close(): void {

@@ -2,8 +2,8 @@ import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import {
   type Bundle,
-  type BundleError,
   type BundleExpectation,
+  type BundleRejection,
   MAX_PROBLEMS,
   readBundle,
 } from "../../src/core/bundle.ts";
@@ -33,7 +33,7 @@ const publishing = (overrides: Partial<BundleExpectation> = {}): BundleExpectati
 const read = (bytes: Uint8Array, overrides: Partial<BundleExpectation> = {}) =>
   readBundle({ gzip: nodeGzip }, bytes, publishing(overrides));
 
-const problemsOf = (result: Result<Bundle, BundleError>): string[] => {
+const problemsOf = (result: Result<Bundle, BundleRejection>): string[] => {
   if (result.ok) throw new Error("the bundle was accepted");
   if (result.error.kind !== "invalid") throw new Error(`the bundle was ${result.error.kind}`);
   return result.error.problems;

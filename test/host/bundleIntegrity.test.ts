@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { bundleMismatch, etagSha256 } from "../../src/host/cli/bundleIntegrity.ts";
+import { bundleMismatch, etagSha256 } from "../../src/cli/bundleIntegrity.ts";
 
 const bytes = new TextEncoder().encode("the published bundle");
 const sha256 = createHash("sha256").update(bytes).digest("hex");

@@ -60,7 +60,7 @@ describe("the CLI's identity commands", () => {
     ]);
     expect(forbidden.code).toBe(1);
     expect(forbidden.stderr).toMatch(
-      /^error: This needs the admin role in "acme"; yours is publish/,
+      /^error: Managing its members needs the admin role in "acme", and yours is publish/,
     );
 
     expect(

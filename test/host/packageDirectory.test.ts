@@ -2,7 +2,7 @@ import { mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
-import { bundlePackageDirectory, readBundleFile } from "../../src/host/cli/packageDirectory.ts";
+import { bundlePackageDirectory, readBundleFile } from "../../src/cli/packageDirectory.ts";
 import { packageBundle, packageOutline } from "../support/bundles.ts";
 import { temporaryDir } from "../support/registry.ts";
 

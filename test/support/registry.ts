@@ -1,8 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { openRegistry } from "../../src/host/compositionRoot.ts";
 import { type Config, loadConfig } from "../../src/host/config.ts";
-import { openRegistry } from "../../src/host/registry.ts";
 import type { Clock } from "../../src/ports/clock.ts";
 
 /** A clock the test moves by hand. */

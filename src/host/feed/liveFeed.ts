@@ -1,5 +1,5 @@
 import type { WebSocket } from "ws";
-import { eventsAfter, lastSeq } from "../../core/feed.ts";
+import { eventsAfter, feedEnd } from "../../core/feed.ts";
 import type { Database } from "../../ports/database.ts";
 
 export interface LiveFeedOptions {
@@ -34,7 +34,7 @@ export class LiveFeed {
   constructor(db: Database, options: LiveFeedOptions) {
     this.#db = db;
     this.#options = options;
-    this.#seen = lastSeq(db);
+    this.#seen = feedEnd(db);
     this.#pinger = setInterval(() => this.#ping(), options.pingIntervalMs);
     this.#pinger.unref();
   }
@@ -45,7 +45,7 @@ export class LiveFeed {
 
   /** The sequence number a client asking for only new events starts after. */
   now(): number {
-    return lastSeq(this.#db);
+    return feedEnd(this.#db);
   }
 
   async subscribe(socket: WebSocket, since: number): Promise<void> {
@@ -69,7 +69,7 @@ export class LiveFeed {
   /** Reads what was committed since the last call and sends it to every live client. */
   wake(): void {
     let since = this.#seen;
-    const end = lastSeq(this.#db);
+    const end = feedEnd(this.#db);
     while (since < end) {
       const page = eventsAfter(this.#db, since, PAGE);
       for (const subscriber of this.#subscribers) this.#send(subscriber, page);

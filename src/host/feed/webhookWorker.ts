@@ -2,7 +2,7 @@ import type { FastifyBaseLogger } from "fastify";
 import {
   deliverDue,
   enqueueDeliveries,
-  nextDueAt,
+  nextDeliveryAt,
   type WebhookPolicy,
 } from "../../core/webhooks.ts";
 import type { Ports } from "../../ports/index.ts";
@@ -66,7 +66,7 @@ export class WebhookWorker {
   #schedule(): void {
     clearTimeout(this.#timer);
     if (this.#stopped) return;
-    const due = nextDueAt(this.#ports.db);
+    const due = nextDeliveryAt(this.#ports.db);
     if (due === undefined) return;
     const wait = Math.min(MAX_SLEEP_MS, Math.max(0, due - this.#ports.clock.now()));
     this.#timer = setTimeout(() => this.wake(), wait);

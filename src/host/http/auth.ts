@@ -1,8 +1,7 @@
 import type { FastifyRequest } from "fastify";
-import { authenticate } from "../../core/sessions.ts";
-import type { User } from "../../core/users.ts";
+import { authenticate, type User } from "../../core/sessions.ts";
 import type { Ports } from "../../ports/index.ts";
-import { Problem } from "./problem.ts";
+import { ErrorAnswer } from "./errorAnswer.ts";
 
 /** The session token of `Authorization: Bearer <token>`, if there is one. */
 export function bearerToken(request: FastifyRequest): string | undefined {
@@ -17,8 +16,8 @@ export function requireUser(ports: Ports, token: string | undefined): User {
   return user;
 }
 
-export function unauthenticated(token: string | undefined): Problem {
-  return new Problem(
+export function unauthenticated(token: string | undefined): ErrorAnswer {
+  return new ErrorAnswer(
     "unauthenticated",
     token === undefined
       ? "This needs a session token: log in and send it as `Authorization: Bearer <token>`."

@@ -1,60 +1,46 @@
-import { type FastifyPluginAsyncTypebox, Type } from "@fastify/type-provider-typebox";
-import { authorize } from "../../core/access.ts";
-import { FEED_LIMIT, readFeed } from "../../core/feed.ts";
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { readFeed } from "../../core/feed.ts";
 import { webhookStatus } from "../../core/webhooks.ts";
+import { FeedPage, FeedQuery, LiveQuery, WebhookStatusList } from "../../wire/feed.ts";
 import { bearerToken, requireUser } from "../http/auth.ts";
-import { Problem } from "../http/problem.ts";
-import type { ServerOptions } from "../server.ts";
+import { orAnswer } from "../http/coreErrors.ts";
+import { ERROR_RESPONSES } from "../http/errorAnswer.ts";
+import type { RouteContext } from "../http/routeContext.ts";
 
-const Seq = Type.String({ pattern: "^[0-9]{1,15}$" });
-const Event = Type.Object({
-  seq: Type.Integer(),
-  type: Type.String(),
-  name: Type.String(),
-  version: Type.String(),
-  at: Type.String(),
-});
-
-export const feedRoutes: FastifyPluginAsyncTypebox<ServerOptions> = async (
+export const feedRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
   app,
   { ports, config, live },
 ) => {
   app.get(
     "/feed",
-    {
-      schema: {
-        querystring: Type.Object({ since: Type.Optional(Seq), limit: Type.Optional(Seq) }),
-        response: { 200: Type.Object({ events: Type.Array(Event), next: Type.Integer() }) },
-      },
-    },
+    { schema: { querystring: FeedQuery, response: { 200: FeedPage, ...ERROR_RESPONSES } } },
     async (request) => {
-      const limit =
-        request.query.limit === undefined ? FEED_LIMIT.default : Number(request.query.limit);
-      if (limit < 1 || limit > FEED_LIMIT.max) {
-        throw new Problem("invalid_request", `limit must be from 1 to ${FEED_LIMIT.max}.`);
-      }
-      return readFeed(ports.db, Number(request.query.since ?? 0), limit);
+      const { since, limit } = request.query;
+      return orAnswer(
+        readFeed(ports.db, Number(since ?? 0), limit === undefined ? undefined : Number(limit)),
+      );
     },
   );
 
   app.get(
     "/feed/live",
-    { websocket: true, schema: { querystring: Type.Object({ since: Type.Optional(Seq) }) } },
+    { websocket: true, schema: { querystring: LiveQuery } },
     (socket, request) => {
       const since = request.query.since === undefined ? live.now() : Number(request.query.since);
       void live.subscribe(socket, since);
     },
   );
 
-  app.get("/feed/webhooks", async (request) => {
-    const viewer = requireUser(ports, bearerToken(request));
-    const access = authorize(ports.db, config.operatorIdentity, viewer, "read_operations");
-    if (!access.ok) {
-      throw new Problem(
-        "forbidden",
-        `Webhook deliveries are shown to admins of the operator identity "${config.operatorIdentity}" only.`,
-      );
-    }
-    return { webhooks: webhookStatus(ports.db, config.webhookUrls) };
-  });
+  app.get(
+    "/feed/webhooks",
+    { schema: { response: { 200: WebhookStatusList, ...ERROR_RESPONSES } } },
+    async (request) => {
+      const viewer = requireUser(ports, bearerToken(request));
+      const webhooks = webhookStatus(ports.db, viewer, {
+        identity: config.operatorIdentity,
+        urls: config.webhookUrls,
+      });
+      return { webhooks: orAnswer(webhooks) };
+    },
+  );
 };

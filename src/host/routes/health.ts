@@ -1,16 +1,16 @@
-import type { FastifyInstance } from "fastify";
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { databaseAnswers } from "../../core/health.ts";
-import { Problem } from "../http/problem.ts";
-import type { ServerOptions } from "../server.ts";
+import { Health } from "../../wire/health.ts";
+import { ERROR_RESPONSES, ErrorAnswer } from "../http/errorAnswer.ts";
+import type { RouteContext } from "../http/routeContext.ts";
 
-export async function healthRoutes(app: FastifyInstance, { ports }: ServerOptions) {
-  app.get("/health", async (_request, reply) => {
+export const healthRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { ports }) => {
+  app.get("/health", { schema: { response: { 200: Health, ...ERROR_RESPONSES } } }, async () => {
     if (!databaseAnswers(ports.db)) {
-      const problem = new Problem("unavailable", "The registry's database does not answer.", {
+      throw new ErrorAnswer("unavailable", "The registry's database does not answer.", {
         status: "unavailable",
       });
-      return reply.code(problem.status).send(problem.body);
     }
-    return { status: "ok" };
+    return { status: "ok" as const };
   });
-}
+};

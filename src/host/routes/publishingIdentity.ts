@@ -7,82 +7,50 @@ import {
   removeMember,
   setMember,
 } from "../../core/identities.ts";
-import { bearerToken, optionalUser, requireUser } from "../http/auth.ts";
 import {
-  accessProblem,
-  createIdentityProblem,
-  lookupProblem,
-  membershipProblem,
-} from "../http/failures.ts";
-import type { ServerOptions } from "../server.ts";
+  AuditLog,
+  CreateIdentity,
+  IdentityCreated,
+  IdentityParams,
+  IdentityView,
+  Member,
+  MemberList,
+  MemberParams,
+  RoleChange,
+} from "../../wire/identities.ts";
+import { bearerToken, optionalUser, requireUser } from "../http/auth.ts";
+import { orAnswer } from "../http/coreErrors.ts";
+import { ERROR_RESPONSES } from "../http/errorAnswer.ts";
+import type { RouteContext } from "../http/routeContext.ts";
 
-const Role = Type.String({ maxLength: 50 });
-const Member = Type.Object({ email: Type.String(), role: Role });
-const NameParams = Type.Object({ name: Type.String({ maxLength: 200 }) });
-const MemberParams = Type.Object({
-  name: Type.String({ maxLength: 200 }),
-  email: Type.String({ maxLength: 320 }),
-});
-
-export const publishingIdentityRoutes: FastifyPluginAsyncTypebox<ServerOptions> = async (
+export const publishingIdentityRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
   app,
   { ports },
 ) => {
   app.post(
     "/publishing-identity",
-    {
-      schema: {
-        body: Type.Object({
-          name: Type.String({ maxLength: 200 }),
-          // The registry's first API took the session token in the body; it still works.
-          session: Type.Optional(Type.String({ maxLength: 200 })),
-        }),
-        response: { 201: Type.Object({ name: Type.String(), role: Role }) },
-      },
-    },
+    { schema: { body: CreateIdentity, response: { 201: IdentityCreated, ...ERROR_RESPONSES } } },
     async (request, reply) => {
       const user = requireUser(ports, bearerToken(request) ?? request.body.session);
-      const created = createIdentity(ports, user, request.body.name);
-      if (!created.ok) throw createIdentityProblem(created.error);
-      return reply.code(201).send(created.value);
+      return reply.code(201).send(orAnswer(createIdentity(ports, user, request.body.name)));
     },
   );
 
   app.get(
     "/publishing-identity/:name",
-    {
-      schema: {
-        params: NameParams,
-        response: {
-          200: Type.Object({
-            name: Type.String(),
-            packages: Type.Array(Type.String()),
-            members: Type.Optional(Type.Array(Member)),
-          }),
-        },
-      },
-    },
+    { schema: { params: IdentityParams, response: { 200: IdentityView, ...ERROR_RESPONSES } } },
     async (request) => {
       const viewer = optionalUser(ports, bearerToken(request));
-      const identity = describeIdentity(ports.db, request.params.name, viewer);
-      if (!identity.ok) throw lookupProblem(identity.error);
-      return identity.value;
+      return orAnswer(describeIdentity(ports.db, request.params.name, viewer));
     },
   );
 
   app.get(
     "/publishing-identity/:name/members",
-    {
-      schema: {
-        params: NameParams,
-        response: { 200: Type.Object({ members: Type.Array(Member) }) },
-      },
-    },
+    { schema: { params: IdentityParams, response: { 200: MemberList, ...ERROR_RESPONSES } } },
     async (request) => {
       const viewer = optionalUser(ports, bearerToken(request));
-      const members = listMembers(ports.db, request.params.name, viewer);
-      if (!members.ok) throw accessProblem(members.error);
-      return { members: members.value };
+      return { members: orAnswer(listMembers(ports.db, request.params.name, viewer)) };
     },
   );
 
@@ -91,44 +59,40 @@ export const publishingIdentityRoutes: FastifyPluginAsyncTypebox<ServerOptions> 
     {
       schema: {
         params: MemberParams,
-        body: Type.Object({ role: Role }),
-        response: { 200: Member },
+        body: RoleChange,
+        response: { 200: Member, ...ERROR_RESPONSES },
       },
     },
     async (request) => {
       const actor = requireUser(ports, bearerToken(request));
-      const member = setMember(ports, actor, {
-        identity: request.params.name,
-        email: request.params.email,
-        role: request.body.role,
-      });
-      if (!member.ok) throw membershipProblem(member.error);
-      return member.value;
+      return orAnswer(
+        setMember(ports, actor, {
+          identity: request.params.name,
+          email: request.params.email,
+          role: request.body.role,
+        }),
+      );
     },
   );
 
   app.delete(
     "/publishing-identity/:name/members/:email",
-    { schema: { params: MemberParams } },
+    { schema: { params: MemberParams, response: { 204: Type.Null(), ...ERROR_RESPONSES } } },
     async (request, reply) => {
       const actor = requireUser(ports, bearerToken(request));
-      const removed = removeMember(ports, actor, {
-        identity: request.params.name,
-        email: request.params.email,
-      });
-      if (!removed.ok) throw membershipProblem(removed.error);
-      return reply.code(204).send();
+      orAnswer(
+        removeMember(ports, actor, { identity: request.params.name, email: request.params.email }),
+      );
+      return reply.code(204).send(null);
     },
   );
 
   app.get(
     "/publishing-identity/:name/audit",
-    { schema: { params: NameParams } },
+    { schema: { params: IdentityParams, response: { 200: AuditLog, ...ERROR_RESPONSES } } },
     async (request) => {
       const viewer = requireUser(ports, bearerToken(request));
-      const entries = readAuditLog(ports.db, request.params.name, viewer);
-      if (!entries.ok) throw accessProblem(entries.error);
-      return { entries: entries.value };
+      return { entries: orAnswer(readAuditLog(ports.db, request.params.name, viewer)) };
     },
   );
 };

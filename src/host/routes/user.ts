@@ -1,24 +1,14 @@
-import { type FastifyPluginAsyncTypebox, Type } from "@fastify/type-provider-typebox";
-import { identitiesOf } from "../../core/identities.ts";
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { userView } from "../../core/identities.ts";
+import { UserView } from "../../wire/session.ts";
 import { bearerToken, requireUser } from "../http/auth.ts";
-import type { ServerOptions } from "../server.ts";
+import { ERROR_RESPONSES } from "../http/errorAnswer.ts";
+import type { RouteContext } from "../http/routeContext.ts";
 
-export const userRoutes: FastifyPluginAsyncTypebox<ServerOptions> = async (app, { ports }) => {
+export const userRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { ports }) => {
   app.get(
     "/user",
-    {
-      schema: {
-        response: {
-          200: Type.Object({
-            email: Type.String(),
-            identities: Type.Array(Type.Object({ name: Type.String(), role: Type.String() })),
-          }),
-        },
-      },
-    },
-    async (request) => {
-      const user = requireUser(ports, bearerToken(request));
-      return { email: user.email, identities: identitiesOf(ports.db, user.id) };
-    },
+    { schema: { response: { 200: UserView, ...ERROR_RESPONSES } } },
+    async (request) => userView(ports.db, requireUser(ports, bearerToken(request))),
   );
 };

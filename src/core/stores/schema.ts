@@ -1,4 +1,6 @@
-import type { Database } from "../ports/database.ts";
+import type { Database } from "../../ports/database.ts";
+import { err, ok, type Result } from "../../result.ts";
+import { integer } from "./rows.ts";
 
 /**
  * The registry's schema as numbered migrations. Each entry is applied once, in
@@ -173,18 +175,24 @@ export const MIGRATIONS: readonly string[] = [
 
 export type MigrationError = { kind: "schema_too_new"; found: number; known: number };
 
+/** The schema version the database is at: how many migrations it has had. */
+export function schemaVersion(db: Database): number {
+  const row = db.get("PRAGMA user_version");
+  return row ? integer(row, "user_version") : 0;
+}
+
 /** Brings the database up to the newest schema in one transaction. */
-export function migrate(db: Database): MigrationError | undefined {
+export function migrate(db: Database): Result<void, MigrationError> {
   return db.transaction(() => {
-    const current = Number(db.get("PRAGMA user_version")?.user_version ?? 0);
+    const current = schemaVersion(db);
     if (current > MIGRATIONS.length) {
-      return { kind: "schema_too_new", found: current, known: MIGRATIONS.length } as const;
+      return err({ kind: "schema_too_new", found: current, known: MIGRATIONS.length } as const);
     }
     for (let version = current + 1; version <= MIGRATIONS.length; version++) {
       db.exec(MIGRATIONS[version - 1]!);
     }
     // user_version is written inside the transaction, so it moves with the schema.
     db.exec(`PRAGMA user_version = ${MIGRATIONS.length}`);
-    return undefined;
+    return ok(undefined);
   });
 }

@@ -1,13 +1,9 @@
 import type { Command } from "commander";
-import { parsePackageName } from "../../../gren/names.ts";
+import { parsePackageName } from "../../gren/names.ts";
+import type { PackageView, VersionView } from "../../wire/packages.ts";
 import { type Context, requireSession } from "../context.ts";
 import { CliFailure } from "../failure.ts";
 import { ask } from "../prompt.ts";
-
-interface Revocation {
-  at: string;
-  reason: string;
-}
 
 export function revokeCommands(program: Command, context: () => Context): void {
   program
@@ -49,14 +45,15 @@ Revoking a version needs the publish role; revoking a package needs admin.`,
         }
         const path = `/packages/${encodeURIComponent(pkg.author)}/${encodeURIComponent(pkg.project)}`;
         if (version === undefined) {
-          const revoked = await client.json<{
-            versions: { version: string; revoked: Revocation | null }[];
-          }>("DELETE", path, { token: session.sessionToken, json: { reason: options.reason } });
+          const revoked = await client.json<PackageView>("DELETE", path, {
+            token: session.sessionToken,
+            json: { reason: options.reason },
+          });
           console.log(
             `Revoked ${name}: ${revoked.versions.map((v) => v.version).join(", ") || "no versions"}.`,
           );
         } else {
-          const revoked = await client.json<{ revoked: Revocation }>(
+          const revoked = await client.json<VersionView>(
             "DELETE",
             `${path}/${encodeURIComponent(version)}`,
             {
@@ -64,8 +61,9 @@ Revoking a version needs the publish role; revoking a package needs admin.`,
               json: { reason: options.reason },
             },
           );
+          const revocation = revoked.revoked;
           console.log(
-            `Revoked ${name} ${version} at ${revoked.revoked.at}: ${revoked.revoked.reason}`,
+            `Revoked ${name} ${version}${revocation ? ` at ${revocation.at}: ${revocation.reason}` : ""}`,
           );
         }
       },

@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
-import { type PackageName, parsePackageName } from "../../gren/names.ts";
-import { exposedModuleNames, parseOutline } from "../../gren/outline.ts";
-import { SOURCE_DIRECTORY, sourceFileAt } from "../../gren/packageLayout.ts";
-import { isJsonObject } from "../../gren/problems.ts";
-import { parseVersion, type Version } from "../../gren/semver.ts";
+import { type PackageName, parsePackageName } from "../gren/names.ts";
+import { exposedModuleNames, parseOutline } from "../gren/outline.ts";
+import { SOURCE_DIRECTORY, sourceFileAt } from "../gren/packageLayout.ts";
+import { isJsonObject } from "../gren/problems.ts";
+import { parseVersion, type Version } from "../gren/semver.ts";
 import { CliFailure } from "./failure.ts";
 
 /** A bundle ready to upload, and what it says it is. */

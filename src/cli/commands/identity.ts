@@ -1,14 +1,13 @@
 import type { Command } from "commander";
-import { ROLES } from "../../../core/roles.ts";
+import {
+  type IdentityCreated,
+  type IdentityView,
+  type Member,
+  ROLES,
+} from "../../wire/identities.ts";
 import { type Context, requireSession } from "../context.ts";
 import { CliFailure } from "../failure.ts";
 import { printTable } from "../table.ts";
-
-interface IdentityView {
-  name: string;
-  packages: string[];
-  members?: { email: string; role: string }[];
-}
 
 const memberPath = (name: string, email: string) =>
   `/publishing-identity/${encodeURIComponent(name)}/members/${encodeURIComponent(email)}`;
@@ -24,14 +23,10 @@ export function identityCommands(program: Command, context: () => Context): void
     .argument("<name>", "letters, digits and single dashes, e.g. gren-lang")
     .action(async (name: string) => {
       const { client } = context();
-      const created = await client.json<{ name: string; role: string }>(
-        "POST",
-        "/publishing-identity",
-        {
-          token: requireSession(client).sessionToken,
-          json: { name },
-        },
-      );
+      const created = await client.json<IdentityCreated>("POST", "/publishing-identity", {
+        token: requireSession(client).sessionToken,
+        json: { name },
+      });
       console.log(`Created publishing identity ${created.name}; you are its ${created.role}.`);
     });
 
@@ -84,14 +79,10 @@ Roles, each including the ones before it:
         throw new CliFailure(`"${options.role}" is not a role; use ${ROLES.join(", ")}`);
       }
       const { client } = context();
-      const member = await client.json<{ email: string; role: string }>(
-        "PUT",
-        memberPath(name, email),
-        {
-          token: requireSession(client).sessionToken,
-          json: { role: options.role },
-        },
-      );
+      const member = await client.json<Member>("PUT", memberPath(name, email), {
+        token: requireSession(client).sessionToken,
+        json: { role: options.role },
+      });
       console.log(`${member.email} is now ${member.role} in ${name}.`);
     });
 

@@ -1,16 +1,9 @@
 import type { Command } from "commander";
 import WebSocket from "ws";
+import type { FeedEvent, FeedPage } from "../../wire/feed.ts";
 import type { RegistryClient } from "../client.ts";
 import type { Context } from "../context.ts";
 import { CliFailure } from "../failure.ts";
-
-interface FeedEvent {
-  seq: number;
-  type: string;
-  name: string;
-  version: string;
-  at: string;
-}
 
 const line = (event: FeedEvent) =>
   `${String(event.seq).padStart(6)}  ${event.at}  ${event.type.padEnd(9)}  ${event.name} ${event.version}`;
@@ -32,10 +25,7 @@ export function feedCommands(program: Command, context: () => Context): void {
 
 async function printPages(client: RegistryClient, since: number): Promise<number> {
   for (;;) {
-    const page = await client.json<{ events: FeedEvent[]; next: number }>(
-      "GET",
-      `/feed?since=${since}&limit=1000`,
-    );
+    const page = await client.json<FeedPage>("GET", `/feed?since=${since}&limit=1000`);
     for (const event of page.events) console.log(line(event));
     if (page.events.length === 0) return page.next;
     since = page.next;

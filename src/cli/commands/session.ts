@@ -1,5 +1,10 @@
 import type { Command } from "commander";
-import { FETCH_TOKEN_LIFETIME } from "../../../core/sessions.ts";
+import {
+  FETCH_TOKEN_MINUTES,
+  type LoginStarted,
+  type SessionCreated,
+  type UserView,
+} from "../../wire/session.ts";
 import { RegistryError } from "../client.ts";
 import { type Context, requireSession } from "../context.ts";
 import {
@@ -46,17 +51,13 @@ kept in ${credentialsPath()}, readable only by you.`,
           email ??= await ask("Email address: ");
           if (!email) throw new CliFailure("an email address is needed to log in");
           const started = Date.now();
-          const { fetchSessionToken } = await client.json<{ fetchSessionToken: string }>(
-            "POST",
-            "/session",
-            {
-              json: { email },
-            },
-          );
+          const { fetchSessionToken } = await client.json<LoginStarted>("POST", "/session", {
+            json: { email },
+          });
           pending = {
             email: email.trim().toLowerCase(),
             fetchSessionToken,
-            expiresAt: started + FETCH_TOKEN_LIFETIME,
+            expiresAt: started + FETCH_TOKEN_MINUTES * 60_000,
           };
           savePendingLogin(registry, pending);
           process.stderr.write(`A confirmation code was sent to ${pending.email}.\n`);
@@ -67,7 +68,7 @@ kept in ${credentialsPath()}, readable only by you.`,
           return;
         }
         const { sessionToken } = await client
-          .json<{ sessionToken: string }>("POST", "/session/fetch", {
+          .json<SessionCreated>("POST", "/session/fetch", {
             json: { fetchSessionToken: pending.fetchSessionToken, emailConfirmationCode: code },
           })
           .catch((error: unknown) => {
@@ -108,10 +109,9 @@ kept in ${credentialsPath()}, readable only by you.`,
     .description("show who you are logged in as, and your publishing identities")
     .action(async () => {
       const { client } = context();
-      const user = await client.json<{
-        email: string;
-        identities: { name: string; role: string }[];
-      }>("GET", "/user", { token: requireSession(client).sessionToken });
+      const user = await client.json<UserView>("GET", "/user", {
+        token: requireSession(client).sessionToken,
+      });
       console.log(`${user.email} on ${client.url}`);
       if (user.identities.length > 0) {
         console.log("");

@@ -1,10 +1,15 @@
 import { renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
-import { LISTING_LIMIT, type listPackages, type PackageView } from "../../../core/packages.ts";
-import type { VersionView } from "../../../core/versions.ts";
-import { type PackageName, parsePackageName } from "../../../gren/names.ts";
-import { bundleFileName } from "../../../gren/packageLayout.ts";
-import { formatVersion, parseVersion, type Version } from "../../../gren/semver.ts";
+import { type PackageName, parsePackageName } from "../../gren/names.ts";
+import { bundleFileName } from "../../gren/packageLayout.ts";
+import { formatVersion, parseVersion, type Version } from "../../gren/semver.ts";
+import {
+  LISTING_LIMIT,
+  type Listing,
+  type PackageView,
+  type Published,
+  type VersionView,
+} from "../../wire/packages.ts";
 import { bundleMismatch } from "../bundleIntegrity.ts";
 import type { RegistryClient } from "../client.ts";
 import { type Context, requireSession } from "../context.ts";
@@ -16,8 +21,6 @@ import {
   readBundleFile,
 } from "../packageDirectory.ts";
 import { printTable } from "../table.ts";
-
-type Listing = ReturnType<typeof listPackages>;
 
 /** How many search results to show unless told otherwise. */
 const SEARCH_RESULTS = 50;
@@ -40,16 +43,15 @@ come from the outline. Needs the publish role in the package's identity.`,
       // Built first, so a package's problems show even before logging in.
       const bundle = prepareBundle(path);
       const token = requireSession(client).sessionToken;
-      const published = await client.json<{
-        name: string;
-        version: string;
-        sha256: string;
-        size: number;
-      }>("PUT", versionPath(bundle.name, formatVersion(bundle.version)), {
-        token,
-        body: bundle.bytes,
-        headers: { "content-type": "application/gzip" },
-      });
+      const published = await client.json<Published>(
+        "PUT",
+        versionPath(bundle.name, formatVersion(bundle.version)),
+        {
+          token,
+          body: bundle.bytes,
+          headers: { "content-type": "application/gzip" },
+        },
+      );
       console.log(`Published ${published.name} ${published.version} to ${client.url}.`);
       printFields([
         ["size", sizeInBytes(published.size)],

@@ -1,9 +1,10 @@
-import { migrate } from "../core/schema.ts";
+import { migrate } from "../core/stores/schema.ts";
 import { DEFAULT_WEBHOOK_POLICY } from "../core/webhooks.ts";
 import type { Clock, Ports } from "../ports/index.ts";
 import { systemClock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import { nodeDigest } from "./digest.ts";
+import { FanOut } from "./feed/fanOut.ts";
 import { LiveFeed } from "./feed/liveFeed.ts";
 import { WebhookWorker } from "./feed/webhookWorker.ts";
 import { nodeGzip } from "./gzip.ts";
@@ -30,16 +31,16 @@ export function openRegistry(options: StartOptions) {
   const { config } = options;
   const db = new SqliteDatabase(config.dbPath);
   const migration = migrate(db);
-  if (migration) {
+  if (!migration.ok) {
     db.close();
     throw new Error(
-      `The database at ${config.dbPath} has schema version ${migration.found}, newer than this server's ${migration.known}; run a newer version of the registry.`,
+      `The database at ${config.dbPath} has schema version ${migration.error.found}, newer than this server's ${migration.error.known}; run a newer version of the registry.`,
     );
   }
   // Console mail goes to stderr so that stdout stays one JSON log line per event.
   const print = options.print ?? ((text: string) => process.stderr.write(`${text}\n`));
   // Whoever follows the feed learns of new events once their transaction has committed.
-  const followers: (() => void)[] = [];
+  const fanOut = new FanOut();
   const ports: Ports = {
     db,
     mailer: mailerFor(config.mail, print),
@@ -48,11 +49,7 @@ export function openRegistry(options: StartOptions) {
     digest: nodeDigest,
     gzip: nodeGzip,
     http: fetchHttpOut,
-    notifier: {
-      eventsRecorded: () => {
-        for (const follow of followers) follow();
-      },
-    },
+    notifier: fanOut,
   };
   const live = new LiveFeed(db, {
     pingIntervalMs: config.livePingMs,
@@ -77,16 +74,15 @@ export function openRegistry(options: StartOptions) {
           app.log,
         )
       : undefined;
-  followers.push(
-    () => live.wake(),
-    () => webhooks?.wake(),
-  );
+  fanOut.follow(() => live.wake());
+  if (webhooks) fanOut.follow(() => webhooks.wake());
   // Deliveries left over from before a restart are taken up as soon as the server is ready.
   app.addHook("onReady", async () => webhooks?.wake());
   app.addHook("onClose", async () => {
+    fanOut.stop();
     await webhooks?.stop();
     live.close();
     db.close();
   });
-  return { app, ports, db };
+  return { app, ports, db, fanOut };
 }

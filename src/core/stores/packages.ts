@@ -1,0 +1,330 @@
+import type { IdentityName, PackageName, ProjectName } from "../../gren/names.ts";
+import type { Database, Row } from "../../ports/database.ts";
+import { bytes, flag, integer, optionalInteger, optionalText, text } from "./rows.ts";
+
+// Packages, their versions, the bundles' bytes, and the search index.
+
+export interface PackageRecord {
+  id: number;
+  identityId: number;
+  /** As registered: the author keeps its identity's case. */
+  name: PackageName;
+  private: boolean;
+  /** Of the highest version, shown in listings. */
+  summary: string;
+  license: string;
+}
+
+/** Times are milliseconds since the epoch; versions and ranges are `versionKey`s. */
+export interface RevocationRecord {
+  at: number;
+  reason: string;
+}
+
+export interface VersionSummaryRecord {
+  versionKey: number;
+  publishedAt: number;
+  grenLower: number;
+  grenUpper: number;
+  sha256: string;
+  size: number;
+  revoked: RevocationRecord | undefined;
+}
+
+export interface VersionRecord extends VersionSummaryRecord {
+  id: number;
+  /** The outline exactly as published, as JSON text. */
+  outline: string;
+}
+
+const PACKAGE_COLUMNS = `packages.id, packages.identity_id, identities.name AS author, packages.project,
+  packages.private, packages.summary, packages.license`;
+
+const toPackage = (row: Row): PackageRecord => ({
+  id: integer(row, "id"),
+  identityId: integer(row, "identity_id"),
+  name: {
+    author: text(row, "author") as IdentityName,
+    project: text(row, "project") as ProjectName,
+  },
+  private: flag(row, "private"),
+  summary: text(row, "summary"),
+  license: text(row, "license"),
+});
+
+function toRevocation(row: Row): RevocationRecord | undefined {
+  const at = optionalInteger(row, "revoked_at");
+  return at === undefined ? undefined : { at, reason: optionalText(row, "revoked_reason") ?? "" };
+}
+
+const SUMMARY_COLUMNS =
+  "version_key, published_at, gren_lower, gren_upper, sha256, size, revoked_at, revoked_reason";
+
+const toSummary = (row: Row): VersionSummaryRecord => ({
+  versionKey: integer(row, "version_key"),
+  publishedAt: integer(row, "published_at"),
+  grenLower: integer(row, "gren_lower"),
+  grenUpper: integer(row, "gren_upper"),
+  sha256: text(row, "sha256"),
+  size: integer(row, "size"),
+  revoked: toRevocation(row),
+});
+
+const toVersion = (row: Row): VersionRecord => ({
+  ...toSummary(row),
+  id: integer(row, "id"),
+  outline: text(row, "outline"),
+});
+
+/** The package whose `packageKey` is `key`. */
+export function findPackage(db: Database, key: string): PackageRecord | undefined {
+  const row = db.get(
+    `SELECT ${PACKAGE_COLUMNS} FROM packages JOIN identities ON identities.id = packages.identity_id
+     WHERE packages.name_key = :key`,
+    { key },
+  );
+  return row && toPackage(row);
+}
+
+export function insertPackage(
+  db: Database,
+  pkg: {
+    identityId: number;
+    project: string;
+    key: string;
+    private: boolean;
+    summary: string;
+    license: string;
+    createdAt: number;
+  },
+): number {
+  return db.run(
+    `INSERT INTO packages (identity_id, project, name_key, private, summary, license, created_at)
+     VALUES (:identityId, :project, :key, :private, :summary, :license, :createdAt)`,
+    { ...pkg, private: pkg.private ? 1 : 0 },
+  ).lastInsertRowid;
+}
+
+/** Listings and search show the newest release's summary, licence and modules. */
+export function showInListings(
+  db: Database,
+  packageId: number,
+  newest: { name: string; summary: string; license: string; modules: readonly string[] },
+): void {
+  db.run("UPDATE packages SET summary = :summary, license = :license WHERE id = :packageId", {
+    packageId,
+    summary: newest.summary,
+    license: newest.license,
+  });
+  db.run("DELETE FROM package_search WHERE rowid = :packageId", { packageId });
+  db.run("INSERT INTO package_search (rowid, text) VALUES (:packageId, :text)", {
+    packageId,
+    text: [newest.name, newest.summary, ...newest.modules].join(" "),
+  });
+}
+
+/** The names of an identity's packages in name order, private ones only when asked. */
+export function packageNamesOf(
+  db: Database,
+  identityId: number,
+  includePrivate: boolean,
+): string[] {
+  return db
+    .all(
+      `SELECT identities.name AS author, packages.project FROM packages
+       JOIN identities ON identities.id = packages.identity_id
+       WHERE packages.identity_id = :identityId AND (packages.private = 0 OR :includePrivate)
+       ORDER BY packages.name_key`,
+      { identityId, includePrivate: includePrivate ? 1 : 0 },
+    )
+    .map((row) => `${text(row, "author")}/${text(row, "project")}`);
+}
+
+export interface ListedRecord {
+  key: string;
+  name: string;
+  summary: string;
+  latestKey: number | undefined;
+}
+
+/**
+ * A page of packages in name order after `after`, those the viewer may see,
+ * optionally only those whose name, summary or module names contain `query`.
+ */
+export function listPackages(
+  db: Database,
+  input: { after: string; viewerId: number | undefined; query: string; limit: number },
+): ListedRecord[] {
+  // Trigram search needs three characters; shorter queries scan the (small) text column.
+  const search =
+    input.query === ""
+      ? ""
+      : input.query.length >= 3
+        ? "AND packages.id IN (SELECT rowid FROM package_search WHERE package_search MATCH :match)"
+        : "AND packages.id IN (SELECT rowid FROM package_search WHERE instr(lower(text), lower(:query)) > 0)";
+  const params =
+    input.query === ""
+      ? {}
+      : input.query.length >= 3
+        ? { match: `"${input.query.replaceAll('"', '""')}"` }
+        : { query: input.query };
+  return db
+    .all(
+      `SELECT packages.name_key, identities.name AS author, packages.project, packages.summary,
+              (SELECT max(version_key) FROM versions
+               WHERE versions.package_id = packages.id AND versions.revoked_at IS NULL) AS latest
+       FROM packages JOIN identities ON identities.id = packages.identity_id
+       WHERE packages.name_key > :after
+         AND (packages.private = 0 OR packages.identity_id IN
+              (SELECT identity_id FROM members WHERE user_id = :viewerId))
+         ${search}
+       ORDER BY packages.name_key LIMIT :limit`,
+      { after: input.after, viewerId: input.viewerId ?? -1, limit: input.limit, ...params },
+    )
+    .map((row) => ({
+      key: text(row, "name_key"),
+      name: `${text(row, "author")}/${text(row, "project")}`,
+      summary: text(row, "summary"),
+      latestKey: optionalInteger(row, "latest"),
+    }));
+}
+
+/** Every version a package ever had, revoked ones included, in ascending order. */
+export function versionsOf(db: Database, packageId: number): VersionSummaryRecord[] {
+  return db
+    .all(
+      `SELECT ${SUMMARY_COLUMNS} FROM versions WHERE package_id = :packageId ORDER BY version_key`,
+      { packageId },
+    )
+    .map(toSummary);
+}
+
+export function findVersion(
+  db: Database,
+  packageId: number,
+  versionKey: number,
+): VersionRecord | undefined {
+  const row = db.get(
+    `SELECT id, ${SUMMARY_COLUMNS}, outline FROM versions
+     WHERE package_id = :packageId AND version_key = :versionKey`,
+    { packageId, versionKey },
+  );
+  return row && toVersion(row);
+}
+
+/** The versions not revoked, oldest first. */
+export function liveVersionsOf(db: Database, packageId: number): VersionRecord[] {
+  return db
+    .all(
+      `SELECT id, ${SUMMARY_COLUMNS}, outline FROM versions
+       WHERE package_id = :packageId AND revoked_at IS NULL ORDER BY version_key`,
+      { packageId },
+    )
+    .map(toVersion);
+}
+
+export function insertVersion(
+  db: Database,
+  version: {
+    packageId: number;
+    versionKey: number;
+    grenLower: number;
+    grenUpper: number;
+    outline: string;
+    sha256: string;
+    size: number;
+    publishedAt: number;
+    publisherId: number;
+  },
+): void {
+  db.run(
+    `INSERT INTO versions (package_id, version_key, gren_lower, gren_upper, outline, sha256, size,
+                           published_at, publisher_id)
+     VALUES (:packageId, :versionKey, :grenLower, :grenUpper, :outline, :sha256, :size,
+             :publishedAt, :publisherId)`,
+    version,
+  );
+}
+
+/** The highest version ever published, revoked or not. */
+export function highestVersionKey(db: Database, packageId: number): number | undefined {
+  const row = db.get("SELECT max(version_key) AS k FROM versions WHERE package_id = :packageId", {
+    packageId,
+  });
+  return row && optionalInteger(row, "k");
+}
+
+// "latest" and "previous" read only the versions_live index.
+
+/** The highest version not revoked, optionally only those whose range holds a compiler version. */
+export function latestLiveKey(
+  db: Database,
+  packageId: number,
+  compilerKey: number | undefined,
+): number | undefined {
+  const row =
+    compilerKey === undefined
+      ? db.get(
+          "SELECT max(version_key) AS version_key FROM versions WHERE package_id = :packageId AND revoked_at IS NULL",
+          { packageId },
+        )
+      : db.get(
+          `SELECT version_key FROM versions
+           WHERE package_id = :packageId AND revoked_at IS NULL
+             AND gren_lower <= :compilerKey AND gren_upper > :compilerKey
+           ORDER BY version_key DESC LIMIT 1`,
+          { packageId, compilerKey },
+        );
+  return row && optionalInteger(row, "version_key");
+}
+
+/** The highest version not revoked below `beforeKey`. */
+export function previousLiveKey(
+  db: Database,
+  packageId: number,
+  beforeKey: number,
+): number | undefined {
+  const row = db.get(
+    `SELECT version_key FROM versions
+     WHERE package_id = :packageId AND revoked_at IS NULL AND version_key < :beforeKey
+     ORDER BY version_key DESC LIMIT 1`,
+    { packageId, beforeKey },
+  );
+  return row && integer(row, "version_key");
+}
+
+export function markRevoked(
+  db: Database,
+  versionId: number,
+  revocation: { at: number; reason: string; by: number },
+): void {
+  db.run(
+    "UPDATE versions SET revoked_at = :at, revoked_reason = :reason, revoked_by = :by WHERE id = :versionId",
+    { versionId, ...revocation },
+  );
+}
+
+/** Stores a bundle's bytes under their SHA-256, once however many versions share them. */
+export function storeBlob(db: Database, sha256: string, content: Uint8Array): void {
+  db.run(
+    "INSERT INTO blobs (sha256, bytes) VALUES (:sha256, :content) ON CONFLICT (sha256) DO NOTHING",
+    { sha256, content },
+  );
+}
+
+export function readBlob(db: Database, sha256: string): Uint8Array | undefined {
+  const row = db.get("SELECT bytes FROM blobs WHERE sha256 = :sha256", { sha256 });
+  return row && bytes(row, "bytes");
+}
+
+/**
+ * Deletes the bytes once no live version uses them. With secure_delete on,
+ * SQLite overwrites the freed pages, so the content leaves the file too.
+ */
+export function releaseBlob(db: Database, sha256: string): void {
+  db.run(
+    `DELETE FROM blobs WHERE sha256 = :sha256
+     AND NOT EXISTS (SELECT 1 FROM versions WHERE sha256 = :sha256 AND revoked_at IS NULL)`,
+    { sha256 },
+  );
+}

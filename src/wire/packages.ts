@@ -1,0 +1,81 @@
+import { type Static, Type } from "typebox";
+
+/** A reason is read by people whose dependency disappeared: a sentence or a paragraph. */
+export const MAX_REASON_LENGTH = 1000;
+
+export const LISTING_LIMIT = { default: 20, max: 100 } as const;
+
+const Segment = Type.String({ maxLength: 200 });
+export const PackageParams = Type.Object({ author: Segment, project: Segment });
+export const VersionParams = Type.Object({ author: Segment, project: Segment, version: Segment });
+
+export const Revocation = Type.Object({ at: Type.String(), reason: Type.String() });
+export type Revocation = Static<typeof Revocation>;
+
+const Revoked = Type.Union([Type.Null(), Revocation]);
+
+export const Published = Type.Object({
+  name: Type.String(),
+  version: Type.String(),
+  sha256: Type.String(),
+  size: Type.Integer(),
+});
+export type Published = Static<typeof Published>;
+
+export const ListingQuery = Type.Object({
+  q: Type.Optional(Type.String({ maxLength: 200 })),
+  limit: Type.Optional(Type.String({ pattern: "^[0-9]{1,4}$" })),
+  cursor: Type.Optional(Type.String({ maxLength: 300 })),
+});
+
+export const ListedPackage = Type.Object({
+  name: Type.String(),
+  summary: Type.String(),
+  latest: Type.Union([Type.String(), Type.Null()]),
+});
+export type ListedPackage = Static<typeof ListedPackage>;
+
+export const Listing = Type.Object({
+  packages: Type.Array(ListedPackage),
+  next: Type.Union([Type.String(), Type.Null()]),
+});
+export type Listing = Static<typeof Listing>;
+
+export const VersionSummary = Type.Object({
+  version: Type.String(),
+  publishedAt: Type.String(),
+  grenVersion: Type.String(),
+  sha256: Type.String(),
+  size: Type.Integer(),
+  revoked: Revoked,
+});
+export type VersionSummary = Static<typeof VersionSummary>;
+
+export const PackageView = Type.Object({
+  name: Type.String(),
+  summary: Type.String(),
+  license: Type.String(),
+  private: Type.Boolean(),
+  versions: Type.Array(VersionSummary),
+});
+export type PackageView = Static<typeof PackageView>;
+
+export const VersionView = Type.Object({
+  name: Type.String(),
+  version: Type.String(),
+  publishedAt: Type.String(),
+  sha256: Type.String(),
+  size: Type.Integer(),
+  /** The package's gren.json exactly as published. */
+  outline: Type.Record(Type.String(), Type.Unknown()),
+  revoked: Revoked,
+});
+export type VersionView = Static<typeof VersionView>;
+
+export const LatestQuery = Type.Object({ gren: Type.Optional(Segment) });
+
+export const FoundVersion = Type.Object({ version: Type.String() });
+export type FoundVersion = Static<typeof FoundVersion>;
+
+export const Reason = Type.Object({ reason: Type.String({ maxLength: MAX_REASON_LENGTH }) });
+export type Reason = Static<typeof Reason>;

@@ -1,0 +1,28 @@
+import { type Static, Type } from "typebox";
+import { Role } from "./identities.ts";
+
+/** A fetch token works for this long after its login mail was sent. */
+export const FETCH_TOKEN_MINUTES = 15;
+
+export const Email = Type.String({ maxLength: 320 });
+
+export const LoginRequest = Type.Object({ email: Email });
+export type LoginRequest = Static<typeof LoginRequest>;
+
+export const LoginStarted = Type.Object({ fetchSessionToken: Type.String() });
+export type LoginStarted = Static<typeof LoginStarted>;
+
+export const CodeExchange = Type.Object({
+  fetchSessionToken: Type.String({ maxLength: 200 }),
+  emailConfirmationCode: Type.String({ maxLength: 200 }),
+});
+export type CodeExchange = Static<typeof CodeExchange>;
+
+export const SessionCreated = Type.Object({ sessionToken: Type.String() });
+export type SessionCreated = Static<typeof SessionCreated>;
+
+export const UserView = Type.Object({
+  email: Type.String(),
+  identities: Type.Array(Type.Object({ name: Type.String(), role: Role })),
+});
+export type UserView = Static<typeof UserView>;

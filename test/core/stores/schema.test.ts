@@ -1,0 +1,132 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { MIGRATIONS, migrate } from "../../../src/core/stores/schema.ts";
+import { SqliteDatabase } from "../../../src/host/sqlite.ts";
+import { err, failKeepingWrites, ok } from "../../../src/result.ts";
+import { temporaryDir } from "../../support/registry.ts";
+
+describe("migrations", () => {
+  it("bring a new database to the newest schema, and do nothing the second time", () => {
+    const path = join(temporaryDir(), "r.db");
+    const db = new SqliteDatabase(path);
+    expect(migrate(db)).toEqual(ok(undefined));
+    expect(db.get("PRAGMA user_version")).toEqual({ user_version: MIGRATIONS.length });
+    db.run("INSERT INTO users (email, created_at) VALUES ('a@example.com', 1)");
+    db.close();
+
+    const reopened = new SqliteDatabase(path);
+    expect(migrate(reopened)).toEqual(ok(undefined));
+    expect(reopened.all("SELECT email FROM users")).toEqual([{ email: "a@example.com" }]);
+    reopened.close();
+  });
+
+  it("open the database in WAL mode with foreign keys on", () => {
+    const db = new SqliteDatabase(join(temporaryDir(), "r.db"));
+    expect(db.get("PRAGMA journal_mode")).toEqual({ journal_mode: "wal" });
+    expect(db.get("PRAGMA foreign_keys")).toEqual({ foreign_keys: 1 });
+    expect(db.get("PRAGMA busy_timeout")).toEqual({ timeout: 5000 });
+    db.close();
+  });
+
+  it("refuse a database written by a newer server, leaving it untouched", () => {
+    const db = new SqliteDatabase(join(temporaryDir(), "r.db"));
+    db.exec(`PRAGMA user_version = ${MIGRATIONS.length + 1}`);
+    expect(migrate(db)).toEqual(
+      err({ kind: "schema_too_new", found: MIGRATIONS.length + 1, known: MIGRATIONS.length }),
+    );
+    expect(db.all("SELECT name FROM sqlite_master WHERE type = 'table'")).toEqual([]);
+    db.close();
+  });
+});
+
+describe("indexes", () => {
+  it("answer latest, latest for a compiler and previous from the live-versions index alone", () => {
+    const db = new SqliteDatabase(join(temporaryDir(), "r.db"));
+    migrate(db);
+    const plan = (sql: string, params: Record<string, number>) =>
+      db
+        .all(`EXPLAIN QUERY PLAN ${sql}`, params)
+        .map((row) => row.detail)
+        .join("; ");
+    const live = "FROM versions WHERE package_id = :p AND revoked_at IS NULL";
+    expect(plan(`SELECT max(version_key) ${live}`, { p: 1 })).toMatch(
+      /COVERING INDEX versions_live/,
+    );
+    expect(
+      plan(
+        `SELECT version_key ${live} AND gren_lower <= :c AND gren_upper > :c ORDER BY version_key DESC LIMIT 1`,
+        { p: 1, c: 2 },
+      ),
+    ).toMatch(/COVERING INDEX versions_live/);
+    expect(
+      plan(`SELECT version_key ${live} AND version_key < :v ORDER BY version_key DESC LIMIT 1`, {
+        p: 1,
+        v: 2,
+      }),
+    ).toMatch(/COVERING INDEX versions_live/);
+    db.close();
+  });
+});
+
+describe("transactions", () => {
+  const opened = () => {
+    const db = new SqliteDatabase(join(temporaryDir(), "r.db"));
+    migrate(db);
+    return db;
+  };
+  const addUser = (db: SqliteDatabase, email: string) =>
+    db.run("INSERT INTO users (email, created_at) VALUES (:email, 1)", { email });
+  const emails = (db: SqliteDatabase) =>
+    db.all("SELECT email FROM users ORDER BY email").map((row) => row.email);
+
+  it("keep nothing of work that throws", () => {
+    const db = opened();
+    expect(() =>
+      db.transaction(() => {
+        addUser(db, "b@example.com");
+        db.transaction(() => ok(addUser(db, "c@example.com")));
+        throw new Error("half-way");
+      }),
+    ).toThrow("half-way");
+    expect(emails(db)).toEqual([]);
+    db.close();
+  });
+
+  it("keep nothing of work that returns a failure, even what it wrote before the check", () => {
+    const db = opened();
+    const result = db.transaction(() => {
+      addUser(db, "b@example.com");
+      return err("a check failed");
+    });
+    expect(result).toEqual(err("a check failed"));
+    expect(emails(db)).toEqual([]);
+    db.close();
+  });
+
+  it("keep the writes of a failure that says so", () => {
+    const db = opened();
+    const result = db.transaction(() => {
+      addUser(db, "counted@example.com");
+      return failKeepingWrites("wrong code");
+    });
+    expect(result.ok).toBe(false);
+    expect(emails(db)).toEqual(["counted@example.com"]);
+    db.close();
+  });
+
+  it("undo a nested failure alone, keeping the outer transaction's writes", () => {
+    const db = opened();
+    const result = db.transaction(() => {
+      addUser(db, "outer@example.com");
+      const inner = db.transaction(() => {
+        addUser(db, "inner@example.com");
+        return err("inner check failed");
+      });
+      expect(inner.ok).toBe(false);
+      return ok("done");
+    });
+    expect(result).toEqual(ok("done"));
+    expect(emails(db)).toEqual(["outer@example.com"]);
+    db.close();
+  });
+});
