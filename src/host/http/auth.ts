@@ -3,6 +3,11 @@ import { authenticate, type User } from "../../core/sessions.ts";
 import type { Ports } from "../../ports/index.ts";
 import { ErrorAnswer } from "./errorAnswer.ts";
 
+/** For a route's OpenAPI schema: it needs a session token. */
+export const SESSION_REQUIRED = [{ session: [] }];
+/** For a route's OpenAPI schema: a session token, when sent, shows what members see. */
+export const SESSION_OPTIONAL = [{}, { session: [] }];
+
 /** The session token of `Authorization: Bearer <token>`, if there is one. */
 export function bearerToken(request: FastifyRequest): string | undefined {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? "");

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { readFeed } from "../../core/feed.ts";
 import { webhookStatus } from "../../core/webhooks.ts";
 import { FeedPage, FeedQuery, LiveQuery, WebhookStatusList } from "../../wire/feed.ts";
-import { bearerToken, requireUser } from "../http/auth.ts";
+import { bearerToken, requireUser, SESSION_REQUIRED } from "../http/auth.ts";
 import { orAnswer } from "../http/coreErrors.ts";
 import { ERROR_RESPONSES } from "../http/errorAnswer.ts";
 import type { RouteContext } from "../http/routeContext.ts";
@@ -33,7 +33,12 @@ export const feedRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
 
   app.get(
     "/feed/webhooks",
-    { schema: { response: { 200: WebhookStatusList, ...ERROR_RESPONSES } } },
+    {
+      schema: {
+        security: SESSION_REQUIRED,
+        response: { 200: WebhookStatusList, ...ERROR_RESPONSES },
+      },
+    },
     async (request) => {
       const viewer = requireUser(ports, bearerToken(request));
       const webhooks = webhookStatus(ports.db, viewer, {

@@ -1,8 +1,30 @@
 import type { SwaggerOptions } from "@fastify/swagger";
 import type { FastifyInstance } from "fastify";
 
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /**
+     * A request body that is not JSON (a bundle), described for the OpenAPI
+     * document only: the route reads it itself rather than validating it.
+     */
+    documentedBody?: { contentType: string; description: string };
+  }
+}
+
 /** The OpenAPI document's frame; its paths come from the routes' own schemas. */
 export const OPENAPI: SwaggerOptions = {
+  transform: ({ schema, url, route }) => {
+    const body = route.config?.documentedBody;
+    if (!body || !schema) return { schema, url };
+    return {
+      url,
+      schema: {
+        ...schema,
+        consumes: [body.contentType],
+        body: { type: "string", format: "binary", description: body.description },
+      },
+    };
+  },
   openapi: {
     openapi: "3.1.0",
     info: {

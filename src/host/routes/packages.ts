@@ -20,7 +20,13 @@ import {
   VersionParams,
   VersionView,
 } from "../../wire/packages.ts";
-import { bearerToken, optionalUser, requireUser } from "../http/auth.ts";
+import {
+  bearerToken,
+  optionalUser,
+  requireUser,
+  SESSION_OPTIONAL,
+  SESSION_REQUIRED,
+} from "../http/auth.ts";
 import { orAnswer } from "../http/coreErrors.ts";
 import { ERROR_RESPONSES, ErrorAnswer } from "../http/errorAnswer.ts";
 import type { RouteContext } from "../http/routeContext.ts";
@@ -41,7 +47,14 @@ export const packageRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
     "/packages/:author/:project/:version",
     {
       bodyLimit: config.maxBundleBytes,
+      config: {
+        documentedBody: {
+          contentType: "application/gzip",
+          description: "The bundle the Gren compiler made: gzip of its JSON outline and sources.",
+        },
+      },
       schema: {
+        security: SESSION_REQUIRED,
         params: VersionParams,
         response: { 201: Published, ...ERROR_RESPONSES },
       },
@@ -68,7 +81,13 @@ export const packageRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
 
   app.get(
     "/packages",
-    { schema: { querystring: ListingQuery, response: { 200: Listing, ...ERROR_RESPONSES } } },
+    {
+      schema: {
+        security: SESSION_OPTIONAL,
+        querystring: ListingQuery,
+        response: { 200: Listing, ...ERROR_RESPONSES },
+      },
+    },
     async (request) => {
       const viewer = optionalUser(ports, bearerToken(request));
       const { q, limit, cursor } = request.query;
@@ -84,7 +103,13 @@ export const packageRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
 
   app.get(
     "/packages/:author/:project",
-    { schema: { params: PackageParams, response: { 200: PackageView, ...ERROR_RESPONSES } } },
+    {
+      schema: {
+        security: SESSION_OPTIONAL,
+        params: PackageParams,
+        response: { 200: PackageView, ...ERROR_RESPONSES },
+      },
+    },
     async (request) => {
       const viewer = optionalUser(ports, bearerToken(request));
       return orAnswer(
@@ -97,6 +122,7 @@ export const packageRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
     "/packages/:author/:project/latest",
     {
       schema: {
+        security: SESSION_OPTIONAL,
         params: PackageParams,
         querystring: LatestQuery,
         response: { 200: FoundVersion, ...ERROR_RESPONSES },
@@ -112,7 +138,13 @@ export const packageRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
 
   app.get(
     "/packages/:author/:project/previous/:version",
-    { schema: { params: VersionParams, response: { 200: FoundVersion, ...ERROR_RESPONSES } } },
+    {
+      schema: {
+        security: SESSION_OPTIONAL,
+        params: VersionParams,
+        response: { 200: FoundVersion, ...ERROR_RESPONSES },
+      },
+    },
     async (request) => {
       const viewer = optionalUser(ports, bearerToken(request));
       return orAnswer(previousVersion(ports.db, request.params, viewer));
@@ -121,7 +153,13 @@ export const packageRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
 
   app.get(
     "/packages/:author/:project/:version",
-    { schema: { params: VersionParams, response: { 200: VersionView, ...ERROR_RESPONSES } } },
+    {
+      schema: {
+        security: SESSION_OPTIONAL,
+        params: VersionParams,
+        response: { 200: VersionView, ...ERROR_RESPONSES },
+      },
+    },
     async (request) => {
       const viewer = optionalUser(ports, bearerToken(request));
       return orAnswer(describeVersion(ports.db, request.params, viewer));
@@ -132,6 +170,7 @@ export const packageRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
     "/packages/:author/:project/:version",
     {
       schema: {
+        security: SESSION_REQUIRED,
         params: VersionParams,
         body: Reason,
         response: { 200: VersionView, ...ERROR_RESPONSES },
@@ -149,6 +188,7 @@ export const packageRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
     "/packages/:author/:project",
     {
       schema: {
+        security: SESSION_REQUIRED,
         params: PackageParams,
         body: Reason,
         response: { 200: PackageView, ...ERROR_RESPONSES },
@@ -166,6 +206,7 @@ export const packageRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
     "/packages/:author/:project/:version/bundle",
     {
       schema: {
+        security: SESSION_OPTIONAL,
         params: VersionParams,
         response: {
           200: Type.Unsafe<Uint8Array>({

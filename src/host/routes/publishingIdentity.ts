@@ -18,7 +18,13 @@ import {
   MemberParams,
   RoleChange,
 } from "../../wire/identities.ts";
-import { bearerToken, optionalUser, requireUser } from "../http/auth.ts";
+import {
+  bearerToken,
+  optionalUser,
+  requireUser,
+  SESSION_OPTIONAL,
+  SESSION_REQUIRED,
+} from "../http/auth.ts";
 import { orAnswer } from "../http/coreErrors.ts";
 import { ERROR_RESPONSES } from "../http/errorAnswer.ts";
 import type { RouteContext } from "../http/routeContext.ts";
@@ -29,7 +35,13 @@ export const publishingIdentityRoutes: FastifyPluginAsyncTypebox<RouteContext> =
 ) => {
   app.post(
     "/publishing-identity",
-    { schema: { body: CreateIdentity, response: { 201: IdentityCreated, ...ERROR_RESPONSES } } },
+    {
+      schema: {
+        security: SESSION_REQUIRED,
+        body: CreateIdentity,
+        response: { 201: IdentityCreated, ...ERROR_RESPONSES },
+      },
+    },
     async (request, reply) => {
       const user = requireUser(ports, bearerToken(request) ?? request.body.session);
       return reply.code(201).send(orAnswer(createIdentity(ports, user, request.body.name)));
@@ -38,7 +50,13 @@ export const publishingIdentityRoutes: FastifyPluginAsyncTypebox<RouteContext> =
 
   app.get(
     "/publishing-identity/:name",
-    { schema: { params: IdentityParams, response: { 200: IdentityView, ...ERROR_RESPONSES } } },
+    {
+      schema: {
+        security: SESSION_OPTIONAL,
+        params: IdentityParams,
+        response: { 200: IdentityView, ...ERROR_RESPONSES },
+      },
+    },
     async (request) => {
       const viewer = optionalUser(ports, bearerToken(request));
       return orAnswer(describeIdentity(ports.db, request.params.name, viewer));
@@ -47,7 +65,13 @@ export const publishingIdentityRoutes: FastifyPluginAsyncTypebox<RouteContext> =
 
   app.get(
     "/publishing-identity/:name/members",
-    { schema: { params: IdentityParams, response: { 200: MemberList, ...ERROR_RESPONSES } } },
+    {
+      schema: {
+        security: SESSION_OPTIONAL,
+        params: IdentityParams,
+        response: { 200: MemberList, ...ERROR_RESPONSES },
+      },
+    },
     async (request) => {
       const viewer = optionalUser(ports, bearerToken(request));
       return { members: orAnswer(listMembers(ports.db, request.params.name, viewer)) };
@@ -58,6 +82,7 @@ export const publishingIdentityRoutes: FastifyPluginAsyncTypebox<RouteContext> =
     "/publishing-identity/:name/members/:email",
     {
       schema: {
+        security: SESSION_REQUIRED,
         params: MemberParams,
         body: RoleChange,
         response: { 200: Member, ...ERROR_RESPONSES },
@@ -77,7 +102,13 @@ export const publishingIdentityRoutes: FastifyPluginAsyncTypebox<RouteContext> =
 
   app.delete(
     "/publishing-identity/:name/members/:email",
-    { schema: { params: MemberParams, response: { 204: Type.Null(), ...ERROR_RESPONSES } } },
+    {
+      schema: {
+        security: SESSION_REQUIRED,
+        params: MemberParams,
+        response: { 204: Type.Null(), ...ERROR_RESPONSES },
+      },
+    },
     async (request, reply) => {
       const actor = requireUser(ports, bearerToken(request));
       orAnswer(
@@ -89,7 +120,13 @@ export const publishingIdentityRoutes: FastifyPluginAsyncTypebox<RouteContext> =
 
   app.get(
     "/publishing-identity/:name/audit",
-    { schema: { params: IdentityParams, response: { 200: AuditLog, ...ERROR_RESPONSES } } },
+    {
+      schema: {
+        security: SESSION_REQUIRED,
+        params: IdentityParams,
+        response: { 200: AuditLog, ...ERROR_RESPONSES },
+      },
+    },
     async (request) => {
       const viewer = requireUser(ports, bearerToken(request));
       return { entries: orAnswer(readAuditLog(ports.db, request.params.name, viewer)) };

@@ -1,7 +1,7 @@
 import { type FastifyPluginAsyncTypebox, Type } from "@fastify/type-provider-typebox";
 import { exchangeCode, logout, requestLogin } from "../../core/sessions.ts";
 import { CodeExchange, LoginRequest, LoginStarted, SessionCreated } from "../../wire/session.ts";
-import { bearerToken, unauthenticated } from "../http/auth.ts";
+import { bearerToken, SESSION_REQUIRED, unauthenticated } from "../http/auth.ts";
 import { answerFor, orAnswer } from "../http/coreErrors.ts";
 import { ERROR_RESPONSES } from "../http/errorAnswer.ts";
 import type { RouteContext } from "../http/routeContext.ts";
@@ -35,7 +35,12 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app
 
   app.delete(
     "/session",
-    { schema: { response: { 204: Type.Null(), ...ERROR_RESPONSES } } },
+    {
+      schema: {
+        security: SESSION_REQUIRED,
+        response: { 204: Type.Null(), ...ERROR_RESPONSES },
+      },
+    },
     async (request, reply) => {
       const token = bearerToken(request);
       if (token === undefined || !logout(ports, token)) throw unauthenticated(token);

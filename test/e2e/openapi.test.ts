@@ -1,0 +1,173 @@
+import { Validator } from "@seriousme/openapi-schema-validator";
+import Ajv2020 from "ajv/dist/2020.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { packageBundle } from "../support/bundles.ts";
+import { publish, putBundle } from "../support/publishing.ts";
+import {
+  type Answer,
+  call,
+  latestCode,
+  login,
+  startRegistry,
+  type TestRegistry,
+} from "../support/registry.ts";
+
+// The OpenAPI document is generated from the schemas the server validates and
+// serialises with. These tests hold every answer to it: an answer that drifts
+// from its schema, or a route the document does not describe, fails here.
+
+interface Operation {
+  responses: Record<
+    string,
+    { content?: Record<string, { schema: Record<string, unknown> }> } | undefined
+  >;
+}
+type OpenApi = { openapi: string; paths: Record<string, Record<string, Operation>> };
+
+let registry: TestRegistry;
+let document: OpenApi;
+const ajv = new Ajv2020({ strict: false, validateFormats: false, allErrors: true });
+/** "GET /packages/{author}/{project}" for each answer checked, with its status. */
+const checked = new Map<string, Set<number>>();
+
+beforeAll(async () => {
+  registry = await startRegistry({ REGISTRY_OPERATOR_IDENTITY: "acme" });
+  document = (await call<OpenApi>(registry, "GET", "/openapi.json")).body;
+});
+afterAll(async () => {
+  await registry.close();
+});
+
+/** The documented path a request path matches, e.g. /packages/acme/x -> /packages/{author}/{project}. */
+function documentedPath(path: string, method: string): string | undefined {
+  const plain = path.split("?")[0]!;
+  const candidates = Object.keys(document.paths).filter((template) => {
+    if (!document.paths[template]?.[method]) return false;
+    const pattern = new RegExp(`^${template.replace(/\{[^}]+\}/g, "[^/]+")}$`);
+    return pattern.test(plain);
+  });
+  // A literal segment beats a parameter: /latest is not a {version}.
+  return candidates.sort((a, b) => a.split("{").length - b.split("{").length)[0];
+}
+
+/** Sends a request and checks its answer against the document. */
+async function checkedCall(
+  method: string,
+  path: string,
+  options: Parameters<typeof call>[3] = {},
+): Promise<Answer> {
+  const answer =
+    options.body instanceof Uint8Array
+      ? await putBundle(registry, options.token, path, options.body)
+      : await call(registry, method, path, options);
+  expectDocumented(method, path, answer.status, answer.body);
+  return answer as Answer;
+}
+
+function expectDocumented(method: string, path: string, status: number, body: unknown): void {
+  const lower = method.toLowerCase();
+  const template = documentedPath(path, lower);
+  expect(template, `${method} ${path} is in the OpenAPI document`).toBeDefined();
+  const operation = document.paths[template!]![lower]!;
+  const response =
+    operation.responses[String(status)] ?? operation.responses[`${String(status)[0]}XX`];
+  expect(response, `${method} ${template} documents the answer ${status}`).toBeDefined();
+  const schema = response?.content?.["application/json"]?.schema;
+  if (schema && body !== undefined) {
+    const validate = ajv.compile(schema);
+    const valid = validate(body);
+    expect(
+      valid,
+      `${method} ${path} ${status} fits its schema: ${JSON.stringify(validate.errors)}`,
+    ).toBe(true);
+  }
+  const key = `${method} ${template}`;
+  checked.set(key, (checked.get(key) ?? new Set()).add(status));
+}
+
+describe("the OpenAPI document", () => {
+  it("is a valid OpenAPI 3 document", async () => {
+    expect(document.openapi).toMatch(/^3\./);
+    const result = await new Validator().validate(document as never);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+  });
+
+  it("describes every answer of every route, and nothing answers outside its schema", async () => {
+    await checkedCall("GET", "/health");
+    const started = await checkedCall("POST", "/session", { json: { email: "a@example.com" } });
+    expect(started.status).toBe(200);
+    await checkedCall("POST", "/session/fetch", {
+      json: { fetchSessionToken: "nope", emailConfirmationCode: "ABCDEFGH" },
+    });
+    const adminLogin = await checkedCall("POST", "/session", {
+      json: { email: "admin@example.com" },
+    });
+    const fetched = await checkedCall("POST", "/session/fetch", {
+      json: {
+        fetchSessionToken: adminLogin.body.fetchSessionToken,
+        emailConfirmationCode: latestCode(registry.outbox, "admin@example.com"),
+      },
+    });
+    const admin = String(fetched.body.sessionToken);
+    const other = await login(registry, "other@example.com");
+    await checkedCall("GET", "/user", { token: admin });
+    await checkedCall("GET", "/user");
+
+    await checkedCall("POST", "/publishing-identity", { token: admin, json: { name: "acme" } });
+    await checkedCall("POST", "/publishing-identity", { token: admin, json: { name: "acme" } });
+    await checkedCall("PUT", "/publishing-identity/acme/members/other@example.com", {
+      token: admin,
+      json: { role: "publish" },
+    });
+    await checkedCall("GET", "/publishing-identity/acme", { token: admin });
+    await checkedCall("GET", "/publishing-identity/acme");
+    await checkedCall("GET", "/publishing-identity/acme/members", { token: other });
+    await checkedCall("GET", "/publishing-identity/acme/members");
+    await checkedCall("GET", "/publishing-identity/acme/audit", { token: admin });
+
+    await checkedCall("PUT", "/packages/acme/widgets/1.0.0", {
+      token: other,
+      body: packageBundle({ name: "acme/widgets", version: "1.0.0" }),
+    });
+    await checkedCall("PUT", "/packages/acme/widgets/1.0.1", {
+      token: other,
+      body: new TextEncoder().encode("not gzip"),
+    });
+    await publish(registry, other, "acme/widgets", "1.1.0");
+    await checkedCall("GET", "/packages?q=widgets");
+    await checkedCall("GET", "/packages?limit=0");
+    await checkedCall("GET", "/packages/acme/widgets");
+    await checkedCall("GET", "/packages/acme/nothing");
+    await checkedCall("GET", "/packages/acme/widgets/latest?gren=0.6.3");
+    await checkedCall("GET", "/packages/acme/widgets/previous/1.1.0");
+    await checkedCall("GET", "/packages/acme/widgets/1.0.0");
+    const bundle = await fetch(`${registry.url}/packages/acme/widgets/1.0.0/bundle`);
+    expectDocumented("GET", "/packages/acme/widgets/1.0.0/bundle", bundle.status, undefined);
+    await checkedCall("DELETE", "/packages/acme/widgets/1.0.0", {
+      token: other,
+      json: { reason: "Broken" },
+    });
+    await checkedCall("GET", "/packages/acme/widgets/1.0.0/bundle");
+    await checkedCall("DELETE", "/packages/acme/widgets", {
+      token: admin,
+      json: { reason: "Retired" },
+    });
+
+    await checkedCall("GET", "/feed?since=0");
+    await checkedCall("GET", "/feed/webhooks", { token: admin });
+    await checkedCall("GET", "/feed/webhooks", { token: other });
+    await checkedCall("DELETE", "/publishing-identity/acme/members/other@example.com", {
+      token: admin,
+    });
+    await checkedCall("DELETE", "/session", { token: other });
+
+    const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    const succeeded = operations.filter((operation) =>
+      [...(checked.get(operation) ?? [])].some((status) => status < 300),
+    );
+    expect(succeeded.sort()).toEqual(operations.sort());
+  });
+});
