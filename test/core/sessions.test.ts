@@ -1,6 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { parseEmail } from "../../src/core/email.ts";
-import { CODE_ALPHABET, normalizeCode } from "../../src/core/sessions.ts";
+import {
+  authenticate,
+  CODE_ALPHABET,
+  exchangeCode,
+  FETCH_TOKEN_LIFETIME,
+  LOGIN_LIMITS,
+  MAX_WRONG_CODES,
+  normalizeCode,
+  requestLogin,
+} from "../../src/core/sessions.ts";
+import { type FakePorts, fakePorts } from "../support/fakePorts.ts";
 
 describe("confirmation codes", () => {
   it("use no characters that look alike", () => {
@@ -34,5 +44,70 @@ describe("email addresses", () => {
     for (const good of ["me+tag@example.com", "first.last@sub.example.co.uk"]) {
       expect(parseEmail(good)).toBe(good);
     }
+  });
+});
+
+describe("logging in, as a rule of the core", () => {
+  const start = async (ports: FakePorts, address = "me@example.com") => {
+    const started = await requestLogin(ports, { email: address, client: "10.0.0.1" });
+    if (!started.ok) throw new Error(JSON.stringify(started.error));
+    return started.value.fetchSessionToken;
+  };
+
+  it("trades the mailed code once for a session that authenticates its user", async () => {
+    const ports = fakePorts();
+    const token = await start(ports);
+    const code = ports.mailer.codeFor("me@example.com");
+    const session = exchangeCode(ports, { fetchSessionToken: token, code });
+    expect(session.ok).toBe(true);
+    if (!session.ok) return;
+    expect(authenticate(ports, session.value.sessionToken)?.email).toBe("me@example.com");
+    expect(exchangeCode(ports, { fetchSessionToken: token, code }).ok).toBe(false);
+  });
+
+  it("counts wrong codes although each fails, and locks the token after five", async () => {
+    const ports = fakePorts();
+    const token = await start(ports);
+    const code = ports.mailer.codeFor("me@example.com");
+    for (let i = 0; i < MAX_WRONG_CODES; i++) {
+      expect(exchangeCode(ports, { fetchSessionToken: token, code: "WRONGCDE" })).toEqual({
+        ok: false,
+        error: { kind: "invalid_code" },
+        keepWrites: true,
+      });
+    }
+    expect(exchangeCode(ports, { fetchSessionToken: token, code }).ok).toBe(false);
+  });
+
+  it("lets a code expire fifteen minutes after it was sent", async () => {
+    const ports = fakePorts();
+    const token = await start(ports);
+    ports.clock.advance(FETCH_TOKEN_LIFETIME);
+    const code = ports.mailer.codeFor("me@example.com");
+    expect(exchangeCode(ports, { fetchSessionToken: token, code }).ok).toBe(false);
+  });
+
+  it("sends no more than five codes to one address in fifteen minutes", async () => {
+    const ports = fakePorts();
+    for (let i = 0; i < LOGIN_LIMITS.perEmail; i++) await start(ports);
+    const refused = await requestLogin(ports, { email: "me@example.com", client: "10.0.0.2" });
+    expect(refused).toEqual({
+      ok: false,
+      error: { kind: "rate_limited", retryAfterSeconds: 15 * 60 },
+    });
+    expect(ports.mailer.sent).toHaveLength(LOGIN_LIMITS.perEmail);
+    ports.clock.advance(LOGIN_LIMITS.window);
+    await start(ports);
+  });
+
+  it("forgets the fetch token when the mail cannot be sent", async () => {
+    const ports = fakePorts();
+    ports.mailer.failWith = "the mail service is down";
+    const refused = await requestLogin(ports, { email: "me@example.com", client: "10.0.0.1" });
+    expect(refused).toEqual({
+      ok: false,
+      error: { kind: "mail_failed", reason: "the mail service is down" },
+    });
+    expect(ports.db.all("SELECT * FROM fetch_tokens")).toEqual([]);
   });
 });
