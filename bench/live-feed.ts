@@ -22,7 +22,7 @@ export interface LiveFeedResult {
   lagMaxMs: number;
 }
 
-const SERVER = join(import.meta.dirname, "..", "dist", "server.js");
+const SERVER = join(import.meta.dirname, "..", "src", "host", "main.ts");
 const PUBLISHERS = 8;
 
 export async function runLiveFeedBenchmark(options: {
@@ -109,7 +109,7 @@ async function listeningUrl(stdout: NodeJS.ReadableStream): Promise<string> {
   let text = "";
   for await (const chunk of stdout) {
     text += String(chunk);
-    const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(text);
+    const match = /registry at (http:\/\/127\.0\.0\.1:\d+)/.exec(text);
     if (match) return match[1]!;
   }
   throw new Error(`the server stopped before listening:\n${text}`);

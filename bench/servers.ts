@@ -7,7 +7,7 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 
 const ROOT = join(import.meta.dirname, "..");
-const REGISTRY_PROGRAM = join(ROOT, "dist", "server.js");
+const REGISTRY_PROGRAM = join(ROOT, "src", "host", "main.ts");
 const CEILING_PROGRAM = join(import.meta.dirname, "ceiling-server.ts");
 
 export interface RunningServer {
@@ -24,7 +24,7 @@ export interface RegistryServerOptions {
   profileDir?: string | undefined;
 }
 
-/** Starts `dist/server.js` on the database and waits until `/health` answers. */
+/** Starts the server (`src/host/main.ts`, as `npm start` runs it) on the database and waits until `/health` answers. */
 export async function startRegistryServer(options: RegistryServerOptions): Promise<RunningServer> {
   const port = await freePort();
   const profiling = options.profileDir ? ["--cpu-prof", "--cpu-prof-dir", options.profileDir] : [];

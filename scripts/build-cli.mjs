@@ -1,31 +1,23 @@
 import { build } from "esbuild";
 
-const common = {
+// The command-line client, as one file with everything it needs inside, for
+// the `gren-registry` package in cli/: it installs with no dependencies of its
+// own and runs on the user's Node.js, 20 or newer. (The server needs no build:
+// Node.js 24 runs its TypeScript sources as they are.)
+
+await build({
+  entryPoints: ["src/cli/main.ts"],
+  outfile: "cli/dist/gren-registry.js",
   bundle: true,
   platform: "node",
   format: "esm",
-  packages: "external",
+  target: "node20",
   sourcemap: "linked",
   logLevel: "warning",
-};
-
-await Promise.all([
-  build({
-    ...common,
-    entryPoints: ["src/host/main.ts"],
-    outfile: "dist/server.js",
-    target: "node24",
-  }),
-  // The CLI runs on the user's own Node.js, which may be older than the server's
-  // and unable to import JSON, so data it needs (the SPDX license list, to check
-  // an outline before publishing) is bundled in; only its packages stay outside.
-  build({
-    ...common,
-    packages: undefined,
-    external: ["commander", "ws"],
-    entryPoints: ["src/cli/main.ts"],
-    outfile: "dist/cli.js",
-    target: "node20",
-    banner: { js: "#!/usr/bin/env node" },
-  }),
-]);
+  // ws loads these native helpers when they happen to be installed, and works without.
+  external: ["bufferutil", "utf-8-validate"],
+  banner: {
+    // Bundled CommonJS (commander, ws) calls require(); an ES module has none of its own.
+    js: '#!/usr/bin/env node\nimport { createRequire as __createRequire } from "node:module";\nconst require = __createRequire(import.meta.url);',
+  },
+});

@@ -82,7 +82,7 @@ const litestream = start(
 const server = start(
   "the server",
   process.execPath,
-  ["--enable-source-maps", join(PROJECT_ROOT, "dist/server.js")],
+  [join(PROJECT_ROOT, "src/host/main.ts")],
   false,
 );
 

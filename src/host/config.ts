@@ -1,8 +1,56 @@
+import { type Static, Type } from "typebox";
+import { Value } from "typebox/value";
 import { err, ok, type Result } from "../result.ts";
+
+// The server's configuration: environment variables, described by one schema
+// that converts, defaults and checks them. Each variable says what it must be,
+// so a bad value stops the server with a sentence naming the variable.
 
 export type MailConfig =
   | { kind: "console"; outbox: string | undefined }
   | { kind: "postmark"; serverToken: string; from: string; apiUrl: string | undefined };
+
+export const DEFAULT_DB_PATH = "./db/registry.db";
+const MIB = 1024 * 1024;
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+// Each variable's description is the rule a person reads when its value breaks it.
+const whole = (min: number, max: number, fallback?: number) =>
+  Type.Integer({
+    minimum: min,
+    maximum: max,
+    description: `a whole number from ${min} to ${max}`,
+    ...(fallback === undefined ? {} : { default: fallback }),
+  });
+const text = (fallback?: string) =>
+  Type.String({ description: "text", ...(fallback === undefined ? {} : { default: fallback }) });
+const httpUrl = Type.String({ pattern: "^https?://[^\\s]+$", description: "an http or https URL" });
+/** Items separated by spaces or commas. */
+const list = (fallback: string) => Type.String({ default: fallback, description: "a list" });
+
+const Environment = Type.Object({
+  REGISTRY_DB_PATH: text(DEFAULT_DB_PATH),
+  REGISTRY_HOST: text("localhost"),
+  REGISTRY_PORT: whole(0, 65535, 3000),
+  POSTMARK_SERVER_TOKEN: Type.Optional(text()),
+  POSTMARK_API_URL: Type.Optional(httpUrl),
+  REGISTRY_MAIL_FROM: Type.Optional(text()),
+  REGISTRY_MAIL_OUTBOX: Type.Optional(text()),
+  REGISTRY_MAX_BUNDLE_BYTES: whole(1024, 1024 * MIB, 10 * MIB),
+  REGISTRY_MAX_UNPACKED_BYTES: Type.Optional(whole(1024, 4096 * MIB)),
+  REGISTRY_KERNEL_IDENTITIES: list("gren-lang"),
+  REGISTRY_WEBHOOK_URLS: list(""),
+  REGISTRY_WEBHOOK_SECRET: Type.Optional(text()),
+  REGISTRY_WEBHOOK_RETRY_MS: whole(10, 3_600_000, 5000),
+  REGISTRY_OPERATOR_IDENTITY: text("gren-lang"),
+  REGISTRY_LIVE_PING_MS: whole(10, 3_600_000, 30_000),
+  REGISTRY_TRUST_PROXY: Type.Boolean({ default: false, description: '"true" or "false"' }),
+  REGISTRY_LOG_LEVEL: Type.Enum(LOG_LEVELS, {
+    default: "info",
+    description: `one of ${LOG_LEVELS.join(", ")}`,
+  }),
+});
+type Environment = Static<typeof Environment>;
 
 export interface Config {
   dbPath: string;
@@ -28,100 +76,76 @@ export interface Config {
   logLevel: string;
 }
 
-export const DEFAULT_DB_PATH = "./db/registry.db";
-const MIB = 1024 * 1024;
-const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
-
 type Env = Record<string, string | undefined>;
 
 /** Reads the configuration, listing every bad value rather than stopping at the first. */
 export function loadConfig(env: Env): Result<Config, string[]> {
-  const problems: string[] = [];
-  const read = (name: string): string | undefined => {
+  const given: Record<string, string> = {};
+  for (const name of Object.keys(Environment.properties)) {
     const value = env[name]?.trim();
-    return value === "" ? undefined : value;
-  };
-  const integer = (name: string, fallback: number, min: number, max: number): number => {
-    const raw = read(name);
-    if (raw === undefined) return fallback;
-    const value = Number(raw);
-    if (!/^\d+$/.test(raw) || value < min || value > max) {
-      problems.push(`${name} must be a whole number from ${min} to ${max}, not "${raw}".`);
-      return fallback;
-    }
-    return value;
-  };
-  const list = (name: string): string[] =>
-    (read(name) ?? "").split(/[\s,]+/).filter((item) => item !== "");
-
-  const port = integer("REGISTRY_PORT", 3000, 0, 65535);
-  const maxBundleBytes = integer("REGISTRY_MAX_BUNDLE_BYTES", 10 * MIB, 1024, 1024 * MIB);
-  const maxUnpackedBytes = integer(
-    "REGISTRY_MAX_UNPACKED_BYTES",
-    Math.max(64 * MIB, maxBundleBytes * 4),
-    1024,
-    4096 * MIB,
-  );
-
-  const webhookRetryMs = integer("REGISTRY_WEBHOOK_RETRY_MS", 5000, 10, 3_600_000);
-  const livePingMs = integer("REGISTRY_LIVE_PING_MS", 30_000, 10, 3_600_000);
-
-  const serverToken = read("POSTMARK_SERVER_TOKEN");
-  const apiUrl = read("POSTMARK_API_URL");
-  if (apiUrl !== undefined && !isHttpUrl(apiUrl)) {
-    problems.push(`POSTMARK_API_URL must be an http or https URL, not "${apiUrl}".`);
+    if (value) given[name] = value;
   }
-  const from = read("REGISTRY_MAIL_FROM");
-  if (serverToken && !from) {
+  const parsed = Value.Default(Environment, Value.Convert(Environment, { ...given }));
+  const problems = [...Value.Errors(Environment, parsed)].map((error) => {
+    const name = error.instancePath.slice(1);
+    const schema = Environment.properties[name as keyof Environment];
+    const rule = (schema as { description?: string } | undefined)?.description;
+    return `${name} must be ${rule ?? error.message}, not "${given[name]}".`;
+  });
+  if (problems.length > 0) return err([...new Set(problems)]);
+  const values = parsed as Environment;
+  const checked = crossChecks(values);
+  return checked.length > 0 ? err(checked) : ok(configFrom(values));
+}
+
+/** Rules between variables, which a schema of each variable alone cannot say. */
+function crossChecks(env: Environment): string[] {
+  const problems: string[] = [];
+  if (env.POSTMARK_SERVER_TOKEN && !env.REGISTRY_MAIL_FROM) {
     problems.push(
       "REGISTRY_MAIL_FROM must name the sender address when POSTMARK_SERVER_TOKEN is set.",
     );
   }
-  const mail: MailConfig = serverToken
-    ? { kind: "postmark", serverToken, from: from ?? "", apiUrl }
-    : { kind: "console", outbox: read("REGISTRY_MAIL_OUTBOX") };
-
-  const webhookUrls = list("REGISTRY_WEBHOOK_URLS");
-  for (const url of webhookUrls.filter((url) => !isHttpUrl(url))) {
+  const urls = items(env.REGISTRY_WEBHOOK_URLS);
+  for (const url of urls.filter((url) => !isHttpUrl(url))) {
     problems.push(`REGISTRY_WEBHOOK_URLS must hold http or https URLs; "${url}" is not one.`);
   }
-  const webhookSecret = read("REGISTRY_WEBHOOK_SECRET");
-  if (webhookUrls.length > 0 && !webhookSecret) {
+  if (urls.length > 0 && !env.REGISTRY_WEBHOOK_SECRET) {
     problems.push(
       "REGISTRY_WEBHOOK_SECRET must be set when REGISTRY_WEBHOOK_URLS is, to sign deliveries.",
     );
   }
-
-  const trustProxy = read("REGISTRY_TRUST_PROXY") ?? "false";
-  if (trustProxy !== "true" && trustProxy !== "false") {
-    problems.push(`REGISTRY_TRUST_PROXY must be "true" or "false", not "${trustProxy}".`);
-  }
-  const logLevel = read("REGISTRY_LOG_LEVEL") ?? "info";
-  if (!LOG_LEVELS.includes(logLevel)) {
-    problems.push(`REGISTRY_LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}, not "${logLevel}".`);
-  }
-
-  if (problems.length > 0) return err(problems);
-  return ok({
-    dbPath: read("REGISTRY_DB_PATH") ?? DEFAULT_DB_PATH,
-    host: read("REGISTRY_HOST") ?? "localhost",
-    port,
-    mail,
-    maxBundleBytes,
-    maxUnpackedBytes,
-    kernelIdentities:
-      read("REGISTRY_KERNEL_IDENTITIES") === undefined
-        ? ["gren-lang"]
-        : list("REGISTRY_KERNEL_IDENTITIES"),
-    webhookUrls,
-    webhookSecret,
-    webhookRetryMs,
-    operatorIdentity: read("REGISTRY_OPERATOR_IDENTITY") ?? "gren-lang",
-    livePingMs,
-    trustProxy: trustProxy === "true",
-    logLevel,
-  });
+  return problems;
 }
+
+function configFrom(env: Environment): Config {
+  return {
+    dbPath: env.REGISTRY_DB_PATH,
+    host: env.REGISTRY_HOST,
+    port: env.REGISTRY_PORT,
+    mail: env.POSTMARK_SERVER_TOKEN
+      ? {
+          kind: "postmark",
+          serverToken: env.POSTMARK_SERVER_TOKEN,
+          from: env.REGISTRY_MAIL_FROM ?? "",
+          apiUrl: env.POSTMARK_API_URL,
+        }
+      : { kind: "console", outbox: env.REGISTRY_MAIL_OUTBOX },
+    maxBundleBytes: env.REGISTRY_MAX_BUNDLE_BYTES,
+    maxUnpackedBytes:
+      env.REGISTRY_MAX_UNPACKED_BYTES ?? Math.max(64 * MIB, env.REGISTRY_MAX_BUNDLE_BYTES * 4),
+    kernelIdentities: items(env.REGISTRY_KERNEL_IDENTITIES),
+    webhookUrls: items(env.REGISTRY_WEBHOOK_URLS),
+    webhookSecret: env.REGISTRY_WEBHOOK_SECRET,
+    webhookRetryMs: env.REGISTRY_WEBHOOK_RETRY_MS,
+    operatorIdentity: env.REGISTRY_OPERATOR_IDENTITY,
+    livePingMs: env.REGISTRY_LIVE_PING_MS,
+    trustProxy: env.REGISTRY_TRUST_PROXY,
+    logLevel: env.REGISTRY_LOG_LEVEL,
+  };
+}
+
+const items = (text: string): string[] => text.split(/[\s,]+/).filter((item) => item !== "");
 
 function isHttpUrl(text: string): boolean {
   try {
@@ -130,4 +154,10 @@ function isHttpUrl(text: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Where mail goes, for the start-up line. */
+export function mailDestination(mail: MailConfig): string {
+  if (mail.kind === "postmark") return `Postmark, from ${mail.from}`;
+  return mail.outbox ? `the console and ${mail.outbox}` : "the console";
 }

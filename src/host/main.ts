@@ -1,5 +1,5 @@
 import { openRegistry } from "./compositionRoot.ts";
-import { loadConfig } from "./config.ts";
+import { loadConfig, mailDestination } from "./config.ts";
 
 // The server's entry point: `npm start`.
 
@@ -19,7 +19,14 @@ try {
 
 const { app } = registry;
 try {
-  await app.listen({ host: config.value.host, port: config.value.port });
+  const { host, port, dbPath, mail } = config.value;
+  await app.listen({
+    host,
+    port,
+    // The one line an operator reads at start-up: where it serves, stores and mails.
+    listenTextResolver: (address) =>
+      `Serving the Gren package registry at ${address}, with its database at ${dbPath} and mail to ${mailDestination(mail)}`,
+  });
 } catch (error) {
   console.error(
     `Cannot listen on ${config.value.host}:${config.value.port}: ${(error as Error).message}`,

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import swagger from "@fastify/swagger";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import websocket from "@fastify/websocket";
@@ -38,6 +39,7 @@ class OneLinePerRequest extends LogController {
     reply: FastifyReply,
   ) {
     const line = {
+      requestId: request.id,
       method: request.method,
       url: request.url,
       status: reply.statusCode,
@@ -49,9 +51,22 @@ class OneLinePerRequest extends LogController {
   }
 }
 
+/** A client's own request id is kept when it is a plain token, so logs can be joined up. */
+const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
+
+function requestId(request: { headers: Record<string, string | string[] | undefined> }): string {
+  const given = request.headers["x-request-id"];
+  return typeof given === "string" && CLIENT_REQUEST_ID.test(given) ? given : randomUUID();
+}
+
 function createApp(options: ServerOptions) {
   return Fastify({
-    logger: options.logger,
+    logger:
+      typeof options.logger === "object"
+        ? { ...options.logger, timestamp: () => `,"time":"${new Date().toISOString()}"` }
+        : options.logger,
+    genReqId: requestId,
+    requestIdLogLabel: "requestId",
     bodyLimit: JSON_BODY_LIMIT,
     trustProxy: options.config.trustProxy,
     logController: new OneLinePerRequest(),
@@ -71,6 +86,10 @@ export function buildServer(options: ServerOptions): FastifyInstance & App {
   });
   app.addHook("onSend", async (_request, reply) => {
     if (closing) reply.header("connection", "close");
+  });
+  // Every answer names its request, as the request's log line does.
+  app.addHook("onRequest", async (request, reply) => {
+    reply.header("x-request-id", request.id);
   });
 
   app.setNotFoundHandler((request, reply) => {

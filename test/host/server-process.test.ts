@@ -4,8 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { until } from "../support/cli.ts";
 import { temporaryDir } from "../support/registry.ts";
-
-const SERVER = join(import.meta.dirname, "../../dist/server.js");
+import { SERVER } from "../support/serverProcess.ts";
 
 /** Starts `npm start`'s program with the given environment. */
 function startServer(env: Record<string, string>) {
@@ -69,10 +68,16 @@ describe("a running server", () => {
     const dbPath = join(dir, "registry.db");
     const server = startServer({ REGISTRY_DB_PATH: dbPath, REGISTRY_PORT: "0" });
     const url = await until(
-      () => /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(server.output.stdout)?.[1],
+      () => /registry at (http:\/\/127\.0\.0\.1:\d+)/.exec(server.output.stdout)?.[1],
       "the server to listen",
     );
-    for (const path of ["/health", "/health", "/nowhere"]) await fetch(url + path);
+    expect(server.output.stdout).toContain(
+      `Serving the Gren package registry at ${url}, with its database at ${dbPath} and mail to the console`,
+    );
+    const ids: (string | null)[] = [];
+    for (const path of ["/health", "/health", "/nowhere"]) {
+      ids.push((await fetch(url + path)).headers.get("x-request-id"));
+    }
     const requestLog = () =>
       server.output.stdout
         .split("\n")
@@ -88,6 +93,10 @@ describe("a running server", () => {
       ["GET", "/health", 200],
       ["GET", "/nowhere", 404],
     ]);
+    // Each answer's X-Request-Id is on its log line, and times are ISO 8601.
+    expect(requestLines.map((l) => l.requestId)).toEqual(ids);
+    expect(new Set(ids).size).toBe(3);
+    for (const line of requestLines) expect(line.time).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z$/);
     expect(existsSync(`${dbPath}-wal`)).toBe(true);
 
     server.child.kill("SIGTERM");
@@ -101,7 +110,7 @@ describe("a running server", () => {
     const dir = temporaryDir();
     const server = startServer({ REGISTRY_DB_PATH: join(dir, "registry.db"), REGISTRY_PORT: "0" });
     const url = await until(
-      () => /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(server.output.stdout)?.[1],
+      () => /registry at (http:\/\/127\.0\.0\.1:\d+)/.exec(server.output.stdout)?.[1],
       "the server to listen",
     );
     // A large body arriving slowly keeps a request in flight while the signal lands.

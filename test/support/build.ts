@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 
-/** Tests run the built server and CLI as child processes, so they are built first. */
+/** Tests run the CLI as users get it: bundled into one file. */
 export default function build(): void {
-  execFileSync(process.execPath, ["scripts/build.mjs"], { stdio: "inherit" });
+  execFileSync(process.execPath, ["scripts/build-cli.mjs"], { stdio: "inherit" });
 }

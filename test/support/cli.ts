@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
-export const CLI = join(import.meta.dirname, "../../dist/cli.js");
+export const CLI = join(import.meta.dirname, "../../cli/dist/gren-registry.js");
 
 export interface CliRun {
   code: number | null;

@@ -165,7 +165,7 @@ export async function startReplicatedRegistry(env: Record<string, string>) {
       if (exit) {
         throw new Error(`serve:replicated exited (${exit.code}): ${started.output.stderr}`);
       }
-      return /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(started.output.stdout)?.[1];
+      return /registry at (http:\/\/127\.0\.0\.1:\d+)/.exec(started.output.stdout)?.[1];
     },
     "the replicated server to listen",
     15_000,

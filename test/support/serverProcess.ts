@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import { until } from "./cli.ts";
 
-export const SERVER = join(import.meta.dirname, "../../dist/server.js");
+export const SERVER = join(import.meta.dirname, "../../src/host/main.ts");
 
 export interface ServerProcess {
   child: ChildProcess;
@@ -26,7 +26,7 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   });
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   const url = await until(
-    () => /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output.stdout)?.[1],
+    () => /registry at (http:\/\/127\.0\.0\.1:\d+)/.exec(output.stdout)?.[1],
     "the server to listen",
   );
   return { child, url, output, exited };
