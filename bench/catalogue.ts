@@ -1,6 +1,8 @@
 // A realistic catalogue, seeded through the registry's own core functions and
 // ports (no SQL), so the database has exactly the shape the server makes.
 
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { type Email, parseEmail } from "../src/core/email.ts";
 import { createIdentity, setMember } from "../src/core/identities.ts";
 import { publishVersion } from "../src/core/publish.ts";
@@ -193,6 +195,7 @@ export async function seedCatalogue(dbPath: string, size: CatalogueSize): Promis
   };
   try {
     const random = new SeededRandom(size.packages * 31 + size.versions);
+    await seedCore(ports, limits);
     const identities = createIdentities(ports, random, Math.ceil(size.packages / 5));
     const planned = planPackages(random, size, identities);
     const owners = new Map(identities.map((identity) => [identity.name, identity.owner]));
@@ -227,7 +230,7 @@ export async function seedCatalogue(dbPath: string, size: CatalogueSize): Promis
       dbPath,
       seconds: (performance.now() - started) / 1000,
       counts: {
-        identities: identities.length + 1,
+        identities: identities.length + 2,
         users,
         packages: planned.length,
         private: planned.filter((pkg) => pkg.private).length,
@@ -399,7 +402,7 @@ function outlineOf(pkg: PlannedPackage, release: { version: string; gren: string
     version: release.version,
     "exposed-modules": pkg.modules,
     "gren-version": release.gren,
-    dependencies: { "gren-lang/core": "6.0.0 <= v < 7.0.0" },
+    dependencies: { [CORE]: CORE_RANGE },
     ...(pkg.private ? { private: true } : {}),
   };
 }
@@ -433,8 +436,48 @@ export function uploadOutline(name: string, version: string): Outline {
     version,
     "exposed-modules": ["Bindings", "Bindings.Generated", "Bindings.Tables"],
     "gren-version": "0.6.0 <= v < 0.7.0",
-    dependencies: { "gren-lang/core": "6.0.0 <= v < 7.0.0" },
+    dependencies: { [CORE]: CORE_RANGE },
   };
+}
+
+const CORE = "gren-lang/core";
+/** Every package depends on core, whichever of its versions fits the package's compilers. */
+const CORE_RANGE = "1.0.0 <= v < 8.0.0";
+export const REAL_CORE_BUNDLE = join(
+  import.meta.dirname,
+  "../test/fixtures/real-bundles/gren_lang_core__7_0_0.pkg.gz",
+);
+
+/**
+ * gren-lang/core, which every package depends on: a small version for each
+ * older compiler series, and the real 7.0.0 the compiler made for 0.6.
+ */
+async function seedCore(
+  ports: Ports,
+  limits: Parameters<typeof publishVersion>[2]["limits"],
+): Promise<void> {
+  const owner = findOrCreateUser(ports.db, email("core@example.com"), ports.clock.now());
+  must(createIdentity(ports, owner, "gren-lang"), "creating gren-lang");
+  const target = { author: "gren-lang", project: "core" };
+  for (const series of COMPILER_SERIES.slice(0, -1)) {
+    const outline = {
+      ...uploadOutline(CORE, `${series}.0.0`),
+      summary: "Gren's core modules",
+      "exposed-modules": ["Basics"],
+      "gren-version": `0.${series}.0 <= v < 0.${series + 1}.0`,
+      dependencies: {},
+    };
+    const bytes = packBundle(outline, { Basics: "module Basics exposing (..)\n" });
+    await publish(ports, owner, target, `${series}.0.0`, bytes, limits);
+  }
+  await publish(
+    ports,
+    owner,
+    target,
+    "7.0.0",
+    new Uint8Array(readFileSync(REAL_CORE_BUNDLE)),
+    limits,
+  );
 }
 
 /**

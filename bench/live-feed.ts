@@ -159,7 +159,7 @@ async function publishOne(url: string, token: string, i: number): Promise<void> 
     version,
     "exposed-modules": ["Burst"],
     "gren-version": "0.6.0 <= v < 0.7.0",
-    dependencies: { "gren-lang/core": "6.0.0 <= v < 7.0.0" },
+    dependencies: {},
   };
   const body = gzipSync(
     JSON.stringify({

@@ -4,8 +4,8 @@ import { gunzipSync, gzipSync } from "node:zlib";
 import { type PackageName, parsePackageName } from "../gren/names.ts";
 import { exposedModuleNames, parseOutline } from "../gren/outline.ts";
 import { SOURCE_DIRECTORY, sourceFileAt } from "../gren/packageLayout.ts";
-import { isJsonObject } from "../gren/problems.ts";
 import { parseVersion, type Version } from "../gren/semver.ts";
+import { isJsonObject } from "../gren/wording.ts";
 import { CliFailure } from "./failure.ts";
 
 /** A bundle ready to upload, and what it says it is. */

@@ -5,69 +5,48 @@ import {
   formatPackageName,
   isKernelModule,
   isModuleName,
-  type PackageName,
   parsePackageName,
 } from "../gren/names.ts";
-import { exposedModuleNames, type Outline, parseOutline } from "../gren/outline.ts";
-import {
-  describeJson,
-  isJsonObject,
-  type JsonObject,
-  quote,
-  type Report,
-} from "../gren/problems.ts";
-import { compareVersions, formatVersion, parseVersion, type Version } from "../gren/semver.ts";
-import type { GunzipFailure } from "../ports/gzip.ts";
-import type { Ports } from "../ports/index.ts";
+import { exposedModuleNames, jsonTextBytes, type Outline, parseOutline } from "../gren/outline.ts";
+import { bundleFileName, FILE_NAME_LIMIT } from "../gren/packageLayout.ts";
+import { compareVersions, formatVersion, parseVersion } from "../gren/semver.ts";
+import { describeJson, isJsonObject, quote, type Report } from "../gren/wording.ts";
+import type { Bundle, BundleExpectation, BundleRejection } from "../ports/bundles.ts";
+import type { Digest } from "../ports/digest.ts";
+import type { GunzipFailure, Gzip } from "../ports/gzip.ts";
 import { err, ok, type Result, unreachable } from "../result.ts";
+import { parseStrictJson, type StrictJsonError } from "./strictJson.ts";
 
 /** More problems than this are summed up in one last sentence, so an answer stays small. */
 export const MAX_PROBLEMS = 50;
 
-export interface Bundle {
-  outline: Outline;
-  /** The outline exactly as uploaded, to serve back as the `outline` of the version's metadata. */
-  outlineJson: JsonObject;
-  /** Every module the bundle has a source for, kernel modules included. */
-  modules: string[];
-}
+/** An outline is served back in every version's metadata, so it stays small. */
+export const MAX_OUTLINE_BYTES = 64 * 1024;
 
-/** What the upload's URL and the registry's settings say the bundle must be. */
-export interface BundleExpectation {
-  name: PackageName;
-  version: Version;
-  /** The most bytes the bundle may decompress to. */
-  maxUnpackedBytes: number;
-  /** Whether the publishing identity is one the operator allows to publish kernel code. */
-  kernelAllowed: boolean;
-}
-
-/**
- * - `too_large_unpacked`: the bundle decompresses to more than `limit` bytes,
- *   which the contract answers like an oversized upload: 413 `payload_too_large`.
- * - `invalid`: 400 `invalid_bundle` with these `problems`, one sentence each.
- */
-export type BundleRejection =
-  | { kind: "too_large_unpacked"; limit: number }
-  | { kind: "invalid"; problems: string[] };
+/** Real bundles nest four deep; anything far deeper is made to hurt whoever reads it. */
+export const MAX_JSON_DEPTH = 32;
 
 /**
  * Unpacks and checks an uploaded bundle, listing every problem it has rather
- * than only the first. Decompression stops at `maxUnpackedBytes`, so a small
- * upload cannot make the registry hold gigabytes.
+ * than only the first. A bundle has one meaning: exactly the form the compiler
+ * writes (one gzip stream of UTF-8 JSON, no byte order mark, no key twice, only
+ * "outline" and "sources"), so every reader of the stored bytes reads the same
+ * package. Decompression stops at `maxUnpackedBytes`, so a small upload cannot
+ * make the registry hold gigabytes.
  */
-export async function readBundle(
-  ports: Pick<Ports, "gzip">,
+export function readBundle(
+  ports: { gzip: Gzip; digest: Digest },
   bytes: Uint8Array,
   expected: BundleExpectation,
-): Promise<Result<Bundle, BundleRejection>> {
-  const unpacked = await ports.gzip.gunzip(bytes, expected.maxUnpackedBytes);
+): Result<Bundle, BundleRejection> {
+  const unpacked = ports.gzip.gunzip(bytes, expected.maxUnpackedBytes);
   if (!unpacked.ok) return err(unpackingError(unpacked.reason, expected.maxUnpackedBytes));
-  const text = decodeUtf8(unpacked.bytes);
-  if (text === undefined) return invalid(["The bundle does not unpack to UTF-8 text."]);
-  const json = parseJson(text);
-  if (!json.ok) return invalid([json.error]);
-  return checkContents(json.value, expected);
+  const text = decodeText(unpacked.bytes);
+  if (!text.ok) return invalid([text.error]);
+  const json = parseStrictJson(text.value, { maxDepth: MAX_JSON_DEPTH });
+  if (!json.ok) return invalid([jsonProblem(json.error)]);
+  const contents = checkContents(json.value, expected);
+  return contents.ok ? ok({ ...contents.value, sha256: ports.digest.sha256(bytes) }) : contents;
 }
 
 function unpackingError(reason: GunzipFailure, limit: number): BundleRejection {
@@ -84,34 +63,52 @@ function unpackingError(reason: GunzipFailure, limit: number): BundleRejection {
         kind: "invalid",
         problems: ["The bundle's gzip data ends early: it was cut short."],
       };
+    case "trailing_data":
+      return {
+        kind: "invalid",
+        problems: [
+          "The bundle has bytes after its gzip data (another gzip member, or something else); the compiler writes one gzip stream and nothing after it.",
+        ],
+      };
     default:
       return unreachable(reason);
   }
 }
 
-const UTF8 = new TextDecoder("utf-8", { fatal: true });
+const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
-function decodeUtf8(bytes: Uint8Array): string | undefined {
+function decodeText(bytes: Uint8Array): Result<string, string> {
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+    return err(
+      "The bundle's JSON starts with a byte order mark, which the compiler never writes; remove it.",
+    );
+  }
   try {
-    return UTF8.decode(bytes);
+    return ok(UTF8.decode(bytes));
   } catch {
-    return undefined;
+    return err("The bundle does not unpack to UTF-8 text: some of its bytes are not valid UTF-8.");
   }
 }
 
-function parseJson(text: string): Result<unknown, string> {
-  try {
-    return ok(JSON.parse(text));
-  } catch (error) {
-    const reason = error instanceof SyntaxError ? error.message.slice(0, 200) : "unreadable";
-    return err(`The bundle does not unpack to JSON (${reason}).`);
+function jsonProblem(error: StrictJsonError): string {
+  switch (error.kind) {
+    case "syntax":
+      return `The bundle does not unpack to JSON (${error.detail}).`;
+    case "too_deep":
+      return `The bundle's JSON nests arrays and objects more than ${error.limit} deep; a package's outline and sources never need that.`;
+    case "duplicate_key":
+      return `The bundle's JSON has the key ${quote(error.key)} twice in ${error.path}; readers would disagree on which one counts.`;
+    case "forbidden_key":
+      return `The bundle's JSON has the key ${quote(error.key)} in ${error.path}, which no outline or module has.`;
+    default:
+      return unreachable(error);
   }
 }
 
 function checkContents(
   json: unknown,
   expected: BundleExpectation,
-): Result<Bundle, BundleRejection> {
+): Result<Omit<Bundle, "sha256">, BundleRejection> {
   if (!isJsonObject(json)) {
     return invalid([
       `The bundle must unpack to a JSON object with "outline" and "sources", not ${describeJson(json)}.`,
@@ -125,6 +122,12 @@ function checkContents(
   };
 
   const outlineJson = json.outline;
+  const outlineBytes = jsonTextBytes(JSON.stringify(outlineJson ?? null));
+  if (outlineBytes > MAX_OUTLINE_BYTES) {
+    report(
+      `The outline is ${outlineBytes} bytes of JSON; the registry takes outlines up to ${MAX_OUTLINE_BYTES} bytes, since it serves them back with every version.`,
+    );
+  }
   const outline = readOutline(outlineJson, expected, report);
   const sources = readSources(json.sources, report);
   if (sources) {
@@ -150,7 +153,15 @@ function readOutline(
   const outline = parseOutline(json);
   if (!outline.ok) outline.error.forEach(report);
   checkPublishedAs(json, expected, report);
-  return outline.ok ? outline.value : undefined;
+  if (!outline.ok) return undefined;
+  const file = bundleFileName(outline.value.name, outline.value.version);
+  if (file.length > FILE_NAME_LIMIT) {
+    report(
+      `Installed, the bundle's file would be named ${quote(file)}, ${file.length} bytes, and file systems take names of at most ${FILE_NAME_LIMIT}; choose a shorter name.`,
+    );
+    return undefined;
+  }
+  return outline.value;
 }
 
 /**

@@ -1,16 +1,24 @@
 import { formatPackageName, identityKey, type PackageName } from "../gren/names.ts";
-import { formatVersion, parseVersion, type Version, versionKey } from "../gren/semver.ts";
+import { bundleFileName, installKey } from "../gren/packageLayout.ts";
+import {
+  formatRange,
+  formatVersion,
+  parseVersion,
+  type Version,
+  versionKey,
+} from "../gren/semver.ts";
 import type { Ports } from "../ports/index.ts";
 import { err, ok, type Result } from "../result.ts";
 import type { Published } from "../wire/packages.ts";
 import { type AccessError, authorize } from "./access.ts";
-import { readBundle } from "./bundle.ts";
+import { uninstallableDependencies } from "./dependencies.ts";
 import { commitWithEvents } from "./events.ts";
 import { type PackageLookupError, packageKey, parseNameParts } from "./packages.ts";
 import { recordEvent } from "./stores/events.ts";
 import type { Identity } from "./stores/identities.ts";
 import {
   findPackage,
+  findPackageInstalledAs,
   findVersion,
   highestVersionKey,
   insertPackage,
@@ -33,7 +41,9 @@ export type PublishError =
   | { kind: "author_spelling"; given: string; registered: string }
   | { kind: "version_exists"; name: string; version: string }
   | { kind: "invalid_bundle"; problems: string[] }
-  | { kind: "unpacked_too_large"; limit: number };
+  | { kind: "unpacked_too_large"; limit: number }
+  /** Installed, its bundles would land in the same file as another package's. */
+  | { kind: "install_name_taken"; name: string; existing: string; file: string };
 
 /**
  * Publishes one version from the bundle the compiler made. Everything is
@@ -61,7 +71,7 @@ export async function publishVersion(
   const early = checkPublishable(ports, publisher, name, version);
   if (!early.ok) return early;
 
-  const bundle = await readBundle(ports, input.bytes, {
+  const bundle = await ports.bundles.read(input.bytes, {
     name,
     version,
     maxUnpackedBytes: input.limits.maxUnpackedBytes,
@@ -76,8 +86,7 @@ export async function publishVersion(
         : { kind: "invalid_bundle", problems: bundle.error.problems },
     );
   }
-  const { outline, modules } = bundle.value;
-  const sha256 = ports.digest.sha256(input.bytes);
+  const { outline, modules, sha256 } = bundle.value;
   const now = ports.clock.now();
   const key = versionKey(version);
   const { db } = ports;
@@ -97,12 +106,31 @@ export async function publishVersion(
         ],
       });
     }
+    if (!existing) {
+      // Two packages whose bundles would share one file cannot both be installed.
+      const clash = findPackageInstalledAs(db, installKey(name));
+      if (clash) {
+        return err({
+          kind: "install_name_taken",
+          name: formatPackageName(name),
+          existing: formatPackageName(clash.name),
+          file: bundleFileName(name, version),
+        });
+      }
+    }
+    const unusable = uninstallableDependencies(
+      db,
+      { name, identityId: checked.value.id, outline },
+      publisher,
+    );
+    if (unusable.length > 0) return err({ kind: "invalid_bundle", problems: unusable });
     const packageId =
       existing?.id ??
       insertPackage(db, {
         identityId: checked.value.id,
         project: name.project,
         key: packageKey(name),
+        installKey: installKey(name),
         private: outline.private,
         summary: outline.summary,
         license: outline.license,
@@ -115,6 +143,12 @@ export async function publishVersion(
       versionKey: key,
       grenLower: versionKey(outline.grenVersion.lower),
       grenUpper: versionKey(outline.grenVersion.upper),
+      platform: outline.platform,
+      dependencies: JSON.stringify(
+        Object.fromEntries(
+          outline.dependencies.map((d) => [formatPackageName(d.name), formatRange(d.range)]),
+        ),
+      ),
       outline: JSON.stringify(bundle.value.outlineJson),
       sha256,
       size: input.bytes.byteLength,

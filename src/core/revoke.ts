@@ -1,7 +1,7 @@
 import { formatPackageName } from "../gren/names.ts";
 import { parseVersion, versionKey } from "../gren/semver.ts";
 import type { Ports } from "../ports/index.ts";
-import { err, ok, type Result } from "../result.ts";
+import { err, type Result } from "../result.ts";
 import type { PackageView, VersionView } from "../wire/packages.ts";
 import { type AccessError, authorize } from "./access.ts";
 import { commitWithEvents } from "./events.ts";

@@ -13,22 +13,29 @@ export interface PackageName {
 const AUTHOR = /^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$/;
 const PROJECT = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const MODULE = /^[A-Z][A-Za-z0-9]*(\.[A-Z][A-Za-z0-9]*)*$/;
-const MAX_NAME_LENGTH = 100;
+/**
+ * A package name, author and project with the slash between them, is under
+ * 256 bytes; names are ASCII, so each part is at most 253 characters.
+ */
+export const PACKAGE_NAME_LIMIT = 256;
+const PART_LIMIT = PACKAGE_NAME_LIMIT - 3;
+/** The compiler's limit for a module name, dots included. */
+export const MODULE_NAME_LIMIT = 256;
 
 /** ASCII letters, digits and single dashes; not starting or ending with a dash. */
 export function parseIdentityName(text: string): IdentityName | undefined {
-  return text.length <= MAX_NAME_LENGTH && AUTHOR.test(text) ? (text as IdentityName) : undefined;
+  return text.length <= PART_LIMIT && AUTHOR.test(text) ? (text as IdentityName) : undefined;
 }
 
 /** Lower-case letters, digits and single dashes; starting with a letter, not ending with a dash. */
 export function parseProjectName(text: string): ProjectName | undefined {
-  return text.length <= MAX_NAME_LENGTH && PROJECT.test(text) ? (text as ProjectName) : undefined;
+  return text.length <= PART_LIMIT && PROJECT.test(text) ? (text as ProjectName) : undefined;
 }
 
-/** `author/project`. */
+/** `author/project`, under 256 bytes in all. */
 export function parsePackageName(text: string): PackageName | undefined {
   const parts = text.split("/");
-  if (parts.length !== 2) return undefined;
+  if (parts.length !== 2 || text.length >= PACKAGE_NAME_LIMIT) return undefined;
   const author = parseIdentityName(parts[0]!);
   const project = parseProjectName(parts[1]!);
   return author && project ? { author, project } : undefined;
@@ -36,9 +43,9 @@ export function parsePackageName(text: string): PackageName | undefined {
 
 export const formatPackageName = (name: PackageName): string => `${name.author}/${name.project}`;
 
-/** Dot-separated sections, each an upper-case letter followed by letters and digits. */
+/** Dot-separated sections, each an upper-case letter followed by letters and digits, under 256 bytes. */
 export function isModuleName(text: string): boolean {
-  return text.length <= 500 && MODULE.test(text);
+  return text.length < MODULE_NAME_LIMIT && MODULE.test(text);
 }
 
 /** Modules under this prefix are kernel code: JavaScript, not Gren. */

@@ -1,12 +1,17 @@
 // A package's gren.json, checked against the rules the Gren compiler applies
 // before it will use a package, so that nothing published is something it refuses.
 
-import deprecatedLicenses from "spdx-license-ids/deprecated.json" with { type: "json" };
-import currentLicenses from "spdx-license-ids/index.json" with { type: "json" };
 import { err, ok, type Result } from "../result.ts";
-import { isModuleName, type PackageName, parsePackageName } from "./names.ts";
-import { describeJson, isJsonObject, quote, type Report } from "./problems.ts";
+import { closestLicense, isLicense } from "./licenses.ts";
+import {
+  isModuleName,
+  MODULE_NAME_LIMIT,
+  PACKAGE_NAME_LIMIT,
+  type PackageName,
+  parsePackageName,
+} from "./names.ts";
 import { parseRange, parseRangeBounds, parseVersion, type Range, type Version } from "./semver.ts";
+import { describeJson, isJsonObject, quote, type Report } from "./wording.ts";
 
 export const PLATFORMS = ["common", "browser", "node"] as const;
 export type Platform = (typeof PLATFORMS)[number];
@@ -21,7 +26,7 @@ export interface Outline {
   name: PackageName;
   version: Version;
   summary: string;
-  /** An SPDX license identifier, as SPDX spells it. */
+  /** One of the compiler's licence identifiers, spelled as it spells them. */
   license: string;
   platform: Platform;
   /** Every exposed module once, in the order listed, groups (which only shape the docs) flattened. */
@@ -33,17 +38,34 @@ export interface Outline {
   private: boolean;
 }
 
-/** Summaries must be under this many characters. */
+/** A summary must be under this many bytes, counted as `jsonTextBytes` counts them. */
 export const SUMMARY_LIMIT = 80;
-/** The compiler's limit for the name of a group of exposed modules. */
+/** The compiler's limit for the name of a group of exposed modules, counted the same way. */
 export const GROUP_NAME_LIMIT = 20;
+/** What `gren init` writes, which the compiler refuses to publish. */
+export const DEFAULT_SUMMARY = "helpful summary of your project, less than 80 characters";
 
-// The compiler's own list still spells some licenses the way SPDX has since
-// deprecated ("GPL-3.0", "LGPL-2.1"), so those identifiers count as well.
-const LICENSES: ReadonlySet<string> = new Set([...currentLicenses, ...deprecatedLicenses]);
-const LICENSE_BY_LOWER_CASE = new Map(
-  [...deprecatedLicenses, ...currentLicenses].map((id) => [id.toLowerCase(), id]),
-);
+/**
+ * The bytes of a string as the compiler measures it: its front end hands each
+ * outline to its back end re-encoded as `JSON.stringify` writes it, and the
+ * back end counts the UTF-8 bytes between the quotes. So `é` counts 2, `"` and
+ * `\` count 2 (escaped), a tab 2 (`\t`), other control characters 6.
+ */
+export function jsonTextBytes(text: string): number {
+  const written = JSON.stringify(text);
+  let bytes = 0;
+  for (let index = 1; index < written.length - 1; index++) {
+    const unit = written.charCodeAt(index);
+    if (unit < 0x80) bytes += 1;
+    else if (unit < 0x800) bytes += 2;
+    else if (unit >= 0xd800 && unit < 0xdc00) {
+      // A surrogate pair (JSON.stringify escapes lone ones) is one 4-byte character.
+      bytes += 4;
+      index++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
 
 // Paths to a package on disk: the compiler writes "local:", older ones read "file:".
 const LOCAL_PATH = /^(local|file):/;
@@ -53,8 +75,9 @@ const RULES = {
   type: '"package"',
   platform: '"common", "browser" or "node"',
   name: 'a package name like "author/project", where the author has ASCII letters, digits and single dashes, and the project lower-case letters, digits and single dashes, starting with a letter',
-  summary: `a string under ${SUMMARY_LIMIT} characters saying what the package is for`,
-  license: 'an SPDX license identifier such as "BSD-3-Clause"',
+  summary: `a string under ${SUMMARY_LIMIT} bytes saying what the package is for`,
+  license:
+    'one of the OSI licence identifiers the Gren compiler knows, such as "BSD-3-Clause" or "MIT"',
   version: "MAJOR.MINOR.PATCH",
   "exposed-modules":
     "an array of module names, or an object whose values are arrays of module names",
@@ -126,8 +149,10 @@ export function parseOutline(json: unknown): Result<Outline, string[]> {
   });
 }
 
-const mustBe = (key: Field, value: unknown, advice?: string): string =>
-  `The outline's "${key}" must be ${RULES[key]}, not ${describeJson(value)}${advice ? `; ${advice}` : ""}.`;
+const mustBe = (key: Field, value: unknown, advice?: string): string => {
+  const sentence = `The outline's "${key}" must be ${RULES[key]}, not ${describeJson(value)}${advice ? `; ${advice}` : ""}`;
+  return sentence.endsWith("?") ? sentence : `${sentence}.`;
+};
 
 function checkType(value: unknown, report: Report): "package" | undefined {
   if (value === "package") return value;
@@ -147,8 +172,13 @@ function checkPlatform(value: unknown, report: Report): Platform | undefined {
 
 function checkName(value: unknown, report: Report): PackageName | undefined {
   const name = typeof value === "string" ? parsePackageName(value) : undefined;
-  if (!name) report(mustBe("name", value));
-  return name;
+  if (name) return name;
+  report(
+    typeof value === "string" && value.length >= PACKAGE_NAME_LIMIT
+      ? `The outline's "name" must be under ${PACKAGE_NAME_LIMIT} bytes; it has ${value.length}.`
+      : mustBe("name", value),
+  );
+  return undefined;
 }
 
 function checkSummary(value: unknown, report: Report): string | undefined {
@@ -156,11 +186,17 @@ function checkSummary(value: unknown, report: Report): string | undefined {
     report(mustBe("summary", value));
     return undefined;
   }
-  const length = Array.from(value).length;
-  if (value.trim() === "") {
+  const bytes = jsonTextBytes(value);
+  if (value === "") {
     report(`The outline's "summary" is empty; it must say in a few words what the package is for.`);
-  } else if (length >= SUMMARY_LIMIT) {
-    report(`The outline's "summary" must be under ${SUMMARY_LIMIT} characters; it has ${length}.`);
+  } else if (value === DEFAULT_SUMMARY) {
+    report(
+      `The outline's "summary" is still the one \`gren init\` wrote; say in a few words what the package is for.`,
+    );
+  } else if (bytes >= SUMMARY_LIMIT) {
+    report(
+      `The outline's "summary" must be under ${SUMMARY_LIMIT} bytes as the compiler counts them (UTF-8, with quotes, backslashes and control characters escaped); it has ${bytes}.`,
+    );
   } else {
     return value;
   }
@@ -168,10 +204,9 @@ function checkSummary(value: unknown, report: Report): string | undefined {
 }
 
 function checkLicense(value: unknown, report: Report): string | undefined {
-  if (typeof value === "string" && LICENSES.has(value)) return value;
-  const likely =
-    typeof value === "string" ? LICENSE_BY_LOWER_CASE.get(value.toLowerCase()) : undefined;
-  report(mustBe("license", value, likely && `SPDX spells it "${likely}"`));
+  if (typeof value === "string" && isLicense(value)) return value;
+  const likely = typeof value === "string" ? closestLicense(value) : undefined;
+  report(mustBe("license", value, likely && `did you mean "${likely}"?`));
   return undefined;
 }
 
@@ -242,9 +277,9 @@ function checkExposedModules(value: unknown, report: Report): string[] | undefin
   } else if (isJsonObject(value)) {
     lists = [];
     for (const [group, names] of Object.entries(value)) {
-      if (Array.from(group).length >= GROUP_NAME_LIMIT) {
+      if (jsonTextBytes(group) >= GROUP_NAME_LIMIT) {
         report(
-          `The outline's "exposed-modules" group ${quote(group)} must have a name under ${GROUP_NAME_LIMIT} characters.`,
+          `The outline's "exposed-modules" group ${quote(group)} must have a name under ${GROUP_NAME_LIMIT} bytes; it has ${jsonTextBytes(group)}.`,
         );
         valid = false;
       }
@@ -267,7 +302,9 @@ function checkExposedModules(value: unknown, report: Report): string[] | undefin
   for (const name of lists.flat()) {
     if (typeof name !== "string" || !isModuleName(name)) {
       report(
-        `The outline's "exposed-modules" lists ${describeJson(name)}, which is not a module name: ${MODULE_NAME_RULE}.`,
+        typeof name === "string" && name.length >= MODULE_NAME_LIMIT
+          ? `The outline's "exposed-modules" lists ${quote(name)}, but a module name must be under ${MODULE_NAME_LIMIT} bytes; it has ${name.length}.`
+          : `The outline's "exposed-modules" lists ${describeJson(name)}, which is not a module name: ${MODULE_NAME_RULE}.`,
       );
       valid = false;
     } else if (!modules.has(name)) {

@@ -61,11 +61,25 @@ const isKernelPath = (parts: string[]): boolean =>
   parts.length === KERNEL_DIRECTORY.length + 1 &&
   KERNEL_DIRECTORY.every((folder, index) => parts[index] === folder);
 
+/** The longest file name file systems hold, in bytes. */
+export const FILE_NAME_LIMIT = 255;
+
+/** The part of an installed bundle's file name that names the package: `gren_lang_url`. */
+const installedStem = (name: PackageName): string =>
+  `${name.author}_${name.project}`.replace(/[-.]/g, "_");
+
 /**
  * The name the compiler gives an installed bundle in `gren_packages/`, with
- * the `-` and `.` of the name turned into `_`: `gren_lang_url__6_0_0.pkg.gz`.
+ * the `/`, `-` and `.` of the name turned into `_`: `gren_lang_url__6_0_0.pkg.gz`.
+ * So `gren/lang-url` would land in the same file as `gren-lang/url`.
  */
 export function bundleFileName(name: PackageName, version: Version): string {
-  const plain = (text: string) => text.replace(/[-.]/g, "_");
-  return `${plain(name.author)}_${plain(name.project)}__${version.major}_${version.minor}_${version.patch}.pkg.gz`;
+  return `${installedStem(name)}__${version.major}_${version.minor}_${version.patch}.pkg.gz`;
 }
+
+/**
+ * What two packages share when their bundles would land in the same file: the
+ * installed name, in one case, since identity names differ only in case are one
+ * and some file systems do not tell case apart.
+ */
+export const installKey = (name: PackageName): string => installedStem(name).toLowerCase();

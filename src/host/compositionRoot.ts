@@ -1,13 +1,13 @@
 import { migrate } from "../core/stores/schema.ts";
 import { DEFAULT_WEBHOOK_POLICY } from "../core/webhooks.ts";
 import type { Clock, Ports } from "../ports/index.ts";
+import { inlineBundleReader } from "./bundleReading/inline.ts";
 import { systemClock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import { nodeDigest } from "./digest.ts";
 import { FanOut } from "./feed/fanOut.ts";
 import { LiveFeed } from "./feed/liveFeed.ts";
 import { WebhookWorker } from "./feed/webhookWorker.ts";
-import { nodeGzip } from "./gzip.ts";
 import { fetchHttpOut } from "./httpOut.ts";
 import { mailerFor } from "./mail/index.ts";
 import { cryptoRandom } from "./random.ts";
@@ -47,7 +47,7 @@ export function openRegistry(options: StartOptions) {
     clock: options.clock ?? systemClock,
     random: cryptoRandom,
     digest: nodeDigest,
-    gzip: nodeGzip,
+    bundles: inlineBundleReader,
     http: fetchHttpOut,
     notifier: fanOut,
   };

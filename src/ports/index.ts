@@ -1,7 +1,7 @@
+import type { BundleReader } from "./bundles.ts";
 import type { Clock } from "./clock.ts";
 import type { Database } from "./database.ts";
 import type { Digest } from "./digest.ts";
-import type { Gzip } from "./gzip.ts";
 import type { HttpOut } from "./http.ts";
 import type { Mailer } from "./mailer.ts";
 import type { Notifier } from "./notifier.ts";
@@ -14,9 +14,10 @@ export interface Ports {
   clock: Clock;
   random: Random;
   digest: Digest;
-  gzip: Gzip;
+  /** Reads uploaded bundles, perhaps on other threads. */
+  bundles: BundleReader;
   http: HttpOut;
   notifier: Notifier;
 }
 
-export type { Clock, Database, Digest, Gzip, HttpOut, Mailer, Notifier, Random };
+export type { BundleReader, Clock, Database, Digest, HttpOut, Mailer, Notifier, Random };

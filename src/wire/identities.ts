@@ -5,14 +5,17 @@ export const ROLES = ["download", "publish", "admin"] as const;
 export const Role = Type.Enum(ROLES);
 export type Role = (typeof ROLES)[number];
 
-export const IdentityParams = Type.Object({ name: Type.String({ maxLength: 200 }) });
+/** Longer than any identity name can be, so a long name reaches the rule that explains it. */
+const IdentityName = Type.String({ maxLength: 255 });
+
+export const IdentityParams = Type.Object({ name: IdentityName });
 export const MemberParams = Type.Object({
-  name: Type.String({ maxLength: 200 }),
+  name: IdentityName,
   email: Type.String({ maxLength: 320 }),
 });
 
 export const CreateIdentity = Type.Object({
-  name: Type.String({ maxLength: 200 }),
+  name: IdentityName,
   /** The registry's first API took the session token in the body; it still works. */
   session: Type.Optional(Type.String({ maxLength: 200 })),
 });

@@ -5,7 +5,8 @@ export const MAX_REASON_LENGTH = 1000;
 
 export const LISTING_LIMIT = { default: 20, max: 100 } as const;
 
-const Segment = Type.String({ maxLength: 200 });
+/** Longer than any name or version can be, so a long one reaches the rule that explains it. */
+const Segment = Type.String({ maxLength: 255 });
 export const PackageParams = Type.Object({ author: Segment, project: Segment });
 export const VersionParams = Type.Object({ author: Segment, project: Segment, version: Segment });
 

@@ -1,15 +1,11 @@
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import {
-  type Bundle,
-  type BundleExpectation,
-  type BundleRejection,
-  MAX_PROBLEMS,
-  readBundle,
-} from "../../src/core/bundle.ts";
+import { MAX_PROBLEMS, readBundle } from "../../src/core/bundle.ts";
 import { parsePackageName } from "../../src/gren/names.ts";
 import { parseVersion } from "../../src/gren/semver.ts";
+import { nodeDigest } from "../../src/host/digest.ts";
 import { nodeGzip } from "../../src/host/gzip.ts";
+import type { Bundle, BundleExpectation, BundleRejection } from "../../src/ports/bundles.ts";
 import type { Result } from "../../src/result.ts";
 import {
   gzipBomb,
@@ -31,7 +27,7 @@ const publishing = (overrides: Partial<BundleExpectation> = {}): BundleExpectati
 });
 
 const read = (bytes: Uint8Array, overrides: Partial<BundleExpectation> = {}) =>
-  readBundle({ gzip: nodeGzip }, bytes, publishing(overrides));
+  readBundle({ gzip: nodeGzip, digest: nodeDigest }, bytes, publishing(overrides));
 
 const problemsOf = (result: Result<Bundle, BundleRejection>): string[] => {
   if (result.ok) throw new Error("the bundle was accepted");
@@ -121,7 +117,7 @@ describe("a bundle", () => {
     const text = new TextEncoder().encode(JSON.stringify({ outline: packageOutline() }));
     const broken = new Uint8Array([...text.subarray(0, 20), 0xff, 0xfe, ...text.subarray(20)]);
     expect(problemsOf(await read(gzipOf(broken)))).toEqual([
-      "The bundle does not unpack to UTF-8 text.",
+      "The bundle does not unpack to UTF-8 text: some of its bytes are not valid UTF-8.",
     ]);
   });
 
@@ -197,7 +193,7 @@ describe("a bundle", () => {
       await read(makeBundle({ outline, sources: { Widgets: moduleSource("Widgets") } })),
     );
     expect(problems).toEqual([
-      'The outline\'s "license" must be an SPDX license identifier such as "BSD-3-Clause", not "Proprietary".',
+      'The outline\'s "license" must be one of the OSI licence identifiers the Gren compiler knows, such as "BSD-3-Clause" or "MIT", not "Proprietary".',
       "The outline gives version 2.0.0, but it is being published as version 1.0.0.",
       'The outline exposes "Widgets.Extra", but the bundle has no source for it.',
     ]);

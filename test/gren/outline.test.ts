@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type Outline, parseOutline } from "../../src/gren/outline.ts";
+import { DEFAULT_SUMMARY, type Outline, parseOutline } from "../../src/gren/outline.ts";
 import type { Result } from "../../src/result.ts";
 import { packageOutline } from "../support/bundles.ts";
 
@@ -10,7 +10,9 @@ const problemsWith = (overrides: Record<string, unknown>): string[] =>
 
 describe("a package outline", () => {
   it("that follows every rule becomes a typed outline", () => {
-    const result = parseOutline(packageOutline());
+    const result = parseOutline(
+      packageOutline({ dependencies: { "gren-lang/core": "6.0.0 <= v < 7.0.0" } }),
+    );
     expect(result).toEqual({
       ok: true,
       value: {
@@ -58,7 +60,7 @@ describe("a package outline", () => {
         /^The outline's "name" must be a package name like "author\/project", .* not "Acme\/Widgets"\.$/,
       ),
       'The outline\'s "summary" is empty; it must say in a few words what the package is for.',
-      'The outline\'s "license" must be an SPDX license identifier such as "BSD-3-Clause", not "Made up".',
+      'The outline\'s "license" must be one of the OSI licence identifiers the Gren compiler knows, such as "BSD-3-Clause" or "MIT", not "Made up".',
       'The outline\'s "version" must be MAJOR.MINOR.PATCH, not "1.0".',
       expect.stringMatching(
         /^The outline's "exposed-modules" lists "widgets", which is not a module name: /,
@@ -99,31 +101,48 @@ describe("a package outline", () => {
     }
   });
 
-  it("has a summary under 80 characters", () => {
+  it("has a summary under 80 bytes, counted as the compiler counts them", () => {
     expect(parseOutline(packageOutline({ summary: "x".repeat(79) })).ok).toBe(true);
     expect(problemsWith({ summary: "x".repeat(80) })).toEqual([
-      'The outline\'s "summary" must be under 80 characters; it has 80.',
+      'The outline\'s "summary" must be under 80 bytes as the compiler counts them (UTF-8, with quotes, backslashes and control characters escaped); it has 80.',
     ]);
-    expect(problemsWith({ summary: "   " })).toHaveLength(1);
+    // é is two bytes; a quote is written \" and a tab \t, two bytes each.
+    expect(parseOutline(packageOutline({ summary: `${"x".repeat(77)}é` })).ok).toBe(true);
+    for (const last of ["é", '"', "\t"]) {
+      expect(problemsWith({ summary: `${"x".repeat(78)}${last}` }), last).toHaveLength(1);
+    }
+    expect(problemsWith({ summary: "" })).toHaveLength(1);
+    expect(problemsWith({ summary: DEFAULT_SUMMARY })).toHaveLength(1);
     expect(problemsWith({ summary: 42 })).toEqual([
-      'The outline\'s "summary" must be a string under 80 characters saying what the package is for, not the number 42.',
+      'The outline\'s "summary" must be a string under 80 bytes saying what the package is for, not the number 42.',
     ]);
   });
 
-  it("names a license as SPDX spells it, and hints at the spelling when only the case is wrong", () => {
-    for (const license of ["MIT", "Apache-2.0", "GPL-3.0-or-later", "LGPL-2.1-only", "MPL-2.0"]) {
+  it("names one of the compiler's own licences, spelled as it spells them", () => {
+    for (const license of ["MIT", "Apache-2.0", "GPL-3.0", "LGPL-2.1", "AGPL-3.0", "0BSD"]) {
       expect(parseOutline(packageOutline({ license })).ok, license).toBe(true);
     }
-    // The compiler's own license list still uses these older spellings.
-    for (const license of ["GPL-3.0", "LGPL-2.1", "AGPL-3.0"]) {
-      expect(parseOutline(packageOutline({ license })).ok, license).toBe(true);
-    }
-    expect(problemsWith({ license: "mit" })).toEqual([
-      'The outline\'s "license" must be an SPDX license identifier such as "BSD-3-Clause", not "mit"; SPDX spells it "MIT".',
-    ]);
-    for (const license of ["MIT OR Apache-2.0", "BSD", "", "LicenseRef-mine"]) {
+    // SPDX knows these, the compiler does not: it refuses the package when it loads it.
+    for (const license of [
+      "GPL-3.0-only",
+      "CC0-1.0",
+      "Unlicense",
+      "MIT-0",
+      "MIT OR Apache-2.0",
+      "",
+    ]) {
       expect(problemsWith({ license }), license).toHaveLength(1);
     }
+  });
+
+  it("names the closest licence the compiler knows when there is one", () => {
+    const rule =
+      'The outline\'s "license" must be one of the OSI licence identifiers the Gren compiler knows, such as "BSD-3-Clause" or "MIT"';
+    expect(problemsWith({ license: "GPL-3.0-only" })).toEqual([
+      `${rule}, not "GPL-3.0-only"; did you mean "GPL-3.0"?`,
+    ]);
+    expect(problemsWith({ license: "mit" })).toEqual([`${rule}, not "mit"; did you mean "MIT"?`]);
+    expect(problemsWith({ license: "Unlicense" })).toEqual([`${rule}, not "Unlicense".`]);
   });
 
   it("explains the number rules when a version has the right shape but is not one", () => {
@@ -163,7 +182,7 @@ describe("a package outline", () => {
       }),
     ).toEqual([
       'The outline\'s "exposed-modules" group "Helpers" must be an array of module names, not "Widgets.Helpers".',
-      'The outline\'s "exposed-modules" group "A group name far too long" must have a name under 20 characters.',
+      'The outline\'s "exposed-modules" group "A group name far too long" must have a name under 20 bytes; it has 25.',
       'The outline\'s "exposed-modules" lists "Widgets" more than once.',
       expect.stringMatching(
         /^The outline's "exposed-modules" lists the number 7, which is not a module name: /,

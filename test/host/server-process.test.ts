@@ -78,16 +78,23 @@ describe("a running server", () => {
     for (const path of ["/health", "/health", "/nowhere"]) {
       ids.push((await fetch(url + path)).headers.get("x-request-id"));
     }
+    // A request the HTTP parser refuses is answered and logged all the same.
+    const refused = await fetch(`${url}/health`, { headers: { "x-filler": "f".repeat(20_000) } });
+    expect(refused.status).toBe(400);
     const requestLog = () =>
       server.output.stdout
         .split("\n")
         .filter((line) => line.includes('"msg":"request"'))
         .map((line) => JSON.parse(line));
     // The line is written as the answer finishes, which may be just after the client has it.
-    const requestLines = await until(
-      () => (requestLog().length >= 3 ? requestLog() : undefined),
-      "three request log lines",
+    const logLines = await until(
+      () => (requestLog().length >= 4 ? requestLog() : undefined),
+      "four request log lines",
     );
+    expect(logLines.filter((line) => line.reason === "HPE_HEADER_OVERFLOW")).toMatchObject([
+      { status: 400 },
+    ]);
+    const requestLines = logLines.filter((line) => line.reason === undefined);
     expect(requestLines.map((l) => [l.method, l.url, l.status])).toEqual([
       ["GET", "/health", 200],
       ["GET", "/health", 200],

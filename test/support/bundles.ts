@@ -17,7 +17,7 @@ export function packageOutline(overrides: OutlineJson = {}): OutlineJson {
     version: "1.0.0",
     "exposed-modules": ["Widgets", "Widgets.Extra"],
     "gren-version": "0.6.0 <= v < 0.7.0",
-    dependencies: { "gren-lang/core": "6.0.0 <= v < 7.0.0" },
+    dependencies: {},
     ...overrides,
   };
 }

@@ -3,8 +3,8 @@ import { createIdentity, setMember } from "../../src/core/identities.ts";
 import type { User } from "../../src/core/sessions.ts";
 import { migrate } from "../../src/core/stores/schema.ts";
 import { findOrCreateUser } from "../../src/core/stores/users.ts";
+import { inlineBundleReader } from "../../src/host/bundleReading/inline.ts";
 import { nodeDigest } from "../../src/host/digest.ts";
-import { nodeGzip } from "../../src/host/gzip.ts";
 import { SqliteDatabase } from "../../src/host/sqlite.ts";
 import type { PostResult } from "../../src/ports/http.ts";
 import type { HttpOut, Mailer, Notifier, Ports, Random } from "../../src/ports/index.ts";
@@ -92,7 +92,7 @@ export function fakePorts(): FakePorts {
     notifier: new CountingNotifier(),
     random: new SequenceRandom(),
     digest: nodeDigest,
-    gzip: nodeGzip,
+    bundles: inlineBundleReader,
   };
 }
 

@@ -1,4 +1,5 @@
 import type { IdentityName, PackageName, ProjectName } from "../../gren/names.ts";
+import type { Platform } from "../../gren/outline.ts";
 import type { Database, Row } from "../../ports/database.ts";
 import { bytes, flag, integer, optionalInteger, optionalText, text } from "./rows.ts";
 
@@ -86,12 +87,26 @@ export function findPackage(db: Database, key: string): PackageRecord | undefine
   return row && toPackage(row);
 }
 
+/** A package whose bundles are installed under the file name `installKey` gives. */
+export function findPackageInstalledAs(
+  db: Database,
+  installKey: string,
+): PackageRecord | undefined {
+  const row = db.get(
+    `SELECT ${PACKAGE_COLUMNS} FROM packages JOIN identities ON identities.id = packages.identity_id
+     WHERE packages.install_key = :installKey`,
+    { installKey },
+  );
+  return row && toPackage(row);
+}
+
 export function insertPackage(
   db: Database,
   pkg: {
     identityId: number;
     project: string;
     key: string;
+    installKey: string;
     private: boolean;
     summary: string;
     license: string;
@@ -99,8 +114,8 @@ export function insertPackage(
   },
 ): number {
   return db.run(
-    `INSERT INTO packages (identity_id, project, name_key, private, summary, license, created_at)
-     VALUES (:identityId, :project, :key, :private, :summary, :license, :createdAt)`,
+    `INSERT INTO packages (identity_id, project, name_key, install_key, private, summary, license, created_at)
+     VALUES (:identityId, :project, :key, :installKey, :private, :summary, :license, :createdAt)`,
     { ...pkg, private: pkg.private ? 1 : 0 },
   ).lastInsertRowid;
 }
@@ -230,6 +245,9 @@ export function insertVersion(
     versionKey: number;
     grenLower: number;
     grenUpper: number;
+    platform: Platform;
+    /** JSON text: package name to range, as the outline has them. */
+    dependencies: string;
     outline: string;
     sha256: string;
     size: number;
@@ -238,12 +256,39 @@ export function insertVersion(
   },
 ): void {
   db.run(
-    `INSERT INTO versions (package_id, version_key, gren_lower, gren_upper, outline, sha256, size,
-                           published_at, publisher_id)
-     VALUES (:packageId, :versionKey, :grenLower, :grenUpper, :outline, :sha256, :size,
-             :publishedAt, :publisherId)`,
+    `INSERT INTO versions (package_id, version_key, gren_lower, gren_upper, platform, dependencies,
+                           outline, sha256, size, published_at, publisher_id)
+     VALUES (:packageId, :versionKey, :grenLower, :grenUpper, :platform, :dependencies,
+             :outline, :sha256, :size, :publishedAt, :publisherId)`,
     version,
   );
+}
+
+/** What choosing a version as a dependency needs to know of it. */
+export interface CandidateRecord {
+  versionKey: number;
+  grenLower: number;
+  grenUpper: number;
+  platform: Platform;
+  /** JSON text: package name to range. */
+  dependencies: string;
+}
+
+/** Every version not revoked, oldest first, as a dependency resolver sees it. */
+export function liveCandidatesOf(db: Database, packageId: number): CandidateRecord[] {
+  return db
+    .all(
+      `SELECT version_key, gren_lower, gren_upper, platform, dependencies FROM versions
+       WHERE package_id = :packageId AND revoked_at IS NULL ORDER BY version_key`,
+      { packageId },
+    )
+    .map((row) => ({
+      versionKey: integer(row, "version_key"),
+      grenLower: integer(row, "gren_lower"),
+      grenUpper: integer(row, "gren_upper"),
+      platform: text(row, "platform") as Platform,
+      dependencies: text(row, "dependencies"),
+    }));
 }
 
 /** The highest version ever published, revoked or not. */

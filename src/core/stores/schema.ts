@@ -171,6 +171,25 @@ export const MIGRATIONS: readonly string[] = [
     ON versions (package_id, version_key DESC, gren_lower, gren_upper, revoked_at)
     WHERE revoked_at IS NULL;
   `,
+
+  // 6: what installing and resolving need of each version without reading its
+  // outline, and the name each package's bundles are installed under. That
+  // name's index is not unique, since a database may hold two packages that
+  // shared one from before the rule: publishing checks it in its transaction.
+  `
+  ALTER TABLE versions ADD COLUMN platform TEXT NOT NULL DEFAULT 'common'
+    CHECK (platform IN ('common', 'browser', 'node'));
+  ALTER TABLE versions ADD COLUMN dependencies TEXT NOT NULL DEFAULT '{}';
+  UPDATE versions SET
+    platform = coalesce(json_extract(outline, '$.platform'), 'common'),
+    dependencies = coalesce(json_extract(outline, '$.dependencies'), '{}');
+
+  ALTER TABLE packages ADD COLUMN install_key TEXT NOT NULL DEFAULT '';
+  UPDATE packages SET install_key =
+    (SELECT lower(replace(replace(identities.name || '_' || packages.project, '-', '_'), '.', '_'))
+     FROM identities WHERE identities.id = packages.identity_id);
+  CREATE INDEX packages_by_install_key ON packages (install_key);
+  `,
 ];
 
 export type MigrationError = { kind: "schema_too_new"; found: number; known: number };

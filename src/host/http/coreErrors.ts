@@ -159,6 +159,11 @@ export function answerFor(error: CoreError): ErrorAnswer {
         "payload_too_large",
         `The bundle unpacks to more than ${error.limit} bytes, the most this registry accepts.`,
       );
+    case "install_name_taken":
+      return new ErrorAnswer(
+        "conflict",
+        `${error.name} would be installed as ${error.file}, the same file as ${error.existing} (the compiler turns "/", "-" and "." into "_"), so no project could use both; choose another name.`,
+      );
     case "reason_required":
       return new ErrorAnswer(
         "invalid_request",

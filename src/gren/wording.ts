@@ -1,4 +1,4 @@
-// Sentences about what is wrong with something uploaded, for the `problems` of an answer.
+// How problems with something uploaded are worded, for the `problems` of an answer.
 
 /** Adds one problem to a list being collected. */
 export type Report = (problem: string) => void;

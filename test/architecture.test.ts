@@ -1,0 +1,99 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+
+// The floors of the code, and what each may see: a newcomer can trust that
+// the core does no I/O, that only stores hold SQL, and that the CLI is a
+// client of the wire contract, not of the server's insides.
+
+const SRC = resolve(import.meta.dirname, "../src");
+
+/** Which parts of src/ each part may import, and which packages. */
+const ALLOWED: Record<string, { parts: string[]; packages: RegExp }> = {
+  result: { parts: [], packages: /^$/ },
+  gren: { parts: ["gren", "result"], packages: /^$/ },
+  wire: { parts: ["wire"], packages: /^typebox$/ },
+  ports: { parts: ["ports", "gren", "result"], packages: /^$/ },
+  core: { parts: ["core", "gren", "wire", "ports", "result"], packages: /^$/ },
+  cli: { parts: ["cli", "gren", "wire", "result"], packages: /^(node:|commander$|ws$)/ },
+  host: { parts: ["host", "core", "gren", "wire", "ports", "result"], packages: /./ },
+};
+
+function sourceFiles(folder: string): string[] {
+  return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(folder, entry.name);
+    if (entry.isDirectory()) return sourceFiles(path);
+    return entry.name.endsWith(".ts") ? [path] : [];
+  });
+}
+
+/** The part of src/ a file belongs to: its first folder, or its own name at the top. */
+const partOf = (file: string): string => relative(SRC, file).split("/")[0]!.replace(/\.ts$/, "");
+
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, "utf8");
+  return [...text.matchAll(/^(?:import|export)[^;]*?from\s+"([^"]+)"/gms)].map((m) => m[1]!);
+}
+
+describe("the layers of src/", () => {
+  const files = sourceFiles(SRC);
+
+  it("import only the parts and packages their floor may see", () => {
+    const wrong: string[] = [];
+    for (const file of files) {
+      const part = partOf(file);
+      const allowed = ALLOWED[part];
+      if (!allowed) {
+        wrong.push(`${relative(SRC, file)} is in no known part`);
+        continue;
+      }
+      for (const specifier of importsOf(file)) {
+        if (specifier.startsWith(".")) {
+          const target = partOf(resolve(dirname(file), specifier));
+          if (target !== part && !allowed.parts.includes(target)) {
+            wrong.push(`${relative(SRC, file)} imports ${specifier} (${part} -> ${target})`);
+          }
+        } else if (!allowed.packages.test(specifier)) {
+          wrong.push(`${relative(SRC, file)} imports the package ${specifier}`);
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it("keep SQL in the core's stores and nowhere else in the core", () => {
+    const sql = /\b(SELECT\s+[\w*(]|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|PRAGMA\s)/;
+    const holders = files
+      .filter((file) => partOf(file) === "core" && !relative(SRC, file).startsWith("core/stores/"))
+      .filter((file) => sql.test(readFileSync(file, "utf8")))
+      .map((file) => relative(SRC, file));
+    expect(holders).toEqual([]);
+  });
+
+  it("have no import circles", () => {
+    const graph = new Map(
+      files.map((file) => [
+        file,
+        importsOf(file)
+          .filter((specifier) => specifier.startsWith("."))
+          .map((specifier) => resolve(dirname(file), specifier)),
+      ]),
+    );
+    const circles: string[] = [];
+    const state = new Map<string, "visiting" | "done">();
+    const visit = (file: string, path: string[]) => {
+      if (state.get(file) === "done") return;
+      if (state.get(file) === "visiting") {
+        circles.push(
+          [...path.slice(path.indexOf(file)), file].map((f) => relative(SRC, f)).join(" -> "),
+        );
+        return;
+      }
+      state.set(file, "visiting");
+      for (const next of graph.get(file) ?? []) visit(next, [...path, file]);
+      state.set(file, "done");
+    };
+    for (const file of files) visit(file, []);
+    expect(circles).toEqual([]);
+  });
+});
