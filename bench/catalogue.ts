@@ -151,12 +151,21 @@ export interface SeededCatalogue {
   publishers: Publisher[];
 }
 
-/** Time moves a few minutes per reading, so publication dates spread over months. */
+/**
+ * Time moves a few minutes per reading, so publication dates spread over
+ * months, never past the real time; the publishers log in at the real time,
+ * so their sessions are live when the server (on the real clock) starts.
+ */
 class SeedingClock implements Clock {
-  #now = Date.UTC(2023, 0, 1);
+  #now = Date.now() - 3 * 365 * 24 * 60 * 60 * 1000;
   now(): number {
-    this.#now += 7 * 60 * 1000;
+    this.#now = Math.min(this.#now + 7 * 60 * 1000, Date.now());
     return this.#now;
+  }
+
+  /** From here on the clock reads the real time. */
+  catchUp(): void {
+    this.#now = Date.now();
   }
 }
 
@@ -183,9 +192,10 @@ export async function seedCatalogue(dbPath: string, size: CatalogueSize): Promis
   const config = loadConfig({ REGISTRY_DB_PATH: dbPath, REGISTRY_LOG_LEVEL: "silent" });
   if (!config.ok) throw new Error(config.error.join("\n"));
   const mail: string[] = [];
+  const clock = new SeedingClock();
   const { app, ports } = openRegistry({
     config: config.value,
-    clock: new SeedingClock(),
+    clock,
     logger: false,
     print: (text) => mail.push(text),
   });
@@ -224,6 +234,7 @@ export async function seedCatalogue(dbPath: string, size: CatalogueSize): Promis
     };
     await Promise.all(Array.from({ length: 4 }, publishAll));
 
+    clock.catchUp();
     const uploads = await createUploads(ports, random, mail, limits);
     const users = Number(ports.db.get("SELECT count(*) AS n FROM users")?.n);
     return {
@@ -264,7 +275,7 @@ function createIdentities(ports: Ports, random: SeededRandom, count: number): Se
       email(`owner-${index}@example.com`),
       ports.clock.now(),
     );
-    must(createIdentity(ports, owner, name), `creating ${name}`);
+    must(createIdentity(ports, owner, name, NAMING), `creating ${name}`);
     if (random.chance(0.5)) {
       must(
         setMember(ports, owner, {
@@ -441,6 +452,8 @@ export function uploadOutline(name: string, version: string): Outline {
 }
 
 const CORE = "gren-lang/core";
+/** The seeding owner of gren-lang is the operator who may create it. */
+const NAMING = { reserved: ["gren-lang"], operators: ["core@example.com"] };
 /** Every package depends on core, whichever of its versions fits the package's compilers. */
 const CORE_RANGE = "1.0.0 <= v < 8.0.0";
 export const REAL_CORE_BUNDLE = join(
@@ -457,7 +470,7 @@ async function seedCore(
   limits: Parameters<typeof publishVersion>[2]["limits"],
 ): Promise<void> {
   const owner = findOrCreateUser(ports.db, email("core@example.com"), ports.clock.now());
-  must(createIdentity(ports, owner, "gren-lang"), "creating gren-lang");
+  must(createIdentity(ports, owner, "gren-lang", NAMING), "creating gren-lang");
   const target = { author: "gren-lang", project: "core" };
   for (const series of COMPILER_SERIES.slice(0, -1)) {
     const outline = {
@@ -492,7 +505,7 @@ async function createUploads(
   limits: Parameters<typeof publishVersion>[2]["limits"],
 ) {
   const owner = findOrCreateUser(ports.db, email("uploads@example.com"), ports.clock.now());
-  must(createIdentity(ports, owner, UPLOADS_IDENTITY), "creating the uploads identity");
+  must(createIdentity(ports, owner, UPLOADS_IDENTITY, NAMING), "creating the uploads identity");
   const publishers: Publisher[] = [];
   for (let index = 1; index <= PUBLISHERS; index++) {
     const email = `publisher-${index}@example.com`;

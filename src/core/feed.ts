@@ -1,7 +1,7 @@
 import type { Database } from "../ports/database.ts";
 import { err, ok, type Result } from "../result.ts";
 import { FEED_LIMIT, type FeedEvent, type FeedPage } from "../wire/feed.ts";
-import { lastSeq, publicEventsAfter } from "./stores/events.ts";
+import { lastPublicSeq, publicEventsAfter } from "./stores/events.ts";
 import { feedEventView } from "./views.ts";
 
 export type FeedError = { kind: "invalid_limit"; max: number };
@@ -11,12 +11,12 @@ export const eventsAfter = (db: Database, since: number, limit: number): FeedEve
   publicEventsAfter(db, since, limit).map(feedEventView);
 
 /** The sequence number a follower asking for only new events starts after. */
-export const feedEnd = (db: Database): number => lastSeq(db);
+export const feedEnd = (db: Database): number => lastPublicSeq(db);
 
 /**
  * One page of the feed. `next` is what to pass as `since` for the following
- * page; when the page is not full it has reached the end, and `next` moves
- * past events that were hidden (private) so they are not scanned again.
+ * page: the last event's number, or `since` itself when there was none. The
+ * public sequence has no gaps, so `next` never moves on a private change.
  */
 export function readFeed(
   db: Database,
@@ -25,8 +25,6 @@ export function readFeed(
 ): Result<FeedPage, FeedError> {
   const size = limit ?? FEED_LIMIT.default;
   if (size < 1 || size > FEED_LIMIT.max) return err({ kind: "invalid_limit", max: FEED_LIMIT.max });
-  const end = lastSeq(db);
   const events = eventsAfter(db, since, size);
-  const next = events.length === size ? events.at(-1)!.seq : Math.max(since, end);
-  return ok({ events, next });
+  return ok({ events, next: events.at(-1)?.seq ?? since });
 }

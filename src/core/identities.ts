@@ -16,6 +16,7 @@ import { parseRole } from "./roles.ts";
 import { auditTrail, recordAudit } from "./stores/audit.ts";
 import {
   adminCount,
+  findIdentityLookingLike,
   identitiesOf,
   insertIdentity,
   memberByEmail,
@@ -29,7 +30,32 @@ import { findOrCreateUser, type User } from "./stores/users.ts";
 
 export type CreateIdentityError =
   | { kind: "invalid_identity_name"; name: string }
-  | { kind: "identity_taken"; name: IdentityName };
+  | { kind: "identity_taken"; name: IdentityName }
+  | { kind: "identity_look_alike"; name: IdentityName; existing: IdentityName }
+  | { kind: "identity_reserved"; name: IdentityName; reserved: string };
+
+/** Who may create which names. */
+export interface NamingPolicy {
+  /** Names, and names that look like them, that only operators may create. */
+  reserved: readonly string[];
+  /** The operators' addresses, lower case. */
+  operators: readonly string[];
+}
+
+/**
+ * A name with the characters people confuse folded together: case, `I` (a
+ * capital i), `l` and `1`; `0` and `o`; `rn` and `m`; `vv` and `w`. Two names
+ * with one key look alike, so `gren-Iang` and `gren-1ang` both look like
+ * `gren-lang`. (Migration 7 computes the same key in SQL.)
+ */
+export const lookAlikeKey = (name: string): string =>
+  name
+    .replaceAll("I", "l")
+    .toLowerCase()
+    .replaceAll("1", "l")
+    .replaceAll("0", "o")
+    .replaceAll("rn", "m")
+    .replaceAll("vv", "w");
 
 export type IdentityLookupError =
   | { kind: "invalid_identity_name"; name: string }
@@ -42,20 +68,39 @@ export type MembershipError =
   | { kind: "no_such_member"; identity: IdentityName; email: Email }
   | { kind: "last_admin"; identity: IdentityName };
 
-/** Registers an identity with its creator as the first admin. */
+/**
+ * Registers an identity with its creator as the first admin. A name that
+ * looks like an existing one is refused, so nobody can pass for another; a
+ * reserved name (or one like it) only an operator may create.
+ */
 export function createIdentity(
   ports: Ports,
   creator: User,
   rawName: string,
+  policy: NamingPolicy,
 ): Result<IdentityCreated, CreateIdentityError> {
   const name = parseIdentityName(rawName);
   if (!name) return err({ kind: "invalid_identity_name", name: rawName });
+  const key = lookAlikeKey(name);
+  const reserved = policy.reserved.find((reservedName) => lookAlikeKey(reservedName) === key);
+  if (reserved && !policy.operators.includes(creator.email)) {
+    return err({ kind: "identity_reserved", name, reserved });
+  }
   const { db } = ports;
   const now = ports.clock.now();
-  return db.transaction(() => {
+  return db.transaction((): Result<IdentityCreated, CreateIdentityError> => {
     const existing = identityNamed(db, name);
-    if (existing) return err({ kind: "identity_taken", name: existing.name } as const);
-    const identity = insertIdentity(db, { name, key: identityKey(name), createdAt: now });
+    if (existing) return err({ kind: "identity_taken", name: existing.name });
+    const lookingLike = findIdentityLookingLike(db, key);
+    if (lookingLike) {
+      return err({ kind: "identity_look_alike", name, existing: lookingLike.name });
+    }
+    const identity = insertIdentity(db, {
+      name,
+      key: identityKey(name),
+      lookAlikeKey: key,
+      createdAt: now,
+    });
     setRole(db, { identityId: identity.id, userId: creator.id, role: "admin" });
     recordAudit(db, {
       at: now,

@@ -1,6 +1,6 @@
 import type { Ports } from "../ports/index.ts";
 import { err, failKeepingWrites, ok, type Result } from "../result.ts";
-import { FETCH_TOKEN_MINUTES } from "../wire/session.ts";
+import { FETCH_TOKEN_MINUTES, type SessionView } from "../wire/session.ts";
 import { type Email, parseEmail } from "./email.ts";
 import {
   countWrongCode,
@@ -12,13 +12,16 @@ import {
   limitingRequestAt,
   pruneLogins,
   recordLoginRequest,
-  sessionUser,
+  type SessionRecord,
+  sessionByToken,
+  sessionsOf,
+  touchSession,
 } from "./stores/sessions.ts";
 import { findOrCreateUser, type User } from "./stores/users.ts";
 
 export type { User };
 
-import { MINUTE } from "./time.ts";
+import { isoTime, MINUTE } from "./time.ts";
 
 /** Confirmation codes avoid characters that look alike: no 0 O 1 I L. */
 export const CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
@@ -141,6 +144,7 @@ export function exchangeCode(
     deleteFetchToken(db, tokenHash);
     const sessionToken = random.uuid();
     insertSession(db, {
+      id: random.uuid(),
       tokenHash: digest.sha256(sessionToken),
       userId: pending.userId,
       createdAt: now,
@@ -149,12 +153,79 @@ export function exchangeCode(
   });
 }
 
-/** The user a session token belongs to, if it is a live session. */
-export function authenticate(ports: Ports, sessionToken: string): User | undefined {
-  return sessionUser(ports.db, ports.digest.sha256(sessionToken));
+/** How long a session lasts: unused for `idleMs` it ends, and after `lifetimeMs` in any case. */
+export interface SessionPolicy {
+  idleMs: number;
+  lifetimeMs: number;
+}
+
+/** A session's last use is written at most this often, so reading is not a write each time. */
+const LAST_USE_PRECISION = MINUTE;
+
+/** When the session ends unless it is used again before then. */
+const expiresAt = (session: SessionRecord, policy: SessionPolicy): number =>
+  Math.min(session.lastUsedAt + policy.idleMs, session.createdAt + policy.lifetimeMs);
+
+/** Who a request is from: the user, and which of their sessions it came with. */
+export interface Authenticated {
+  user: User;
+  sessionId: string;
+}
+
+/**
+ * The user a session token belongs to, if it is a live session. A session
+ * found expired is ended there and then; a live one records its use.
+ */
+export function authenticate(
+  ports: Ports,
+  sessionToken: string,
+  policy: SessionPolicy,
+): Authenticated | undefined {
+  const { db } = ports;
+  const tokenHash = ports.digest.sha256(sessionToken);
+  const session = sessionByToken(db, tokenHash);
+  if (!session) return undefined;
+  const now = ports.clock.now();
+  if (now >= expiresAt(session, policy)) {
+    deleteSession(db, { tokenHash });
+    return undefined;
+  }
+  if (now - session.lastUsedAt >= LAST_USE_PRECISION) touchSession(db, session.id, now);
+  return { user: session.user, sessionId: session.id };
 }
 
 /** Ends a session at once; false when there was no such session. */
 export function logout(ports: Ports, sessionToken: string): boolean {
-  return deleteSession(ports.db, ports.digest.sha256(sessionToken));
+  return deleteSession(ports.db, { tokenHash: ports.digest.sha256(sessionToken) });
+}
+
+/** A user's live sessions, the one asking marked as current. */
+export function listSessions(
+  ports: Ports,
+  asking: Authenticated,
+  policy: SessionPolicy,
+): SessionView[] {
+  const now = ports.clock.now();
+  return sessionsOf(ports.db, asking.user.id)
+    .filter((session) => expiresAt(session, policy) > now)
+    .map((session) => ({
+      id: session.id,
+      createdAt: isoTime(session.createdAt),
+      lastUsedAt: isoTime(session.lastUsedAt),
+      expiresAt: isoTime(expiresAt(session, policy)),
+      current: session.id === asking.sessionId,
+    }));
+}
+
+export type EndSessionError = { kind: "no_such_session"; id: string };
+
+/** Ends one of the user's own sessions; another user's is not found. */
+export function endSession(
+  ports: Ports,
+  user: User,
+  id: string,
+): Result<void, EndSessionError> {
+  return deleteSession(ports.db, { id, userId: user.id })
+    ? ok(undefined)
+    : err({ kind: "no_such_session", id });
 }

@@ -8,7 +8,7 @@ import type {
   VersionSummary,
   VersionView,
 } from "../wire/packages.ts";
-import type { EventRecord } from "./stores/events.ts";
+import type { PublicEventRecord } from "./stores/events.ts";
 import type {
   ListedRecord,
   PackageRecord,
@@ -65,7 +65,7 @@ export const listedPackageView = (listed: ListedRecord): ListedPackage => ({
   latest: listed.latestKey === undefined ? null : versionText(listed.latestKey),
 });
 
-export const feedEventView = (event: EventRecord): FeedEvent => ({
+export const feedEventView = (event: PublicEventRecord): FeedEvent => ({
   seq: event.seq,
   type: event.type,
   name: formatPackageName(event.name as PackageName),

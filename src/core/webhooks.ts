@@ -4,9 +4,8 @@ import type { Ports } from "../ports/index.ts";
 import { err, ok, type Result } from "../result.ts";
 import type { FeedEvent, WebhookStatus } from "../wire/feed.ts";
 import { type AccessError, authorize } from "./access.ts";
-import { eventsAfter } from "./feed.ts";
 import { roleNeeded } from "./roles.ts";
-import { lastSeq } from "./stores/events.ts";
+import { lastPublicSeq, publicEventById, publicEventsAfter } from "./stores/events.ts";
 import type { User } from "./stores/users.ts";
 import {
   deliveryCounts,
@@ -19,6 +18,7 @@ import {
   webhookCursor,
 } from "./stores/webhooks.ts";
 import { isoTime, MINUTE, SECOND } from "./time.ts";
+import { feedEventView } from "./views.ts";
 
 export interface WebhookPolicy {
   urls: readonly string[];
@@ -55,12 +55,12 @@ export function signature(ports: Pick<Ports, "digest">, secret: string, body: st
  */
 export function enqueueDeliveries(db: Database, urls: readonly string[], now: number): void {
   db.transaction(() => {
-    const end = lastSeq(db);
+    const end = lastPublicSeq(db);
     for (const url of urls) {
       let since = webhookCursor(db, url);
       while (since !== undefined) {
-        const events = eventsAfter(db, since, PAGE);
-        for (const event of events) enqueueDelivery(db, { url, eventSeq: event.seq, dueAt: now });
+        const events = publicEventsAfter(db, since, PAGE);
+        for (const event of events) enqueueDelivery(db, { url, eventId: event.id, dueAt: now });
         since = events.length < PAGE ? undefined : events.at(-1)!.seq;
       }
       moveWebhookCursor(db, url, end);
@@ -79,8 +79,9 @@ export async function deliverDue(ports: Ports, policy: WebhookPolicy): Promise<n
   const due = dueDeliveries(db, ports.clock.now(), BATCH);
   await Promise.all(
     due.map(async (delivery) => {
-      const event = eventsAfter(db, delivery.eventSeq - 1, 1)[0];
-      if (!event || event.seq !== delivery.eventSeq) return;
+      const stored = publicEventById(db, delivery.eventId);
+      if (!stored) return;
+      const event = feedEventView(stored);
       const error = await post(ports, policy, delivery.url, event, delivery.id);
       record(ports, policy, delivery.id, delivery.attempts + 1, error);
     }),

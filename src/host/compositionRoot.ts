@@ -6,6 +6,7 @@ import { systemClock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import { nodeDigest } from "./digest.ts";
 import { FanOut } from "./feed/fanOut.ts";
+import { Authenticator } from "./http/auth.ts";
 import { LiveFeed } from "./feed/liveFeed.ts";
 import { WebhookWorker } from "./feed/webhookWorker.ts";
 import { fetchHttpOut } from "./httpOut.ts";
@@ -58,6 +59,7 @@ export function openRegistry(options: StartOptions) {
   const app = buildServer({
     config,
     ports,
+    auth: new Authenticator(ports, config.sessions),
     live,
     logger: options.logger ?? { level: config.logLevel },
   });

@@ -44,6 +44,14 @@ const Environment = Type.Object({
   REGISTRY_WEBHOOK_RETRY_MS: whole(10, 3_600_000, 5000),
   REGISTRY_OPERATOR_IDENTITY: text("gren-lang"),
   REGISTRY_LIVE_PING_MS: whole(10, 3_600_000, 30_000),
+  REGISTRY_RESERVED_IDENTITIES: list("gren-lang"),
+  REGISTRY_OPERATOR_EMAILS: list(""),
+  REGISTRY_SESSION_IDLE_DAYS: whole(1, 3650, 90),
+  REGISTRY_SESSION_LIFETIME_DAYS: whole(1, 3650, 365),
+  REGISTRY_UPLOAD_TIMEOUT_SECONDS: whole(1, 3600, 60),
+  REGISTRY_UPLOAD_MIN_BYTES_PER_SECOND: whole(0, 1024 * MIB, 8 * 1024),
+  REGISTRY_UPLOADS_IN_FLIGHT: whole(1, 10_000, 16),
+  REGISTRY_UPLOADS_PER_USER: whole(1, 10_000, 2),
   REGISTRY_TRUST_PROXY: Type.Boolean({ default: false, description: '"true" or "false"' }),
   REGISTRY_LOG_LEVEL: Type.Enum(LOG_LEVELS, {
     default: "info",
@@ -71,12 +79,29 @@ export interface Config {
   operatorIdentity: string;
   /** How often live feed clients are pinged; silent ones are dropped. */
   livePingMs: number;
+  /** Identity names only operators may create (look-alikes of them included). */
+  reservedIdentities: string[];
+  /** The addresses of the registry's operators. */
+  operatorEmails: string[];
+  sessions: { idleMs: number; lifetimeMs: number };
+  uploads: UploadLimits;
   /** Whether to believe X-Forwarded-For (only behind a reverse proxy). */
   trustProxy: boolean;
   logLevel: string;
 }
 
+export interface UploadLimits {
+  /** The longest a bundle upload may take to arrive, whatever its size. */
+  timeoutMs: number;
+  /** Slower than this, counted after the first few seconds, an upload is cut. */
+  minBytesPerSecond: number;
+  /** Uploads being received at once, in all and from one user. */
+  inFlight: number;
+  perUser: number;
+}
+
 type Env = Record<string, string | undefined>;
+const DAY = 24 * 60 * 60 * 1000;
 
 /** Reads the configuration, listing every bad value rather than stopping at the first. */
 export function loadConfig(env: Env): Result<Config, string[]> {
@@ -140,6 +165,18 @@ function configFrom(env: Environment): Config {
     webhookRetryMs: env.REGISTRY_WEBHOOK_RETRY_MS,
     operatorIdentity: env.REGISTRY_OPERATOR_IDENTITY,
     livePingMs: env.REGISTRY_LIVE_PING_MS,
+    reservedIdentities: items(env.REGISTRY_RESERVED_IDENTITIES),
+    operatorEmails: items(env.REGISTRY_OPERATOR_EMAILS).map((email) => email.toLowerCase()),
+    sessions: {
+      idleMs: env.REGISTRY_SESSION_IDLE_DAYS * DAY,
+      lifetimeMs: env.REGISTRY_SESSION_LIFETIME_DAYS * DAY,
+    },
+    uploads: {
+      timeoutMs: env.REGISTRY_UPLOAD_TIMEOUT_SECONDS * 1000,
+      minBytesPerSecond: env.REGISTRY_UPLOAD_MIN_BYTES_PER_SECOND,
+      inFlight: env.REGISTRY_UPLOADS_IN_FLIGHT,
+      perUser: env.REGISTRY_UPLOADS_PER_USER,
+    },
     trustProxy: env.REGISTRY_TRUST_PROXY,
     logLevel: env.REGISTRY_LOG_LEVEL,
   };

@@ -26,3 +26,19 @@ export const UserView = Type.Object({
   identities: Type.Array(Type.Object({ name: Type.String(), role: Role })),
 });
 export type UserView = Static<typeof UserView>;
+
+export const SessionView = Type.Object({
+  id: Type.String(),
+  createdAt: Type.String(),
+  lastUsedAt: Type.String(),
+  /** When it ends unless used again before: the idle limit, or the absolute one if sooner. */
+  expiresAt: Type.String(),
+  /** Whether it is the session this request was made with. */
+  current: Type.Boolean(),
+});
+export type SessionView = Static<typeof SessionView>;
+
+export const SessionList = Type.Object({ sessions: Type.Array(SessionView) });
+export type SessionList = Static<typeof SessionList>;
+
+export const SessionParams = Type.Object({ id: Type.String({ maxLength: 100 }) });

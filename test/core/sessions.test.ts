@@ -3,14 +3,18 @@ import { parseEmail } from "../../src/core/email.ts";
 import {
   authenticate,
   CODE_ALPHABET,
+  endSession,
   exchangeCode,
   FETCH_TOKEN_LIFETIME,
   LOGIN_LIMITS,
+  listSessions,
   MAX_WRONG_CODES,
   normalizeCode,
   requestLogin,
 } from "../../src/core/sessions.ts";
-import { type FakePorts, fakePorts } from "../support/fakePorts.ts";
+import { aUser, type FakePorts, fakePorts } from "../support/fakePorts.ts";
+
+const HOUR = 60 * 60 * 1000;
 
 describe("confirmation codes", () => {
   it("use no characters that look alike", () => {
@@ -47,6 +51,8 @@ describe("email addresses", () => {
   });
 });
 
+const POLICY = { idleMs: 90 * 24 * HOUR, lifetimeMs: 365 * 24 * HOUR };
+
 describe("logging in, as a rule of the core", () => {
   const start = async (ports: FakePorts, address = "me@example.com") => {
     const started = await requestLogin(ports, { email: address, client: "10.0.0.1" });
@@ -61,7 +67,9 @@ describe("logging in, as a rule of the core", () => {
     const session = exchangeCode(ports, { fetchSessionToken: token, code });
     expect(session.ok).toBe(true);
     if (!session.ok) return;
-    expect(authenticate(ports, session.value.sessionToken)?.email).toBe("me@example.com");
+    expect(authenticate(ports, session.value.sessionToken, POLICY)?.user.email).toBe(
+      "me@example.com",
+    );
     expect(exchangeCode(ports, { fetchSessionToken: token, code }).ok).toBe(false);
   });
 
@@ -109,5 +117,73 @@ describe("logging in, as a rule of the core", () => {
       error: { kind: "mail_failed", reason: "the mail service is down" },
     });
     expect(ports.db.all("SELECT * FROM fetch_tokens")).toEqual([]);
+  });
+});
+
+describe("sessions, as a rule of the core", () => {
+  const DAY = 24 * HOUR;
+  const policy = { idleMs: 10 * DAY, lifetimeMs: 30 * DAY };
+
+  async function loggedIn(ports: FakePorts, address = "me@example.com") {
+    const started = await requestLogin(ports, { email: address, client: "10.0.0.1" });
+    if (!started.ok) throw new Error("no login");
+    const code = ports.mailer.codeFor(address);
+    const session = exchangeCode(ports, {
+      fetchSessionToken: started.value.fetchSessionToken,
+      code,
+    });
+    if (!session.ok) throw new Error("no session");
+    return session.value.sessionToken;
+  }
+
+  it("end after the idle limit without use, and are kept alive by use", async () => {
+    const ports = fakePorts();
+    const token = await loggedIn(ports);
+    ports.clock.advance(9 * DAY);
+    expect(authenticate(ports, token, policy)).toBeDefined();
+    ports.clock.advance(9 * DAY);
+    expect(authenticate(ports, token, policy)).toBeDefined();
+    ports.clock.advance(10 * DAY);
+    expect(authenticate(ports, token, policy)).toBeUndefined();
+    // Ended for good: even a generous policy does not bring it back.
+    expect(
+      authenticate(ports, token, { idleMs: 1000 * DAY, lifetimeMs: 1000 * DAY }),
+    ).toBeUndefined();
+  });
+
+  it("end after the absolute limit however much they are used", async () => {
+    const ports = fakePorts();
+    const token = await loggedIn(ports);
+    for (let day = 0; day < 29; day++) {
+      ports.clock.advance(DAY);
+      expect(authenticate(ports, token, policy), `day ${day + 1}`).toBeDefined();
+    }
+    ports.clock.advance(DAY);
+    expect(authenticate(ports, token, policy)).toBeUndefined();
+  });
+
+  it("are listed to their user with their times, the current one marked, and can be ended", async () => {
+    const ports = fakePorts();
+    const first = await loggedIn(ports);
+    ports.clock.advance(2 * HOUR);
+    const second = await loggedIn(ports);
+    await loggedIn(ports, "someone-else@example.com");
+    ports.clock.advance(HOUR);
+    const asking = authenticate(ports, second, policy)!;
+    const sessions = listSessions(ports, asking, policy);
+    expect(sessions.map((s) => s.current)).toEqual([false, true]);
+    const start = ports.clock.now() - 3 * HOUR;
+    expect(sessions[0]).toMatchObject({
+      createdAt: new Date(start).toISOString(),
+      lastUsedAt: new Date(start).toISOString(),
+      expiresAt: new Date(start + 10 * DAY).toISOString(),
+    });
+    expect(sessions[1]!.lastUsedAt).toBe(new Date(ports.clock.now()).toISOString());
+
+    expect(endSession(ports, asking.user, sessions[0]!.id)).toEqual({ ok: true, value: undefined });
+    expect(authenticate(ports, first, policy)).toBeUndefined();
+    const other = aUser(ports, "someone-else@example.com");
+    expect(endSession(ports, other, sessions[1]!.id).ok).toBe(false);
+    expect(authenticate(ports, second, policy)).toBeDefined();
   });
 });

@@ -112,6 +112,19 @@ describe("the OpenAPI document", () => {
     const admin = String(fetched.body.sessionToken);
     const other = await login(registry, "other@example.com");
     await checkedCall("GET", "/user", { token: admin });
+    const sessions = await checkedCall("GET", "/user/sessions", { token: admin });
+    await checkedCall("DELETE", "/user/sessions/not-one-of-mine", { token: admin });
+    const extra = await login(registry, "admin@example.com");
+    const extraId = (
+      await call<{ sessions: { id: string; current: boolean }[] }>(
+        registry,
+        "GET",
+        "/user/sessions",
+        { token: extra },
+      )
+    ).body.sessions.find((s) => s.current)!.id;
+    await checkedCall("DELETE", `/user/sessions/${extraId}`, { token: admin });
+    expect(sessions.status).toBe(200);
     await checkedCall("GET", "/user");
 
     await checkedCall("POST", "/publishing-identity", { token: admin, json: { name: "acme" } });

@@ -17,6 +17,8 @@ beforeAll(async () => {
   registry = await startRegistry({
     REGISTRY_MAX_BUNDLE_BYTES: String(512 * 1024),
     REGISTRY_MAX_UNPACKED_BYTES: String(4 * 1024 * 1024),
+    // alice creates gren-lang, which is reserved for operators.
+    REGISTRY_OPERATOR_EMAILS: "alice@example.com",
   });
   for (const who of ["alice", "pat", "bob", "olga"] as const)
     tokens[who] = await login(registry, `${who}@example.com`);

@@ -62,9 +62,10 @@ describe("webhooks", () => {
   it("keep delivering to a healthy URL while another keeps failing, and show operators the state", async () => {
     const healthy = await startReceiver(SECRET, () => 204);
     const broken = await startReceiver(SECRET, () => 503);
-    const registry = await startRegistry(webhookEnv([broken.url, healthy.url]), {
-      systemClock: true,
-    });
+    const registry = await startRegistry(
+      { ...webhookEnv([broken.url, healthy.url]), REGISTRY_OPERATOR_EMAILS: "op@example.com" },
+      { systemClock: true },
+    );
     const token = await login(registry, "op@example.com");
     await call(registry, "POST", "/publishing-identity", { token, json: { name: "gren-lang" } });
     for (const version of ["1.0.0", "1.1.0", "1.2.0"])

@@ -29,7 +29,8 @@ const tokens = {} as Record<"alice" | "bob", string>;
 const homes = {} as Record<"alice" | "bob" | "nobody", string>;
 
 beforeAll(async () => {
-  registry = await startRegistry();
+  // alice creates gren-lang, which is reserved for operators.
+  registry = await startRegistry({ REGISTRY_OPERATOR_EMAILS: "alice@example.com" });
   for (const who of ["alice", "bob"] as const) {
     tokens[who] = await login(registry, `${who}@example.com`);
     homes[who] = scratch(`home-${who}-`);

@@ -98,6 +98,9 @@ export function fakePorts(): FakePorts {
 
 // Factories: the state a rule needs, made through the core's own functions.
 
+/** gren-lang is reserved for operators, as in a real registry; operator@example.com is one. */
+export const NAMING = { reserved: ["gren-lang"], operators: ["operator@example.com"] };
+
 export const email = (text: string): Email => parseEmail(text)!;
 
 export const aUser = (ports: Ports, address: string): User =>
@@ -110,7 +113,7 @@ export function anIdentity(
   owner: User,
   members: [User, Role][] = [],
 ): void {
-  const created = createIdentity(ports, owner, name);
+  const created = createIdentity(ports, owner, name, NAMING);
   if (!created.ok) throw new Error(`creating ${name}: ${JSON.stringify(created.error)}`);
   for (const [member, role] of members) {
     const set = setMember(ports, owner, { identity: name, email: member.email, role });

@@ -42,6 +42,8 @@ export async function startRegistry(
     REGISTRY_MAIL_OUTBOX: outbox,
     REGISTRY_HOST: "127.0.0.1",
     REGISTRY_PORT: "0",
+    // gren-lang is reserved, as in production; tests create it as this operator.
+    REGISTRY_OPERATOR_EMAILS: "operator@example.com",
     ...env,
   });
   if (!loaded.ok) throw new Error(loaded.error.join("\n"));

@@ -1,21 +1,28 @@
 import type { IdentityName, ProjectName } from "../../gren/names.ts";
 import type { Database, Row } from "../../ports/database.ts";
 import type { EventType } from "../../wire/feed.ts";
-import { integer, text } from "./rows.ts";
+import { integer, optionalInteger, text } from "./rows.ts";
 
 // The change feed: one row per publication or revocation, written in the
-// transaction that makes the change.
+// transaction that makes the change. Events of public packages also get a
+// number in the public sequence, which has no gaps: the feed, the live stream
+// and webhooks count in it, so nobody outside can tell that a private change
+// happened between two public ones.
 
-export interface EventRecord {
+export interface PublicEventRecord {
+  /** The event's place in the public sequence: what the feed calls `seq`. */
   seq: number;
+  /** The event's own row, public or not. */
+  id: number;
   type: EventType;
   name: { author: IdentityName; project: ProjectName };
   versionKey: number;
   at: number;
 }
 
-const toEvent = (row: Row): EventRecord => ({
-  seq: integer(row, "seq"),
+const toEvent = (row: Row): PublicEventRecord => ({
+  seq: integer(row, "public_seq"),
+  id: integer(row, "seq"),
   type: text(row, "type") as EventType,
   name: {
     author: text(row, "author") as IdentityName,
@@ -25,34 +32,47 @@ const toEvent = (row: Row): EventRecord => ({
   at: integer(row, "at"),
 });
 
+const EVENT_COLUMNS = `events.seq, events.public_seq, events.type, identities.name AS author,
+  packages.project, events.version_key, events.at`;
+const EVENT_TABLES = `events JOIN packages ON packages.id = events.package_id
+  JOIN identities ON identities.id = packages.identity_id`;
+
 export function recordEvent(
   db: Database,
   event: { type: EventType; packageId: number; versionKey: number; at: number },
-): number {
-  return db.run(
-    "INSERT INTO events (type, package_id, version_key, at) VALUES (:type, :packageId, :versionKey, :at)",
+): void {
+  db.run(
+    `INSERT INTO events (type, package_id, version_key, at, public_seq)
+     VALUES (:type, :packageId, :versionKey, :at,
+             CASE WHEN (SELECT private FROM packages WHERE id = :packageId) = 0
+                  THEN (SELECT coalesce(max(public_seq), 0) + 1 FROM events) END)`,
     event,
-  ).lastInsertRowid;
+  );
 }
 
-/** Events of public packages after `since`, in order. Private packages never appear. */
-export function publicEventsAfter(db: Database, since: number, limit: number): EventRecord[] {
+/** Events of public packages after `since` in the public sequence, in order. */
+export function publicEventsAfter(db: Database, since: number, limit: number): PublicEventRecord[] {
   return db
     .all(
-      `SELECT events.seq, events.type, identities.name AS author, packages.project,
-              events.version_key, events.at
-       FROM events
-       JOIN packages ON packages.id = events.package_id
-       JOIN identities ON identities.id = packages.identity_id
-       WHERE events.seq > :since AND packages.private = 0
-       ORDER BY events.seq LIMIT :limit`,
+      `SELECT ${EVENT_COLUMNS} FROM ${EVENT_TABLES}
+       WHERE events.public_seq > :since ORDER BY events.public_seq LIMIT :limit`,
       { since, limit },
     )
     .map(toEvent);
 }
 
-/** The highest sequence number recorded so far, public or not. */
-export function lastSeq(db: Database): number {
-  const row = db.get("SELECT coalesce(max(seq), 0) AS seq FROM events");
-  return row ? integer(row, "seq") : 0;
+/** One public event by its own row. */
+export function publicEventById(db: Database, id: number): PublicEventRecord | undefined {
+  const row = db.get(
+    `SELECT ${EVENT_COLUMNS} FROM ${EVENT_TABLES}
+     WHERE events.seq = :id AND events.public_seq IS NOT NULL`,
+    { id },
+  );
+  return row && toEvent(row);
+}
+
+/** The last number of the public sequence so far. */
+export function lastPublicSeq(db: Database): number {
+  const row = db.get("SELECT max(public_seq) AS seq FROM events");
+  return (row && optionalInteger(row, "seq")) ?? 0;
 }

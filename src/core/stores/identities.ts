@@ -35,12 +35,19 @@ export function findIdentity(db: Database, key: string): Identity | undefined {
   return row && toIdentity(row);
 }
 
+/** An identity whose name looks like one whose `lookAlikeKey` is `key`. */
+export function findIdentityLookingLike(db: Database, key: string): Identity | undefined {
+  const row = db.get("SELECT id, name FROM identities WHERE look_alike_key = :key LIMIT 1", { key });
+  return row && toIdentity(row);
+}
+
 export function insertIdentity(
   db: Database,
-  identity: { name: IdentityName; key: string; createdAt: number },
+  identity: { name: IdentityName; key: string; lookAlikeKey: string; createdAt: number },
 ): Identity {
   const { lastInsertRowid: id } = db.run(
-    "INSERT INTO identities (name, name_key, created_at) VALUES (:name, :key, :createdAt)",
+    `INSERT INTO identities (name, name_key, look_alike_key, created_at)
+     VALUES (:name, :key, :lookAlikeKey, :createdAt)`,
     identity,
   );
   return { id, name: identity.name };

@@ -190,6 +190,32 @@ export const MIGRATIONS: readonly string[] = [
      FROM identities WHERE identities.id = packages.identity_id);
   CREATE INDEX packages_by_install_key ON packages (install_key);
   `,
+
+  // 7: the public feed's own sequence, gap-free, so an outsider cannot count
+  // private changes; sessions that end; identity names folded for look-alikes.
+  `
+  ALTER TABLE events ADD COLUMN public_seq INTEGER;
+  WITH numbered AS (
+    SELECT events.seq, row_number() OVER (ORDER BY events.seq) AS n
+    FROM events JOIN packages ON packages.id = events.package_id
+    WHERE packages.private = 0
+  )
+  UPDATE events SET public_seq = numbered.n FROM numbered WHERE numbered.seq = events.seq;
+  CREATE UNIQUE INDEX events_by_public_seq ON events (public_seq) WHERE public_seq IS NOT NULL;
+  -- Webhook cursors counted every event; now they count public ones.
+  UPDATE webhook_cursors SET last_seq =
+    (SELECT coalesce(max(public_seq), 0) FROM events WHERE events.seq <= webhook_cursors.last_seq);
+
+  ALTER TABLE sessions ADD COLUMN id TEXT NOT NULL DEFAULT '';
+  ALTER TABLE sessions ADD COLUMN last_used_at INTEGER NOT NULL DEFAULT 0;
+  UPDATE sessions SET id = lower(hex(randomblob(16))), last_used_at = created_at;
+  CREATE UNIQUE INDEX sessions_by_id ON sessions (id);
+
+  ALTER TABLE identities ADD COLUMN look_alike_key TEXT NOT NULL DEFAULT '';
+  UPDATE identities SET look_alike_key =
+    replace(replace(replace(replace(lower(replace(name, 'I', 'l')), '1', 'l'), '0', 'o'), 'rn', 'm'), 'vv', 'w');
+  CREATE INDEX identities_by_look_alike_key ON identities (look_alike_key);
+  `,
 ];
 
 export type MigrationError = { kind: "schema_too_new"; found: number; known: number };

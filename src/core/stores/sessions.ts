@@ -1,7 +1,7 @@
 import type { Database, Row } from "../../ports/database.ts";
 import type { Email } from "../email.ts";
 import { integer, text } from "./rows.ts";
-import { toUser, type User } from "./users.ts";
+import type { User } from "./users.ts";
 
 // Login requests (for rate limits), fetch tokens waiting for their code, and
 // sessions. Tokens and codes are stored only as hashes.
@@ -89,26 +89,66 @@ export function deleteFetchToken(db: Database, tokenHash: string): void {
   db.run("DELETE FROM fetch_tokens WHERE token_hash = :tokenHash", { tokenHash });
 }
 
+export interface SessionRecord {
+  /** Shown to the session's user, who may end it; never the token, nor its hash. */
+  id: string;
+  user: User;
+  createdAt: number;
+  lastUsedAt: number;
+}
+
+const toSession = (row: Row): SessionRecord => ({
+  id: text(row, "id"),
+  user: { id: integer(row, "user_id"), email: text(row, "email") as Email },
+  createdAt: integer(row, "created_at"),
+  lastUsedAt: integer(row, "last_used_at"),
+});
+
+const SESSION_COLUMNS =
+  "sessions.id, users.id AS user_id, users.email, sessions.created_at, sessions.last_used_at";
+
 export function insertSession(
   db: Database,
-  session: { tokenHash: string; userId: number; createdAt: number },
+  session: { id: string; tokenHash: string; userId: number; createdAt: number },
 ): void {
   db.run(
-    "INSERT INTO sessions (token_hash, user_id, created_at) VALUES (:tokenHash, :userId, :createdAt)",
-    { ...session },
+    `INSERT INTO sessions (id, token_hash, user_id, created_at, last_used_at)
+     VALUES (:id, :tokenHash, :userId, :createdAt, :createdAt)`,
+    session,
   );
 }
 
-export function sessionUser(db: Database, tokenHash: string): User | undefined {
+export function sessionByToken(db: Database, tokenHash: string): SessionRecord | undefined {
   const row = db.get(
-    `SELECT users.id, users.email FROM sessions JOIN users ON users.id = sessions.user_id
+    `SELECT ${SESSION_COLUMNS} FROM sessions JOIN users ON users.id = sessions.user_id
      WHERE sessions.token_hash = :tokenHash`,
     { tokenHash },
   );
-  return row && toUser(row);
+  return row && toSession(row);
+}
+
+export function sessionsOf(db: Database, userId: number): SessionRecord[] {
+  return db
+    .all(
+      `SELECT ${SESSION_COLUMNS} FROM sessions JOIN users ON users.id = sessions.user_id
+       WHERE sessions.user_id = :userId ORDER BY sessions.created_at, sessions.id`,
+      { userId },
+    )
+    .map(toSession);
+}
+
+export function touchSession(db: Database, id: string, at: number): void {
+  db.run("UPDATE sessions SET last_used_at = :at WHERE id = :id", { id, at });
 }
 
 /** Ends a session; false when there was none. */
-export function deleteSession(db: Database, tokenHash: string): boolean {
-  return db.run("DELETE FROM sessions WHERE token_hash = :tokenHash", { tokenHash }).changes > 0;
+export function deleteSession(db: Database, by: { tokenHash: string } | { id: string; userId: number }): boolean {
+  return (
+    "tokenHash" in by
+      ? db.run("DELETE FROM sessions WHERE token_hash = :tokenHash", { tokenHash: by.tokenHash })
+      : db.run("DELETE FROM sessions WHERE id = :id AND user_id = :userId", {
+          id: by.id,
+          userId: by.userId,
+        })
+  ).changes > 0;
 }

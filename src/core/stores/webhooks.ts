@@ -7,11 +7,12 @@ import { integer, optionalInteger, optionalText, text } from "./rows.ts";
 export interface DueDelivery {
   id: number;
   url: string;
-  eventSeq: number;
+  /** The event's own row (`events.seq`), not its public number. */
+  eventId: number;
   attempts: number;
 }
 
-/** The last event this URL has deliveries for; undefined for a URL never seen. */
+/** The last public event number this URL has deliveries for; undefined for a URL never seen. */
 export function webhookCursor(db: Database, url: string): number | undefined {
   const row = db.get("SELECT last_seq FROM webhook_cursors WHERE url = :url", { url });
   return row && integer(row, "last_seq");
@@ -27,10 +28,10 @@ export function moveWebhookCursor(db: Database, url: string, lastSeq: number): v
 
 export function enqueueDelivery(
   db: Database,
-  delivery: { url: string; eventSeq: number; dueAt: number },
+  delivery: { url: string; eventId: number; dueAt: number },
 ): void {
   db.run(
-    `INSERT INTO webhook_deliveries (url, event_seq, next_attempt_at) VALUES (:url, :eventSeq, :dueAt)
+    `INSERT INTO webhook_deliveries (url, event_seq, next_attempt_at) VALUES (:url, :eventId, :dueAt)
      ON CONFLICT DO NOTHING`,
     delivery,
   );
@@ -39,7 +40,7 @@ export function enqueueDelivery(
 const toDue = (row: Row): DueDelivery => ({
   id: integer(row, "id"),
   url: text(row, "url"),
-  eventSeq: integer(row, "event_seq"),
+  eventId: integer(row, "event_seq"),
   attempts: integer(row, "attempts"),
 });
 

@@ -1,5 +1,10 @@
 import type { FastifyRequest } from "fastify";
-import { authenticate, type User } from "../../core/sessions.ts";
+import {
+  type Authenticated,
+  authenticate,
+  type SessionPolicy,
+  type User,
+} from "../../core/sessions.ts";
 import type { Ports } from "../../ports/index.ts";
 import { ErrorAnswer } from "./errorAnswer.ts";
 
@@ -14,23 +19,44 @@ export function bearerToken(request: FastifyRequest): string | undefined {
   return match?.[1];
 }
 
-/** The logged-in user, or a 401 answer. */
-export function requireUser(ports: Ports, token: string | undefined): User {
-  const user = token === undefined ? undefined : authenticate(ports, token);
-  if (!user) throw unauthenticated(token);
-  return user;
-}
-
 export function unauthenticated(token: string | undefined): ErrorAnswer {
   return new ErrorAnswer(
     "unauthenticated",
     token === undefined
       ? "This needs a session token: log in and send it as `Authorization: Bearer <token>`."
-      : "That session token is not valid (it may have been logged out); log in again.",
+      : "That session token is not valid (it may have been logged out or have expired); log in again.",
   );
 }
 
-/** The logged-in user when a token is sent (which must then be valid), else undefined. */
-export function optionalUser(ports: Ports, token: string | undefined): User | undefined {
-  return token === undefined ? undefined : requireUser(ports, token);
+/** Who a request comes from, by its session token, for every route alike. */
+export class Authenticator {
+  readonly #ports: Ports;
+  readonly #policy: SessionPolicy;
+
+  constructor(ports: Ports, policy: SessionPolicy) {
+    this.#ports = ports;
+    this.#policy = policy;
+  }
+
+  /** The session a request was made with; 401 without one, or with one not (or no longer) valid. */
+  session(request: FastifyRequest, token = bearerToken(request)): Authenticated {
+    const session = token === undefined ? undefined : authenticate(this.#ports, token, this.#policy);
+    if (!session) throw unauthenticated(token);
+    return session;
+  }
+
+  /** The logged-in user, or a 401 answer. */
+  user(request: FastifyRequest, token = bearerToken(request)): User {
+    return this.session(request, token).user;
+  }
+
+  /** The logged-in user when a token is sent (which must then be valid), else undefined. */
+  viewer(request: FastifyRequest): User | undefined {
+    const token = bearerToken(request);
+    return token === undefined ? undefined : this.user(request, token);
+  }
+
+  get policy(): SessionPolicy {
+    return this.#policy;
+  }
 }

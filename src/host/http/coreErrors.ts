@@ -9,7 +9,11 @@ import type { ListingError, PackageLookupError } from "../../core/packages.ts";
 import type { PublishError } from "../../core/publish.ts";
 import type { RevokeError } from "../../core/revoke.ts";
 import type { Action } from "../../core/roles.ts";
-import type { CodeExchangeError, LoginRequestError } from "../../core/sessions.ts";
+import type {
+  CodeExchangeError,
+  EndSessionError,
+  LoginRequestError,
+} from "../../core/sessions.ts";
 import type { DownloadError, VersionQueryError } from "../../core/versions.ts";
 import { type Result, unreachable } from "../../result.ts";
 import { ErrorAnswer } from "./errorAnswer.ts";
@@ -21,6 +25,7 @@ import { ErrorAnswer } from "./errorAnswer.ts";
 export type CoreError =
   | LoginRequestError
   | CodeExchangeError
+  | EndSessionError
   | AccessError
   | CreateIdentityError
   | IdentityLookupError
@@ -80,6 +85,8 @@ export function answerFor(error: CoreError): ErrorAnswer {
         "invalid_request",
         "That code does not log you in: it may be mistyped, used, expired or locked after too many tries; ask for a new code.",
       );
+    case "no_such_session":
+      return new ErrorAnswer("not_found", `You have no session ${error.id}.`);
     case "invalid_identity_name":
       return new ErrorAnswer(
         "invalid_request",
@@ -91,6 +98,18 @@ export function answerFor(error: CoreError): ErrorAnswer {
       return new ErrorAnswer(
         "conflict",
         `The identity name "${error.name}" is taken (names that differ only in case are the same); choose another.`,
+      );
+    case "identity_look_alike":
+      return new ErrorAnswer(
+        "conflict",
+        `"${error.name}" looks too much like the identity "${error.existing}" (letters people confuse, such as I, l and 1, or 0 and o, count as one); choose a name that stands apart.`,
+      );
+    case "identity_reserved":
+      return new ErrorAnswer(
+        "forbidden",
+        error.name === error.reserved
+          ? `"${error.name}" is reserved: only the registry's operators may create it.`
+          : `"${error.name}" looks like "${error.reserved}", which is reserved: only the registry's operators may create it.`,
       );
     case "hidden":
       return new ErrorAnswer(

@@ -1,10 +1,12 @@
 import type { Ports } from "../../ports/index.ts";
 import type { Config } from "../config.ts";
 import type { LiveFeed } from "../feed/liveFeed.ts";
+import type { Authenticator } from "./auth.ts";
 
-/** What every route file is given: the settings, the core's ports, and the live feed. */
+/** What every route file is given: the settings, the core's ports, who asks, the live feed. */
 export interface RouteContext {
   config: Config;
   ports: Ports;
+  auth: Authenticator;
   live: LiveFeed;
 }

@@ -2,14 +2,14 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { readFeed } from "../../core/feed.ts";
 import { webhookStatus } from "../../core/webhooks.ts";
 import { FeedPage, FeedQuery, LiveQuery, WebhookStatusList } from "../../wire/feed.ts";
-import { bearerToken, requireUser, SESSION_REQUIRED } from "../http/auth.ts";
+import { SESSION_REQUIRED } from "../http/auth.ts";
 import { orAnswer } from "../http/coreErrors.ts";
 import { ERROR_RESPONSES } from "../http/errorAnswer.ts";
 import type { RouteContext } from "../http/routeContext.ts";
 
 export const feedRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
   app,
-  { ports, config, live },
+  { ports, config, live, auth },
 ) => {
   app.get(
     "/feed",
@@ -40,7 +40,7 @@ export const feedRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
       },
     },
     async (request) => {
-      const viewer = requireUser(ports, bearerToken(request));
+      const viewer = auth.user(request);
       const webhooks = webhookStatus(ports.db, viewer, {
         identity: config.operatorIdentity,
         urls: config.webhookUrls,

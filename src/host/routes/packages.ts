@@ -20,13 +20,7 @@ import {
   VersionParams,
   VersionView,
 } from "../../wire/packages.ts";
-import {
-  bearerToken,
-  optionalUser,
-  requireUser,
-  SESSION_OPTIONAL,
-  SESSION_REQUIRED,
-} from "../http/auth.ts";
+import { SESSION_OPTIONAL, SESSION_REQUIRED } from "../http/auth.ts";
 import { orAnswer } from "../http/coreErrors.ts";
 import { ERROR_RESPONSES, ErrorAnswer } from "../http/errorAnswer.ts";
 import type { RouteContext } from "../http/routeContext.ts";
@@ -35,7 +29,7 @@ export const BUNDLE_TYPES = ["application/gzip", "application/x-gzip", "applicat
 
 export const packageRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
   app,
-  { ports, config },
+  { ports, config, auth },
 ) => {
   app.addContentTypeParser(
     BUNDLE_TYPES,
@@ -60,7 +54,7 @@ export const packageRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
       },
     },
     async (request, reply) => {
-      const publisher = requireUser(ports, bearerToken(request));
+      const publisher = auth.user(request);
       if (!(request.body instanceof Buffer)) {
         throw new ErrorAnswer(
           "invalid_request",
@@ -89,7 +83,7 @@ export const packageRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
       },
     },
     async (request) => {
-      const viewer = optionalUser(ports, bearerToken(request));
+      const viewer = auth.viewer(request);
       const { q, limit, cursor } = request.query;
       return orAnswer(
         listPackages(
@@ -111,7 +105,7 @@ export const packageRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
       },
     },
     async (request) => {
-      const viewer = optionalUser(ports, bearerToken(request));
+      const viewer = auth.viewer(request);
       return orAnswer(
         describePackage(ports.db, request.params.author, request.params.project, viewer),
       );
@@ -129,7 +123,7 @@ export const packageRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
       },
     },
     async (request) => {
-      const viewer = optionalUser(ports, bearerToken(request));
+      const viewer = auth.viewer(request);
       return orAnswer(
         latestVersion(ports.db, { ...request.params, gren: request.query.gren }, viewer),
       );
@@ -146,7 +140,7 @@ export const packageRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
       },
     },
     async (request) => {
-      const viewer = optionalUser(ports, bearerToken(request));
+      const viewer = auth.viewer(request);
       return orAnswer(previousVersion(ports.db, request.params, viewer));
     },
   );
@@ -161,7 +155,7 @@ export const packageRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
       },
     },
     async (request) => {
-      const viewer = optionalUser(ports, bearerToken(request));
+      const viewer = auth.viewer(request);
       return orAnswer(describeVersion(ports.db, request.params, viewer));
     },
   );
@@ -177,7 +171,7 @@ export const packageRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
       },
     },
     async (request) => {
-      const actor = requireUser(ports, bearerToken(request));
+      const actor = auth.user(request);
       return orAnswer(
         revokeVersion(ports, actor, { ...request.params, reason: request.body.reason }),
       );
@@ -195,7 +189,7 @@ export const packageRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
       },
     },
     async (request) => {
-      const actor = requireUser(ports, bearerToken(request));
+      const actor = auth.user(request);
       return orAnswer(
         revokePackage(ports, actor, { ...request.params, reason: request.body.reason }),
       );
@@ -219,7 +213,7 @@ export const packageRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
       },
     },
     async (request, reply) => {
-      const viewer = optionalUser(ports, bearerToken(request));
+      const viewer = auth.viewer(request);
       const {
         bytes,
         sha256,

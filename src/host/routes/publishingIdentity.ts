@@ -18,20 +18,14 @@ import {
   MemberParams,
   RoleChange,
 } from "../../wire/identities.ts";
-import {
-  bearerToken,
-  optionalUser,
-  requireUser,
-  SESSION_OPTIONAL,
-  SESSION_REQUIRED,
-} from "../http/auth.ts";
+import { SESSION_OPTIONAL, SESSION_REQUIRED, bearerToken } from "../http/auth.ts";
 import { orAnswer } from "../http/coreErrors.ts";
 import { ERROR_RESPONSES } from "../http/errorAnswer.ts";
 import type { RouteContext } from "../http/routeContext.ts";
 
 export const publishingIdentityRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
   app,
-  { ports },
+  { ports, auth, config },
 ) => {
   app.post(
     "/publishing-identity",
@@ -43,8 +37,9 @@ export const publishingIdentityRoutes: FastifyPluginAsyncTypebox<RouteContext> =
       },
     },
     async (request, reply) => {
-      const user = requireUser(ports, bearerToken(request) ?? request.body.session);
-      return reply.code(201).send(orAnswer(createIdentity(ports, user, request.body.name)));
+      const user = auth.user(request, bearerToken(request) ?? request.body.session);
+      const naming = { reserved: config.reservedIdentities, operators: config.operatorEmails };
+      return reply.code(201).send(orAnswer(createIdentity(ports, user, request.body.name, naming)));
     },
   );
 
@@ -58,7 +53,7 @@ export const publishingIdentityRoutes: FastifyPluginAsyncTypebox<RouteContext> =
       },
     },
     async (request) => {
-      const viewer = optionalUser(ports, bearerToken(request));
+      const viewer = auth.viewer(request);
       return orAnswer(describeIdentity(ports.db, request.params.name, viewer));
     },
   );
@@ -73,7 +68,7 @@ export const publishingIdentityRoutes: FastifyPluginAsyncTypebox<RouteContext> =
       },
     },
     async (request) => {
-      const viewer = optionalUser(ports, bearerToken(request));
+      const viewer = auth.viewer(request);
       return { members: orAnswer(listMembers(ports.db, request.params.name, viewer)) };
     },
   );
@@ -89,7 +84,7 @@ export const publishingIdentityRoutes: FastifyPluginAsyncTypebox<RouteContext> =
       },
     },
     async (request) => {
-      const actor = requireUser(ports, bearerToken(request));
+      const actor = auth.user(request);
       return orAnswer(
         setMember(ports, actor, {
           identity: request.params.name,
@@ -110,7 +105,7 @@ export const publishingIdentityRoutes: FastifyPluginAsyncTypebox<RouteContext> =
       },
     },
     async (request, reply) => {
-      const actor = requireUser(ports, bearerToken(request));
+      const actor = auth.user(request);
       orAnswer(
         removeMember(ports, actor, { identity: request.params.name, email: request.params.email }),
       );
@@ -128,7 +123,7 @@ export const publishingIdentityRoutes: FastifyPluginAsyncTypebox<RouteContext> =
       },
     },
     async (request) => {
-      const viewer = requireUser(ports, bearerToken(request));
+      const viewer = auth.user(request);
       return { entries: orAnswer(readAuditLog(ports.db, request.params.name, viewer)) };
     },
   );
