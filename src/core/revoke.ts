@@ -9,6 +9,7 @@ import { describePackage, findVisiblePackage } from "./packages.ts";
 import type { Action } from "./roles.ts";
 import { recordAudit } from "./stores/audit.ts";
 import { recordEvent } from "./stores/events.ts";
+import { enqueueJob } from "./stores/jobs.ts";
 import {
   findVersion,
   liveVersionsOf,
@@ -94,6 +95,8 @@ function revoke(
   const now = ports.clock.now();
   markRevoked(db, version.id, { at: now, reason, by: actor.id });
   releaseBlob(db, version.sha256);
+  // The deleted bytes still sit in the database's files until they are written over.
+  enqueueJob(db, "scrub_deleted_content", now);
   recordAudit(db, {
     at: now,
     actorId: actor.id,

@@ -4,11 +4,12 @@ import type { Clock, Ports } from "../ports/index.ts";
 import { inlineBundleReader } from "./bundleReading/inline.ts";
 import { systemClock } from "./clock.ts";
 import type { Config } from "./config.ts";
+import { DeletedContentScrubber } from "./deletedContentScrubber.ts";
 import { nodeDigest } from "./digest.ts";
 import { FanOut } from "./feed/fanOut.ts";
-import { Authenticator } from "./http/auth.ts";
 import { LiveFeed } from "./feed/liveFeed.ts";
 import { WebhookWorker } from "./feed/webhookWorker.ts";
+import { Authenticator } from "./http/auth.ts";
 import { fetchHttpOut } from "./httpOut.ts";
 import { mailerFor } from "./mail/index.ts";
 import { cryptoRandom } from "./random.ts";
@@ -76,12 +77,18 @@ export function openRegistry(options: StartOptions) {
           app.log,
         )
       : undefined;
+  const scrubber = new DeletedContentScrubber(db, ports.clock, app.log);
   fanOut.follow(() => live.wake());
+  fanOut.follow(() => scrubber.wake());
   if (webhooks) fanOut.follow(() => webhooks.wake());
   // Deliveries left over from before a restart are taken up as soon as the server is ready.
-  app.addHook("onReady", async () => webhooks?.wake());
+  app.addHook("onReady", async () => {
+    webhooks?.wake();
+    scrubber.wake();
+  });
   app.addHook("onClose", async () => {
     fanOut.stop();
+    scrubber.stop();
     await webhooks?.stop();
     live.close();
     db.close();

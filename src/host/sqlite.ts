@@ -1,8 +1,8 @@
-import { mkdirSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
 import type { Database, Params, Row, RunResult } from "../ports/database.ts";
-import type { Result } from "../result.ts";
+import { ok, type Result } from "../result.ts";
 
 // litestream (which backs the database up) is another process on the same file:
 // it takes short write locks when it checkpoints, so a writer here waits for
@@ -114,6 +114,63 @@ export class SqliteDatabase implements Database {
   #undo(savepoint: string | undefined): void {
     if (savepoint) this.#db.exec(`ROLLBACK TO ${savepoint}; RELEASE ${savepoint}`);
     else if (this.#db.isTransaction) this.#db.exec("ROLLBACK");
+  }
+
+  /**
+   * Folds the WAL into the database file and cuts it to nothing, from a
+   * connection of its own that does not wait: false when another process
+   * (litestream) holds a read lock, which it does between its own checkpoints.
+   */
+  tryTruncatingWal(): boolean {
+    if (this.path === ":memory:") return true;
+    const other = new DatabaseSync(this.path, { timeout: 0 });
+    try {
+      const row = other.prepare("PRAGMA wal_checkpoint(TRUNCATE)").get() as { busy: number };
+      return row.busy === 0;
+    } catch {
+      return false;
+    } finally {
+      other.close();
+    }
+  }
+
+  /**
+   * Which life of the WAL file this is: its header's checkpoint sequence and
+   * salt, which change each time SQLite starts writing it from the top again.
+   * Undefined when there is no WAL file.
+   */
+  walGeneration(): string | undefined {
+    try {
+      const header = Buffer.alloc(20);
+      const file = openSync(`${this.path}-wal`, "r");
+      try {
+        if (readSync(file, header, 0, 20, 0) < 20) return undefined;
+      } finally {
+        closeSync(file);
+      }
+      return header.subarray(12, 20).toString("hex");
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Writes zeros over the whole length of the WAL file as it is now. After a
+   * checkpoint, SQLite writes the WAL again from the top without shortening
+   * it, so frames written before (deleted content among them) stay at its end
+   * until new frames cover them: these do, and are then deleted.
+   */
+  overwriteWal(): void {
+    let size: number;
+    try {
+      size = statSync(`${this.path}-wal`).size;
+    } catch {
+      return;
+    }
+    this.transaction(() =>
+      ok(this.run("INSERT INTO scrub_filler (bytes) VALUES (zeroblob(:size))", { size })),
+    );
+    this.transaction(() => ok(this.run("DELETE FROM scrub_filler")));
   }
 
   close(): void {

@@ -216,6 +216,21 @@ export const MIGRATIONS: readonly string[] = [
     replace(replace(replace(replace(lower(replace(name, 'I', 'l')), '1', 'l'), '0', 'o'), 'rn', 'm'), 'vv', 'w');
   CREATE INDEX identities_by_look_alike_key ON identities (look_alike_key);
   `,
+
+  // 8: work that must outlive a restart, done after the change that asked for
+  // it: scrubbing deleted content out of the database's files after a revoke.
+  `
+  CREATE TABLE jobs (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('scrub_deleted_content')),
+    created_at INTEGER NOT NULL,
+    done_at INTEGER
+  ) STRICT;
+  CREATE INDEX jobs_pending ON jobs (kind, id) WHERE done_at IS NULL;
+
+  -- Written over the stale end of the WAL file, then deleted: see the scrubber.
+  CREATE TABLE scrub_filler (bytes BLOB NOT NULL) STRICT;
+  `,
 ];
 
 export type MigrationError = { kind: "schema_too_new"; found: number; known: number };
