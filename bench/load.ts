@@ -106,7 +106,7 @@ export async function askOnce(url: string, request: Request, status: number): Pr
   const response = await fetch(url + request.path, {
     method: request.method,
     headers: request.headers ?? {},
-    body: request.body ?? null,
+    body: (request.body ?? null) as BodyInit | null,
   });
   const body = Buffer.from(await response.arrayBuffer());
   if (response.status !== status) {

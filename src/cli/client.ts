@@ -27,7 +27,9 @@ export class RegistryClient {
     }
     let response: Response;
     try {
-      response = await fetch(`${this.url}${path}`, { method, headers, body: body ?? null });
+      // Bytes read from files are backed by plain ArrayBuffers, which is what fetch's types want.
+      const init = { method, headers, body: (body ?? null) as BodyInit | null };
+      response = await fetch(`${this.url}${path}`, init);
     } catch (error) {
       const cause = (error as { cause?: { message?: string } }).cause?.message;
       throw new CliFailure(`cannot reach the registry at ${this.url}${cause ? ` (${cause})` : ""}`);

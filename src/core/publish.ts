@@ -61,15 +61,10 @@ export async function publishVersion(
     limits: PublishLimits;
   },
 ): Promise<Result<Published, PublishError>> {
-  const parts = parseNameParts(input.author, input.project);
-  if (!parts.ok) return parts;
-  const version = parseVersion(input.version);
-  if (!version) return err({ kind: "invalid_version", version: input.version });
-  const name: PackageName = parts.value;
-
   // Cheap refusals first, so nobody can make the server unpack a bundle it would refuse anyway.
-  const early = checkPublishable(ports, publisher, name, version);
+  const early = mayPublish(ports, publisher, input);
   if (!early.ok) return early;
+  const { name, version } = early.value;
 
   const bundle = await ports.bundles.read(input.bytes, {
     name,
@@ -171,6 +166,23 @@ export async function publishVersion(
       size: input.bytes.byteLength,
     });
   });
+}
+
+/**
+ * May this user publish this version at all? Answered from the address alone,
+ * before the upload's body is read, so a refused upload costs nothing.
+ */
+export function mayPublish(
+  ports: Ports,
+  publisher: User,
+  address: { author: string; project: string; version: string },
+): Result<{ name: PackageName; version: Version }, PublishError> {
+  const parts = parseNameParts(address.author, address.project);
+  if (!parts.ok) return parts;
+  const version = parseVersion(address.version);
+  if (!version) return err({ kind: "invalid_version", version: address.version });
+  const checked = checkPublishable(ports, publisher, parts.value, version);
+  return checked.ok ? ok({ name: parts.value, version }) : checked;
 }
 
 /** May this user publish this version? Gives the identity when so. */

@@ -220,11 +220,7 @@ export function listSessions(
 export type EndSessionError = { kind: "no_such_session"; id: string };
 
 /** Ends one of the user's own sessions; another user's is not found. */
-export function endSession(
-  ports: Ports,
-  user: User,
-  id: string,
-): Result<void, EndSessionError> {
+export function endSession(ports: Ports, user: User, id: string): Result<void, EndSessionError> {
   return deleteSession(ports.db, { id, userId: user.id })
     ? ok(undefined)
     : err({ kind: "no_such_session", id });

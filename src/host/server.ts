@@ -12,6 +12,7 @@ import {
   answerForFailure,
   answerUnreadableRequest,
   answerUnroutableRequest,
+  describeInvalidRequest,
 } from "./http/malformedRequests.ts";
 import { OneLinePerRequest, requestId, withIsoTimes } from "./http/requestLog.ts";
 import type { RouteContext } from "./http/routeContext.ts";
@@ -36,16 +37,18 @@ function createApp(options: ServerOptions) {
   return Fastify({
     logger: withIsoTimes(options.logger),
     genReqId: requestId,
-    requestIdLogLabel: "requestId",
     bodyLimit: JSON_BODY_LIMIT,
     // Names and addresses as long as the rules allow reach their routes, which explain what is wrong.
-    maxParamLength: 1024,
+    routerOptions: { maxParamLength: 1024 },
+    // A backstop for any request that takes too long to arrive; uploads have their own, shorter guard.
+    requestTimeout: options.config.uploads.timeoutMs + 30_000,
     trustProxy: options.config.trustProxy,
-    logController: new OneLinePerRequest(),
+    logController: new OneLinePerRequest({ requestIdLogLabel: "requestId" }),
     clientErrorHandler: answerUnreadableRequest,
     frameworkErrors: answerUnroutableRequest,
     return503OnClosing: true,
-    ajv: { customOptions: { allErrors: false, coerceTypes: false } },
+    ajv: { customOptions: { allErrors: false, coerceTypes: false, verbose: true } },
+    schemaErrorFormatter: describeInvalidRequest,
   }).withTypeProvider<TypeBoxTypeProvider>();
 }
 

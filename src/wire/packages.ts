@@ -24,7 +24,14 @@ export const Published = Type.Object({
 export type Published = Static<typeof Published>;
 
 export const ListingQuery = Type.Object({
-  q: Type.Optional(Type.String({ maxLength: 200 })),
+  /** Text to look for; control characters are no part of any name, summary or module. */
+  q: Type.Optional(
+    Type.String({
+      maxLength: 200,
+      pattern: "^[^\\u0000-\\u001f\\u007f]*$",
+      description: "text without control characters",
+    }),
+  ),
   limit: Type.Optional(Type.String({ pattern: "^[0-9]{1,4}$" })),
   cursor: Type.Optional(Type.String({ maxLength: 300 })),
 });

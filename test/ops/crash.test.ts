@@ -67,7 +67,7 @@ describe("a server killed in the middle of publishing", () => {
           const response = await fetch(`${first.url}/packages/acme/crash/${version}`, {
             method: "PUT",
             headers: { authorization: `Bearer ${token}`, "content-type": "application/gzip" },
-            body: bytes,
+            body: bytes as BodyInit,
           });
           if (response.status === 201) acknowledged.set(version, bytes);
           if (acknowledged.size >= 20 && !killed) {

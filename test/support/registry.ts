@@ -126,7 +126,11 @@ export async function call<T = Record<string, unknown>>(
     headers["content-type"] ??= "application/json";
     body = JSON.stringify(options.json);
   }
-  const response = await fetch(registry.url + path, { method, headers, body: body ?? null });
+  const response = await fetch(registry.url + path, {
+    method,
+    headers,
+    body: (body ?? null) as BodyInit | null,
+  });
   const text = await response.text();
   return {
     status: response.status,

@@ -37,7 +37,9 @@ export function findIdentity(db: Database, key: string): Identity | undefined {
 
 /** An identity whose name looks like one whose `lookAlikeKey` is `key`. */
 export function findIdentityLookingLike(db: Database, key: string): Identity | undefined {
-  const row = db.get("SELECT id, name FROM identities WHERE look_alike_key = :key LIMIT 1", { key });
+  const row = db.get("SELECT id, name FROM identities WHERE look_alike_key = :key LIMIT 1", {
+    key,
+  });
   return row && toIdentity(row);
 }
 

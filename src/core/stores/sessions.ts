@@ -142,13 +142,17 @@ export function touchSession(db: Database, id: string, at: number): void {
 }
 
 /** Ends a session; false when there was none. */
-export function deleteSession(db: Database, by: { tokenHash: string } | { id: string; userId: number }): boolean {
+export function deleteSession(
+  db: Database,
+  by: { tokenHash: string } | { id: string; userId: number },
+): boolean {
   return (
-    "tokenHash" in by
+    ("tokenHash" in by
       ? db.run("DELETE FROM sessions WHERE token_hash = :tokenHash", { tokenHash: by.tokenHash })
       : db.run("DELETE FROM sessions WHERE id = :id AND user_id = :userId", {
           id: by.id,
           userId: by.userId,
         })
-  ).changes > 0;
+    ).changes > 0
+  );
 }

@@ -40,7 +40,8 @@ export class Authenticator {
 
   /** The session a request was made with; 401 without one, or with one not (or no longer) valid. */
   session(request: FastifyRequest, token = bearerToken(request)): Authenticated {
-    const session = token === undefined ? undefined : authenticate(this.#ports, token, this.#policy);
+    const session =
+      token === undefined ? undefined : authenticate(this.#ports, token, this.#policy);
     if (!session) throw unauthenticated(token);
     return session;
   }

@@ -9,11 +9,7 @@ import type { ListingError, PackageLookupError } from "../../core/packages.ts";
 import type { PublishError } from "../../core/publish.ts";
 import type { RevokeError } from "../../core/revoke.ts";
 import type { Action } from "../../core/roles.ts";
-import type {
-  CodeExchangeError,
-  EndSessionError,
-  LoginRequestError,
-} from "../../core/sessions.ts";
+import type { CodeExchangeError, EndSessionError, LoginRequestError } from "../../core/sessions.ts";
 import type { DownloadError, VersionQueryError } from "../../core/versions.ts";
 import { type Result, unreachable } from "../../result.ts";
 import { ErrorAnswer } from "./errorAnswer.ts";

@@ -1,6 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { Socket } from "node:net";
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type {
+  FastifyError,
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  FastifySchemaValidationError,
+} from "fastify";
 import { ErrorAnswer } from "./errorAnswer.ts";
 
 // Requests that never reach a route: rejected by Node's HTTP parser, by
@@ -58,6 +64,25 @@ export function answerUnroutableRequest(
           "The path is not a valid URL: it has a broken %-escape or a character that must be escaped.",
         );
   void reply.code(answer.status).send(answer.body);
+}
+
+/**
+ * A sentence for what a request's schema refused. Where the schema describes
+ * what a value must be, that description is the sentence; otherwise Ajv's.
+ */
+export function describeInvalidRequest(
+  errors: FastifySchemaValidationError[],
+  dataVar: string,
+): Error {
+  const [first] = errors;
+  const where = `${dataVar}${first?.instancePath ?? ""}`;
+  const described = (first as { parentSchema?: { description?: string } } | undefined)
+    ?.parentSchema?.description;
+  const what =
+    first?.keyword === "pattern" && described
+      ? `must be ${described}`
+      : (first?.message ?? "is not valid");
+  return new Error(`${where} ${what}`);
 }
 
 /** Turns anything a route or Fastify itself threw into the contract's error body. */

@@ -37,7 +37,6 @@ export class OneLinePerRequest extends LogController {
     reply: FastifyReply,
   ) {
     const line = {
-      requestId: request.id,
       method: request.method,
       url: request.url,
       status: reply.statusCode,

@@ -1,7 +1,9 @@
+import { pipeline } from "node:stream";
 import { type FastifyPluginAsyncTypebox, Type } from "@fastify/type-provider-typebox";
 import { describePackage, listPackages } from "../../core/packages.ts";
-import { publishVersion } from "../../core/publish.ts";
+import { mayPublish, publishVersion } from "../../core/publish.ts";
 import { revokePackage, revokeVersion } from "../../core/revoke.ts";
+import type { User } from "../../core/sessions.ts";
 import {
   describeVersion,
   downloadBundle,
@@ -24,6 +26,7 @@ import { SESSION_OPTIONAL, SESSION_REQUIRED } from "../http/auth.ts";
 import { orAnswer } from "../http/coreErrors.ts";
 import { ERROR_RESPONSES, ErrorAnswer } from "../http/errorAnswer.ts";
 import type { RouteContext } from "../http/routeContext.ts";
+import { UploadGuard, UploadSlots } from "../http/uploads.ts";
 
 export const BUNDLE_TYPES = ["application/gzip", "application/x-gzip", "application/octet-stream"];
 
@@ -36,6 +39,9 @@ export const packageRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
     { parseAs: "buffer", bodyLimit: config.maxBundleBytes },
     (_request, body, done) => done(null, body),
   );
+  const uploads = new UploadSlots(config.uploads);
+  /** Who is publishing, found out before the body was read. */
+  const publishers = new WeakMap<object, User>();
 
   app.put(
     "/packages/:author/:project/:version",
@@ -52,9 +58,26 @@ export const packageRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
         params: VersionParams,
         response: { 201: Published, ...ERROR_RESPONSES },
       },
+      // Who may publish is settled before the body is read: a refusal costs
+      // nothing and its connection closes, whatever the client goes on sending.
+      preParsing: async (request, reply, payload) => {
+        try {
+          const publisher = auth.user(request);
+          const params = request.params as { author: string; project: string; version: string };
+          orAnswer(mayPublish(ports, publisher, params));
+          uploads.take(publisher.id, reply);
+          publishers.set(request, publisher);
+        } catch (error) {
+          void reply.header("connection", "close");
+          throw error;
+        }
+        const guard = new UploadGuard(config.uploads);
+        pipeline(payload, guard, () => {});
+        return guard;
+      },
     },
     async (request, reply) => {
-      const publisher = auth.user(request);
+      const publisher = publishers.get(request) ?? auth.user(request);
       if (!(request.body instanceof Buffer)) {
         throw new ErrorAnswer(
           "invalid_request",

@@ -18,7 +18,7 @@ import {
   MemberParams,
   RoleChange,
 } from "../../wire/identities.ts";
-import { SESSION_OPTIONAL, SESSION_REQUIRED, bearerToken } from "../http/auth.ts";
+import { bearerToken, SESSION_OPTIONAL, SESSION_REQUIRED } from "../http/auth.ts";
 import { orAnswer } from "../http/coreErrors.ts";
 import { ERROR_RESPONSES } from "../http/errorAnswer.ts";
 import type { RouteContext } from "../http/routeContext.ts";
