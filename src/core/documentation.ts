@@ -15,8 +15,8 @@ import type { PackageView, VersionView } from "../wire/packages.ts";
 import { describePackage, type PackageLookupError } from "./packages.ts";
 import type { User } from "./stores/users.ts";
 import {
-  describeVersion,
   type DownloadError,
+  describeVersion,
   downloadBundle,
   type VersionAddress,
   type VersionLookupError,

@@ -35,7 +35,12 @@ export function recentlyPublished(db: Database, count: number): RecentPublicatio
     const [author = "", project = ""] = event.name.split("/");
     const pkg = findVisiblePackage(db, author, project, undefined);
     if (!pkg.ok) continue;
-    recent.push({ name: event.name, version: event.version, summary: pkg.value.summary, at: event.at });
+    recent.push({
+      name: event.name,
+      version: event.version,
+      summary: pkg.value.summary,
+      at: event.at,
+    });
     if (recent.length === count) break;
   }
   return recent;

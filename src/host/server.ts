@@ -16,6 +16,8 @@ import {
 } from "./http/malformedRequests.ts";
 import { OneLinePerRequest, requestId, withIsoTimes } from "./http/requestLog.ts";
 import type { RouteContext } from "./http/routeContext.ts";
+import { negotiateByAccept } from "./pages/negotiation.ts";
+import { sitePages } from "./pages/routes.ts";
 import { feedRoutes } from "./routes/feed.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { OPENAPI, openApiRoutes } from "./routes/openApi.ts";
@@ -84,6 +86,7 @@ export function buildServer(options: ServerOptions): FastifyInstance & App {
   });
 
   readJsonBodiesStrictly(app);
+  negotiateByAccept(app);
   app.register(swagger, OPENAPI);
   app.register(websocket, { options: { maxPayload: 4096 } });
   app.register(openApiRoutes);
@@ -93,5 +96,6 @@ export function buildServer(options: ServerOptions): FastifyInstance & App {
   app.register(publishingIdentityRoutes, options);
   app.register(packageRoutes, options);
   app.register(feedRoutes, options);
+  app.register(sitePages, options);
   return app as FastifyInstance & App;
 }

@@ -76,8 +76,8 @@ export function describeInvalidRequest(
 ): Error {
   const [first] = errors;
   const where = `${dataVar}${first?.instancePath ?? ""}`;
-  const described = (first as { parentSchema?: { description?: string } } | undefined)
-    ?.parentSchema?.description;
+  const described = (first as { parentSchema?: { description?: string } } | undefined)?.parentSchema
+    ?.description;
   const what =
     first?.keyword === "pattern" && described
       ? `must be ${described}`

@@ -1,0 +1,51 @@
+import { html } from "htm/preact";
+import type { IdentityView } from "../../wire/identities.ts";
+import type { Page, Viewer } from "./layout.ts";
+import { packagePath } from "./paths.ts";
+
+/** A publishing identity's packages, and its members for those who are one. */
+export function identityPage(identity: IdentityView, viewer: Viewer | undefined): Page {
+  return {
+    title: identity.name,
+    description: `Packages published by ${identity.name}`,
+    viewer,
+    main: html`<p class="meta">Publishing identity</p>
+      <h1>${identity.name}</h1>
+      <section aria-labelledby="packages-heading">
+        <h2 id="packages-heading">Packages</h2>
+        ${
+          identity.packages.length === 0
+            ? html`<p>${identity.name} has published no packages yet.</p>`
+            : html`<ul class="package-list">
+                ${identity.packages.map(
+                  (name) => html`<li><a class="name" href=${packagePath(name)}>${name}</a></li>`,
+                )}
+              </ul>`
+        }
+      </section>
+      ${
+        identity.members
+          ? html`<section aria-labelledby="members-heading">
+              <h2 id="members-heading">Members</h2>
+              <p class="meta">Only members see this list, and the identity's private packages.</p>
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">Address</th>
+                    <th scope="col">Role</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  ${identity.members.map(
+                    (member) => html`<tr>
+                      <td>${member.email}</td>
+                      <td>${member.role}</td>
+                    </tr>`,
+                  )}
+                </tbody>
+              </table>
+            </section>`
+          : null
+      }`,
+  };
+}

@@ -1,0 +1,52 @@
+import MarkdownIt from "markdown-it";
+import { escapeHtml, highlightGren } from "./highlightGren.ts";
+
+// Doc comments are Markdown written by package authors, so by anyone: raw
+// HTML in them is shown as text, never run (`html: false`), and markdown-it's
+// own link check refuses `javascript:`, `vbscript:`, `file:` and most `data:`
+// addresses. Code is Gren unless a fence names another language.
+
+const GREN_NAMES = new Set(["", "gren", "elm"]);
+
+const markdown = new MarkdownIt("default", {
+  html: false,
+  linkify: false,
+  typographer: false,
+  highlight: (code, language) =>
+    GREN_NAMES.has(language.trim().toLowerCase()) ? highlightGren(code) : escapeHtml(code),
+});
+
+// Indented code blocks, the usual kind in Gren docs, skip `highlight`.
+markdown.renderer.rules.code_block = (tokens, index) =>
+  `<pre><code class="language-gren">${highlightGren(tokens[index]?.content ?? "")}</code></pre>\n`;
+
+// A link in a doc comment is the package author's, not the registry's endorsement.
+markdown.renderer.rules.link_open = (tokens, index, options, _env, self) => {
+  const token = tokens[index];
+  if (token && /^https?:/i.test(String(token.attrGet("href") ?? ""))) {
+    token.attrSet("rel", "nofollow ugc");
+  }
+  return self.renderToken(tokens, index, options);
+};
+
+export interface RenderedMarkdown {
+  html: string;
+  /** The level of the last heading, as rendered; undefined when there was none. */
+  lastHeading: number | undefined;
+}
+
+/**
+ * Markdown as HTML. Headings start at `headingFloor`, so that a comment's own
+ * `#` sits below the page's headings and the outline stays in order.
+ */
+export function renderMarkdown(text: string, headingFloor: number): RenderedMarkdown {
+  const tokens = markdown.parse(text, {});
+  let lastHeading: number | undefined;
+  for (const token of tokens) {
+    if (token.type !== "heading_open" && token.type !== "heading_close") continue;
+    const level = Math.min(Math.max(Number(token.tag.slice(1)), headingFloor), 6);
+    token.tag = `h${level}`;
+    lastHeading = level;
+  }
+  return { html: markdown.renderer.render(tokens, markdown.options, {}), lastHeading };
+}

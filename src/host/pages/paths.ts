@@ -1,0 +1,23 @@
+// The addresses of the site's pages, in one place. Names and versions are
+// checked before they reach a page, yet each part is still escaped for a URL.
+
+const part = encodeURIComponent;
+
+/** `author/project`, its slash kept. */
+const packagePart = (name: string): string => name.split("/").map(part).join("/");
+
+export const packagePath = (name: string): string => `/packages/${packagePart(name)}`;
+
+export const versionPath = (name: string, version: string): string =>
+  `${packagePath(name)}/${part(version)}`;
+
+export const modulePath = (name: string, version: string, module: string): string =>
+  `${versionPath(name, version)}/modules/${part(module)}`;
+
+export const identityPath = (name: string): string => `/publishing-identity/${part(name)}`;
+
+export const searchPath = (query: string, cursor?: string): string => {
+  const parameters = new URLSearchParams({ q: query });
+  if (cursor !== undefined) parameters.set("cursor", cursor);
+  return `/search?${parameters.toString()}`;
+};

@@ -1,0 +1,199 @@
+import { type FastifyPluginAsyncTypebox, Type } from "@fastify/type-provider-typebox";
+import type { FastifyError, FastifyReply } from "fastify";
+import { describeRelease, documentVersion } from "../../core/documentation.ts";
+import { feedEnd } from "../../core/feed.ts";
+import { describeIdentity } from "../../core/identities.ts";
+import { listPackages } from "../../core/packages.ts";
+import { recentlyPublished } from "../../core/recent.ts";
+import type { User } from "../../core/sessions.ts";
+import { describeVersion } from "../../core/versions.ts";
+import { IdentityParams } from "../../wire/identities.ts";
+import { ListingQuery, PackageParams, VersionParams } from "../../wire/packages.ts";
+import { nodeGzip } from "../gzip.ts";
+import { orAnswer } from "../http/coreErrors.ts";
+import { ErrorAnswer } from "../http/errorAnswer.ts";
+import { answerForFailure } from "../http/malformedRequests.ts";
+import type { RouteContext } from "../http/routeContext.ts";
+import { DocumentationCache } from "./documentationCache.ts";
+import { errorPage } from "./errorPage.ts";
+import { homeContent } from "./home.ts";
+import { identityPage } from "./identityPage.ts";
+import { PAGE_SECURITY_POLICY, type Page, renderPage } from "./layout.ts";
+import { PAGE } from "./negotiation.ts";
+import { packagePage } from "./packagePage.ts";
+import { RenderedPages } from "./renderedPages.ts";
+import { searchPage } from "./search.ts";
+import { STYLESHEET } from "./stylesheet.ts";
+import { pageViewer } from "./viewer.ts";
+
+// The package site: pages for people at the API's own addresses (chosen by
+// the Accept header, see negotiation.ts), plus the pages only people need.
+// Each page asks the same core rules as the API, so it shows exactly what the
+// viewer may see, and fails with the API's statuses, as a page.
+
+/** Rendered documentation kept in memory: about 32 MB of text, some dozens of versions. */
+const DOCUMENTATION_CACHE_CHARS = 32 * 1024 * 1024;
+/** Package pages kept rendered: a few MB for the most read packages. */
+const RENDERED_PACKAGE_PAGES = 2000;
+const RECENT_PACKAGES = 12;
+const SEARCH_PAGE_SIZE = 30;
+
+const ModuleParams = Type.Object({
+  author: Type.String({ maxLength: 255 }),
+  project: Type.String({ maxLength: 255 }),
+  version: Type.String({ maxLength: 255 }),
+  module: Type.String({ maxLength: 255 }),
+});
+
+/** A page route: only for browsers, and left out of the OpenAPI document, which describes the API. */
+const page = <Schema extends object>(schema: Schema) => ({
+  constraints: PAGE,
+  schema: { hide: true, ...schema },
+});
+
+export const sitePages: FastifyPluginAsyncTypebox<RouteContext> = async (
+  app,
+  { ports, config, auth },
+) => {
+  const documentation = new DocumentationCache(DOCUMENTATION_CACHE_CHARS);
+  const rendered = new RenderedPages(RENDERED_PACKAGE_PAGES);
+
+  app.setErrorHandler((error: FastifyError | ErrorAnswer, request, reply) => {
+    const answer = answerForFailure(error);
+    if (answer.status >= 500) request.log.error({ err: error }, "page failed");
+    let viewer: User | undefined;
+    try {
+      viewer = pageViewer(auth, request);
+    } catch {
+      // The page must still be shown when what failed was reading the session.
+      viewer = undefined;
+    }
+    void sendPage(reply.headers(answer.headers), errorPage(answer, viewer), answer.status);
+  });
+
+  app.get(
+    STYLESHEET.path,
+    { schema: { hide: true, querystring: Type.Object({ v: Type.Optional(Type.String()) }) } },
+    async (request, reply) => {
+      void reply
+        .type("text/css; charset=utf-8")
+        .header("etag", STYLESHEET.etag)
+        .header(
+          "cache-control",
+          request.query.v === STYLESHEET.digest
+            ? "public, max-age=31536000, immutable"
+            : "public, no-cache",
+        );
+      if (request.headers["if-none-match"] === STYLESHEET.etag) return reply.code(304).send();
+      return reply.send(STYLESHEET.css);
+    },
+  );
+
+  app.get("/", page({}), async (request, reply) => {
+    // The list changes only when the feed moves, so it is rendered once per event.
+    const content = rendered.get("/", String(feedEnd(ports.db)), () =>
+      homeContent(recentlyPublished(ports.db, RECENT_PACKAGES)),
+    );
+    return sendPage(reply, {
+      title: "Gren packages",
+      description: "Find, read and install packages for the Gren programming language.",
+      viewer: pageViewer(auth, request),
+      search: false,
+      main: content,
+    });
+  });
+
+  app.get("/search", page({ querystring: ListingQuery }), async (request, reply) => {
+    const viewer = pageViewer(auth, request);
+    const query = request.query.q?.trim() ?? "";
+    const listing = orAnswer(
+      listPackages(
+        ports.db,
+        { query, limit: SEARCH_PAGE_SIZE, cursor: request.query.cursor },
+        viewer,
+      ),
+    );
+    return sendPage(reply, searchPage(query, listing, viewer));
+  });
+
+  app.get("/packages/:author/:project", page({ params: PackageParams }), async (request, reply) => {
+    const user = pageViewer(auth, request);
+    const release = orAnswer(
+      describeRelease(ports.db, { ...request.params, version: undefined }, user),
+    );
+    return sendPage(reply, packagePage(release, user, rendered));
+  });
+
+  app.get(
+    "/packages/:author/:project/:version",
+    page({ params: VersionParams }),
+    async (request, reply) => {
+      const user = pageViewer(auth, request);
+      const release = orAnswer(describeRelease(ports.db, request.params, user));
+      return sendPage(reply, packagePage(release, user, rendered));
+    },
+  );
+
+  app.get(
+    "/packages/:author/:project/:version/modules/:module",
+    page({ params: ModuleParams }),
+    async (request, reply) => {
+      const { module, ...address } = request.params;
+      const user = pageViewer(auth, request);
+      const version = orAnswer(describeVersion(ports.db, address, user));
+      const key = `${version.name}@${version.version}`;
+      if (version.revoked !== null) documentation.forget(key);
+      let pages = version.revoked === null ? documentation.get(key) : undefined;
+      if (pages === undefined) {
+        // A revoked version has no bundle: the core answers why, which becomes a 410 page.
+        const documented = orAnswer(
+          documentVersion({ db: ports.db, gzip: nodeGzip }, address, user, {
+            maxUnpackedBytes: config.maxUnpackedBytes,
+          }),
+        );
+        pages = documentation.add(key, documented);
+      }
+      const content = pages.page(module);
+      if (content === undefined) {
+        throw new ErrorAnswer(
+          "not_found",
+          `${version.name} ${version.version} has no module named ${module}.`,
+        );
+      }
+      return sendPage(reply, {
+        title: `${module} · ${version.name} ${version.version}`,
+        description: `The documentation of ${module}, in ${version.name} ${version.version}`,
+        viewer: user,
+        main: content,
+      });
+    },
+  );
+
+  app.get(
+    "/publishing-identity/:name",
+    page({ params: IdentityParams }),
+    async (request, reply) => {
+      const user = pageViewer(auth, request);
+      const identity = orAnswer(describeIdentity(ports.db, request.params.name, user));
+      return sendPage(reply, identityPage(identity, user));
+    },
+  );
+
+  // A browser asking for an address with neither a page nor an API route gets a page saying so.
+  app.get("/*", page({}), async (request) => {
+    throw new ErrorAnswer(
+      "not_found",
+      `There is no page at ${request.url.split("?")[0]}; it may have moved, or the address may be mistyped.`,
+    );
+  });
+};
+
+function sendPage(reply: FastifyReply, content: Page, status = 200): FastifyReply {
+  return reply
+    .code(status)
+    .type("text/html; charset=utf-8")
+    .header("cache-control", "private, no-cache")
+    .header("content-security-policy", PAGE_SECURITY_POLICY)
+    .header("x-content-type-options", "nosniff")
+    .send(renderPage(content));
+}

@@ -1,0 +1,193 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import axe from "axe-core";
+import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startRegistry, type TestRegistry } from "../support/registry.ts";
+import { publishSiteCatalogue, REVOKE_REASON } from "../support/siteCatalogue.ts";
+
+// The package site as people use it: a real (headless) Chromium walks from
+// search to a package, its docs and another version; no page logs an error,
+// and axe finds no accessibility violation on any kind of page, in the light
+// and the dark colour scheme. Screenshots land in test/screenshots/ for a
+// person to look at.
+
+const CHROMIUM = "/usr/bin/chromium";
+const SCREENSHOTS = join(import.meta.dirname, "../screenshots");
+
+/**
+ * Without the background-networking flags, Chromium's own connections (to
+ * update and sync services) are refused on machines with a closed network.
+ */
+const CHROMIUM_FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) {
+  console.warn(
+    `Skipping the browser tests of the package site: there is no Chromium at ${CHROMIUM} (run \`node scripts/ensure-chromium.mjs\`, as root on Debian, to install it).`,
+  );
+}
+
+interface AxeViolation {
+  id: string;
+  impact: string;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+describe.skipIf(!hasChromium)("the package site in a real browser", () => {
+  let registry: TestRegistry;
+  let profile: string;
+  let context: BrowserContext;
+  let page: Page;
+  /** What the current page logged as errors, or failed to load. */
+  let problems: string[] = [];
+
+  beforeAll(async () => {
+    registry = await startRegistry();
+    await publishSiteCatalogue(registry);
+    profile = mkdtempSync(join(tmpdir(), "site-browser-"));
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_FLAGS,
+      // axe is injected as a script, which the pages' own policy rightly forbids.
+      bypassCSP: true,
+      viewport: { width: 1280, height: 900 },
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on("console", (message) => {
+      if (message.type() === "error") problems.push(message.text());
+    });
+    page.on("pageerror", (error) => problems.push(error.message));
+    page.on("requestfailed", (request) => problems.push(`${request.url()} failed to load`));
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+    await registry?.close();
+  });
+
+  /** Opens a page, expecting its status, with nothing logged as an error on the way. */
+  async function visit(path: string, status = 200): Promise<void> {
+    problems = [];
+    const response = await page.goto(registry.url + path);
+    expect(response?.status(), path).toBe(status);
+    await expectNoErrors(path, status);
+  }
+
+  async function expectNoErrors(where: string, status = 200): Promise<void> {
+    // Chromium reports the page's own error status as a failed resource: that one is expected.
+    const unexpected = problems.filter(
+      (problem) => !(status >= 400 && problem.includes(`status of ${status}`)),
+    );
+    expect(unexpected, where).toEqual([]);
+  }
+
+  async function expectAccessible(where: string): Promise<void> {
+    const injected = await page.evaluate("typeof axe");
+    if (injected === "undefined") await page.addScriptTag({ content: axe.source });
+    const violations = (await page.evaluate(
+      "axe.run(document, { resultTypes: ['violations'] }).then((results) => results.violations)",
+    )) as AxeViolation[];
+    expect(
+      violations.map(
+        (violation) =>
+          `${violation.id} (${violation.impact}): ${violation.help} at ${violation.nodes
+            .map((node) => node.target.join(" "))
+            .join(", ")}`,
+      ),
+      where,
+    ).toEqual([]);
+  }
+
+  /** Checks the page in both colour schemes, since contrast differs between them. */
+  async function expectAccessibleInBothSchemes(where: string): Promise<void> {
+    await page.emulateMedia({ colorScheme: "light" });
+    await expectAccessible(`${where}, light`);
+    await page.emulateMedia({ colorScheme: "dark" });
+    await expectAccessible(`${where}, dark`);
+    await page.emulateMedia({ colorScheme: "light" });
+  }
+
+  it("walks from search to a package, its module docs and another version", async () => {
+    await visit("/");
+    await expectAccessibleInBothSchemes("home");
+
+    await page.getByRole("searchbox", { name: "Search packages" }).fill("widgets");
+    await page.getByRole("searchbox", { name: "Search packages" }).press("Enter");
+    await page.waitForURL(/\/search\?q=widgets/);
+    await expectNoErrors("search");
+    await expectAccessibleInBothSchemes("search");
+
+    await page.getByRole("link", { name: "acme/widgets" }).click();
+    await page.waitForURL(/\/packages\/acme\/widgets$/);
+    await expect(page.getByRole("heading", { level: 1 })).toBeDefined();
+    expect(await page.locator("h1").textContent()).toBe("acme/widgets");
+    await expectNoErrors("package");
+    await expectAccessibleInBothSchemes("package");
+
+    await page.getByRole("link", { name: "Widgets", exact: true }).first().click();
+    await page.waitForURL(/\/packages\/acme\/widgets\/1\.0\.0\/modules\/Widgets$/);
+    expect(await page.locator("h1").textContent()).toBe("Widgets");
+    expect(await page.locator("#make .signature").textContent()).toBe("make : Size -> Widget");
+    await expectNoErrors("module");
+    await expectAccessibleInBothSchemes("module");
+
+    await page
+      .getByRole("navigation", { name: "Breadcrumb" })
+      .getByRole("link", { name: "widgets", exact: true })
+      .click();
+    await page.waitForURL(/\/packages\/acme\/widgets$/);
+    await page
+      .getByRole("navigation", { name: "Versions" })
+      .getByRole("link", { name: "1.1.0" })
+      .click();
+    await page.waitForURL(/\/packages\/acme\/widgets\/1\.1\.0$/);
+    expect(await page.locator(".notice.revoked").textContent()).toContain(REVOKE_REASON);
+    await expectNoErrors("revoked version");
+    await expectAccessibleInBothSchemes("revoked version");
+  });
+
+  it("shows a real package and its docs well, on a wide screen and a phone", async () => {
+    await visit("/packages/gren-lang/core");
+    await expectAccessibleInBothSchemes("gren-lang/core");
+    await page.screenshot({ path: join(SCREENSHOTS, "package.png"), fullPage: true });
+
+    await page.getByRole("link", { name: "Maybe", exact: true }).click();
+    await page.waitForURL(/\/modules\/Maybe$/);
+    await expectNoErrors("Maybe");
+    await expectAccessibleInBothSchemes("Maybe");
+    await page.screenshot({ path: join(SCREENSHOTS, "module.png"), fullPage: true });
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.emulateMedia({ colorScheme: "dark" });
+    await page.screenshot({ path: join(SCREENSHOTS, "module-phone-dark.png"), fullPage: false });
+    await visit("/packages/gren-lang/node");
+    await expectAccessible("gren-lang/node on a phone");
+    await page.screenshot({ path: join(SCREENSHOTS, "package-phone-dark.png"), fullPage: false });
+    await page.emulateMedia({ colorScheme: "light" });
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it("has no accessibility violations on identity, error and revoked-docs pages", async () => {
+    await visit("/publishing-identity/gren-lang");
+    await expectAccessibleInBothSchemes("identity");
+    await visit("/packages/nobody/nothing", 404);
+    await expectAccessibleInBothSchemes("404");
+    await visit("/packages/acme/widgets/1.1.0/modules/Widgets", 410);
+    await expectAccessibleInBothSchemes("410");
+  });
+});
