@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
+import { DatabaseSync } from "node:sqlite";
 import { DEFAULT_DB_PATH } from "../src/host/config.ts";
 
 // Where the backup tool lives and how the project calls it: used by
@@ -75,6 +76,29 @@ export function litestreamEnv(env: Env): Record<string, string> {
     env.LITESTREAM_REPLICA_DIR?.trim() || DEFAULT_REPLICA_DIR,
   );
   return result;
+}
+
+/**
+ * Whether litestream is watching the database: once it has, it holds a read
+ * lock on it at all times (between its own checkpoints), which makes a
+ * checkpoint that must wait for readers answer "busy". Until it has, it would
+ * exit on SIGTERM without its final sync, losing what was written meanwhile.
+ * Asked without waiting; before litestream watches, the checkpoint this asks
+ * for simply folds the WAL into the database, which is harmless.
+ */
+export function litestreamIsWatching(dbPath: string): boolean {
+  if (!existsSync(dbPath)) return false;
+  let db: DatabaseSync | undefined;
+  try {
+    db = new DatabaseSync(dbPath, { timeout: 0 });
+    const row = db.prepare("PRAGMA wal_checkpoint(TRUNCATE)").get() as { busy: number };
+    return row.busy === 1;
+  } catch {
+    // Busy taking the checkpoint lock itself, or no database yet: ask again in a moment.
+    return false;
+  } finally {
+    db?.close();
+  }
 }
 
 /** The first line of litestream's complaint, from its `error="..."` log field when there is one. */

@@ -1,11 +1,19 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
-import { litestreamBinary, litestreamEnv, PROJECT_ROOT } from "./litestream.ts";
+import { openDatabase } from "../src/host/database.ts";
+import {
+  litestreamBinary,
+  litestreamEnv,
+  litestreamIsWatching,
+  PROJECT_ROOT,
+} from "./litestream.ts";
 
 // `npm run serve:replicated`: the registry server and litestream side by side,
 // for hosts without devbox (where `devbox services up` does the same).
 //
-// The server keeps its standard output (one JSON line per request) and its
+// The server starts once litestream is watching the database, so that every
+// write the server acknowledges reaches the replica, however soon the pair is
+// stopped. The server keeps its standard output (one JSON line per request) and its
 // standard error (console mail); litestream's log goes to standard error.
 // SIGTERM or SIGINT stops the server first, so that the requests in flight
 // finish, then litestream, whose final sync copies the last changes to the
@@ -13,6 +21,8 @@ import { litestreamBinary, litestreamEnv, PROJECT_ROOT } from "./litestream.ts";
 // this exits non-zero, so that a supervisor restarts the pair.
 
 const GRACE_MS = 30_000;
+/** litestream looks at the database within a second or two; this allows for a slow disk. */
+const READY_WITHIN_MS = 60_000;
 
 function say(message: string): void {
   process.stderr.write(`serve:replicated: ${message}\n`);
@@ -70,8 +80,18 @@ async function stop(managed: Managed): Promise<number> {
   return managed.exited;
 }
 
+// litestream can only watch a database that exists, so the server's own code
+// creates (or migrates) it first.
+const dbPath = env.REGISTRY_DB_PATH!;
+try {
+  openDatabase(dbPath).close();
+} catch (error) {
+  say((error as Error).message);
+  process.exit(1);
+}
+
 say(
-  `replicating ${env.REGISTRY_DB_PATH} as ${env.LITESTREAM_CONFIG} says (replica directory: ${env.LITESTREAM_REPLICA_DIR})`,
+  `replicating ${dbPath} as ${env.LITESTREAM_CONFIG} says (replica directory: ${env.LITESTREAM_REPLICA_DIR})`,
 );
 const litestream = start(
   "litestream",
@@ -79,12 +99,7 @@ const litestream = start(
   ["replicate", "-config", env.LITESTREAM_CONFIG!],
   true,
 );
-const server = start(
-  "the server",
-  process.execPath,
-  [join(PROJECT_ROOT, "src/host/main.ts")],
-  false,
-);
+let server: Managed | undefined;
 
 let stopping = false;
 function shutDown(reason: string): void {
@@ -92,7 +107,7 @@ function shutDown(reason: string): void {
   stopping = true;
   say(`${reason}: stopping the server, then litestream`);
   void (async () => {
-    const serverCode = await stop(server);
+    const serverCode = server ? await stop(server) : 0;
     const litestreamCode = await stop(litestream);
     process.exit(serverCode === 0 && litestreamCode === 0 ? 0 : 1);
   })();
@@ -105,15 +120,31 @@ setInterval(() => {
   if (process.ppid !== parent) shutDown("the parent process went away");
 }, 1000).unref();
 
+// The server accepts writes only once litestream watches the database: a
+// litestream stopped before its first look exits without a final sync, and
+// whatever had been written would be missing from the replica.
+const deadline = Date.now() + READY_WITHIN_MS;
+while (!stopping && litestream.running && !litestreamIsWatching(dbPath)) {
+  if (Date.now() > deadline) {
+    say(`litestream did not start watching ${dbPath} within ${READY_WITHIN_MS / 1000} s`);
+    shutDown("no backup");
+    break;
+  }
+  await new Promise((resolve) => setTimeout(resolve, 100));
+}
+if (!stopping && litestream.running) {
+  server = start("the server", process.execPath, [join(PROJECT_ROOT, "src/host/main.ts")], false);
+}
+
 // Whichever dies first takes the other down with it.
 const first = await Promise.race([
-  server.exited.then((code) => ({ who: server, code })),
+  ...(server ? [server.exited.then((code) => ({ who: server!, code }))] : []),
   litestream.exited.then((code) => ({ who: litestream, code })),
 ]);
 if (!stopping) {
   stopping = true;
   const other = first.who === server ? litestream : server;
-  say(`${first.who.name} exited (code ${first.code}); stopping ${other.name}`);
-  await stop(other);
+  say(`${first.who.name} exited (code ${first.code})${other ? `; stopping ${other.name}` : ""}`);
+  if (other) await stop(other);
   process.exit(first.code === 0 ? 1 : first.code);
 }

@@ -1,9 +1,9 @@
-import { migrate } from "../core/stores/schema.ts";
 import { DEFAULT_WEBHOOK_POLICY } from "../core/webhooks.ts";
 import type { Clock, Ports } from "../ports/index.ts";
 import { inlineBundleReader } from "./bundleReading/inline.ts";
 import { systemClock } from "./clock.ts";
 import type { Config } from "./config.ts";
+import { openDatabase } from "./database.ts";
 import { DeletedContentScrubber } from "./deletedContentScrubber.ts";
 import { nodeDigest } from "./digest.ts";
 import { FanOut } from "./feed/fanOut.ts";
@@ -14,7 +14,6 @@ import { fetchHttpOut } from "./httpOut.ts";
 import { mailerFor } from "./mail/index.ts";
 import { cryptoRandom } from "./random.ts";
 import { buildServer } from "./server.ts";
-import { SqliteDatabase } from "./sqlite.ts";
 
 export interface StartOptions {
   config: Config;
@@ -31,14 +30,7 @@ export interface StartOptions {
  */
 export function openRegistry(options: StartOptions) {
   const { config } = options;
-  const db = new SqliteDatabase(config.dbPath);
-  const migration = migrate(db);
-  if (!migration.ok) {
-    db.close();
-    throw new Error(
-      `The database at ${config.dbPath} has schema version ${migration.error.found}, newer than this server's ${migration.error.known}; run a newer version of the registry.`,
-    );
-  }
+  const db = openDatabase(config.dbPath);
   // Console mail goes to stderr so that stdout stays one JSON log line per event.
   const print = options.print ?? ((text: string) => process.stderr.write(`${text}\n`));
   // Whoever follows the feed learns of new events once their transaction has committed.
