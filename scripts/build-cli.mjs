@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { build } from "esbuild";
 
 // The command-line client, as one file with everything it needs inside, for
@@ -14,6 +15,11 @@ await build({
   target: "node20",
   sourcemap: "linked",
   logLevel: "warning",
+  define: {
+    "process.env.GREN_REGISTRY_CLI_VERSION": JSON.stringify(
+      JSON.parse(readFileSync("cli/package.json", "utf8")).version,
+    ),
+  },
   // ws loads these native helpers when they happen to be installed, and works without.
   external: ["bufferutil", "utf-8-validate"],
   banner: {

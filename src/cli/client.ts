@@ -1,4 +1,5 @@
-import { CliFailure } from "./failure.ts";
+import type { ErrorBody } from "../wire/errors.ts";
+import { CliError, EXIT, type ExitCode } from "./cliError.ts";
 
 export const DEFAULT_REGISTRY = "http://localhost:3000";
 
@@ -18,7 +19,7 @@ export class RegistryClient {
   }
 
   async send(method: string, path: string, options: RequestOptions = {}): Promise<Response> {
-    const headers: Record<string, string> = { ...options.headers };
+    const headers: Record<string, string> = { accept: "application/json", ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     let body: string | Uint8Array | undefined = options.body;
     if (options.json !== undefined) {
@@ -32,11 +33,12 @@ export class RegistryClient {
       response = await fetch(`${this.url}${path}`, init);
     } catch (error) {
       const cause = (error as { cause?: { message?: string } }).cause?.message;
-      throw new CliFailure(`cannot reach the registry at ${this.url}${cause ? ` (${cause})` : ""}`);
+      throw new CliError(
+        `cannot reach the registry at ${this.url}${cause ? ` (${cause})` : ""}`,
+        EXIT.unavailable,
+      );
     }
-    if (!response.ok && response.status !== 304) {
-      throw new RegistryError(response.status, await errorMessage(response));
-    }
+    if (!response.ok && response.status !== 304) throw await RegistryError.from(response);
     return response;
   }
 
@@ -46,26 +48,42 @@ export class RegistryClient {
   }
 }
 
-/** An error answer from the registry, carrying its own sentence. */
-export class RegistryError extends CliFailure {
+/** An error answer from the registry, carrying its own sentence and code. */
+export class RegistryError extends CliError {
   readonly status: number;
+  readonly code: string | undefined;
 
-  constructor(status: number, message: string) {
-    super(message);
+  constructor(status: number, code: string | undefined, message: string, problems: string[]) {
+    super(message, exitCodeOf(status, code), problems);
     this.status = status;
+    this.code = code;
+  }
+
+  static async from(response: Response): Promise<RegistryError> {
+    const text = await response.text();
+    try {
+      const body = JSON.parse(text) as Partial<ErrorBody>;
+      if (typeof body.message === "string") {
+        const problems = Array.isArray(body.problems) ? body.problems.map(String) : [];
+        return new RegistryError(response.status, body.code, body.message, problems);
+      }
+    } catch {
+      // not the registry's JSON: fall through to the status line
+    }
+    return new RegistryError(
+      response.status,
+      undefined,
+      `the registry answered ${response.status} ${response.statusText}`,
+      [],
+    );
   }
 }
 
-async function errorMessage(response: Response): Promise<string> {
-  const text = await response.text();
-  try {
-    const body = JSON.parse(text) as { message?: unknown; problems?: unknown };
-    if (typeof body.message === "string") {
-      const problems = Array.isArray(body.problems) ? body.problems.map((p) => `\n  - ${p}`) : [];
-      return body.message + problems.join("");
-    }
-  } catch {
-    // not the registry's JSON: fall through to the status line
-  }
-  return `the registry answered ${response.status} ${response.statusText}`;
+function exitCodeOf(status: number, code: string | undefined): ExitCode {
+  if (code === "invalid_bundle" || status === 413) return EXIT.invalidBundle;
+  if (status === 401 || status === 403) return EXIT.denied;
+  if (status === 404 || status === 410) return EXIT.notFound;
+  if (status === 409) return EXIT.conflict;
+  if (status === 429 || status >= 500) return EXIT.unavailable;
+  return EXIT.failed;
 }

@@ -1,6 +1,6 @@
+import { CliError, EXIT } from "./cliError.ts";
 import type { RegistryClient } from "./client.ts";
 import { type Session, sessionFor } from "./credentials.ts";
-import { CliFailure } from "./failure.ts";
 
 export interface Context {
   client: RegistryClient;
@@ -17,7 +17,10 @@ export function requireSession(
 ): Session | undefined {
   const session = sessionFor(client.url);
   if (!session && !options?.optional) {
-    throw new CliFailure(`you are not logged in to ${client.url}; run \`gren-registry login\``);
+    throw new CliError(
+      `you are not logged in to ${client.url}; run \`gren-registry login\`, or give a session token in GREN_REGISTRY_TOKEN`,
+      EXIT.denied,
+    );
   }
   return session;
 }

@@ -1,12 +1,16 @@
 import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { CliFailure } from "./failure.ts";
+import { CliError } from "./cliError.ts";
 
 export interface Session {
-  email: string;
+  /** Unknown for a token given in GREN_REGISTRY_TOKEN. */
+  email: string | undefined;
   sessionToken: string;
 }
+
+/** A session token given in the environment, for CI: it comes before the token file. */
+export const TOKEN_VARIABLE = "GREN_REGISTRY_TOKEN";
 
 export interface PendingLogin {
   email: string;
@@ -34,7 +38,7 @@ function read(): CredentialsFile {
     const file = JSON.parse(text) as Partial<CredentialsFile>;
     return { registries: file.registries ?? {}, pendingLogins: file.pendingLogins ?? {} };
   } catch {
-    throw new CliFailure(`${credentialsPath()} is not valid JSON; delete it and log in again`);
+    throw new CliError(`${credentialsPath()} is not valid JSON; delete it and log in again`);
   }
 }
 
@@ -50,6 +54,8 @@ function write(file: CredentialsFile): void {
 }
 
 export function sessionFor(registry: string): Session | undefined {
+  const given = process.env[TOKEN_VARIABLE]?.trim();
+  if (given) return { email: undefined, sessionToken: given };
   return read().registries[registry];
 }
 

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from "commander";
+import { CliError, EXIT, usageError } from "./cliError.ts";
 import { DEFAULT_REGISTRY, RegistryClient } from "./client.ts";
 import { feedCommands } from "./commands/feed.ts";
 import { identityCommands } from "./commands/identity.ts";
@@ -6,7 +7,6 @@ import { packageCommands } from "./commands/packages.ts";
 import { revokeCommands } from "./commands/revoke.ts";
 import { sessionCommands } from "./commands/session.ts";
 import type { Context } from "./context.ts";
-import { CliFailure } from "./failure.ts";
 import { closePrompt } from "./prompt.ts";
 
 const program = new Command("gren-registry")
@@ -17,6 +17,8 @@ const program = new Command("gren-registry")
     "--registry <url>",
     "the registry's URL (default: $GREN_REGISTRY_URL, or http://localhost:3000)",
   )
+  // The build writes the package's version in here.
+  .version(process.env.GREN_REGISTRY_CLI_VERSION ?? "development")
   .showHelpAfterError("(add --help for usage)")
   .exitOverride();
 
@@ -29,7 +31,7 @@ const context = (): Context => {
     const url = new URL(registry);
     if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error();
   } catch {
-    throw new CliFailure(`"${registry}" is not an http or https URL for --registry`);
+    throw usageError(`"${registry}" is not an http or https URL for --registry`);
   }
   return { client: new RegistryClient(registry) };
 };
@@ -44,14 +46,15 @@ try {
   await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) {
-    // Commander has printed its own message (or the help) already.
-    process.exitCode = error.exitCode;
-  } else if (error instanceof CliFailure) {
+    // Commander has printed its own "error: ..." line (or the help) already.
+    process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  } else if (error instanceof CliError) {
     console.error(`error: ${error.message}`);
-    process.exitCode = 1;
+    for (const detail of error.details) console.error(`  - ${detail}`);
+    process.exitCode = error.exitCode;
   } else {
     console.error(`error: ${(error as Error).message ?? String(error)}`);
-    process.exitCode = 1;
+    process.exitCode = EXIT.failed;
   }
 } finally {
   closePrompt();

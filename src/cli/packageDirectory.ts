@@ -6,7 +6,7 @@ import { exposedModuleNames, parseOutline } from "../gren/outline.ts";
 import { SOURCE_DIRECTORY, sourceFileAt } from "../gren/packageLayout.ts";
 import { parseVersion, type Version } from "../gren/semver.ts";
 import { isJsonObject } from "../gren/wording.ts";
-import { CliFailure } from "./failure.ts";
+import { CliError, EXIT, usageError } from "./cliError.ts";
 
 /** A bundle ready to upload, and what it says it is. */
 export interface PreparedBundle {
@@ -47,8 +47,10 @@ export function bundlePackageDirectory(directory: string): PreparedBundle {
     }
   }
   if (!outline.ok || problems.length > 0) {
-    throw new CliFailure(
-      `the package in ${resolve(directory)} cannot be published: ${counted(problems.length, "problem")} to fix:${problems.map((p) => `\n  - ${p}`).join("")}`,
+    throw new CliError(
+      `the package in ${resolve(directory)} cannot be published: ${counted(problems.length, "problem")} to fix`,
+      EXIT.invalidBundle,
+      problems,
     );
   }
   const bytes = encodeBundle(outlineJson, sortedByName(sources));
@@ -73,7 +75,10 @@ export function readBundleFile(path: string): PreparedBundle {
     const json: unknown = JSON.parse(text);
     outline = isJsonObject(json) ? json.outline : undefined;
   } catch {
-    throw new CliFailure(`${path} is not a package bundle: it is not gzip of the compiler's JSON`);
+    throw new CliError(
+      `${path} is not a package bundle: it is not gzip of the compiler's JSON`,
+      EXIT.invalidBundle,
+    );
   }
   const name =
     isJsonObject(outline) && typeof outline.name === "string"
@@ -84,8 +89,9 @@ export function readBundleFile(path: string): PreparedBundle {
       ? parseVersion(outline.version)
       : undefined;
   if (!name || !version) {
-    throw new CliFailure(
+    throw new CliError(
       `${path} is not a package bundle: its outline has no valid "name" and "version"`,
+      EXIT.invalidBundle,
     );
   }
   // Only where it goes is read here; the registry reports every other problem.
@@ -98,7 +104,7 @@ function readOutlineFile(directory: string): unknown {
   try {
     text = readFileSync(path, "utf8");
   } catch {
-    throw new CliFailure(
+    throw usageError(
       `there is no ${path}; give a package's directory or a .pkg.gz bundle to publish`,
     );
   }
@@ -106,15 +112,22 @@ function readOutlineFile(directory: string): unknown {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new CliFailure(`${path} is not valid JSON (${(error as Error).message})`);
+    throw new CliError(
+      `${path} is not valid JSON (${(error as Error).message})`,
+      EXIT.invalidBundle,
+    );
   }
   if (isJsonObject(json) && json.type === "application") {
-    throw new CliFailure(
+    throw new CliError(
       `${path} describes an application, and only packages can be published ("type": "package")`,
+      EXIT.invalidBundle,
     );
   }
   if (!isJsonObject(json) || json.type !== "package") {
-    throw new CliFailure(`${path} is not a package outline: it needs "type": "package"`);
+    throw new CliError(
+      `${path} is not a package outline: it needs "type": "package"`,
+      EXIT.invalidBundle,
+    );
   }
   return json;
 }
@@ -124,7 +137,7 @@ function readBytes(path: string): Uint8Array {
     const buffer = readFileSync(path);
     return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   } catch {
-    throw new CliFailure(`cannot read ${path}`);
+    throw new CliError(`cannot read ${path}`);
   }
 }
 

@@ -51,4 +51,45 @@ describe("the CLI's feed command", () => {
     child.kill("SIGINT");
     expect((await done).code).toBe(0);
   });
+
+  it("reconnects from the last change it printed when the registry goes away, and goes on", async () => {
+    const dir = temporaryDir("registry-restart-");
+    let first = await startRegistry({}, { dir });
+    const port = Number(new URL(first.url).port);
+    const owner = await login(first, "owner@example.com");
+    await call(first, "POST", "/publishing-identity", { token: owner, json: { name: "acme" } });
+    await publish(first, owner, "acme/before", "1.0.0");
+
+    const { child, done } = startCli(["--registry", first.url, "feed", "--follow", "--json"], {
+      home: temporaryDir(),
+    });
+    let output = "";
+    child.stdout!.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    let errors = "";
+    child.stderr!.on("data", (chunk: Buffer) => {
+      errors += chunk.toString();
+    });
+    await until(() => (output.includes("acme/before") ? true : undefined), "the first event");
+
+    await first.close();
+    await until(() => (errors.includes("trying again") ? true : undefined), "the reconnection");
+    first = await startRegistry({}, { dir, port });
+    const again = await login(first, "owner@example.com");
+    await publish(first, again, "acme/after", "1.0.0");
+    await until(() => (output.includes("acme/after") ? true : undefined), "the event after");
+
+    const events = output
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { seq: number; name: string });
+    expect(events.map((event) => [event.seq, event.name])).toEqual([
+      [1, "acme/before"],
+      [2, "acme/after"],
+    ]);
+    child.kill("SIGINT");
+    expect((await done).code).toBe(0);
+    await first.close();
+  });
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { EXIT } from "../../src/cli/cliError.ts";
 import { runCli, saveCliSession } from "../support/cli.ts";
 import { login, startRegistry, type TestRegistry, temporaryDir } from "../support/registry.ts";
 
@@ -58,7 +59,7 @@ describe("the CLI's identity commands", () => {
       "--role",
       "admin",
     ]);
-    expect(forbidden.code).toBe(1);
+    expect(forbidden.code).toBe(EXIT.denied);
     expect(forbidden.stderr).toMatch(
       /^error: Managing its members needs the admin role in "acme", and yours is publish/,
     );
@@ -79,7 +80,7 @@ describe("the CLI's identity commands", () => {
       "--role",
       "owner",
     ]);
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(EXIT.usage);
     expect(run.stderr.trim()).toBe('error: "owner" is not a role; use download, publish, admin');
   });
 

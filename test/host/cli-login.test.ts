@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { EXIT } from "../../src/cli/cliError.ts";
 import { runCli, startCli, until } from "../support/cli.ts";
 import {
   latestCode,
@@ -83,7 +84,7 @@ describe("the CLI's login, whoami and logout", () => {
   it("lets a script finish a login later with --code", async () => {
     const started = await cli(["login", "--email", "ray@example.com"]);
     expect(started.code).toBe(0);
-    expect(started.stdout).toContain("login --code");
+    expect(started.stderr).toContain("login --code");
     const code = latestCode(registry.outbox, "ray@example.com");
     const finished = await cli(["login", "--code", code]);
     expect(finished.code).toBe(0);
@@ -93,7 +94,7 @@ describe("the CLI's login, whoami and logout", () => {
   it("says in one line that a wrong code is wrong, and exits non-zero", async () => {
     await cli(["login", "sam@example.com"]);
     const run = await cli(["login", "--code", "WRONGCDE"]);
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(EXIT.denied);
     expect(run.stderr.trim().split("\n")).toHaveLength(1);
     expect(run.stderr).toMatch(/^error: /);
     expect(run.stderr).not.toMatch(/\bat .*\.js:\d+/);
@@ -103,7 +104,7 @@ describe("the CLI's login, whoami and logout", () => {
     const run = await runCli(["--registry", "http://127.0.0.1:9", "login", "tom@example.com"], {
       home,
     });
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(EXIT.unavailable);
     expect(run.stderr.trim()).toMatch(
       /^error: cannot reach the registry at http:\/\/127\.0\.0\.1:9/,
     );

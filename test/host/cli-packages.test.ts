@@ -5,6 +5,7 @@ import { dirname, join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { EXIT } from "../../src/cli/cliError.ts";
 import { makeBundle, packageBundle, packageOutline } from "../support/bundles.ts";
 import { runCli, saveCliSession } from "../support/cli.ts";
 import { download, publish, sha256 } from "../support/publishing.ts";
@@ -180,11 +181,11 @@ describe("publish", () => {
       "src/lower/helper.gren": "module Helper exposing (..)\n",
     });
     const run = await as("alice", ["publish", directory]);
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(EXIT.invalidBundle);
     expect(run.stdout).toBe("");
     const lines = run.stderr.trim().split("\n");
     expect(lines[0]).toBe(
-      `error: the package in ${directory} cannot be published: 4 problems to fix:`,
+      `error: the package in ${directory} cannot be published: 4 problems to fix`,
     );
     const problems = lines.slice(1);
     expect(problems).toHaveLength(4);
@@ -208,14 +209,14 @@ describe("publish", () => {
       }),
     });
     const run = await as("alice", ["publish", application]);
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(EXIT.invalidBundle);
     expect(run.stderr.trim()).toMatch(
       /^error: \S+gren\.json describes an application, and only packages can be published/,
     );
     expect(run.stderr.trim().split("\n")).toHaveLength(1);
 
     const empty = await as("alice", ["publish", scratch("empty-")]);
-    expect(empty.code).toBe(1);
+    expect(empty.code).toBe(EXIT.usage);
     expect(empty.stderr).toMatch(/^error: there is no \S+gren\.json; give a package's directory/);
   });
 
@@ -234,7 +235,7 @@ describe("publish", () => {
       }),
     );
     const run = await as("alice", ["publish", file]);
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(EXIT.invalidBundle);
     const lines = run.stderr.trim().split("\n");
     expect(lines[0]).toBe("error: The bundle was refused: 3 problems to fix.");
     expect(lines.slice(1)).toEqual([
@@ -248,10 +249,10 @@ describe("publish", () => {
     const file = join(scratch("bundle-"), "again.pkg.gz");
     writeFileSync(file, packageBundle({ name: "acme/widgets", version: "1.0.0" }));
     const anonymous = await as("nobody", ["publish", file]);
-    expect(anonymous.code).toBe(1);
+    expect(anonymous.code).toBe(EXIT.denied);
     expect(anonymous.stderr).toMatch(/^error: you are not logged in/);
     const again = await as("alice", ["publish", file]);
-    expect(again.code).toBe(1);
+    expect(again.code).toBe(EXIT.conflict);
     expect(again.stderr).toMatch(/^error: acme\/widgets 1\.0\.0 is already published/);
   });
 
@@ -259,7 +260,7 @@ describe("publish", () => {
     const file = join(scratch("bundle-"), "text.pkg.gz");
     writeFileSync(file, "just text");
     const run = await as("alice", ["publish", file]);
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(EXIT.invalidBundle);
     expect(run.stderr.trim()).toBe(
       `error: ${file} is not a package bundle: it is not gzip of the compiler's JSON`,
     );
@@ -325,11 +326,12 @@ describe("versions, latest and previous", () => {
 
   it("refuses what is not a package name, and names a package that does not exist", async () => {
     const bad = await as("nobody", ["versions", "ordering"]);
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(EXIT.usage);
     expect(bad.stderr).toBe(
       'error: "ordering" is not a package name: it is author/project, like gren-lang/core\n',
     );
     const missing = await as("nobody", ["versions", "acme/nothing"]);
+    expect(missing.code).toBe(EXIT.notFound);
     expect(missing.stderr).toBe("error: There is no package acme/nothing.\n");
   });
 });
@@ -391,7 +393,7 @@ describe("download", () => {
   it("says why a revoked version cannot be downloaded, and writes nothing", async () => {
     const directory = scratch("downloads-");
     const run = await as("nobody", ["download", "acme/ordering", "0.11.0"], directory);
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(EXIT.notFound);
     expect(run.stderr).toBe(
       "error: acme/ordering 0.11.0 was revoked on 2026-11-25T00:00:00.000Z: Breaks the sort of negative numbers\n",
     );
@@ -449,7 +451,7 @@ describe("download", () => {
       answer = { status: 200, etag: `"${sha256(tampered)}"`, bytes: tampered };
       const directory = scratch("downloads-");
       const run = await fromFake(directory);
-      expect(run.code).toBe(1);
+      expect(run.code).toBe(EXIT.unavailable);
       expect(run.stderr).toBe(
         `error: refusing acme/widgets 1.0.0: the bytes received have sha256 ${sha256(tampered)}, but the version was published with sha256 ${sha256(published)}\n`,
       );
@@ -460,7 +462,7 @@ describe("download", () => {
       answer = { status: 200, etag: `"${sha256(tampered)}"`, bytes: published };
       const directory = scratch("downloads-");
       const run = await fromFake(directory);
-      expect(run.code).toBe(1);
+      expect(run.code).toBe(EXIT.unavailable);
       expect(run.stderr).toMatch(
         /^error: refusing acme\/widgets 1\.0\.0: .* but the download was tagged/,
       );
@@ -475,7 +477,7 @@ describe("download", () => {
 
       answer = { status: 410, etag: "", bytes: published };
       const gone = await fromFake(scratch("downloads-"));
-      expect(gone.code).toBe(1);
+      expect(gone.code).toBe(EXIT.notFound);
       expect(gone.stderr).toBe(
         "error: acme/widgets 1.0.0 was revoked on 2026-11-25T00:00:00.000Z: Leaked a key\n",
       );

@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { EXIT } from "../../src/cli/cliError.ts";
 import { CLI, runCli, saveCliSession } from "../support/cli.ts";
 import { publish } from "../support/publishing.ts";
 import {
@@ -46,7 +47,7 @@ describe("the CLI's revoke command", () => {
 
   it("asks for confirmation, and without a terminal refuses unless --yes is given", async () => {
     const run = await cli(["revoke", "acme/tools", "2.0.0", "--reason", "Oops"]);
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(EXIT.usage);
     expect(run.stderr.trim()).toBe("error: revoking cannot be undone; add --yes to confirm it");
     expect((await call(registry, "GET", "/packages/acme/tools/2.0.0")).body.revoked).toBeNull();
   });

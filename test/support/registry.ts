@@ -32,7 +32,13 @@ export const temporaryDir = (prefix = "registry-test-"): string =>
 /** Starts the real server on a fresh SQLite file, listening on a loopback port. */
 export async function startRegistry(
   env: Record<string, string> = {},
-  options: { dir?: string; logStream?: NodeJS.WritableStream; systemClock?: boolean } = {},
+  options: {
+    dir?: string;
+    logStream?: NodeJS.WritableStream;
+    systemClock?: boolean;
+    /** A port of its own, to start a registry again where clients expect it. */
+    port?: number;
+  } = {},
 ): Promise<TestRegistry> {
   const dir = options.dir ?? temporaryDir();
   const dbPath = join(dir, "registry.db");
@@ -54,7 +60,7 @@ export async function startRegistry(
     print: () => {},
     logger: options.logStream ? { level: "info", stream: options.logStream } : false,
   });
-  await app.listen({ host: "127.0.0.1", port: 0 });
+  await app.listen({ host: "127.0.0.1", port: options.port ?? 0 });
   const address = app.server.address();
   if (address === null || typeof address === "string") throw new Error("no port");
   return {

@@ -5,8 +5,9 @@ import {
   type Member,
   ROLES,
 } from "../../wire/identities.ts";
+import { usageError } from "../cliError.ts";
 import { type Context, requireSession } from "../context.ts";
-import { CliFailure } from "../failure.ts";
+import { JSON_OPTION, show } from "../output.ts";
 import { printTable } from "../table.ts";
 
 const memberPath = (name: string, email: string) =>
@@ -21,20 +22,24 @@ export function identityCommands(program: Command, context: () => Context): void
     .command("create")
     .description("create a publishing identity, with you as its first admin")
     .argument("<name>", "letters, digits and single dashes, e.g. gren-lang")
-    .action(async (name: string) => {
+    .option(...JSON_OPTION)
+    .action(async (name: string, options: { json?: boolean }) => {
       const { client } = context();
       const created = await client.json<IdentityCreated>("POST", "/publishing-identity", {
         token: requireSession(client).sessionToken,
         json: { name },
       });
-      console.log(`Created publishing identity ${created.name}; you are its ${created.role}.`);
+      show(options.json, created, () =>
+        console.log(`Created publishing identity ${created.name}; you are its ${created.role}.`),
+      );
     });
 
   identity
     .command("show")
     .description("show an identity's packages, and its members if you are one")
     .argument("<name>", "the identity")
-    .action(async (name: string) => {
+    .option(...JSON_OPTION)
+    .action(async (name: string, options: { json?: boolean }) => {
       const { client } = context();
       const view = await client.json<IdentityView>(
         "GET",
@@ -43,21 +48,23 @@ export function identityCommands(program: Command, context: () => Context): void
           token: requireSession(client, { optional: true })?.sessionToken,
         },
       );
-      console.log(view.name);
-      console.log("");
-      if (view.packages.length === 0) console.log("No packages yet.");
-      else
-        printTable(
-          ["PACKAGE"],
-          view.packages.map((p) => [p]),
-        );
-      if (view.members) {
+      show(options.json, view, () => {
+        console.log(view.name);
         console.log("");
-        printTable(
-          ["MEMBER", "ROLE"],
-          view.members.map((m) => [m.email, m.role]),
-        );
-      }
+        if (view.packages.length === 0) console.log("No packages yet.");
+        else
+          printTable(
+            ["PACKAGE"],
+            view.packages.map((p) => [p]),
+          );
+        if (view.members) {
+          console.log("");
+          printTable(
+            ["MEMBER", "ROLE"],
+            view.members.map((m) => [m.email, m.role]),
+          );
+        }
+      });
     });
 
   identity
@@ -66,6 +73,7 @@ export function identityCommands(program: Command, context: () => Context): void
     .argument("<name>", "the identity")
     .argument("<email>", "the member's email address (they need not have logged in yet)")
     .requiredOption("--role <role>", `one of ${ROLES.join(", ")}`)
+    .option(...JSON_OPTION)
     .addHelpText(
       "after",
       `
@@ -74,16 +82,18 @@ Roles, each including the ones before it:
   publish   may publish and revoke versions
   admin     may manage members and revoke whole packages`,
     )
-    .action(async (name: string, email: string, options: { role: string }) => {
+    .action(async (name: string, email: string, options: { role: string; json?: boolean }) => {
       if (!(ROLES as readonly string[]).includes(options.role)) {
-        throw new CliFailure(`"${options.role}" is not a role; use ${ROLES.join(", ")}`);
+        throw usageError(`"${options.role}" is not a role; use ${ROLES.join(", ")}`);
       }
       const { client } = context();
       const member = await client.json<Member>("PUT", memberPath(name, email), {
         token: requireSession(client).sessionToken,
         json: { role: options.role },
       });
-      console.log(`${member.email} is now ${member.role} in ${name}.`);
+      show(options.json, member, () =>
+        console.log(`${member.email} is now ${member.role} in ${name}.`),
+      );
     });
 
   identity

@@ -1,4 +1,4 @@
-import { renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { type PackageName, parsePackageName } from "../../gren/names.ts";
 import { bundleFileName } from "../../gren/packageLayout.ts";
@@ -10,10 +10,11 @@ import {
   type Published,
   type VersionView,
 } from "../../wire/packages.ts";
-import { bundleMismatch } from "../bundleIntegrity.ts";
+import { bundleMismatch, sha256Of } from "../bundleIntegrity.ts";
+import { CliError, EXIT, usageError } from "../cliError.ts";
 import type { RegistryClient } from "../client.ts";
 import { type Context, requireSession } from "../context.ts";
-import { CliFailure } from "../failure.ts";
+import { JSON_OPTION, show } from "../output.ts";
 import {
   bundlePackageDirectory,
   OUTLINE_FILE,
@@ -30,6 +31,7 @@ export function packageCommands(program: Command, context: () => Context): void 
     .command("publish")
     .description("publish a package version from its directory, or a .pkg.gz bundle as it is")
     .argument("[path]", "a package directory (with gren.json) or a .pkg.gz file", ".")
+    .option(...JSON_OPTION)
     .addHelpText(
       "after",
       `
@@ -38,7 +40,7 @@ is ${OUTLINE_FILE}, and the sources every src/**/*.gren module (src/Url/Parser.g
 Url.Parser) and the kernel JavaScript of src/Gren/Kernel/*.js. The name and version
 come from the outline. Needs the publish role in the package's identity.`,
     )
-    .action(async (path: string) => {
+    .action(async (path: string, options: { json?: boolean }) => {
       const { client } = context();
       // Built first, so a package's problems show even before logging in.
       const bundle = prepareBundle(path);
@@ -52,21 +54,25 @@ come from the outline. Needs the publish role in the package's identity.`,
           headers: { "content-type": "application/gzip" },
         },
       );
-      console.log(`Published ${published.name} ${published.version} to ${client.url}.`);
-      printFields([
-        ["size", sizeInBytes(published.size)],
-        ["sha256", published.sha256],
-      ]);
+      show(options.json, published, () => {
+        console.log(`Published ${published.name} ${published.version} to ${client.url}.`);
+        printFields([
+          ["size", sizeInBytes(published.size)],
+          ["sha256", published.sha256],
+        ]);
+      });
     });
 
   program
     .command("versions")
     .description("list a package's versions, revoked ones included")
     .argument("<package>", "the package, author/project")
-    .action(async (packageName: string) => {
+    .option(...JSON_OPTION)
+    .action(async (packageName: string, options: { json?: boolean }) => {
       const { client } = context();
       const name = packageArgument(packageName);
       const pkg = await client.json<PackageView>("GET", packagePath(name), readOptions(client));
+      if (options.json) return show(true, pkg, () => {});
       console.log(`${pkg.name}: ${pkg.summary}`);
       console.log(
         `${pkg.license}, ${pkg.private ? `private (only members of ${name.author} see it)` : "public"}`,
@@ -89,7 +95,8 @@ come from the outline. Needs the publish role in the package's identity.`,
     .description("print a package's highest version that is not revoked")
     .argument("<package>", "the package, author/project")
     .option("--gren <version>", "only versions that work with this compiler version, e.g. 0.6.3")
-    .action(async (packageName: string, options: { gren?: string }) => {
+    .option(...JSON_OPTION)
+    .action(async (packageName: string, options: { gren?: string; json?: boolean }) => {
       const { client } = context();
       const name = packageArgument(packageName);
       const query =
@@ -101,7 +108,7 @@ come from the outline. Needs the publish role in the package's identity.`,
         `${packagePath(name)}/latest${query}`,
         readOptions(client),
       );
-      console.log(found.version);
+      show(options.json, found, () => console.log(found.version));
     });
 
   program
@@ -109,7 +116,8 @@ come from the outline. Needs the publish role in the package's identity.`,
     .description("print a package's highest version below the one given, not revoked")
     .argument("<package>", "the package, author/project")
     .argument("<version>", "the version to look below (it need not exist)")
-    .action(async (packageName: string, versionText: string) => {
+    .option(...JSON_OPTION)
+    .action(async (packageName: string, versionText: string, options: { json?: boolean }) => {
       const { client } = context();
       const name = packageArgument(packageName);
       const version = formatVersion(versionArgument(versionText));
@@ -118,7 +126,7 @@ come from the outline. Needs the publish role in the package's identity.`,
         `${packagePath(name)}/previous/${version}`,
         readOptions(client),
       );
-      console.log(found.version);
+      show(options.json, found, () => console.log(found.version));
     });
 
   program
@@ -130,47 +138,77 @@ come from the outline. Needs the publish role in the package's identity.`,
       "-o, --output <file>",
       "where to write it (default: the compiler's name for it, e.g. gren_lang_url__6_0_0.pkg.gz)",
     )
+    .option("--force", "overwrite a file already there that holds other bytes")
+    .option(...JSON_OPTION)
     .addHelpText(
       "after",
       `
 The bytes are written only when their sha256 is the one the version was published
-with, and the one the registry tagged the download with.`,
+with, and the one the registry tagged the download with. A file already there is
+kept when it holds those very bytes, and refused when it holds others, unless
+--force is given.`,
     )
-    .action(async (packageName: string, versionText: string, options: { output?: string }) => {
-      const { client } = context();
-      const name = packageArgument(packageName);
-      const version = versionArgument(versionText);
-      const path = versionPath(name, formatVersion(version));
-      const metadata = await client.json<VersionView>("GET", path, readOptions(client));
-      if (metadata.revoked) {
-        throw new CliFailure(
-          `${metadata.name} ${metadata.version} was revoked on ${metadata.revoked.at}: ${metadata.revoked.reason}`,
-        );
-      }
-      const response = await client.send("GET", `${path}/bundle`, readOptions(client));
-      const bytes = new Uint8Array(await response.arrayBuffer());
-      const mismatch = bundleMismatch(bytes, {
-        sha256: metadata.sha256,
-        etag: response.headers.get("etag"),
-      });
-      if (mismatch) {
-        throw new CliFailure(`refusing ${metadata.name} ${metadata.version}: ${mismatch}`);
-      }
-      const file = options.output ?? bundleFileName(name, version);
-      writeWhole(file, bytes);
-      console.log(`Downloaded ${metadata.name} ${metadata.version} to ${file}.`);
-      printFields([
-        ["size", sizeInBytes(bytes.byteLength)],
-        ["sha256", `${metadata.sha256} (checked)`],
-      ]);
-    });
+    .action(
+      async (
+        packageName: string,
+        versionText: string,
+        options: { output?: string; force?: boolean; json?: boolean },
+      ) => {
+        const { client } = context();
+        const name = packageArgument(packageName);
+        const version = versionArgument(versionText);
+        const path = versionPath(name, formatVersion(version));
+        const metadata = await client.json<VersionView>("GET", path, readOptions(client));
+        if (metadata.revoked) {
+          throw new CliError(
+            `${metadata.name} ${metadata.version} was revoked on ${metadata.revoked.at}: ${metadata.revoked.reason}`,
+            EXIT.notFound,
+          );
+        }
+        const file = options.output ?? bundleFileName(name, version);
+        const existing = readIfPresent(file);
+        if (existing && sha256Of(existing) !== metadata.sha256 && !options.force) {
+          throw new CliError(
+            `${file} is already there and holds other bytes than ${metadata.name} ${metadata.version}; move it away, or add --force to overwrite it`,
+          );
+        }
+        const response = await client.send("GET", `${path}/bundle`, readOptions(client));
+        const bytes = new Uint8Array(await response.arrayBuffer());
+        const mismatch = bundleMismatch(bytes, {
+          sha256: metadata.sha256,
+          etag: response.headers.get("etag"),
+        });
+        if (mismatch) {
+          throw new CliError(
+            `refusing ${metadata.name} ${metadata.version}: ${mismatch}`,
+            EXIT.unavailable,
+          );
+        }
+        writeWhole(file, bytes);
+        const result = {
+          name: metadata.name,
+          version: metadata.version,
+          file,
+          sha256: metadata.sha256,
+          size: bytes.byteLength,
+        };
+        show(options.json, result, () => {
+          console.log(`Downloaded ${metadata.name} ${metadata.version} to ${file}.`);
+          printFields([
+            ["size", sizeInBytes(bytes.byteLength)],
+            ["sha256", `${metadata.sha256} (checked)`],
+          ]);
+        });
+      },
+    );
 
   program
     .command("search")
     .description("find packages whose name, summary or modules contain the text")
     .argument("<text>", "what to look for")
     .option("--limit <count>", `show at most this many packages (default: ${SEARCH_RESULTS})`)
-    .action(async (text: string, options: { limit?: string }) => {
+    .option(...JSON_OPTION)
+    .action(async (text: string, options: { limit?: string; json?: boolean }) => {
       const { client } = context();
       const wanted = options.limit === undefined ? SEARCH_RESULTS : countArgument(options.limit);
       const found: Listing["packages"] = [];
@@ -191,6 +229,7 @@ with, and the one the registry tagged the download with.`,
         cursor = page.next;
         more = cursor !== null && found.length >= wanted;
       } while (cursor !== null && found.length < wanted);
+      if (options.json) return show(true, { packages: found, more }, () => {});
       if (found.length === 0) {
         console.log(`No packages match "${text}".`);
         return;
@@ -209,7 +248,7 @@ function prepareBundle(path: string): PreparedBundle {
   try {
     isDirectory = statSync(path).isDirectory();
   } catch {
-    throw new CliFailure(`${path} does not exist; give a package directory or a .pkg.gz file`);
+    throw usageError(`${path} does not exist; give a package directory or a .pkg.gz file`);
   }
   return isDirectory ? bundlePackageDirectory(path) : readBundleFile(path);
 }
@@ -228,23 +267,20 @@ const versionPath = (name: PackageName, version: string): string =>
 function packageArgument(text: string): PackageName {
   const name = parsePackageName(text);
   if (!name) {
-    throw new CliFailure(
-      `"${text}" is not a package name: it is author/project, like gren-lang/core`,
-    );
+    throw usageError(`"${text}" is not a package name: it is author/project, like gren-lang/core`);
   }
   return name;
 }
 
 function versionArgument(text: string): Version {
   const version = parseVersion(text);
-  if (!version)
-    throw new CliFailure(`"${text}" is not a version: use MAJOR.MINOR.PATCH, like 1.0.0`);
+  if (!version) throw usageError(`"${text}" is not a version: use MAJOR.MINOR.PATCH, like 1.0.0`);
   return version;
 }
 
 function countArgument(text: string): number {
   const count = /^[0-9]{1,6}$/.test(text) ? Number(text) : 0;
-  if (count < 1) throw new CliFailure(`--limit must be a whole number from 1 up, not "${text}"`);
+  if (count < 1) throw usageError(`--limit must be a whole number from 1 up, not "${text}"`);
   return count;
 }
 
@@ -265,6 +301,15 @@ function formatSize(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
 }
 
+/** The bytes of a file, or undefined when there is none. */
+function readIfPresent(file: string): Uint8Array | undefined {
+  try {
+    return new Uint8Array(readFileSync(file));
+  } catch {
+    return undefined;
+  }
+}
+
 /** Written beside the file and renamed over it, so no one ever sees half a bundle. */
 function writeWhole(file: string, bytes: Uint8Array): void {
   const temporary = `${file}.${process.pid}.part`;
@@ -273,6 +318,6 @@ function writeWhole(file: string, bytes: Uint8Array): void {
     renameSync(temporary, file);
   } catch (error) {
     rmSync(temporary, { force: true });
-    throw new CliFailure(`cannot write ${file} (${(error as Error).message})`);
+    throw new CliError(`cannot write ${file} (${(error as Error).message})`);
   }
 }

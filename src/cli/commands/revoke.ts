@@ -1,8 +1,9 @@
 import type { Command } from "commander";
 import { parsePackageName } from "../../gren/names.ts";
 import type { PackageView, VersionView } from "../../wire/packages.ts";
+import { CliError, usageError } from "../cliError.ts";
 import { type Context, requireSession } from "../context.ts";
-import { CliFailure } from "../failure.ts";
+import { JSON_OPTION, show } from "../output.ts";
 import { ask } from "../prompt.ts";
 
 export function revokeCommands(program: Command, context: () => Context): void {
@@ -14,6 +15,7 @@ export function revokeCommands(program: Command, context: () => Context): void {
     .requiredOption("--reason <text>", "why: users see it when their dependency disappears")
     .option("--all", "revoke every version of the package (admins only)")
     .option("-y, --yes", "do not ask for confirmation")
+    .option(...JSON_OPTION)
     .addHelpText(
       "after",
       `
@@ -25,23 +27,23 @@ Revoking a version needs the publish role; revoking a package needs admin.`,
       async (
         name: string,
         version: string | undefined,
-        options: { reason: string; all?: boolean; yes?: boolean },
+        options: { reason: string; all?: boolean; yes?: boolean; json?: boolean },
       ) => {
         const pkg = parsePackageName(name);
-        if (!pkg) throw new CliFailure(`"${name}" is not a package name (author/project)`);
+        if (!pkg) throw usageError(`"${name}" is not a package name (author/project)`);
         if (options.all === (version !== undefined)) {
-          throw new CliFailure("give either a version or --all, not both and not neither");
+          throw usageError("give either a version or --all, not both and not neither");
         }
         const { client } = context();
         const session = requireSession(client);
         const what = version === undefined ? `every version of ${name}` : `${name} ${version}`;
         if (!options.yes) {
           if (!process.stdin.isTTY)
-            throw new CliFailure("revoking cannot be undone; add --yes to confirm it");
+            throw usageError("revoking cannot be undone; add --yes to confirm it");
           const answer = await ask(
             `Revoke ${what}? This cannot be undone. Type "yes" to confirm: `,
           );
-          if (answer !== "yes") throw new CliFailure("nothing was revoked");
+          if (answer !== "yes") throw new CliError("nothing was revoked");
         }
         const path = `/packages/${encodeURIComponent(pkg.author)}/${encodeURIComponent(pkg.project)}`;
         if (version === undefined) {
@@ -49,8 +51,10 @@ Revoking a version needs the publish role; revoking a package needs admin.`,
             token: session.sessionToken,
             json: { reason: options.reason },
           });
-          console.log(
-            `Revoked ${name}: ${revoked.versions.map((v) => v.version).join(", ") || "no versions"}.`,
+          show(options.json, revoked, () =>
+            console.log(
+              `Revoked ${name}: ${revoked.versions.map((v) => v.version).join(", ") || "no versions"}.`,
+            ),
           );
         } else {
           const revoked = await client.json<VersionView>(
@@ -62,8 +66,10 @@ Revoking a version needs the publish role; revoking a package needs admin.`,
             },
           );
           const revocation = revoked.revoked;
-          console.log(
-            `Revoked ${name} ${version}${revocation ? ` at ${revocation.at}: ${revocation.reason}` : ""}`,
+          show(options.json, revoked, () =>
+            console.log(
+              `Revoked ${name} ${version}${revocation ? ` at ${revocation.at}: ${revocation.reason}` : ""}`,
+            ),
           );
         }
       },

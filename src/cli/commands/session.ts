@@ -3,8 +3,10 @@ import {
   FETCH_TOKEN_MINUTES,
   type LoginStarted,
   type SessionCreated,
+  type SessionList,
   type UserView,
 } from "../../wire/session.ts";
+import { CliError, EXIT, usageError } from "../cliError.ts";
 import { RegistryError } from "../client.ts";
 import { type Context, requireSession } from "../context.ts";
 import {
@@ -14,8 +16,9 @@ import {
   savePendingLogin,
   saveSession,
   sessionFor,
+  TOKEN_VARIABLE,
 } from "../credentials.ts";
-import { CliFailure } from "../failure.ts";
+import { JSON_OPTION, show, tell } from "../output.ts";
 import { ask } from "../prompt.ts";
 import { printTable } from "../table.ts";
 
@@ -34,7 +37,8 @@ export function sessionCommands(program: Command, context: () => Context): void 
       `
 The registry mails a confirmation code; type it when asked. Scripts can pipe the
 code in, or run \`login EMAIL\` and later \`login --code CODE\`. The session token is
-kept in ${credentialsPath()}, readable only by you.`,
+kept in ${credentialsPath()}, readable only by you. In CI, give a session token in
+${TOKEN_VARIABLE} instead of logging in.`,
     )
     .action(
       async (emailArgument: string | undefined, options: { email?: string; code?: string }) => {
@@ -43,13 +47,13 @@ kept in ${credentialsPath()}, readable only by you.`,
         let email = options.email ?? emailArgument;
         let pending = options.code ? pendingLoginFor(registry, Date.now()) : undefined;
         if (options.code && (!pending || (email && email.trim().toLowerCase() !== pending.email))) {
-          throw new CliFailure(
+          throw usageError(
             `no login is waiting for a code${email ? ` for ${email}` : ""}; run \`gren-registry login${email ? ` ${email}` : ""}\` first`,
           );
         }
         if (!pending) {
           email ??= await ask("Email address: ");
-          if (!email) throw new CliFailure("an email address is needed to log in");
+          if (!email) throw usageError("an email address is needed to log in");
           const started = Date.now();
           const { fetchSessionToken } = await client.json<LoginStarted>("POST", "/session", {
             json: { email },
@@ -60,11 +64,11 @@ kept in ${credentialsPath()}, readable only by you.`,
             expiresAt: started + FETCH_TOKEN_MINUTES * 60_000,
           };
           savePendingLogin(registry, pending);
-          process.stderr.write(`A confirmation code was sent to ${pending.email}.\n`);
+          tell(`A confirmation code was sent to ${pending.email}.`);
         }
         const code = options.code ?? (await ask("Confirmation code: "));
         if (!code) {
-          console.log(`When the mail arrives, finish with: gren-registry login --code CODE`);
+          tell("When the mail arrives, finish with: gren-registry login --code CODE");
           return;
         }
         const { sessionToken } = await client
@@ -73,8 +77,9 @@ kept in ${credentialsPath()}, readable only by you.`,
           })
           .catch((error: unknown) => {
             if (error instanceof RegistryError && error.status === 400) {
-              throw new CliFailure(
+              throw new CliError(
                 `${error.message} (try \`gren-registry login --code CODE\` again, or start over)`,
+                EXIT.denied,
               );
             }
             throw error;
@@ -87,38 +92,86 @@ kept in ${credentialsPath()}, readable only by you.`,
   program
     .command("logout")
     .description("end your session on the registry and forget its token")
-    .action(async () => {
+    .option("--all", "end every session of yours, on every machine, not only this one")
+    .action(async (options: { all?: boolean }) => {
       const { client } = context();
       const session = sessionFor(client.url);
       if (!session) {
         console.log(`You are not logged in to ${client.url}.`);
         return;
       }
+      const token = session.sessionToken;
       try {
-        await client.send("DELETE", "/session", { token: session.sessionToken });
+        if (options.all) {
+          const { sessions } = await client.json<SessionList>("GET", "/user/sessions", { token });
+          // The current session last, so the others can still be ended with it.
+          for (const other of [...sessions].sort((a, b) => Number(a.current) - Number(b.current))) {
+            await client.send("DELETE", `/user/sessions/${encodeURIComponent(other.id)}`, {
+              token,
+            });
+          }
+        } else {
+          await client.send("DELETE", "/session", { token });
+        }
       } catch (error) {
         // A token the registry no longer knows is as good as logged out.
         if (!(error instanceof RegistryError && error.status === 401)) throw error;
       }
       forgetSession(client.url);
-      console.log(`Logged out of ${client.url}.`);
+      console.log(
+        options.all
+          ? `Ended every session of yours on ${client.url}.`
+          : `Logged out of ${client.url}.`,
+      );
     });
 
   program
     .command("whoami")
     .description("show who you are logged in as, and your publishing identities")
-    .action(async () => {
+    .option(...JSON_OPTION)
+    .action(async (options: { json?: boolean }) => {
       const { client } = context();
       const user = await client.json<UserView>("GET", "/user", {
         token: requireSession(client).sessionToken,
       });
-      console.log(`${user.email} on ${client.url}`);
-      if (user.identities.length > 0) {
-        console.log("");
+      show(options.json, user, () => {
+        console.log(`${user.email} on ${client.url}`);
+        if (user.identities.length > 0) {
+          console.log("");
+          printTable(
+            ["IDENTITY", "ROLE"],
+            user.identities.map((i) => [i.name, i.role]),
+          );
+        }
+      });
+    });
+
+  program
+    .command("sessions")
+    .description("list your sessions: when each began, was last used and ends")
+    .option(...JSON_OPTION)
+    .addHelpText(
+      "after",
+      `
+A session ends when unused for a while, and after a longest lifetime in any case.
+End one with \`gren-registry logout\` on its machine, or every one with \`logout --all\`.`,
+    )
+    .action(async (options: { json?: boolean }) => {
+      const { client } = context();
+      const list = await client.json<SessionList>("GET", "/user/sessions", {
+        token: requireSession(client).sessionToken,
+      });
+      show(options.json, list, () =>
         printTable(
-          ["IDENTITY", "ROLE"],
-          user.identities.map((i) => [i.name, i.role]),
-        );
-      }
+          ["SESSION", "STARTED", "LAST USED", "ENDS", ""],
+          list.sessions.map((s) => [
+            s.id,
+            s.createdAt.slice(0, 16).replace("T", " "),
+            s.lastUsedAt.slice(0, 16).replace("T", " "),
+            s.expiresAt.slice(0, 10),
+            s.current ? "(this one)" : "",
+          ]),
+        ),
+      );
     });
 }

@@ -1,2 +1,0 @@
-/** A failure the CLI reports as one line and a non-zero exit, without a stack trace. */
-export class CliFailure extends Error {}

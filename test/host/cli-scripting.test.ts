@@ -1,0 +1,195 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { EXIT } from "../../src/cli/cliError.ts";
+import { packageBundle } from "../support/bundles.ts";
+import { runCli, saveCliSession } from "../support/cli.ts";
+import { publish, sha256 } from "../support/publishing.ts";
+import {
+  call,
+  login,
+  startRegistry,
+  type TestRegistry,
+  temporaryDir,
+} from "../support/registry.ts";
+
+// The CLI in scripts and CI: one JSON document on standard output with --json,
+// an exit code per kind of failure, and a session token from the environment.
+
+let registry: TestRegistry;
+let token: string;
+let home: string;
+
+beforeAll(async () => {
+  registry = await startRegistry();
+  token = await login(registry, "ci@example.com");
+  home = temporaryDir("registry-home-");
+  saveCliSession(home, registry.url, "ci@example.com", token);
+  await call(registry, "POST", "/publishing-identity", { token, json: { name: "acme" } });
+  await publish(registry, token, "acme/widgets", "1.0.0");
+  await publish(registry, token, "acme/widgets", "1.1.0");
+  await call(registry, "DELETE", "/packages/acme/widgets/1.1.0", {
+    token,
+    json: { reason: "Broken" },
+  });
+});
+afterAll(async () => {
+  await registry.close();
+});
+
+const cli = (
+  args: string[],
+  options: { env?: Record<string, string>; cwd?: string; as?: string } = {},
+) =>
+  runCli(["--registry", registry.url, ...args], {
+    home: options.as ?? home,
+    ...(options.env ? { env: options.env } : {}),
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+  });
+
+/** Runs a command with --json and parses its standard output, which must be JSON alone. */
+async function json(args: string[], cwd?: string): Promise<Record<string, unknown>> {
+  const run = await cli([...args, "--json"], cwd ? { cwd } : {});
+  expect(run.code, run.stderr).toBe(EXIT.ok);
+  return JSON.parse(run.stdout) as Record<string, unknown>;
+}
+
+describe("--json", () => {
+  it("prints one JSON document for every command that prints data", async () => {
+    expect(await json(["whoami"])).toMatchObject({ email: "ci@example.com" });
+    expect(await json(["sessions"])).toMatchObject({
+      sessions: [expect.objectContaining({ current: true })],
+    });
+    expect(await json(["versions", "acme/widgets"])).toMatchObject({
+      name: "acme/widgets",
+      versions: [{ version: "1.0.0" }, { version: "1.1.0", revoked: { reason: "Broken" } }],
+    });
+    expect(await json(["latest", "acme/widgets"])).toEqual({ version: "1.0.0" });
+    expect(await json(["previous", "acme/widgets", "1.1.0"])).toEqual({ version: "1.0.0" });
+    expect(await json(["search", "widgets"])).toMatchObject({
+      packages: [{ name: "acme/widgets", latest: "1.0.0" }],
+      more: false,
+    });
+    expect(await json(["feed"])).toMatchObject({ events: expect.any(Array), next: 3 });
+    expect(await json(["identity", "show", "acme"])).toMatchObject({ packages: ["acme/widgets"] });
+    expect(await json(["identity", "create", "acme-tools"])).toEqual({
+      name: "acme-tools",
+      role: "admin",
+    });
+    expect(await json(["identity", "add", "acme", "pat@example.com", "--role", "publish"])).toEqual(
+      {
+        email: "pat@example.com",
+        role: "publish",
+      },
+    );
+
+    const folder = temporaryDir();
+    const file = join(folder, "gadgets.pkg.gz");
+    const bytes = packageBundle({ name: "acme/gadgets", version: "1.0.0" });
+    writeFileSync(file, bytes);
+    expect(await json(["publish", file])).toEqual({
+      name: "acme/gadgets",
+      version: "1.0.0",
+      sha256: sha256(bytes),
+      size: bytes.byteLength,
+    });
+    expect(await json(["download", "acme/gadgets", "1.0.0"], folder)).toEqual({
+      name: "acme/gadgets",
+      version: "1.0.0",
+      file: "acme_gadgets__1_0_0.pkg.gz",
+      sha256: sha256(bytes),
+      size: bytes.byteLength,
+    });
+    expect(
+      await json(["revoke", "acme/gadgets", "1.0.0", "--reason", "Mistake", "--yes"]),
+    ).toMatchObject({ name: "acme/gadgets", revoked: { reason: "Mistake" } });
+  });
+});
+
+describe("a session token in GREN_REGISTRY_TOKEN", () => {
+  it("is used without any login, and before the token file", async () => {
+    const nobody = temporaryDir("registry-home-");
+    const other = await login(registry, "other@example.com");
+    saveCliSession(nobody, registry.url, "other@example.com", other);
+    const run = await cli(["whoami"], { as: nobody, env: { GREN_REGISTRY_TOKEN: token } });
+    expect(run.stdout).toContain("ci@example.com");
+  });
+});
+
+describe("exit codes", () => {
+  it("tell the kinds of failure apart, one code each", async () => {
+    const outsider = temporaryDir("registry-home-");
+    const cases: [string, string[], { as?: string; env?: Record<string, string> }, number][] = [
+      ["success", ["latest", "acme/widgets"], {}, EXIT.ok],
+      ["a request the registry finds invalid", ["identity", "create", "bad--name"], {}, EXIT.failed],
+      ["a malformed argument", ["latest", "widgets"], {}, EXIT.usage],
+      ["an unknown option", ["latest", "acme/widgets", "--nope"], {}, EXIT.usage],
+      ["not logged in", ["whoami"], { as: outsider }, EXIT.denied],
+      [
+        "a token the registry does not know",
+        ["whoami"],
+        { env: { GREN_REGISTRY_TOKEN: "nope" } },
+        EXIT.denied,
+      ],
+      ["no such package", ["versions", "acme/nothing"], {}, EXIT.notFound],
+      ["a revoked version", ["download", "acme/widgets", "1.1.0"], {}, EXIT.notFound],
+      ["a name taken", ["identity", "create", "acme"], {}, EXIT.conflict],
+      [
+        "a registry that cannot be reached",
+        ["--registry", "http://127.0.0.1:9", "latest", "acme/widgets"],
+        {},
+        EXIT.unavailable,
+      ],
+    ];
+    for (const [what, args, options, code] of cases) {
+      const run = await cli(args, options);
+      expect(run.code, `${what}: ${run.stderr}`).toBe(code);
+      if (code !== EXIT.ok) {
+        expect(run.stderr, what).toMatch(/^error: \S/);
+        expect(run.stdout, what).toBe("");
+      }
+    }
+    const bad = join(temporaryDir(), "bad.pkg.gz");
+    writeFileSync(bad, packageBundle({ name: "acme/bad", version: "1.0.0", license: "Mine" }));
+    expect((await cli(["publish", bad])).code).toBe(EXIT.invalidBundle);
+  });
+});
+
+describe("download", () => {
+  it("keeps a file holding the same bytes, and refuses one holding others unless --force", async () => {
+    const folder = temporaryDir();
+    const file = join(folder, "acme_widgets__1_0_0.pkg.gz");
+    expect((await cli(["download", "acme/widgets", "1.0.0"], { cwd: folder })).code).toBe(EXIT.ok);
+    const published = readFileSync(file);
+    expect((await cli(["download", "acme/widgets", "1.0.0"], { cwd: folder })).code).toBe(EXIT.ok);
+
+    writeFileSync(file, "my own work");
+    const refused = await cli(["download", "acme/widgets", "1.0.0"], { cwd: folder });
+    expect(refused.code).toBe(EXIT.failed);
+    expect(refused.stderr).toMatch(/holds other bytes .* add --force to overwrite it/);
+    expect(readFileSync(file, "utf8")).toBe("my own work");
+
+    const forced = await cli(["download", "acme/widgets", "1.0.0", "--force"], { cwd: folder });
+    expect(forced.code).toBe(EXIT.ok);
+    expect(readFileSync(file)).toEqual(published);
+  });
+});
+
+describe("sessions and logout --all", () => {
+  it("lists the user's sessions, and ends every one of them", async () => {
+    const mine = temporaryDir("registry-home-");
+    const first = await login(registry, "many@example.com");
+    const second = await login(registry, "many@example.com");
+    saveCliSession(mine, registry.url, "many@example.com", second);
+    const listed = await cli(["sessions"], { as: mine });
+    expect(listed.stdout.trim().split("\n")).toHaveLength(3);
+    expect(listed.stdout).toContain("(this one)");
+
+    const out = await cli(["logout", "--all"], { as: mine });
+    expect(out.code).toBe(EXIT.ok);
+    for (const ended of [first, second]) {
+      expect((await call(registry, "GET", "/user", { token: ended })).status).toBe(401);
+    }
+    expect((await cli(["whoami"], { as: mine })).code).toBe(EXIT.denied);
+  });
+});
