@@ -537,7 +537,11 @@ async function createUploads(
 
 /** Logs in as a person would: ask for a code, read it from the mail, trade it for a session. */
 async function logIn(ports: Ports, mail: string[], email: string): Promise<string> {
-  const started = await requestLogin(ports, { email, client: "127.0.0.1" });
+  const started = await requestLogin(ports, {
+    email,
+    client: "127.0.0.1",
+    confirmationPage: "http://localhost/login/confirm",
+  });
   const { fetchSessionToken } = must(started, `asking for a login code for ${email}`);
   const code = /Your confirmation code is: (\S+)/.exec(mail.at(-1) ?? "")?.[1];
   if (!code) throw new Error(`no login code was mailed to ${email}`);

@@ -8,6 +8,8 @@ export interface RequestOptions {
   json?: unknown;
   body?: Uint8Array;
   headers?: Record<string, string>;
+  /** Gives up the request when aborted. */
+  signal?: AbortSignal;
 }
 
 /** The registry's HTTP API as the CLI sees it: errors become readable failures. */
@@ -29,9 +31,15 @@ export class RegistryClient {
     let response: Response;
     try {
       // Bytes read from files are backed by plain ArrayBuffers, which is what fetch's types want.
-      const init = { method, headers, body: (body ?? null) as BodyInit | null };
+      const init = {
+        method,
+        headers,
+        body: (body ?? null) as BodyInit | null,
+        ...(options.signal ? { signal: options.signal } : {}),
+      };
       response = await fetch(`${this.url}${path}`, init);
     } catch (error) {
+      if (options.signal?.aborted) throw error;
       const cause = (error as { cause?: { message?: string } }).cause?.message;
       throw new CliError(
         `cannot reach the registry at ${this.url}${cause ? ` (${cause})` : ""}`,

@@ -3,6 +3,7 @@ import { err, failKeepingWrites, ok, type Result } from "../result.ts";
 import { FETCH_TOKEN_MINUTES, type SessionView } from "../wire/session.ts";
 import { type Email, parseEmail } from "./email.ts";
 import {
+  confirmPendingLogin,
   countWrongCode,
   deleteFetchToken,
   deleteSession,
@@ -10,6 +11,7 @@ import {
   insertFetchToken,
   insertSession,
   limitingRequestAt,
+  type PendingLogin,
   pruneLogins,
   recordLoginRequest,
   type SessionRecord,
@@ -40,6 +42,15 @@ export type LoginRequestError =
 /** Every failure to trade a code for a session looks the same from outside. */
 export type CodeExchangeError = { kind: "invalid_code" };
 
+/** Trading a fetch token for a session on the strength of the emailed link. */
+export type LinkedLoginError =
+  | CodeExchangeError
+  /** Not confirmed yet: ask again, the person may be about to press the button. */
+  | { kind: "not_confirmed" };
+
+/** A link that is not (or no longer) one the registry mailed. */
+export type LoginLinkError = { kind: "invalid_link" };
+
 /**
  * Starts a login: records the request, creates the user on first sight, and
  * mails a confirmation code. The fetch token is what the client later trades,
@@ -47,7 +58,12 @@ export type CodeExchangeError = { kind: "invalid_code" };
  */
 export async function requestLogin(
   ports: Ports,
-  input: { email: string; client: string },
+  input: {
+    email: string;
+    client: string;
+    /** The page that confirms a login, which the mailed link opens with its secret. */
+    confirmationPage: string;
+  },
 ): Promise<Result<{ fetchSessionToken: string }, LoginRequestError>> {
   const email = parseEmail(input.email);
   if (!email) return err({ kind: "invalid_email", email: input.email });
@@ -59,6 +75,7 @@ export async function requestLogin(
     CODE_ALPHABET.charAt(random.below(CODE_ALPHABET.length)),
   ).join("");
   const tokenHash = digest.sha256(fetchSessionToken);
+  const linkToken = random.uuid();
 
   const admitted = db.transaction(() => {
     const retryAfter = loginRetryAfter(ports, email, input.client, now);
@@ -71,7 +88,10 @@ export async function requestLogin(
       tokenHash,
       userId: user.id,
       codeHash: codeHash(ports, fetchSessionToken, code),
+      linkHash: digest.sha256(linkToken),
       expiresAt: now + FETCH_TOKEN_LIFETIME,
+      client: input.client,
+      requestedAt: now,
     });
     return ok(undefined);
   });
@@ -83,8 +103,12 @@ export async function requestLogin(
     textBody: [
       `Your confirmation code is: ${code}`,
       "",
-      `Enter it where you started logging in to the Gren package registry. It works once, for ${FETCH_TOKEN_MINUTES} minutes.`,
-      "If you did not try to log in, ignore this mail: nobody can log in without the code.",
+      `Enter it where you started logging in to the Gren package registry, or open this link and confirm there:`,
+      "",
+      `${input.confirmationPage}?token=${linkToken}`,
+      "",
+      `The code and the link work once, for ${FETCH_TOKEN_MINUTES} minutes.`,
+      "If you did not try to log in, ignore this mail: nobody can log in without the code or the link.",
       "",
     ].join("\n"),
   });
@@ -131,7 +155,7 @@ export function exchangeCode(
   const now = clock.now();
   const tokenHash = digest.sha256(input.fetchSessionToken);
   return db.transaction(() => {
-    const pending = findPendingLogin(db, tokenHash);
+    const pending = findPendingLogin(db, { tokenHash });
     if (!pending || pending.expiresAt <= now || pending.failedAttempts >= MAX_WRONG_CODES) {
       return err({ kind: "invalid_code" } as const);
     }
@@ -141,15 +165,90 @@ export function exchangeCode(
       countWrongCode(db, tokenHash);
       return failKeepingWrites({ kind: "invalid_code" } as const);
     }
-    deleteFetchToken(db, tokenHash);
-    const sessionToken = random.uuid();
-    insertSession(db, {
-      id: random.uuid(),
-      tokenHash: digest.sha256(sessionToken),
-      userId: pending.userId,
-      createdAt: now,
-    });
-    return ok({ sessionToken });
+    return ok(startSession(ports, pending, now));
+  });
+}
+
+/** Ends the login that was waiting, and begins the session it was for. */
+function startSession(ports: Ports, pending: PendingLogin, now: number): { sessionToken: string } {
+  const { db, random, digest } = ports;
+  deleteFetchToken(db, pending.tokenHash);
+  const sessionToken = random.uuid();
+  insertSession(db, {
+    id: random.uuid(),
+    tokenHash: digest.sha256(sessionToken),
+    userId: pending.userId,
+    createdAt: now,
+  });
+  return { sessionToken };
+}
+
+/** What the person who opened the mailed link is asked to confirm. */
+export interface LoginToConfirm {
+  email: Email;
+  /** The client address that asked for the login. */
+  client: string;
+  requestedAt: string;
+  confirmed: boolean;
+}
+
+function liveLinkedLogin(ports: Ports, linkToken: string): PendingLogin | undefined {
+  const pending = findPendingLogin(ports.db, { linkHash: ports.digest.sha256(linkToken) });
+  return pending && pending.expiresAt > ports.clock.now() ? pending : undefined;
+}
+
+/**
+ * The login a mailed link is for, to show before confirming it. Opening the
+ * link confirms nothing by itself: mail scanners open links too.
+ */
+export function loginToConfirm(
+  ports: Ports,
+  linkToken: string,
+): Result<LoginToConfirm, LoginLinkError> {
+  const pending = liveLinkedLogin(ports, linkToken);
+  if (!pending) return err({ kind: "invalid_link" });
+  return ok({
+    email: pending.email,
+    client: pending.client,
+    requestedAt: isoTime(pending.requestedAt),
+    confirmed: pending.confirmedAt !== undefined,
+  });
+}
+
+/**
+ * The person pressed the button on the link's page: whoever holds the fetch
+ * token (the CLI or browser that asked) may now trade it for a session.
+ * Gives the fetch token's hash, so waiting clients can be woken.
+ */
+export function confirmLogin(
+  ports: Ports,
+  linkToken: string,
+): Result<{ email: Email; fetchTokenHash: string }, LoginLinkError> {
+  const { db } = ports;
+  return db.transaction(() => {
+    const pending = liveLinkedLogin(ports, linkToken);
+    if (!pending) return err({ kind: "invalid_link" } as const);
+    confirmPendingLogin(db, pending.tokenHash, ports.clock.now());
+    return ok({ email: pending.email, fetchTokenHash: pending.tokenHash });
+  });
+}
+
+/** The hash a fetch token is kept under, by which a waiting client is woken. */
+export const fetchTokenHash = (ports: Pick<Ports, "digest">, fetchSessionToken: string): string =>
+  ports.digest.sha256(fetchSessionToken);
+
+/** Trades a fetch token for a session once its login was confirmed by the mailed link. */
+export function collectConfirmedLogin(
+  ports: Ports,
+  fetchSessionToken: string,
+): Result<{ sessionToken: string }, LinkedLoginError> {
+  const { db, clock } = ports;
+  const now = clock.now();
+  return db.transaction((): Result<{ sessionToken: string }, LinkedLoginError> => {
+    const pending = findPendingLogin(db, { tokenHash: fetchTokenHash(ports, fetchSessionToken) });
+    if (!pending || pending.expiresAt <= now) return err({ kind: "invalid_code" });
+    if (pending.confirmedAt === undefined) return err({ kind: "not_confirmed" });
+    return ok(startSession(ports, pending, now));
   });
 }
 

@@ -2,16 +2,21 @@ import { formatPackageName, type PackageName } from "../gren/names.ts";
 import { formatRange, formatVersion, versionFromKey } from "../gren/semver.ts";
 import type { FeedEvent } from "../wire/feed.ts";
 import type {
+  IndexEntry,
   ListedPackage,
+  PackageIndex,
   PackageView,
   Revocation,
   VersionSummary,
   VersionView,
 } from "../wire/packages.ts";
+import type { Resolution } from "../wire/resolve.ts";
 import type { PublicEventRecord } from "./stores/events.ts";
 import type {
+  IndexEntryRecord,
   ListedRecord,
   PackageRecord,
+  PinnableRecord,
   RevocationRecord,
   VersionRecord,
   VersionSummaryRecord,
@@ -26,13 +31,16 @@ export const versionText = (key: number): string => formatVersion(versionFromKey
 export const revocationView = (revoked: RevocationRecord | undefined): Revocation | null =>
   revoked === undefined ? null : { at: isoTime(revoked.at), reason: revoked.reason };
 
+const grenVersionText = (version: { grenLower: number; grenUpper: number }): string =>
+  formatRange({
+    lower: versionFromKey(version.grenLower),
+    upper: versionFromKey(version.grenUpper),
+  });
+
 export const versionSummaryView = (version: VersionSummaryRecord): VersionSummary => ({
   version: versionText(version.versionKey),
   publishedAt: isoTime(version.publishedAt),
-  grenVersion: formatRange({
-    lower: versionFromKey(version.grenLower),
-    upper: versionFromKey(version.grenUpper),
-  }),
+  grenVersion: grenVersionText(version),
   sha256: version.sha256,
   size: version.size,
   revoked: revocationView(version.revoked),
@@ -57,6 +65,40 @@ export const versionView = (pkg: PackageRecord, version: VersionRecord): Version
   size: version.size,
   outline: JSON.parse(version.outline) as VersionView["outline"],
   revoked: revocationView(version.revoked),
+});
+
+export const indexEntryView = (entry: IndexEntryRecord): IndexEntry => ({
+  version: versionText(entry.versionKey),
+  grenVersion: grenVersionText(entry),
+  platform: entry.platform,
+  dependencies: JSON.parse(entry.dependencies) as IndexEntry["dependencies"],
+  sha256: entry.sha256,
+  size: entry.size,
+  revoked: revocationView(entry.revoked),
+});
+
+export const packageIndexView = (
+  pkg: PackageRecord,
+  entries: readonly IndexEntryRecord[],
+): PackageIndex => ({
+  name: formatPackageName(pkg.name),
+  private: pkg.private,
+  versions: entries.map(indexEntryView),
+});
+
+/** What a resolution's answer says of each version it chose. */
+export type Pinned = Pick<PinnableRecord, "versionKey" | "sha256" | "size">;
+
+/** The chosen versions, by package name in the order given. */
+export const resolutionView = (
+  chosen: readonly { name: PackageName; version: Pinned }[],
+): Resolution => ({
+  packages: Object.fromEntries(
+    chosen.map(({ name, version }) => [
+      formatPackageName(name),
+      { version: versionText(version.versionKey), sha256: version.sha256, size: version.size },
+    ]),
+  ),
 });
 
 export const listedPackageView = (listed: ListedRecord): ListedPackage => ({

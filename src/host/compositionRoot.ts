@@ -10,6 +10,7 @@ import { FanOut } from "./feed/fanOut.ts";
 import { LiveFeed } from "./feed/liveFeed.ts";
 import { WebhookWorker } from "./feed/webhookWorker.ts";
 import { Authenticator } from "./http/auth.ts";
+import { LoginWaiters } from "./http/loginWaiters.ts";
 import { fetchHttpOut } from "./httpOut.ts";
 import { mailerFor } from "./mail/index.ts";
 import { cryptoRandom } from "./random.ts";
@@ -54,6 +55,7 @@ export function openRegistry(options: StartOptions) {
     ports,
     auth: new Authenticator(ports, config.sessions),
     live,
+    logins: new LoginWaiters(),
     logger: options.logger ?? { level: config.logLevel },
   });
   const webhooks =

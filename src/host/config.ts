@@ -32,6 +32,7 @@ const Environment = Type.Object({
   REGISTRY_DB_PATH: text(DEFAULT_DB_PATH),
   REGISTRY_HOST: text("localhost"),
   REGISTRY_PORT: whole(0, 65535, 3000),
+  REGISTRY_PUBLIC_URL: Type.Optional(httpUrl),
   POSTMARK_SERVER_TOKEN: Type.Optional(text()),
   POSTMARK_API_URL: Type.Optional(httpUrl),
   REGISTRY_MAIL_FROM: Type.Optional(text()),
@@ -47,6 +48,7 @@ const Environment = Type.Object({
   REGISTRY_RESERVED_IDENTITIES: list("gren-lang"),
   REGISTRY_OPERATOR_EMAILS: list(""),
   REGISTRY_SESSION_IDLE_DAYS: whole(1, 3650, 90),
+  REGISTRY_LOGIN_WAIT_SECONDS: whole(1, 120, 25),
   REGISTRY_SESSION_LIFETIME_DAYS: whole(1, 3650, 365),
   REGISTRY_UPLOAD_TIMEOUT_SECONDS: whole(1, 3600, 60),
   REGISTRY_UPLOAD_MIN_BYTES_PER_SECOND: whole(0, 1024 * MIB, 8 * 1024),
@@ -64,6 +66,8 @@ export interface Config {
   dbPath: string;
   host: string;
   port: number;
+  /** Where people reach the registry: the links in login mail point there. */
+  publicUrl: string;
   mail: MailConfig;
   /** Largest bundle upload accepted, compressed. */
   maxBundleBytes: number;
@@ -84,6 +88,8 @@ export interface Config {
   /** The addresses of the registry's operators. */
   operatorEmails: string[];
   sessions: { idleMs: number; lifetimeMs: number };
+  /** How long a client asking for its session without a code waits for the link, each time. */
+  loginWaitMs: number;
   uploads: UploadLimits;
   /** Whether to believe X-Forwarded-For (only behind a reverse proxy). */
   trustProxy: boolean;
@@ -148,6 +154,10 @@ function configFrom(env: Environment): Config {
     dbPath: env.REGISTRY_DB_PATH,
     host: env.REGISTRY_HOST,
     port: env.REGISTRY_PORT,
+    publicUrl: (env.REGISTRY_PUBLIC_URL ?? `http://${env.REGISTRY_HOST}:${env.REGISTRY_PORT}`).replace(
+      /\/+$/,
+      "",
+    ),
     mail: env.POSTMARK_SERVER_TOKEN
       ? {
           kind: "postmark",
@@ -171,6 +181,7 @@ function configFrom(env: Environment): Config {
       idleMs: env.REGISTRY_SESSION_IDLE_DAYS * DAY,
       lifetimeMs: env.REGISTRY_SESSION_LIFETIME_DAYS * DAY,
     },
+    loginWaitMs: env.REGISTRY_LOGIN_WAIT_SECONDS * 1000,
     uploads: {
       timeoutMs: env.REGISTRY_UPLOAD_TIMEOUT_SECONDS * 1000,
       minBytesPerSecond: env.REGISTRY_UPLOAD_MIN_BYTES_PER_SECOND,

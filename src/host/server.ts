@@ -1,3 +1,4 @@
+import cookie from "@fastify/cookie";
 import swagger from "@fastify/swagger";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import websocket from "@fastify/websocket";
@@ -23,6 +24,7 @@ import { healthRoutes } from "./routes/health.ts";
 import { OPENAPI, openApiRoutes } from "./routes/openApi.ts";
 import { packageRoutes } from "./routes/packages.ts";
 import { publishingIdentityRoutes } from "./routes/publishingIdentity.ts";
+import { resolveRoutes } from "./routes/resolve.ts";
 import { sessionRoutes } from "./routes/session.ts";
 import { userRoutes } from "./routes/user.ts";
 
@@ -87,6 +89,7 @@ export function buildServer(options: ServerOptions): FastifyInstance & App {
 
   readJsonBodiesStrictly(app);
   negotiateByAccept(app);
+  app.register(cookie);
   app.register(swagger, OPENAPI);
   app.register(websocket, { options: { maxPayload: 4096 } });
   app.register(openApiRoutes);
@@ -95,6 +98,7 @@ export function buildServer(options: ServerOptions): FastifyInstance & App {
   app.register(userRoutes, options);
   app.register(publishingIdentityRoutes, options);
   app.register(packageRoutes, options);
+  app.register(resolveRoutes, options);
   app.register(feedRoutes, options);
   app.register(sitePages, options);
   return app as FastifyInstance & App;

@@ -87,3 +87,24 @@ export type FoundVersion = Static<typeof FoundVersion>;
 
 export const Reason = Type.Object({ reason: Type.String({ maxLength: MAX_REASON_LENGTH }) });
 export type Reason = Static<typeof Reason>;
+
+/** One version as a resolver needs it: the compiler reads nothing else before it downloads. */
+export const IndexEntry = Type.Object({
+  version: Type.String(),
+  grenVersion: Type.String(),
+  platform: Type.String(),
+  /** Package name to range, as the version's gren.json has them. */
+  dependencies: Type.Record(Type.String(), Type.String()),
+  sha256: Type.String(),
+  size: Type.Integer(),
+  revoked: Revoked,
+});
+export type IndexEntry = Static<typeof IndexEntry>;
+
+/** Every version of a package, ascending, revoked ones included: like crates.io's sparse index. */
+export const PackageIndex = Type.Object({
+  name: Type.String(),
+  private: Type.Boolean(),
+  versions: Type.Array(IndexEntry),
+});
+export type PackageIndex = Static<typeof PackageIndex>;

@@ -12,14 +12,22 @@ export type LoginRequest = Static<typeof LoginRequest>;
 export const LoginStarted = Type.Object({ fetchSessionToken: Type.String() });
 export type LoginStarted = Static<typeof LoginStarted>;
 
+/** Without a code, it waits for the login to be confirmed by the link in the mail. */
 export const CodeExchange = Type.Object({
   fetchSessionToken: Type.String({ maxLength: 200 }),
-  emailConfirmationCode: Type.String({ maxLength: 200 }),
+  emailConfirmationCode: Type.Optional(Type.String({ maxLength: 200 })),
 });
 export type CodeExchange = Static<typeof CodeExchange>;
 
 export const SessionCreated = Type.Object({ sessionToken: Type.String() });
 export type SessionCreated = Static<typeof SessionCreated>;
+
+/** Not confirmed yet: ask again (at once: the wait was on the registry's side). */
+export const LoginWaiting = Type.Object({
+  status: Type.Literal("waiting"),
+  message: Type.String(),
+});
+export type LoginWaiting = Static<typeof LoginWaiting>;
 
 export const UserView = Type.Object({
   email: Type.String(),

@@ -3,11 +3,14 @@ import { parseEmail } from "../../src/core/email.ts";
 import {
   authenticate,
   CODE_ALPHABET,
+  collectConfirmedLogin,
+  confirmLogin,
   endSession,
   exchangeCode,
   FETCH_TOKEN_LIFETIME,
   LOGIN_LIMITS,
   listSessions,
+  loginToConfirm,
   MAX_WRONG_CODES,
   normalizeCode,
   requestLogin,
@@ -15,6 +18,7 @@ import {
 import { aUser, type FakePorts, fakePorts } from "../support/fakePorts.ts";
 
 const HOUR = 60 * 60 * 1000;
+const CONFIRM = "https://registry.example/login/confirm";
 
 describe("confirmation codes", () => {
   it("use no characters that look alike", () => {
@@ -55,7 +59,11 @@ const POLICY = { idleMs: 90 * 24 * HOUR, lifetimeMs: 365 * 24 * HOUR };
 
 describe("logging in, as a rule of the core", () => {
   const start = async (ports: FakePorts, address = "me@example.com") => {
-    const started = await requestLogin(ports, { email: address, client: "10.0.0.1" });
+    const started = await requestLogin(ports, {
+      email: address,
+      client: "10.0.0.1",
+      confirmationPage: CONFIRM,
+    });
     if (!started.ok) throw new Error(JSON.stringify(started.error));
     return started.value.fetchSessionToken;
   };
@@ -98,7 +106,11 @@ describe("logging in, as a rule of the core", () => {
   it("sends no more than five codes to one address in fifteen minutes", async () => {
     const ports = fakePorts();
     for (let i = 0; i < LOGIN_LIMITS.perEmail; i++) await start(ports);
-    const refused = await requestLogin(ports, { email: "me@example.com", client: "10.0.0.2" });
+    const refused = await requestLogin(ports, {
+      email: "me@example.com",
+      client: "10.0.0.2",
+      confirmationPage: CONFIRM,
+    });
     expect(refused).toEqual({
       ok: false,
       error: { kind: "rate_limited", retryAfterSeconds: 15 * 60 },
@@ -111,7 +123,11 @@ describe("logging in, as a rule of the core", () => {
   it("forgets the fetch token when the mail cannot be sent", async () => {
     const ports = fakePorts();
     ports.mailer.failWith = "the mail service is down";
-    const refused = await requestLogin(ports, { email: "me@example.com", client: "10.0.0.1" });
+    const refused = await requestLogin(ports, {
+      email: "me@example.com",
+      client: "10.0.0.1",
+      confirmationPage: CONFIRM,
+    });
     expect(refused).toEqual({
       ok: false,
       error: { kind: "mail_failed", reason: "the mail service is down" },
@@ -125,7 +141,11 @@ describe("sessions, as a rule of the core", () => {
   const policy = { idleMs: 10 * DAY, lifetimeMs: 30 * DAY };
 
   async function loggedIn(ports: FakePorts, address = "me@example.com") {
-    const started = await requestLogin(ports, { email: address, client: "10.0.0.1" });
+    const started = await requestLogin(ports, {
+      email: address,
+      client: "10.0.0.1",
+      confirmationPage: CONFIRM,
+    });
     if (!started.ok) throw new Error("no login");
     const code = ports.mailer.codeFor(address);
     const session = exchangeCode(ports, {
@@ -185,5 +205,58 @@ describe("sessions, as a rule of the core", () => {
     const other = aUser(ports, "someone-else@example.com");
     expect(endSession(ports, other, sessions[1]!.id).ok).toBe(false);
     expect(authenticate(ports, second, policy)).toBeDefined();
+  });
+});
+
+describe("logging in by the emailed link, as a rule of the core", () => {
+  const linkIn = (ports: FakePorts, address: string) => {
+    const mail = ports.mailer.sent.filter((m) => m.to === address).at(-1)!;
+    return /\?token=(\S+)/.exec(mail.textBody)![1]!;
+  };
+
+  it("gives the session to whoever holds the fetch token once the link's button is pressed", async () => {
+    const ports = fakePorts();
+    const started = await requestLogin(ports, {
+      email: "me@example.com",
+      client: "10.0.0.7",
+      confirmationPage: CONFIRM,
+    });
+    if (!started.ok) throw new Error("no login");
+    const { fetchSessionToken } = started.value;
+    const link = linkIn(ports, "me@example.com");
+    expect(ports.mailer.sent[0]!.textBody).toContain(`${CONFIRM}?token=${link}`);
+
+    // Opening the link only shows what it would confirm.
+    expect(loginToConfirm(ports, link)).toMatchObject({
+      ok: true,
+      value: { email: "me@example.com", client: "10.0.0.7", confirmed: false },
+    });
+    expect(collectConfirmedLogin(ports, fetchSessionToken)).toEqual({
+      ok: false,
+      error: { kind: "not_confirmed" },
+    });
+    expect(confirmLogin(ports, link).ok).toBe(true);
+    const session = collectConfirmedLogin(ports, fetchSessionToken);
+    expect(session.ok).toBe(true);
+    if (!session.ok) return;
+    expect(authenticate(ports, session.value.sessionToken, POLICY)?.user.email).toBe(
+      "me@example.com",
+    );
+    // Used once: neither the link nor the fetch token works again.
+    expect(collectConfirmedLogin(ports, fetchSessionToken).ok).toBe(false);
+    expect(confirmLogin(ports, link).ok).toBe(false);
+  });
+
+  it("refuses a link that was never mailed, or that expired", async () => {
+    const ports = fakePorts();
+    await requestLogin(ports, { email: "me@example.com", client: "x", confirmationPage: CONFIRM });
+    expect(confirmLogin(ports, "not-a-link")).toEqual({
+      ok: false,
+      error: { kind: "invalid_link" },
+    });
+    const link = linkIn(ports, "me@example.com");
+    ports.clock.advance(FETCH_TOKEN_LIFETIME);
+    expect(loginToConfirm(ports, link).ok).toBe(false);
+    expect(confirmLogin(ports, link).ok).toBe(false);
   });
 });

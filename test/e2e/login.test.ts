@@ -12,7 +12,8 @@ import { databaseFileText } from "../support/snapshot.ts";
 
 let registry: TestRegistry;
 beforeEach(async () => {
-  registry = await startRegistry();
+  // A client waiting for the link is told to ask again after a second here, not 25.
+  registry = await startRegistry({ REGISTRY_LOGIN_WAIT_SECONDS: "1" });
 });
 afterEach(async () => {
   await registry.close();
@@ -266,5 +267,67 @@ describe("GET /health", () => {
     expect(await call(registry, "GET", "/health")).toEqual(
       expect.objectContaining({ status: 200, body: { status: "ok" } }),
     );
+  });
+});
+
+describe("logging in by the emailed link", () => {
+  const linkFor = (email: string) => {
+    const mail = sentMail(registry.outbox)
+      .filter((m) => m.to === email)
+      .at(-1)!;
+    const [, url, token] = /(http\S+\/login\/confirm\?token=(\S+))/.exec(mail.textBody)!;
+    return [url!, url!, token!] as const;
+  };
+  const press = (token: string) =>
+    fetch(`${registry.url}/login/confirm`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", accept: "text/html" },
+      body: new URLSearchParams({ token }),
+      redirect: "manual",
+    });
+
+  it("mails a link beside the code, whose page confirms nothing until its button is pressed", async () => {
+    const started = await startLogin("lin@example.com");
+    const [, url, token] = linkFor("lin@example.com");
+    expect(url).toBe(`${registry.config.publicUrl}/login/confirm?token=${token}`);
+    const opened = await fetch(`${registry.url}/login/confirm?token=${token}`, {
+      headers: { accept: "text/html" },
+    });
+    expect(opened.status).toBe(200);
+    const page = await opened.text();
+    expect(page).toContain("lin@example.com");
+    expect(page).toContain('action="/login/confirm"');
+
+    // A client asking without a code is told to ask again, after a bounded wait.
+    const waiting = await call(registry, "POST", "/session/fetch", {
+      json: { fetchSessionToken: started.body.fetchSessionToken },
+    });
+    expect(waiting).toMatchObject({ status: 202, body: { status: "waiting" } });
+  });
+
+  it("answers a client waiting without a code as soon as the link is confirmed", async () => {
+    const started = await startLogin("wai@example.com");
+    const [, , token] = linkFor("wai@example.com");
+    const asked = Date.now();
+    const waiting = call<{ sessionToken: string }>(registry, "POST", "/session/fetch", {
+      json: { fetchSessionToken: started.body.fetchSessionToken },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await press(token)).status).toBe(200);
+    const answered = await waiting;
+    expect(answered.status).toBe(200);
+    expect(Date.now() - asked).toBeLessThan(5000);
+    const user = await call(registry, "GET", "/user", { token: answered.body.sessionToken });
+    expect(user.body).toMatchObject({ email: "wai@example.com" });
+  });
+
+  it("refuses a link that is not one, and takes a second press as the first", async () => {
+    await startLogin("old@example.com");
+    const [, , token] = linkFor("old@example.com");
+    expect((await press(token)).status).toBe(200);
+    expect((await press("not-a-link")).status).toBe(404);
+    // Confirmed once already, and its login not collected: it still says so, once.
+    const twice = await press(token);
+    expect(twice.status).toBe(200);
   });
 });

@@ -155,6 +155,21 @@ describe("the OpenAPI document", () => {
     await checkedCall("GET", "/packages/acme/widgets/latest?gren=0.6.3");
     await checkedCall("GET", "/packages/acme/widgets/previous/1.1.0");
     await checkedCall("GET", "/packages/acme/widgets/1.0.0");
+    const index = await checkedCall("GET", "/packages/acme/widgets/index");
+    await checkedCall("GET", "/packages/acme/widgets/index", {
+      headers: { "if-none-match": String(index.headers.get("etag")) },
+    });
+    await checkedCall("GET", "/packages/acme/nothing/index");
+    const asked = { grenVersion: "0.6.3", platform: "node" };
+    await checkedCall("POST", "/resolve", {
+      json: { ...asked, dependencies: { "acme/widgets": "1.0.0 <= v < 2.0.0" } },
+    });
+    await checkedCall("POST", "/resolve", {
+      json: { ...asked, dependencies: { "acme/widgets": "2.0.0 <= v < 3.0.0" } },
+    });
+    await checkedCall("POST", "/resolve", {
+      json: { ...asked, dependencies: { "acme/widgets": "^1" } },
+    });
     const bundle = await fetch(`${registry.url}/packages/acme/widgets/1.0.0/bundle`);
     expectDocumented("GET", "/packages/acme/widgets/1.0.0/bundle", bundle.status, undefined);
     await checkedCall("DELETE", "/packages/acme/widgets/1.0.0", {

@@ -4,8 +4,8 @@ import { join } from "node:path";
 import axe from "axe-core";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startRegistry, type TestRegistry } from "../support/registry.ts";
-import { publishSiteCatalogue, REVOKE_REASON } from "../support/siteCatalogue.ts";
+import { sentMail, startRegistry, type TestRegistry } from "../support/registry.ts";
+import { AUTHOR, publishSiteCatalogue, REVOKE_REASON } from "../support/siteCatalogue.ts";
 
 // The package site as people use it: a real (headless) Chromium walks from
 // search to a package, its docs and another version; no page logs an error,
@@ -189,5 +189,44 @@ describe.skipIf(!hasChromium)("the package site in a real browser", () => {
     await expectAccessibleInBothSchemes("404");
     await visit("/packages/acme/widgets/1.1.0/modules/Widgets", 410);
     await expectAccessibleInBothSchemes("410");
+  });
+
+  it("signs in by the emailed link, shows the member a private package, and logs out", async () => {
+    await visit("/packages/acme/secret", 404);
+
+    await visit("/");
+    await page.getByRole("link", { name: "Log in" }).click();
+    await page.waitForURL(/\/login$/);
+    await expectAccessibleInBothSchemes("login");
+    await page.getByLabel("Email address").fill(AUTHOR);
+    await page.getByRole("button", { name: "Mail me a link" }).click();
+    await page.waitForURL(/\/login\/wait$/);
+    await expectNoErrors("waiting for the link");
+    await expectAccessibleInBothSchemes("waiting for the link");
+
+    const mail = sentMail(registry.outbox)
+      .filter((m) => m.to === AUTHOR)
+      .at(-1)!;
+    const link = /(http\S+\/login\/confirm\?token=\S+)/.exec(mail.textBody)![1]!;
+    problems = [];
+    await page.goto(link.replace(registry.config.publicUrl, registry.url));
+    expect(await page.locator("h1").textContent()).toBe("Confirm your login");
+    await expectNoErrors("the link's page");
+    await expectAccessibleInBothSchemes("the link's page");
+    await page.getByRole("button", { name: "Yes, log me in" }).click();
+    await page.waitForURL(`${registry.url}/`);
+    expect(await page.locator(".account-email").textContent()).toContain(AUTHOR);
+
+    const cookies = await context.cookies(registry.url);
+    const session = cookies.find((cookie) => cookie.name === "gren_session");
+    expect(session).toMatchObject({ httpOnly: true, sameSite: "Lax" });
+
+    await visit("/packages/acme/secret");
+    expect(await page.locator("h1").textContent()).toBe("acme/secret");
+    await expectAccessibleInBothSchemes("a private package, to its member");
+
+    await page.getByRole("button", { name: "Log out" }).click();
+    await page.waitForURL(`${registry.url}/`);
+    await visit("/packages/acme/secret", 404);
   });
 });

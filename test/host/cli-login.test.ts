@@ -40,7 +40,7 @@ describe("the CLI's login, whoami and logout", () => {
     );
     child.stdin!.end(`${code}\n`);
     const loggedIn = await done;
-    expect(loggedIn.stderr).toContain("Confirmation code:");
+    expect(loggedIn.stderr).toContain("Open the link in the mail, or type the code from it:");
     expect(loggedIn.stdout).toContain("Logged in");
     expect(loggedIn.code).toBe(0);
 
@@ -66,6 +66,30 @@ describe("the CLI's login, whoami and logout", () => {
     expect(after.code).not.toBe(0);
     expect(after.stderr.trim().split("\n")).toHaveLength(1);
     expect(after.stderr).toMatch(/not logged in/);
+  });
+
+  it("logs in as soon as the link in the mail is confirmed, with no code typed", async () => {
+    const { child, done } = startCli(["--registry", registry.url, "login", "lou@example.com"], {
+      home,
+    });
+    const mail = await until(
+      () => sentMail(registry.outbox).find((m) => m.to === "lou@example.com"),
+      "the login mail",
+    );
+    const token = /\/login\/confirm\?token=(\S+)/.exec(mail.textBody)![1]!;
+    const pressed = await fetch(`${registry.url}/login/confirm`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", accept: "text/html" },
+      body: new URLSearchParams({ token }),
+    });
+    expect(pressed.status).toBe(200);
+    const run = await done;
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("Logged in to");
+    expect(JSON.parse(readFileSync(userFile(), "utf8")).registries[registry.url].email).toBe(
+      "lou@example.com",
+    );
+    child.kill();
   });
 
   it("asks for the address when it is not given", async () => {

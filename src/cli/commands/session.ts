@@ -7,7 +7,7 @@ import {
   type UserView,
 } from "../../wire/session.ts";
 import { CliError, EXIT, usageError } from "../cliError.ts";
-import { RegistryError } from "../client.ts";
+import { type RegistryClient, RegistryError } from "../client.ts";
 import { type Context, requireSession } from "../context.ts";
 import {
   credentialsPath,
@@ -19,8 +19,35 @@ import {
   TOKEN_VARIABLE,
 } from "../credentials.ts";
 import { JSON_OPTION, show, tell } from "../output.ts";
-import { ask } from "../prompt.ts";
+import { ask, closePrompt } from "../prompt.ts";
 import { printTable } from "../table.ts";
+
+/**
+ * Waits for the login to be confirmed by the mailed link: the registry holds
+ * each request a while and says when to ask again. Never settles once stopped.
+ */
+function waitForLink(
+  client: RegistryClient,
+  fetchSessionToken: string,
+): { session: Promise<string>; stop: () => void } {
+  const controller = new AbortController();
+  const session = (async () => {
+    for (;;) {
+      const response = await client.send("POST", "/session/fetch", {
+        json: { fetchSessionToken },
+        signal: controller.signal,
+      });
+      if (response.status === 200) return ((await response.json()) as SessionCreated).sessionToken;
+      await response.body?.cancel();
+    }
+  })();
+  // Stopped or failed, the link no longer decides: the code typed does.
+  const never = new Promise<string>(() => {});
+  return {
+    session: session.catch(() => never),
+    stop: () => controller.abort(),
+  };
+}
 
 export function sessionCommands(program: Command, context: () => Context): void {
   program
@@ -35,8 +62,9 @@ export function sessionCommands(program: Command, context: () => Context): void 
     .addHelpText(
       "after",
       `
-The registry mails a confirmation code; type it when asked. Scripts can pipe the
-code in, or run \`login EMAIL\` and later \`login --code CODE\`. The session token is
+The registry mails a link and a confirmation code: open the link and confirm, or
+type the code when asked. Scripts can pipe the code in, or run \`login EMAIL\` and
+later \`login --code CODE\`. The session token is
 kept in ${credentialsPath()}, readable only by you. In CI, give a session token in
 ${TOKEN_VARIABLE} instead of logging in.`,
     )
@@ -64,9 +92,27 @@ ${TOKEN_VARIABLE} instead of logging in.`,
             expiresAt: started + FETCH_TOKEN_MINUTES * 60_000,
           };
           savePendingLogin(registry, pending);
-          tell(`A confirmation code was sent to ${pending.email}.`);
+          tell(`A link and a code were sent to ${pending.email}.`);
         }
-        const code = options.code ?? (await ask("Confirmation code: "));
+        let code = options.code;
+        if (code === undefined) {
+          // Whichever comes first: the code typed here, or the link in the mail confirmed.
+          const linked = waitForLink(client, pending.fetchSessionToken);
+          const answer = await Promise.race([
+            linked.session.then((sessionToken) => ({ sessionToken })),
+            ask("Open the link in the mail, or type the code from it: ").then((typed) => ({
+              typed,
+            })),
+          ]);
+          linked.stop();
+          if ("sessionToken" in answer) {
+            closePrompt();
+            saveSession(registry, { email: pending.email, sessionToken: answer.sessionToken });
+            console.log(`Logged in to ${registry} as ${pending.email}.`);
+            return;
+          }
+          code = answer.typed;
+        }
         if (!code) {
           tell("When the mail arrives, finish with: gren-registry login --code CODE");
           return;

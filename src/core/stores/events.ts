@@ -76,3 +76,9 @@ export function lastPublicSeq(db: Database): number {
   const row = db.get("SELECT max(public_seq) AS seq FROM events");
   return (row && optionalInteger(row, "seq")) ?? 0;
 }
+
+/** The last event of all, public or private: every publication and revocation moves it. */
+export function lastEventSeq(db: Database): number {
+  const row = db.get("SELECT max(seq) AS seq FROM events");
+  return (row && optionalInteger(row, "seq")) ?? 0;
+}

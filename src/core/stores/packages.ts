@@ -274,6 +274,14 @@ export interface CandidateRecord {
   dependencies: string;
 }
 
+const toCandidate = (row: Row): CandidateRecord => ({
+  versionKey: integer(row, "version_key"),
+  grenLower: integer(row, "gren_lower"),
+  grenUpper: integer(row, "gren_upper"),
+  platform: text(row, "platform") as Platform,
+  dependencies: text(row, "dependencies"),
+});
+
 /** Every version not revoked, oldest first, as a dependency resolver sees it. */
 export function liveCandidatesOf(db: Database, packageId: number): CandidateRecord[] {
   return db
@@ -282,13 +290,74 @@ export function liveCandidatesOf(db: Database, packageId: number): CandidateReco
        WHERE package_id = :packageId AND revoked_at IS NULL ORDER BY version_key`,
       { packageId },
     )
-    .map((row) => ({
-      versionKey: integer(row, "version_key"),
-      grenLower: integer(row, "gren_lower"),
-      grenUpper: integer(row, "gren_upper"),
-      platform: text(row, "platform") as Platform,
-      dependencies: text(row, "dependencies"),
-    }));
+    .map(toCandidate);
+}
+
+/** A version a resolver may choose, with what its answer names of it. */
+export interface PinnableRecord extends CandidateRecord {
+  sha256: string;
+  size: number;
+}
+
+const toPinnable = (row: Row): PinnableRecord => ({
+  ...toCandidate(row),
+  sha256: text(row, "sha256"),
+  size: integer(row, "size"),
+});
+
+/** A version as a package's index shows it to a resolver: revoked ones too, with why. */
+export interface IndexEntryRecord extends PinnableRecord {
+  revoked: RevocationRecord | undefined;
+}
+
+/** Every version a package ever had, ascending, with what resolving needs of each. */
+export function indexEntriesOf(db: Database, packageId: number): IndexEntryRecord[] {
+  return db
+    .all(
+      `SELECT version_key, gren_lower, gren_upper, platform, dependencies, sha256, size,
+              revoked_at, revoked_reason
+       FROM versions WHERE package_id = :packageId ORDER BY version_key`,
+      { packageId },
+    )
+    .map((row) => ({ ...toPinnable(row), revoked: toRevocation(row) }));
+}
+
+/** A package as a resolver sees it: who may see it, and its live versions. */
+export interface ResolvableRecord {
+  name: PackageName;
+  identityId: number;
+  private: boolean;
+  /** Not revoked, oldest first. */
+  versions: PinnableRecord[];
+}
+
+/**
+ * The package whose `packageKey` is `key`, with its live versions, in one
+ * statement: a resolution reads one of these per package it reaches.
+ */
+export function resolvablePackage(db: Database, key: string): ResolvableRecord | undefined {
+  const rows = db.all(
+    `SELECT identities.name AS author, packages.project, packages.identity_id, packages.private,
+            versions.version_key, versions.gren_lower, versions.gren_upper, versions.platform,
+            versions.dependencies, versions.sha256, versions.size
+     FROM packages JOIN identities ON identities.id = packages.identity_id
+     LEFT JOIN versions ON versions.package_id = packages.id AND versions.revoked_at IS NULL
+     WHERE packages.name_key = :key
+     ORDER BY versions.version_key`,
+    { key },
+  );
+  const [first] = rows;
+  if (!first) return undefined;
+  return {
+    name: {
+      author: text(first, "author") as IdentityName,
+      project: text(first, "project") as ProjectName,
+    },
+    identityId: integer(first, "identity_id"),
+    private: flag(first, "private"),
+    // A package without live versions still has its one row, with no version in it.
+    versions: rows.filter((row) => row.version_key !== null).map(toPinnable),
+  };
 }
 
 /** The highest version ever published, revoked or not. */

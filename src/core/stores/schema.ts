@@ -231,6 +231,16 @@ export const MIGRATIONS: readonly string[] = [
   -- Written over the stale end of the WAL file, then deleted: see the scrubber.
   CREATE TABLE scrub_filler (bytes BLOB NOT NULL) STRICT;
   `,
+
+  // 9: login by the emailed link as well as the code: the link's secret (hashed),
+  // when it was confirmed, and which client asked, to show the person confirming.
+  `
+  ALTER TABLE fetch_tokens ADD COLUMN link_hash TEXT;
+  ALTER TABLE fetch_tokens ADD COLUMN confirmed_at INTEGER;
+  ALTER TABLE fetch_tokens ADD COLUMN client TEXT NOT NULL DEFAULT '';
+  ALTER TABLE fetch_tokens ADD COLUMN requested_at INTEGER NOT NULL DEFAULT 0;
+  CREATE UNIQUE INDEX fetch_tokens_by_link ON fetch_tokens (link_hash);
+  `,
 ];
 
 export type MigrationError = { kind: "schema_too_new"; found: number; known: number };

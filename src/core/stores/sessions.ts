@@ -1,23 +1,39 @@
 import type { Database, Row } from "../../ports/database.ts";
 import type { Email } from "../email.ts";
-import { integer, text } from "./rows.ts";
+import { integer, optionalInteger, text } from "./rows.ts";
 import type { User } from "./users.ts";
 
 // Login requests (for rate limits), fetch tokens waiting for their code, and
 // sessions. Tokens and codes are stored only as hashes.
 
 export interface PendingLogin {
+  tokenHash: string;
   userId: number;
+  email: Email;
   codeHash: string;
   expiresAt: number;
   failedAttempts: number;
+  /** When the emailed link was confirmed, if it was. */
+  confirmedAt: number | undefined;
+  /** Who asked for the login, and when: shown to the person confirming by the link. */
+  client: string;
+  requestedAt: number;
 }
 
+const PENDING_COLUMNS = `fetch_tokens.token_hash, fetch_tokens.user_id, users.email,
+  fetch_tokens.code_hash, fetch_tokens.expires_at, fetch_tokens.failed_attempts,
+  fetch_tokens.confirmed_at, fetch_tokens.client, fetch_tokens.requested_at`;
+
 const toPendingLogin = (row: Row): PendingLogin => ({
+  tokenHash: text(row, "token_hash"),
   userId: integer(row, "user_id"),
+  email: text(row, "email") as Email,
   codeHash: text(row, "code_hash"),
   expiresAt: integer(row, "expires_at"),
   failedAttempts: integer(row, "failed_attempts"),
+  confirmedAt: optionalInteger(row, "confirmed_at"),
+  client: text(row, "client"),
+  requestedAt: integer(row, "requested_at"),
 });
 
 /** Forgets login requests that left the rate-limit window, and fetch tokens that expired. */
@@ -61,21 +77,47 @@ export function recordLoginRequest(
 
 export function insertFetchToken(
   db: Database,
-  token: { tokenHash: string; userId: number; codeHash: string; expiresAt: number },
+  token: {
+    tokenHash: string;
+    userId: number;
+    codeHash: string;
+    linkHash: string;
+    expiresAt: number;
+    client: string;
+    requestedAt: number;
+  },
 ): void {
   db.run(
-    `INSERT INTO fetch_tokens (token_hash, user_id, code_hash, expires_at)
-     VALUES (:tokenHash, :userId, :codeHash, :expiresAt)`,
-    { ...token },
+    `INSERT INTO fetch_tokens (token_hash, user_id, code_hash, link_hash, expires_at, client, requested_at)
+     VALUES (:tokenHash, :userId, :codeHash, :linkHash, :expiresAt, :client, :requestedAt)`,
+    token,
   );
 }
 
-export function findPendingLogin(db: Database, tokenHash: string): PendingLogin | undefined {
-  const row = db.get(
-    "SELECT user_id, code_hash, expires_at, failed_attempts FROM fetch_tokens WHERE token_hash = :tokenHash",
-    { tokenHash },
-  );
+export function findPendingLogin(
+  db: Database,
+  by: { tokenHash: string } | { linkHash: string },
+): PendingLogin | undefined {
+  const row =
+    "tokenHash" in by
+      ? db.get(
+          `SELECT ${PENDING_COLUMNS} FROM fetch_tokens JOIN users ON users.id = fetch_tokens.user_id
+           WHERE fetch_tokens.token_hash = :tokenHash`,
+          { tokenHash: by.tokenHash },
+        )
+      : db.get(
+          `SELECT ${PENDING_COLUMNS} FROM fetch_tokens JOIN users ON users.id = fetch_tokens.user_id
+           WHERE fetch_tokens.link_hash = :linkHash`,
+          { linkHash: by.linkHash },
+        );
   return row && toPendingLogin(row);
+}
+
+export function confirmPendingLogin(db: Database, tokenHash: string, at: number): void {
+  db.run(
+    "UPDATE fetch_tokens SET confirmed_at = :at WHERE token_hash = :tokenHash AND confirmed_at IS NULL",
+    { tokenHash, at },
+  );
 }
 
 export function countWrongCode(db: Database, tokenHash: string): void {

@@ -7,9 +7,16 @@ import type {
 } from "../../core/identities.ts";
 import type { ListingError, PackageLookupError } from "../../core/packages.ts";
 import type { PublishError } from "../../core/publish.ts";
+import type { ResolutionError } from "../../core/resolution.ts";
 import type { RevokeError } from "../../core/revoke.ts";
 import type { Action } from "../../core/roles.ts";
-import type { CodeExchangeError, EndSessionError, LoginRequestError } from "../../core/sessions.ts";
+import type {
+  CodeExchangeError,
+  EndSessionError,
+  LinkedLoginError,
+  LoginLinkError,
+  LoginRequestError,
+} from "../../core/sessions.ts";
 import type { DownloadError, VersionQueryError } from "../../core/versions.ts";
 import { type Result, unreachable } from "../../result.ts";
 import { ErrorAnswer } from "./errorAnswer.ts";
@@ -22,6 +29,8 @@ export type CoreError =
   | LoginRequestError
   | CodeExchangeError
   | EndSessionError
+  | LinkedLoginError
+  | LoginLinkError
   | AccessError
   | CreateIdentityError
   | IdentityLookupError
@@ -32,6 +41,7 @@ export type CoreError =
   | VersionQueryError
   | PublishError
   | RevokeError
+  | ResolutionError
   | FeedError;
 
 /** What each action is, to finish "… needs the X role". */
@@ -80,6 +90,16 @@ export function answerFor(error: CoreError): ErrorAnswer {
       return new ErrorAnswer(
         "invalid_request",
         "That code does not log you in: it may be mistyped, used, expired or locked after too many tries; ask for a new code.",
+      );
+    case "not_confirmed":
+      return new ErrorAnswer(
+        "invalid_request",
+        "The login has not been confirmed yet: open the link in the mail and press its button, or give the code.",
+      );
+    case "invalid_link":
+      return new ErrorAnswer(
+        "not_found",
+        "That login link does not work: it may have been used, or be more than 15 minutes old. Start logging in again.",
       );
     case "no_such_session":
       return new ErrorAnswer("not_found", `You have no session ${error.id}.`);
@@ -184,6 +204,23 @@ export function answerFor(error: CoreError): ErrorAnswer {
         "invalid_request",
         'Revoking needs a reason, as {"reason": "..."}: users will see it when their dependency disappears.',
       );
+    case "invalid_platform":
+      return new ErrorAnswer(
+        "invalid_request",
+        `"${error.platform}" is not a platform: use common, browser or node.`,
+      );
+    case "invalid_requirement":
+      return new ErrorAnswer(
+        "invalid_request",
+        `"${error.requirement}", asked of ${error.name}, is neither a version (like 1.2.3) nor a range (like "1.0.0 <= v < 2.0.0", the lower below the upper).`,
+      );
+    case "too_many_dependencies":
+      return new ErrorAnswer(
+        "invalid_request",
+        `${error.count} dependencies are more than one resolution takes (at most ${error.max}).`,
+      );
+    case "unresolvable":
+      return new ErrorAnswer("conflict", error.message, { problems: error.problems });
     default:
       return unreachable(error);
   }

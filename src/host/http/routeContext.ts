@@ -2,6 +2,7 @@ import type { Ports } from "../../ports/index.ts";
 import type { Config } from "../config.ts";
 import type { LiveFeed } from "../feed/liveFeed.ts";
 import type { Authenticator } from "./auth.ts";
+import type { LoginWaiters } from "./loginWaiters.ts";
 
 /** What every route file is given: the settings, the core's ports, who asks, the live feed. */
 export interface RouteContext {
@@ -9,4 +10,6 @@ export interface RouteContext {
   ports: Ports;
   auth: Authenticator;
   live: LiveFeed;
+  /** Clients waiting for a login to be confirmed by the emailed link. */
+  logins: LoginWaiters;
 }

@@ -1,5 +1,5 @@
 import { type FastifyPluginAsyncTypebox, Type } from "@fastify/type-provider-typebox";
-import type { FastifyError, FastifyReply } from "fastify";
+import type { FastifyError } from "fastify";
 import { describeRelease, documentVersion } from "../../core/documentation.ts";
 import { feedEnd } from "../../core/feed.ts";
 import { describeIdentity } from "../../core/identities.ts";
@@ -18,11 +18,12 @@ import { DocumentationCache } from "./documentationCache.ts";
 import { errorPage } from "./errorPage.ts";
 import { homeContent } from "./home.ts";
 import { identityPage } from "./identityPage.ts";
-import { PAGE_SECURITY_POLICY, type Page, renderPage } from "./layout.ts";
+import { loginRoutes } from "./loginRoutes.ts";
 import { PAGE } from "./negotiation.ts";
 import { packagePage } from "./packagePage.ts";
 import { RenderedPages } from "./renderedPages.ts";
 import { searchPage } from "./search.ts";
+import { sendPage } from "./sendPage.ts";
 import { STYLESHEET } from "./stylesheet.ts";
 import { pageViewer } from "./viewer.ts";
 
@@ -51,10 +52,8 @@ const page = <Schema extends object>(schema: Schema) => ({
   schema: { hide: true, ...schema },
 });
 
-export const sitePages: FastifyPluginAsyncTypebox<RouteContext> = async (
-  app,
-  { ports, config, auth },
-) => {
+export const sitePages: FastifyPluginAsyncTypebox<RouteContext> = async (app, context) => {
+  const { ports, config, auth } = context;
   const documentation = new DocumentationCache(DOCUMENTATION_CACHE_CHARS);
   const rendered = new RenderedPages(RENDERED_PACKAGE_PAGES);
 
@@ -179,6 +178,8 @@ export const sitePages: FastifyPluginAsyncTypebox<RouteContext> = async (
     },
   );
 
+  await app.register(loginRoutes, context);
+
   // A browser asking for an address with neither a page nor an API route gets a page saying so.
   app.get("/*", page({}), async (request) => {
     throw new ErrorAnswer(
@@ -187,13 +188,3 @@ export const sitePages: FastifyPluginAsyncTypebox<RouteContext> = async (
     );
   });
 };
-
-function sendPage(reply: FastifyReply, content: Page, status = 200): FastifyReply {
-  return reply
-    .code(status)
-    .type("text/html; charset=utf-8")
-    .header("cache-control", "private, no-cache")
-    .header("content-security-policy", PAGE_SECURITY_POLICY)
-    .header("x-content-type-options", "nosniff")
-    .send(renderPage(content));
-}

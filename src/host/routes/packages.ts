@@ -1,5 +1,6 @@
 import { pipeline } from "node:stream";
 import { type FastifyPluginAsyncTypebox, Type } from "@fastify/type-provider-typebox";
+import { packageIndex } from "../../core/packageIndex.ts";
 import { describePackage, listPackages } from "../../core/packages.ts";
 import { mayPublish, publishVersion } from "../../core/publish.ts";
 import { revokePackage, revokeVersion } from "../../core/revoke.ts";
@@ -15,6 +16,7 @@ import {
   LatestQuery,
   Listing,
   ListingQuery,
+  PackageIndex,
   PackageParams,
   PackageView,
   Published,
@@ -150,6 +152,37 @@ export const packageRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
       return orAnswer(
         latestVersion(ports.db, { ...request.params, gren: request.query.gren }, viewer),
       );
+    },
+  );
+
+  // Before "/:version" in the source only for the reader: the router prefers a
+  // literal segment wherever it is declared, and no version is called "index".
+  app.get(
+    "/packages/:author/:project/index",
+    {
+      schema: {
+        security: SESSION_OPTIONAL,
+        params: PackageParams,
+        response: {
+          200: PackageIndex,
+          304: Type.Null({ description: "The index the client has is the current one" }),
+          ...ERROR_RESPONSES,
+        },
+      },
+    },
+    async (request, reply) => {
+      const viewer = auth.viewer(request);
+      const { index, tag } = orAnswer(
+        packageIndex(ports, request.params.author, request.params.project, viewer),
+      );
+      const etag = `"${tag}"`;
+      void reply
+        .header("etag", etag)
+        // A new version must reach resolvers soon, so shared caches keep it a minute;
+        // a private index may not sit in them at all, and is checked each time.
+        .header("cache-control", index.private ? "private, no-cache" : "public, max-age=60");
+      if (matchesEtag(request.headers["if-none-match"], etag)) return reply.code(304).send(null);
+      return index;
     },
   );
 

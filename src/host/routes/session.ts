@@ -1,17 +1,38 @@
 import { type FastifyPluginAsyncTypebox, Type } from "@fastify/type-provider-typebox";
-import { exchangeCode, logout, requestLogin } from "../../core/sessions.ts";
-import { CodeExchange, LoginRequest, LoginStarted, SessionCreated } from "../../wire/session.ts";
+import {
+  collectConfirmedLogin,
+  exchangeCode,
+  fetchTokenHash,
+  logout,
+  requestLogin,
+} from "../../core/sessions.ts";
+import {
+  CodeExchange,
+  LoginRequest,
+  LoginStarted,
+  LoginWaiting,
+  SessionCreated,
+} from "../../wire/session.ts";
 import { bearerToken, SESSION_REQUIRED, unauthenticated } from "../http/auth.ts";
 import { answerFor, orAnswer } from "../http/coreErrors.ts";
 import { ERROR_RESPONSES } from "../http/errorAnswer.ts";
 import type { RouteContext } from "../http/routeContext.ts";
 
-export const sessionRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { ports }) => {
+export const sessionRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
+  app,
+  { ports, config, logins },
+) => {
   app.post(
     "/session",
     { schema: { body: LoginRequest, response: { 200: LoginStarted, ...ERROR_RESPONSES } } },
     async (request) =>
-      orAnswer(await requestLogin(ports, { email: request.body.email, client: request.ip })),
+      orAnswer(
+        await requestLogin(ports, {
+          email: request.body.email,
+          client: request.ip,
+          confirmationPage: `${config.publicUrl}/login/confirm`,
+        }),
+      ),
   );
 
   app.post(
@@ -20,27 +41,37 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app
       // A body of the wrong shape fails like every other failure here, so the
       // answer never tells which part of a login attempt was wrong.
       attachValidation: true,
-      schema: { body: CodeExchange, response: { 200: SessionCreated, ...ERROR_RESPONSES } },
+      schema: {
+        body: CodeExchange,
+        response: { 200: SessionCreated, 202: LoginWaiting, ...ERROR_RESPONSES },
+      },
     },
-    async (request) => {
+    async (request, reply) => {
       if (request.validationError) throw answerFor({ kind: "invalid_code" });
-      return orAnswer(
-        exchangeCode(ports, {
-          fetchSessionToken: request.body.fetchSessionToken,
-          code: request.body.emailConfirmationCode,
-        }),
-      );
+      const { fetchSessionToken, emailConfirmationCode } = request.body;
+      if (emailConfirmationCode !== undefined) {
+        return orAnswer(exchangeCode(ports, { fetchSessionToken, code: emailConfirmationCode }));
+      }
+      // Without a code: the session comes once the mailed link is confirmed,
+      // which this answer waits for, a bounded time.
+      let collected = collectConfirmedLogin(ports, fetchSessionToken);
+      if (!collected.ok && collected.error.kind === "not_confirmed") {
+        await logins.wait(fetchTokenHash(ports, fetchSessionToken), config.loginWaitMs);
+        collected = collectConfirmedLogin(ports, fetchSessionToken);
+      }
+      if (!collected.ok && collected.error.kind === "not_confirmed") {
+        return reply.code(202).header("retry-after", "0").send({
+          status: "waiting" as const,
+          message: "The login has not been confirmed by the link in the mail yet; ask again.",
+        });
+      }
+      return orAnswer(collected);
     },
   );
 
   app.delete(
     "/session",
-    {
-      schema: {
-        security: SESSION_REQUIRED,
-        response: { 204: Type.Null(), ...ERROR_RESPONSES },
-      },
-    },
+    { schema: { security: SESSION_REQUIRED, response: { 204: Type.Null(), ...ERROR_RESPONSES } } },
     async (request, reply) => {
       const token = bearerToken(request);
       if (token === undefined || !logout(ports, token)) throw unauthenticated(token);

@@ -1,0 +1,34 @@
+import type { Ports } from "../ports/index.ts";
+import { ok, type Result } from "../result.ts";
+import type { PackageIndex } from "../wire/packages.ts";
+import { findVisiblePackage, type PackageLookupError } from "./packages.ts";
+import { indexEntriesOf } from "./stores/packages.ts";
+import type { User } from "./stores/users.ts";
+import { packageIndexView } from "./views.ts";
+
+export interface IndexAnswer {
+  index: PackageIndex;
+  /**
+   * Changes whenever the index does, and only then: a hash of its content.
+   * Every publication and revocation changes the content, and a tag made of
+   * it stays true across restarts and restores, which a counter would not.
+   */
+  tag: string;
+}
+
+/**
+ * Every version of a package, ascending, revoked ones included, with what a
+ * resolver needs of each: the compiler can choose versions from this alone.
+ * Private packages only to their identity's members.
+ */
+export function packageIndex(
+  ports: Pick<Ports, "db" | "digest">,
+  author: string,
+  project: string,
+  viewer: User | undefined,
+): Result<IndexAnswer, PackageLookupError> {
+  const found = findVisiblePackage(ports.db, author, project, viewer);
+  if (!found.ok) return found;
+  const index = packageIndexView(found.value, indexEntriesOf(ports.db, found.value.id));
+  return ok({ index, tag: ports.digest.sha256(JSON.stringify(index)) });
+}

@@ -1,0 +1,219 @@
+import { type PackageName, parsePackageName } from "../gren/names.ts";
+import { PLATFORMS } from "../gren/outline.ts";
+import {
+  compareVersions,
+  parseRange,
+  parseVersion,
+  type Range,
+  versionFromKey,
+} from "../gren/semver.ts";
+import type { Database } from "../ports/database.ts";
+import { err, ok, type Result } from "../result.ts";
+import type { Resolution, ResolutionRequest } from "../wire/resolve.ts";
+import { isMember } from "./access.ts";
+import { packageKey } from "./packages.ts";
+import { type Candidate, type Dependency, resolve } from "./solver.ts";
+import { lastEventSeq } from "./stores/events.ts";
+import { type PinnableRecord, resolvablePackage } from "./stores/packages.ts";
+import type { User } from "./stores/users.ts";
+import { type Pinned, resolutionView } from "./views.ts";
+
+/** More packages than any application lists; the request body's size bounds it too. */
+export const MAX_RESOLVED_ROOTS = 500;
+
+export type ResolutionError =
+  | { kind: "invalid_version"; version: string }
+  | { kind: "invalid_platform"; platform: string }
+  | { kind: "invalid_package_name"; name: string }
+  | { kind: "invalid_requirement"; name: string; requirement: string }
+  | { kind: "too_many_dependencies"; count: number; max: number }
+  /** No versions meet every constraint: the solver's sentence and the clashes it found. */
+  | { kind: "unresolvable"; message: string; problems: string[] };
+
+/** A version the solver may choose, with what the answer says of it. */
+interface Pinnable extends Candidate {
+  pinned: Pinned;
+}
+
+/**
+ * The newest versions of every package a project needs, directly or through
+ * others, that meet every range asked for, the compiler's version and the
+ * project's platform. Revoked versions are never chosen, and a private
+ * package the viewer may not see is treated as if it did not exist.
+ */
+export function resolveDependencies(
+  db: Database,
+  request: ResolutionRequest,
+  viewer: User | undefined,
+): Result<Resolution, ResolutionError> {
+  const compiler = parseVersion(request.grenVersion);
+  if (!compiler) return err({ kind: "invalid_version", version: request.grenVersion });
+  // The compiler reads a platform whatever its case, so a gren.json's own spelling works here.
+  const platform = PLATFORMS.find((known) => known === request.platform.toLowerCase());
+  if (!platform) return err({ kind: "invalid_platform", platform: request.platform });
+  const asked = Object.entries(request.dependencies);
+  if (asked.length > MAX_RESOLVED_ROOTS) {
+    return err({ kind: "too_many_dependencies", count: asked.length, max: MAX_RESOLVED_ROOTS });
+  }
+  const roots: Dependency[] = [];
+  for (const [name, requirement] of asked) {
+    const parsed = parsePackageName(name);
+    if (!parsed) return err({ kind: "invalid_package_name", name });
+    const range = requirementRange(requirement);
+    if (!range) return err({ kind: "invalid_requirement", name, requirement });
+    roots.push({ name: packageKey(parsed), range });
+  }
+
+  // The solver knows packages by key, so that names differing in the author's
+  // case, which are one package, are one package to it too.
+  const catalogue = liveVersions(db);
+  const memberOf = new Map<number, boolean>();
+  const reached = new Map<string, ReachedPackage>();
+  const solved = resolve({
+    compiler,
+    platform,
+    roots,
+    versionsOf: (key) => {
+      const pkg = catalogue.get(key);
+      if (!pkg) return undefined;
+      if (pkg.private) {
+        let member = memberOf.get(pkg.identityId);
+        if (member === undefined) {
+          member = isMember(db, pkg.identityId, viewer);
+          memberOf.set(pkg.identityId, member);
+        }
+        if (!member) return undefined;
+      }
+      reached.set(key, pkg);
+      return pkg.versions;
+    },
+  });
+  if (!solved.ok) return err({ kind: "unresolvable", ...solved.error });
+  return ok(
+    resolutionView(
+      [...solved.value].map(([key, version]) => {
+        const pkg = reached.get(key)!;
+        const chosen = pkg.versions.find((v) => compareVersions(v.version, version) === 0)!;
+        return { name: pkg.name, version: chosen.pinned };
+      }),
+    ),
+  );
+}
+
+/** A package as resolutions weigh it, whoever asks. */
+interface ReachedPackage {
+  name: PackageName;
+  identityId: number;
+  private: boolean;
+  versions: readonly Pinnable[];
+}
+
+/**
+ * The live versions of packages as the solver reads them, kept from one
+ * resolution to the next: reading and parsing them is most of a resolution's
+ * work, and they change only when a version is published or revoked, each of
+ * which records an event. So the whole cache holds while the last event is
+ * the one it was filled after, and is emptied when another comes. Who may see
+ * a private package is not kept: membership changes without an event.
+ */
+class LiveVersionCache {
+  readonly #db: Database;
+  readonly #packages = new Map<string, ReachedPackage | null>();
+  #filledAfter = -1;
+
+  constructor(db: Database) {
+    this.#db = db;
+  }
+
+  /** Brings the cache up to date with the database: call once per resolution, before `get`. */
+  refresh(): this {
+    const last = lastEventSeq(this.#db);
+    if (last !== this.#filledAfter) {
+      this.#packages.clear();
+      this.#filledAfter = last;
+    }
+    return this;
+  }
+
+  /** The package of that key, or undefined when there is none. */
+  get(key: string): ReachedPackage | undefined {
+    let pkg = this.#packages.get(key);
+    if (pkg === undefined) {
+      const found = resolvablePackage(this.#db, key);
+      pkg = found
+        ? {
+            name: found.name,
+            identityId: found.identityId,
+            private: found.private,
+            versions: found.versions.flatMap((record) => pinnable(record) ?? []),
+          }
+        : null;
+      this.#packages.set(key, pkg);
+      // The oldest entries go first, so the memory stays bounded on any catalogue.
+      if (this.#packages.size > CACHED_PACKAGES) {
+        const oldest = this.#packages.keys().next();
+        if (!oldest.done) this.#packages.delete(oldest.value);
+      }
+    }
+    return pkg ?? undefined;
+  }
+}
+
+/** Enough for the packages that resolutions keep reaching, whatever the catalogue's size. */
+const CACHED_PACKAGES = 1000;
+
+const caches = new WeakMap<Database, LiveVersionCache>();
+
+function liveVersions(db: Database): LiveVersionCache {
+  let cache = caches.get(db);
+  if (!cache) {
+    cache = new LiveVersionCache(db);
+    caches.set(db, cache);
+  }
+  return cache.refresh();
+}
+
+/** A range, or an exact version x.y.z as an application lists it: x.y.z <= v < x.y.(z+1). */
+function requirementRange(text: string): Range | undefined {
+  const exact = parseVersion(text);
+  return exact ? { lower: exact, upper: { ...exact, patch: exact.patch + 1 } } : parseRange(text);
+}
+
+/**
+ * A live version as the solver weighs it. One whose stored dependencies do
+ * not read as names and ranges (which publishing never lets in) is left out
+ * rather than chosen with a dependency missing.
+ */
+function pinnable(record: PinnableRecord): Pinnable | undefined {
+  const dependencies = dependenciesOf(record.dependencies);
+  return (
+    dependencies && {
+      version: versionFromKey(record.versionKey),
+      grenVersion: {
+        lower: versionFromKey(record.grenLower),
+        upper: versionFromKey(record.grenUpper),
+      },
+      platform: record.platform,
+      dependencies,
+      pinned: { versionKey: record.versionKey, sha256: record.sha256, size: record.size },
+    }
+  );
+}
+
+function dependenciesOf(text: string): Dependency[] | undefined {
+  let written: unknown;
+  try {
+    written = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof written !== "object" || written === null) return undefined;
+  const dependencies: Dependency[] = [];
+  for (const [name, range] of Object.entries(written)) {
+    const parsedName = parsePackageName(name);
+    const parsedRange = typeof range === "string" ? parseRange(range) : undefined;
+    if (!parsedName || !parsedRange) return undefined;
+    dependencies.push({ name: packageKey(parsedName), range: parsedRange });
+  }
+  return dependencies;
+}
