@@ -27,6 +27,13 @@ export const MAX_OUTLINE_BYTES = 64 * 1024;
 export const MAX_JSON_DEPTH = 32;
 
 /**
+ * Keys in a bundle's JSON: its outline's fields and dependencies, and one per
+ * module. gren-lang/core has 74 in all; a few megabytes of tiny modules could
+ * otherwise make millions, each costing memory to read.
+ */
+export const MAX_JSON_KEYS = 20_000;
+
+/**
  * Unpacks and checks an uploaded bundle, listing every problem it has rather
  * than only the first. A bundle has one meaning: exactly the form the compiler
  * writes (one gzip stream of UTF-8 JSON, no byte order mark, no key twice, only
@@ -43,7 +50,7 @@ export function readBundle(
   if (!unpacked.ok) return err(unpackingError(unpacked.reason, expected.maxUnpackedBytes));
   const text = decodeText(unpacked.bytes);
   if (!text.ok) return invalid([text.error]);
-  const json = parseStrictJson(text.value, { maxDepth: MAX_JSON_DEPTH });
+  const json = parseStrictJson(text.value, { maxDepth: MAX_JSON_DEPTH, maxKeys: MAX_JSON_KEYS });
   if (!json.ok) return invalid([jsonProblem(json.error)]);
   const contents = checkContents(json.value, expected);
   return contents.ok ? ok({ ...contents.value, sha256: ports.digest.sha256(bytes) }) : contents;
@@ -96,6 +103,8 @@ function jsonProblem(error: StrictJsonError): string {
       return `The bundle does not unpack to JSON (${error.detail}).`;
     case "too_deep":
       return `The bundle's JSON nests arrays and objects more than ${error.limit} deep; a package's outline and sources never need that.`;
+    case "too_many_keys":
+      return `The bundle's JSON has more than ${error.limit} keys in all; a package with that many modules is beyond what the registry takes.`;
     case "duplicate_key":
       return `The bundle's JSON has the key ${quote(error.key)} twice in ${error.path}; readers would disagree on which one counts.`;
     case "forbidden_key":

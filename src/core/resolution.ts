@@ -88,7 +88,13 @@ export function resolveDependencies(
       return pkg.versions;
     },
   });
-  if (!solved.ok) return err({ kind: "unresolvable", ...solved.error });
+  if (!solved.ok) {
+    return err({
+      kind: "unresolvable",
+      message: solved.error.message,
+      problems: solved.error.problems.map(asSentence),
+    });
+  }
   return ok(
     resolutionView(
       [...solved.value].map(([key, version]) => {
@@ -216,4 +222,14 @@ function dependenciesOf(text: string): Dependency[] | undefined {
     dependencies.push({ name: packageKey(parsedName), range: parsedRange });
   }
   return dependencies;
+}
+
+/**
+ * A problem as the other answers' problems read: a sentence, with a full stop,
+ * and a capital first unless it starts with a package's name, kept as it is.
+ */
+function asSentence(problem: string): string {
+  const startsWithName = /^[^\s]*\//.test(problem);
+  const first = startsWithName ? problem.charAt(0) : problem.charAt(0).toUpperCase();
+  return `${first}${problem.slice(1)}${/[.!?]$/.test(problem) ? "" : "."}`;
 }

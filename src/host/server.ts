@@ -11,9 +11,11 @@ import { ErrorAnswer } from "./http/errorAnswer.ts";
 import { readJsonBodiesStrictly } from "./http/jsonBodies.ts";
 import {
   answerForFailure,
+  answerUnmetExpectations,
   answerUnreadableRequest,
   answerUnroutableRequest,
   describeInvalidRequest,
+  refuseAmbiguousHeaders,
 } from "./http/malformedRequests.ts";
 import { OneLinePerRequest, requestId, withIsoTimes } from "./http/requestLog.ts";
 import type { RouteContext } from "./http/routeContext.ts";
@@ -51,6 +53,8 @@ function createApp(options: ServerOptions) {
     clientErrorHandler: answerUnreadableRequest,
     frameworkErrors: answerUnroutableRequest,
     return503OnClosing: true,
+    // A request without a Host header is answered by the registry, with its error body.
+    http: { requireHostHeader: false },
     ajv: { customOptions: { allErrors: false, coerceTypes: false, verbose: true } },
     schemaErrorFormatter: describeInvalidRequest,
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -71,7 +75,9 @@ export function buildServer(options: ServerOptions): FastifyInstance & App {
   // Every answer names its request, as the request's log line does.
   app.addHook("onRequest", async (request, reply) => {
     reply.header("x-request-id", request.id);
+    refuseAmbiguousHeaders(request);
   });
+  answerUnmetExpectations(app);
 
   app.setNotFoundHandler((request, reply) => {
     const answer = new ErrorAnswer(

@@ -33,7 +33,13 @@ export const ListingQuery = Type.Object({
     }),
   ),
   limit: Type.Optional(Type.String({ pattern: "^[0-9]{1,4}$" })),
-  cursor: Type.Optional(Type.String({ maxLength: 300 })),
+  cursor: Type.Optional(
+    Type.String({
+      maxLength: 300,
+      pattern: "^[^\\u0000-\\u001f\\u007f]*$",
+      description: "a cursor from a listing's next",
+    }),
+  ),
 });
 
 export const ListedPackage = Type.Object({

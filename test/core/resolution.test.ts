@@ -143,7 +143,7 @@ describe("resolving, as a rule of the core", () => {
         error: {
           kind: "unresolvable",
           message: "There is no package acme/secret.",
-          problems: ["there is no package acme/secret"],
+          problems: ["There is no package acme/secret."],
         },
       });
     }

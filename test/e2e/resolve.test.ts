@@ -91,7 +91,7 @@ describe("resolving dependencies", () => {
       message:
         "You ask for gren-lang/node 6.1.1, but gren-lang/node 6.1.1 is not for platform browser.",
       problems: [
-        "you ask for gren-lang/node 6.1.1, but gren-lang/node 6.1.1 is not for platform browser",
+        "You ask for gren-lang/node 6.1.1, but gren-lang/node 6.1.1 is not for platform browser.",
       ],
     });
   });
@@ -145,8 +145,8 @@ describe("resolving dependencies", () => {
     );
     expect(answer.body.problems).toEqual(
       expect.arrayContaining([
-        "acme/mid 1.1.0 needs acme/base 1.1.0 <= v < 2.0.0, but you ask for acme/base 2.0.0 <= v < 3.0.0",
-        "acme/mid 1.0.0 needs acme/base 1.0.0 <= v < 2.0.0, but you ask for acme/base 2.0.0 <= v < 3.0.0",
+        "acme/mid 1.1.0 needs acme/base 1.1.0 <= v < 2.0.0, but you ask for acme/base 2.0.0 <= v < 3.0.0.",
+        "acme/mid 1.0.0 needs acme/base 1.0.0 <= v < 2.0.0, but you ask for acme/base 2.0.0 <= v < 3.0.0.",
       ]),
     );
   });

@@ -2,6 +2,8 @@ import { mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
+import type { CliError } from "../../src/cli/cliError.ts";
+import { EXIT } from "../../src/cli/cliError.ts";
 import { bundlePackageDirectory, readBundleFile } from "../../src/cli/packageDirectory.ts";
 import { packageBundle, packageOutline } from "../support/bundles.ts";
 import { temporaryDir } from "../support/registry.ts";
@@ -66,9 +68,19 @@ describe("bundling a package directory", () => {
       "src/Widgets.gren": "widgets",
       "src/Bad-Name.gren": "bad",
     });
-    expect(() => bundlePackageDirectory(directory)).toThrow(
-      /cannot be published: 3 problems to fix:\n {2}- The outline's "version"[^\n]*\n {2}- src\/Bad-Name\.gren[^\n]*\n {2}- gren\.json exposes Widgets\.Extra/,
-    );
+    let failure: CliError | undefined;
+    try {
+      bundlePackageDirectory(directory);
+    } catch (error) {
+      failure = error as CliError;
+    }
+    expect(failure?.message).toMatch(/cannot be published: 3 problems to fix$/);
+    expect(failure?.exitCode).toBe(EXIT.invalidBundle);
+    expect(failure?.details).toEqual([
+      expect.stringMatching(/^The outline's "version"/),
+      expect.stringMatching(/^src\/Bad-Name\.gren/),
+      expect.stringMatching(/^gren\.json exposes Widgets\.Extra/),
+    ]);
   });
 
   it("refuses what is not a package outline", () => {

@@ -18,6 +18,7 @@ import type {
   LoginRequestError,
 } from "../../core/sessions.ts";
 import type { DownloadError, VersionQueryError } from "../../core/versions.ts";
+import { quote } from "../../gren/wording.ts";
 import { type Result, unreachable } from "../../result.ts";
 import { ErrorAnswer } from "./errorAnswer.ts";
 
@@ -70,7 +71,7 @@ export function answerFor(error: CoreError): ErrorAnswer {
     case "invalid_email":
       return new ErrorAnswer(
         "invalid_request",
-        `"${error.email}" is not an email address that mail can be sent to; check it and try again.`,
+        `${quote(error.email)} is not an email address that mail can be sent to; check it and try again.`,
       );
     case "rate_limited": {
       const minutes = Math.ceil(error.retryAfterSeconds / 60);
@@ -102,57 +103,63 @@ export function answerFor(error: CoreError): ErrorAnswer {
         "That login link does not work: it may have been used, or be more than 15 minutes old. Start logging in again.",
       );
     case "no_such_session":
-      return new ErrorAnswer("not_found", `You have no session ${error.id}.`);
+      return new ErrorAnswer("not_found", `You have no session ${quote(error.id)}.`);
     case "invalid_identity_name":
       return new ErrorAnswer(
         "invalid_request",
-        `"${error.name}" is not a valid identity name: use ASCII letters, digits and single dashes, not starting or ending with a dash.`,
+        `${quote(error.name)} is not a valid identity name: use ASCII letters, digits and single dashes, not starting or ending with a dash.`,
       );
     case "no_such_identity":
-      return new ErrorAnswer("not_found", `There is no publishing identity named "${error.name}".`);
+      return new ErrorAnswer(
+        "not_found",
+        `There is no publishing identity named ${quote(error.name)}.`,
+      );
     case "identity_taken":
       return new ErrorAnswer(
         "conflict",
-        `The identity name "${error.name}" is taken (names that differ only in case are the same); choose another.`,
+        `The identity name ${quote(error.name)} is taken (names that differ only in case are the same); choose another.`,
       );
     case "identity_look_alike":
       return new ErrorAnswer(
         "conflict",
-        `"${error.name}" looks too much like the identity "${error.existing}" (letters people confuse, such as I, l and 1, or 0 and o, count as one); choose a name that stands apart.`,
+        `${quote(error.name)} looks too much like the identity ${quote(error.existing)} (letters people confuse, such as I, l and 1, or 0 and o, count as one); choose a name that stands apart.`,
       );
     case "identity_reserved":
       return new ErrorAnswer(
         "forbidden",
         error.name === error.reserved
-          ? `"${error.name}" is reserved: only the registry's operators may create it.`
-          : `"${error.name}" looks like "${error.reserved}", which is reserved: only the registry's operators may create it.`,
+          ? `${quote(error.name)} is reserved: only the registry's operators may create it.`
+          : `${quote(error.name)} looks like ${quote(error.reserved)}, which is reserved: only the registry's operators may create it.`,
       );
     case "hidden":
       return new ErrorAnswer(
         "not_found",
-        `Only members of "${error.identity}" can see ${HIDDEN[error.action]}.`,
+        `Only members of ${quote(error.identity)} can see ${HIDDEN[error.action]}.`,
       );
     case "forbidden":
       return new ErrorAnswer(
         "forbidden",
-        `${DOING[error.action]} needs the ${error.needed} role in "${error.identity}", and ${error.role ? `yours is ${error.role}` : "you are not a member"}; ask one of its admins.`,
+        `${DOING[error.action]} needs the ${error.needed} role in ${quote(error.identity)}, and ${error.role ? `yours is ${error.role}` : "you are not a member"}; ask one of its admins.`,
       );
     case "invalid_role":
       return new ErrorAnswer(
         "invalid_request",
-        `"${error.role}" is not a role; use download, publish or admin.`,
+        `${quote(error.role)} is not a role; use download, publish or admin.`,
       );
     case "no_such_member":
-      return new ErrorAnswer("not_found", `${error.email} is not a member of "${error.identity}".`);
+      return new ErrorAnswer(
+        "not_found",
+        `${quote(error.email)} is not a member of ${quote(error.identity)}.`,
+      );
     case "last_admin":
       return new ErrorAnswer(
         "conflict",
-        `"${error.identity}" must keep at least one admin; make another member admin first.`,
+        `${quote(error.identity)} must keep at least one admin; make another member admin first.`,
       );
     case "invalid_package_name":
       return new ErrorAnswer(
         "invalid_request",
-        `"${error.name}" is not a package name: it is author/project, the project in lower case.`,
+        `${quote(error.name)} is not a package name: it is author/project, the project in lower case.`,
       );
     case "no_such_package":
       return new ErrorAnswer("not_found", `There is no package ${error.name}.`);
@@ -161,7 +168,7 @@ export function answerFor(error: CoreError): ErrorAnswer {
     case "invalid_version":
       return new ErrorAnswer(
         "invalid_request",
-        `"${error.version}" is not a version: use MAJOR.MINOR.PATCH, like 1.0.0.`,
+        `${quote(error.version)} is not a version: use MAJOR.MINOR.PATCH, like 1.0.0.`,
       );
     case "no_such_version":
       return new ErrorAnswer("not_found", `${error.name} has no version ${error.version}.`);
@@ -176,7 +183,7 @@ export function answerFor(error: CoreError): ErrorAnswer {
     case "author_spelling":
       return new ErrorAnswer(
         "invalid_request",
-        `The identity is spelled "${error.registered}"; publish under that name, not "${error.given}".`,
+        `The identity is spelled ${quote(error.registered)}; publish under that name, not ${quote(error.given)}.`,
       );
     case "version_exists":
       return new ErrorAnswer(
@@ -207,12 +214,12 @@ export function answerFor(error: CoreError): ErrorAnswer {
     case "invalid_platform":
       return new ErrorAnswer(
         "invalid_request",
-        `"${error.platform}" is not a platform: use common, browser or node.`,
+        `${quote(error.platform)} is not a platform: use common, browser or node.`,
       );
     case "invalid_requirement":
       return new ErrorAnswer(
         "invalid_request",
-        `"${error.requirement}", asked of ${error.name}, is neither a version (like 1.2.3) nor a range (like "1.0.0 <= v < 2.0.0", the lower below the upper).`,
+        `${quote(error.requirement)}, asked of ${error.name}, is neither a version (like 1.2.3) nor a range (like "1.0.0 <= v < 2.0.0", the lower below the upper).`,
       );
     case "too_many_dependencies":
       return new ErrorAnswer(

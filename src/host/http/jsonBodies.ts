@@ -9,6 +9,7 @@ import { ErrorAnswer } from "./errorAnswer.ts";
 
 const UTF8 = new TextDecoder("utf-8", { fatal: true });
 const MAX_DEPTH = 8;
+const MAX_KEYS = 1000;
 
 function problem(error: StrictJsonError): string {
   switch (error.kind) {
@@ -16,6 +17,8 @@ function problem(error: StrictJsonError): string {
       return `The request body is not valid JSON (${error.detail}).`;
     case "too_deep":
       return `The request body nests arrays and objects more than ${error.limit} deep.`;
+    case "too_many_keys":
+      return `The request body has more than ${error.limit} keys; no request needs that many.`;
     case "duplicate_key":
       return `The request body has the key "${error.key}" twice.`;
     case "forbidden_key":
@@ -39,7 +42,7 @@ export function readJsonBodiesStrictly(app: FastifyInstance): void {
       done(new ErrorAnswer("invalid_request", "The request body is empty; send JSON."), undefined);
       return;
     }
-    const json = parseStrictJson(text, { maxDepth: MAX_DEPTH });
+    const json = parseStrictJson(text, { maxDepth: MAX_DEPTH, maxKeys: MAX_KEYS });
     if (json.ok) done(null, json.value);
     else done(new ErrorAnswer("invalid_request", problem(json.error)), undefined);
   });

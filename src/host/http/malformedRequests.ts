@@ -7,6 +7,7 @@ import type {
   FastifyRequest,
   FastifySchemaValidationError,
 } from "fastify";
+import { quote } from "../../gren/wording.ts";
 import { ErrorAnswer } from "./errorAnswer.ts";
 
 // Requests that never reach a route: rejected by Node's HTTP parser, by
@@ -45,6 +46,43 @@ export function answerUnreadableRequest(
     );
   }
   socket.destroy();
+}
+
+/**
+ * Headers whose meaning Node would quietly choose for us: a second
+ * Authorization (Node keeps the first and drops the other), and no Host in
+ * HTTP/1.1, which the protocol requires.
+ */
+export function refuseAmbiguousHeaders(request: FastifyRequest): void {
+  const names = request.raw.rawHeaders.filter((_, index) => index % 2 === 0);
+  if (names.filter((name) => name.toLowerCase() === "authorization").length > 1) {
+    throw new ErrorAnswer(
+      "invalid_request",
+      "The request has two Authorization headers; send one session token.",
+    );
+  }
+  if (request.raw.httpVersion === "1.1" && request.headers.host === undefined) {
+    throw new ErrorAnswer(
+      "invalid_request",
+      "The request has no Host header, which HTTP/1.1 needs.",
+    );
+  }
+}
+
+/** An `Expect` the registry cannot meet: Node would answer 417 with no body. */
+export function answerUnmetExpectations(app: FastifyInstance): void {
+  app.server.on("checkExpectation", (request, response) => {
+    const answer = new ErrorAnswer(
+      "invalid_request",
+      `The request expects ${quote(String(request.headers.expect))}, which the registry does not do; send it without that Expect header.`,
+    );
+    app.log.info({ status: answer.status, url: request.url, reason: "expect" }, "request");
+    response.writeHead(answer.status, {
+      "content-type": "application/json; charset=utf-8",
+      connection: "close",
+    });
+    response.end(JSON.stringify(answer.body));
+  });
 }
 
 /** What Fastify's router refuses before any route: a URL it cannot decode, a part too long. */

@@ -1,10 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { readFeed } from "../../core/feed.ts";
 import { webhookStatus } from "../../core/webhooks.ts";
+import { quote } from "../../gren/wording.ts";
 import { FeedPage, FeedQuery, LiveQuery, WebhookStatusList } from "../../wire/feed.ts";
 import { SESSION_REQUIRED } from "../http/auth.ts";
 import { orAnswer } from "../http/coreErrors.ts";
-import { ERROR_RESPONSES } from "../http/errorAnswer.ts";
+import { ERROR_RESPONSES, ErrorAnswer } from "../http/errorAnswer.ts";
 import type { RouteContext } from "../http/routeContext.ts";
 
 export const feedRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
@@ -22,14 +23,32 @@ export const feedRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
     },
   );
 
-  app.get(
-    "/feed/live",
-    { websocket: true, schema: { querystring: LiveQuery } },
-    (socket, request) => {
-      const since = request.query.since === undefined ? live.now() : Number(request.query.since);
-      void live.subscribe(socket, since);
+  app.route({
+    method: "GET",
+    url: "/feed/live",
+    schema: { hide: true, querystring: LiveQuery },
+    // Checked before the upgrade, so a client that speaks another WebSocket
+    // gets the contract's error body rather than the WebSocket library's page.
+    preValidation: async (request) => {
+      const version = request.headers["sec-websocket-version"];
+      if (request.headers.upgrade !== undefined && version !== "13") {
+        throw new ErrorAnswer(
+          "invalid_request",
+          `The live feed speaks WebSocket version 13, not ${version === undefined ? "none" : quote(String(version))}.`,
+        );
+      }
     },
-  );
+    handler: async () => {
+      throw new ErrorAnswer(
+        "invalid_request",
+        "The live feed is a WebSocket: connect with one (Upgrade: websocket), or read GET /feed.",
+      );
+    },
+    wsHandler: (socket, request) => {
+      const { since } = request.query as { since?: string };
+      void live.subscribe(socket, since === undefined ? live.now() : Number(since));
+    },
+  });
 
   app.get(
     "/feed/webhooks",
