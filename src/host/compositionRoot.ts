@@ -1,6 +1,6 @@
 import { DEFAULT_WEBHOOK_POLICY } from "../core/webhooks.ts";
 import type { Clock, Ports } from "../ports/index.ts";
-import { inlineBundleReader } from "./bundleReading/inline.ts";
+import { defaultReaderThreads, WorkerBundleReader } from "./bundleReading/pool.ts";
 import { systemClock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import { openDatabase } from "./database.ts";
@@ -36,13 +36,18 @@ export function openRegistry(options: StartOptions) {
   const print = options.print ?? ((text: string) => process.stderr.write(`${text}\n`));
   // Whoever follows the feed learns of new events once their transaction has committed.
   const fanOut = new FanOut();
+  const bundleReader = new WorkerBundleReader({
+    threads: config.bundleReaders.threads ?? defaultReaderThreads(),
+    timeoutMs: config.bundleReaders.timeoutMs,
+    memoryMb: config.bundleReaders.memoryMb,
+  });
   const ports: Ports = {
     db,
     mailer: mailerFor(config.mail, print),
     clock: options.clock ?? systemClock,
     random: cryptoRandom,
     digest: nodeDigest,
-    bundles: inlineBundleReader,
+    bundles: bundleReader,
     http: fetchHttpOut,
     notifier: fanOut,
   };
@@ -85,6 +90,7 @@ export function openRegistry(options: StartOptions) {
     scrubber.stop();
     await webhooks?.stop();
     live.close();
+    await bundleReader.close();
     db.close();
   });
   return { app, ports, db, fanOut };

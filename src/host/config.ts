@@ -39,6 +39,9 @@ const Environment = Type.Object({
   REGISTRY_MAIL_OUTBOX: Type.Optional(text()),
   REGISTRY_MAX_BUNDLE_BYTES: whole(1024, 1024 * MIB, 10 * MIB),
   REGISTRY_MAX_UNPACKED_BYTES: Type.Optional(whole(1024, 4096 * MIB)),
+  REGISTRY_BUNDLE_READERS: Type.Optional(whole(1, 256)),
+  REGISTRY_BUNDLE_READ_TIMEOUT_MS: whole(10, 600_000, 10_000),
+  REGISTRY_BUNDLE_READER_MEMORY_MB: whole(64, 65_536, 1024),
   REGISTRY_KERNEL_IDENTITIES: list("gren-lang"),
   REGISTRY_WEBHOOK_URLS: list(""),
   REGISTRY_WEBHOOK_SECRET: Type.Optional(text()),
@@ -75,6 +78,8 @@ export interface Config {
   maxUnpackedBytes: number;
   /** Identities allowed to publish kernel (JavaScript) modules. */
   kernelIdentities: string[];
+  /** The worker threads that read uploaded bundles. */
+  bundleReaders: { threads: number | undefined; timeoutMs: number; memoryMb: number };
   webhookUrls: string[];
   webhookSecret: string | undefined;
   /** Delay before a failed webhook delivery is first retried; later retries back off from it. */
@@ -154,10 +159,9 @@ function configFrom(env: Environment): Config {
     dbPath: env.REGISTRY_DB_PATH,
     host: env.REGISTRY_HOST,
     port: env.REGISTRY_PORT,
-    publicUrl: (env.REGISTRY_PUBLIC_URL ?? `http://${env.REGISTRY_HOST}:${env.REGISTRY_PORT}`).replace(
-      /\/+$/,
-      "",
-    ),
+    publicUrl: (
+      env.REGISTRY_PUBLIC_URL ?? `http://${env.REGISTRY_HOST}:${env.REGISTRY_PORT}`
+    ).replace(/\/+$/, ""),
     mail: env.POSTMARK_SERVER_TOKEN
       ? {
           kind: "postmark",
@@ -170,6 +174,11 @@ function configFrom(env: Environment): Config {
     maxUnpackedBytes:
       env.REGISTRY_MAX_UNPACKED_BYTES ?? Math.max(64 * MIB, env.REGISTRY_MAX_BUNDLE_BYTES * 4),
     kernelIdentities: items(env.REGISTRY_KERNEL_IDENTITIES),
+    bundleReaders: {
+      threads: env.REGISTRY_BUNDLE_READERS,
+      timeoutMs: env.REGISTRY_BUNDLE_READ_TIMEOUT_MS,
+      memoryMb: env.REGISTRY_BUNDLE_READER_MEMORY_MB,
+    },
     webhookUrls: items(env.REGISTRY_WEBHOOK_URLS),
     webhookSecret: env.REGISTRY_WEBHOOK_SECRET,
     webhookRetryMs: env.REGISTRY_WEBHOOK_RETRY_MS,

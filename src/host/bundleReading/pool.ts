@@ -1,0 +1,67 @@
+import { availableParallelism } from "node:os";
+import { Piscina } from "piscina";
+import type { BundleReader, BundleRejection } from "../../ports/bundles.ts";
+import { err } from "../../result.ts";
+
+export interface ReaderPoolOptions {
+  /** Worker threads; the machine's cores by default. */
+  threads: number;
+  /** A bundle still being read after this long is given up, and its worker replaced. */
+  timeoutMs: number;
+  /** The most memory a worker's heap may take; a bundle needing more is refused. */
+  memoryMb: number;
+}
+
+export const defaultReaderThreads = (): number => availableParallelism();
+
+const refused = (problem: string) => err<BundleRejection>({ kind: "invalid", problems: [problem] });
+
+/**
+ * Reads bundles in a pool of worker threads. A bundle that takes too long, or
+ * needs more memory than a worker has, is refused with a sentence saying so;
+ * the worker it held is replaced, and every other request goes on.
+ */
+export class WorkerBundleReader implements BundleReader {
+  readonly #pool: Piscina;
+  readonly #options: ReaderPoolOptions;
+
+  constructor(options: ReaderPoolOptions) {
+    this.#options = options;
+    this.#pool = new Piscina({
+      filename: new URL("./worker.ts", import.meta.url).href,
+      minThreads: options.threads,
+      maxThreads: options.threads,
+      // A waiting upload holds its bytes; beyond a few per thread, wait in the queue.
+      maxQueue: options.threads * 64,
+      idleTimeout: 60_000,
+      resourceLimits: { maxOldGenerationSizeMb: options.memoryMb },
+    });
+  }
+
+  async read(bytes: Uint8Array, expected: Parameters<BundleReader["read"]>[1]) {
+    try {
+      return (await this.#pool.run(
+        { bytes, expected },
+        { signal: AbortSignal.timeout(this.#options.timeoutMs) },
+      )) as Awaited<ReturnType<BundleReader["read"]>>;
+    } catch (error) {
+      const code = (error as { code?: string; name?: string }).code;
+      const name = (error as { name?: string }).name;
+      if (name === "AbortError" || name === "TimeoutError") {
+        return refused(
+          `Reading the bundle took longer than ${this.#options.timeoutMs / 1000} seconds, the most the registry gives one.`,
+        );
+      }
+      if (code === "ERR_WORKER_OUT_OF_MEMORY") {
+        return refused(
+          `Reading the bundle needed more than the ${this.#options.memoryMb} MB of memory the registry gives one.`,
+        );
+      }
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#pool.destroy();
+  }
+}

@@ -1,0 +1,12 @@
+import { readBundle } from "../../core/bundle.ts";
+import type { BundleExpectation } from "../../ports/bundles.ts";
+import { nodeDigest } from "../digest.ts";
+import { nodeGzip } from "../gzip.ts";
+
+// A worker thread's one job: read and check a bundle by the core's rules, off
+// the thread that answers requests. Unpacking, decoding and parsing half a
+// megabyte, and the collections of the large strings that leaves, happen here.
+
+export default function read(task: { bytes: Uint8Array; expected: BundleExpectation }) {
+  return readBundle({ gzip: nodeGzip, digest: nodeDigest }, task.bytes, task.expected);
+}
