@@ -3,6 +3,8 @@ import { CliError, EXIT, usageError } from "./cliError.ts";
 import { DEFAULT_REGISTRY, RegistryClient } from "./client.ts";
 import { feedCommands } from "./commands/feed.ts";
 import { identityCommands } from "./commands/identity.ts";
+import { importCommands } from "./commands/import.ts";
+import { installCommands } from "./commands/install.ts";
 import { packageCommands } from "./commands/packages.ts";
 import { revokeCommands } from "./commands/revoke.ts";
 import { sessionCommands } from "./commands/session.ts";
@@ -39,6 +41,8 @@ const context = (): Context => {
 sessionCommands(program, context);
 identityCommands(program, context);
 packageCommands(program, context);
+installCommands(program, context);
+importCommands(program, context);
 revokeCommands(program, context);
 feedCommands(program, context);
 

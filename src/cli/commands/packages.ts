@@ -258,13 +258,13 @@ const readOptions = (client: RegistryClient) => ({
   token: requireSession(client, { optional: true })?.sessionToken,
 });
 
-const packagePath = (name: PackageName): string =>
+export const packagePath = (name: PackageName): string =>
   `/packages/${encodeURIComponent(name.author)}/${encodeURIComponent(name.project)}`;
 
-const versionPath = (name: PackageName, version: string): string =>
+export const versionPath = (name: PackageName, version: string): string =>
   `${packagePath(name)}/${encodeURIComponent(version)}`;
 
-function packageArgument(text: string): PackageName {
+export function packageArgument(text: string): PackageName {
   const name = parsePackageName(text);
   if (!name) {
     throw usageError(`"${text}" is not a package name: it is author/project, like gren-lang/core`);
@@ -272,7 +272,7 @@ function packageArgument(text: string): PackageName {
   return name;
 }
 
-function versionArgument(text: string): Version {
+export function versionArgument(text: string): Version {
   const version = parseVersion(text);
   if (!version) throw usageError(`"${text}" is not a version: use MAJOR.MINOR.PATCH, like 1.0.0`);
   return version;
@@ -302,7 +302,7 @@ function formatSize(bytes: number): string {
 }
 
 /** The bytes of a file, or undefined when there is none. */
-function readIfPresent(file: string): Uint8Array | undefined {
+export function readIfPresent(file: string): Uint8Array | undefined {
   try {
     return new Uint8Array(readFileSync(file));
   } catch {
@@ -311,7 +311,7 @@ function readIfPresent(file: string): Uint8Array | undefined {
 }
 
 /** Written beside the file and renamed over it, so no one ever sees half a bundle. */
-function writeWhole(file: string, bytes: Uint8Array): void {
+export function writeWhole(file: string, bytes: Uint8Array): void {
   const temporary = `${file}.${process.pid}.part`;
   try {
     writeFileSync(temporary, bytes);

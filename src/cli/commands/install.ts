@@ -1,0 +1,647 @@
+// `install`: a project's dependencies, chosen by the registry's resolver, put
+// where the Gren compiler looks for them, so that it never needs GitHub.
+
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { Command } from "commander";
+import { formatPackageName, type PackageName, parsePackageName } from "../../gren/names.ts";
+import { bundleFileName, installKey } from "../../gren/packageLayout.ts";
+import {
+  formatVersion,
+  MAX_VERSION_COMPONENT,
+  parseVersion,
+  rangeContains,
+  type Version,
+} from "../../gren/semver.ts";
+import { quote } from "../../gren/wording.ts";
+import type { FoundVersion, PackageIndex } from "../../wire/packages.ts";
+import type { PinnedVersion, Resolution, ResolutionRequest } from "../../wire/resolve.ts";
+import { bundleMismatch, sha256Of } from "../bundleIntegrity.ts";
+import { CliError, EXIT, usageError } from "../cliError.ts";
+import { type RegistryClient, RegistryError } from "../client.ts";
+import { type Context, requireSession } from "../context.ts";
+import { JSON_OPTION, show, tell } from "../output.ts";
+import { OUTLINE_FILE } from "../packageDirectory.ts";
+import {
+  type ApplicationProject,
+  applicationOutlineText,
+  isLocal,
+  PACKAGES_DIRECTORY,
+  type PackageProject,
+  type Requirements,
+  readProject,
+  sortedByName,
+} from "../projectOutline.ts";
+import {
+  packageArgument,
+  packagePath,
+  readIfPresent,
+  versionArgument,
+  versionPath,
+  writeWhole,
+} from "./packages.ts";
+
+/** What became of a bundle the project needs. */
+type BundleStatus = "downloaded" | "already-there" | "replaced";
+
+interface InstalledPackage {
+  name: string;
+  version: string;
+  /** Asked for by the project itself, rather than by one of its dependencies. */
+  direct: boolean;
+  /** Relative to the project's directory, e.g. `gren_packages/gren_lang_url__6_0_0.pkg.gz`. */
+  file: string;
+  sha256: string;
+  size: number;
+  status: BundleStatus;
+}
+
+/** A dependency of an application whose entry in gren.json is new or different. */
+interface OutlineChange {
+  name: string;
+  /** The version gren.json listed before, or null when it did not list the package. */
+  from: string | null;
+  to: string;
+  direct: boolean;
+}
+
+interface InstallResult {
+  directory: string;
+  project: "application" | "package";
+  /** The compiler version the dependencies were chosen for. */
+  grenVersion: string;
+  platform: string;
+  packages: InstalledPackage[];
+  outline: { updated: boolean; changes: OutlineChange[] };
+}
+
+/** Who asks the registry, and with which session. */
+interface Asker {
+  client: RegistryClient;
+  token: string | undefined;
+}
+
+/** Every version there is, so that the registry alone decides which one fits. */
+const ANY_VERSION = `0.0.0 <= v < ${MAX_VERSION_COMPONENT}.0.0`;
+
+/** Enough downloads at once to hide the round trips, few enough not to crowd a registry. */
+const PARALLEL_DOWNLOADS = 4;
+
+export function installCommands(program: Command, context: () => Context): void {
+  program
+    .command("install")
+    .description(
+      "download a project's dependencies into gren_packages/, or add one to an application",
+    )
+    .argument("[package]", "a package to add to an application's direct dependencies")
+    .option("--dir <directory>", "the project's directory (default: the current one)")
+    .option(
+      "--gren <version>",
+      "for a package: the compiler version to choose dependencies for (default: the lowest its gren-version allows)",
+    )
+    .option(...JSON_OPTION)
+    .addHelpText(
+      "after",
+      `
+The registry chooses the versions (POST /resolve) and every bundle is saved in
+gren_packages/ under the compiler's file name, checked against the sha256 the
+registry gave. A bundle already there with that sha256 is kept; nothing else in
+gren_packages/ is touched.
+
+In an application, every version in gren.json is kept as it is; the packages
+they need that gren.json does not list are written in as indirect dependencies,
+as the compiler writes gren.json. Afterwards \`gren package install\` finds every
+bundle it needs and downloads nothing. With PACKAGE, the newest version of it that
+works with the application's compiler, platform and direct dependencies is
+added as a direct dependency; indirect dependencies change only as far as it
+needs. When it cannot be added without changing a direct dependency, nothing
+changes and the exit code is 5.
+
+In a package, each dependency gets the newest version within its range for the
+compiler version of --gren; the package's gren.json is never changed. (Gren 0.6
+itself builds a package with the lowest version each range allows.)`,
+    )
+    .action(
+      async (
+        packageName: string | undefined,
+        options: { dir?: string; gren?: string; json?: boolean },
+      ) => {
+        const { client } = context();
+        const adding = packageName === undefined ? undefined : packageArgument(packageName);
+        const directory = resolve(options.dir ?? ".");
+        const project = readProject(directory);
+        const asker = { client, token: requireSession(client, { optional: true })?.sessionToken };
+        const result =
+          project.kind === "application"
+            ? await installApplication(asker, directory, project, adding, options.gren)
+            : await installPackage(asker, directory, project, adding, options.gren);
+        show(options.json, result, printResult);
+      },
+    );
+}
+
+async function installApplication(
+  asker: Asker,
+  directory: string,
+  project: ApplicationProject,
+  adding: PackageName | undefined,
+  gren: string | undefined,
+): Promise<InstallResult> {
+  if (gren !== undefined) {
+    throw usageError(
+      `--gren is for packages: an application is built with the compiler its gren-version names (${formatVersion(project.grenVersion)})`,
+    );
+  }
+  const base = { grenVersion: formatVersion(project.grenVersion), platform: project.platform };
+  const direct = fromRegistry(project.direct);
+  const indirect = fromRegistry(project.indirect);
+  const directKeys = new Set(Object.keys(direct).map(nameKey));
+
+  // Exact versions, as the compiler reads an application's: the registry can
+  // only confirm them and add what they need.
+  const listed = { ...base, dependencies: { ...indirect, ...direct } };
+  let answer: Resolution;
+  if (adding === undefined) answer = await resolveListed(asker, listed);
+  else {
+    const name = formatPackageName(adding);
+    const listedAs = writtenName(direct, name) ?? writtenName(indirect, name);
+    if (listedAs === undefined) answer = await resolveAdding(asker, base, direct, indirect, adding);
+    else {
+      // As the compiler does: a package listed already keeps its version.
+      tell(
+        directKeys.has(nameKey(name))
+          ? `${listedAs} is a direct dependency already.`
+          : `${listedAs} ${indirect[listedAs]} becomes a direct dependency.`,
+      );
+      answer = await resolveListed(asker, listed);
+    }
+    directKeys.add(nameKey(name));
+  }
+
+  const written = { direct: localOnly(project.direct), indirect: localOnly(project.indirect) };
+  for (const [name, pinned] of Object.entries(answer.packages)) {
+    (directKeys.has(nameKey(name)) ? written.direct : written.indirect)[name] = pinned.version;
+  }
+  const changes = changesTo(project, answer, directKeys);
+  const updated = !sameRequirements(project, written);
+
+  // The bundles first: gren.json never names a package whose bundle did not arrive.
+  const packages = await installBundles(asker, directory, answer, directKeys);
+  if (updated) {
+    writeWhole(
+      join(directory, OUTLINE_FILE),
+      new TextEncoder().encode(applicationOutlineText(project, written)),
+    );
+  }
+  return {
+    directory,
+    project: "application",
+    grenVersion: base.grenVersion,
+    platform: project.platform,
+    packages,
+    outline: { updated, changes },
+  };
+}
+
+/**
+ * The compiler version a package's dependencies are chosen for is the lowest
+ * its gren-version allows, unless told: the package promises to work with
+ * that one, so its dependencies must too, and a dependency that needs a newer
+ * compiler is then reported rather than chosen. It needs no guess about which
+ * compiler versions exist.
+ */
+async function installPackage(
+  asker: Asker,
+  directory: string,
+  project: PackageProject,
+  adding: PackageName | undefined,
+  gren: string | undefined,
+): Promise<InstallResult> {
+  const grenVersion = gren === undefined ? project.grenVersion.lower : versionArgument(gren);
+  if (!rangeContains(project.grenVersion, grenVersion)) {
+    throw usageError(
+      `--gren ${formatVersion(grenVersion)} is outside the package's own gren-version, ${formatVersion(project.grenVersion.lower)} <= v < ${formatVersion(project.grenVersion.upper)}`,
+    );
+  }
+  if (adding) throw await rangeAdvice(asker, adding, grenVersion);
+  const dependencies = fromRegistry(project.dependencies);
+  const answer =
+    Object.keys(dependencies).length === 0
+      ? { packages: {} }
+      : await resolveListed(asker, {
+          grenVersion: formatVersion(grenVersion),
+          platform: project.platform,
+          dependencies,
+        });
+  const directKeys = new Set(Object.keys(dependencies).map(nameKey));
+  return {
+    directory,
+    project: "package",
+    grenVersion: formatVersion(grenVersion),
+    platform: project.platform,
+    packages: await installBundles(asker, directory, answer, directKeys),
+    outline: { updated: false, changes: [] },
+  };
+}
+
+/**
+ * A package's dependencies are ranges its author chooses, so this command
+ * does not write them: it says which range the compiler would write.
+ */
+async function rangeAdvice(asker: Asker, name: PackageName, grenVersion: Version) {
+  const latest = await asker.client.json<FoundVersion>(
+    "GET",
+    `${packagePath(name)}/latest?gren=${formatVersion(grenVersion)}`,
+    { token: asker.token },
+  );
+  const version = parseVersion(latest.version);
+  const range =
+    version &&
+    (version.major === 0
+      ? `0.${version.minor}.0 <= v < 0.${version.minor + 1}.0`
+      : `${version.major}.0.0 <= v < ${version.major + 1}.0.0`);
+  return usageError(
+    `install adds packages to applications only; to depend on ${formatPackageName(name)} from this package, add "${formatPackageName(name)}": "${range ?? latest.version}" to the dependencies in ${OUTLINE_FILE}, then run install`,
+  );
+}
+
+/**
+ * The registry's answer for these requirements. When there is none, a package
+ * it does not have, or a pinned version that was revoked, is named as not
+ * found (with the revocation's reason); anything else is a conflict.
+ */
+async function resolveListed(asker: Asker, request: ResolutionRequest): Promise<Resolution> {
+  try {
+    return await resolveOn(asker, request);
+  } catch (error) {
+    if (!isConflict(error)) throw error;
+    throw (
+      (await missingOrRevoked(asker, request.dependencies)) ??
+      new CliError(
+        `the dependencies in ${OUTLINE_FILE} cannot all be installed. ${error.message}`,
+        EXIT.conflict,
+        detailsBeyond(error),
+      )
+    );
+  }
+}
+
+/** What the registry's sentence does not say already. */
+const detailsBeyond = (error: RegistryError): string[] =>
+  error.details.filter((detail) => detail !== error.message);
+
+const privateHint = (asker: Asker): string =>
+  asker.token ? "" : " (or it is private, and you are not logged in)";
+
+/**
+ * The failure to report when some of these requirements name packages the
+ * registry does not have, or versions it revoked: those are not found, and
+ * reported with the revocation's reason, which its publisher wrote for them.
+ */
+async function missingOrRevoked(
+  asker: Asker,
+  requirements: Requirements,
+): Promise<CliError | undefined> {
+  const unknown: string[] = [];
+  const revoked: string[] = [];
+  await Promise.all(
+    Object.entries(requirements).map(async ([name, requirement]) => {
+      const parsed = parsePackageName(name);
+      if (!parsed) return;
+      let index: PackageIndex;
+      try {
+        index = await asker.client.json<PackageIndex>("GET", `${packagePath(parsed)}/index`, {
+          token: asker.token,
+        });
+      } catch (error) {
+        if (error instanceof RegistryError && error.status === 404) unknown.push(name);
+        else throw error;
+        return;
+      }
+      const pinned = index.versions.find((entry) => entry.version === requirement);
+      if (pinned?.revoked) {
+        revoked.push(
+          `${index.name} ${pinned.version} was revoked on ${pinned.revoked.at.slice(0, 10)}: ${pinned.revoked.reason}`,
+        );
+      }
+    }),
+  );
+  if (unknown.length > 0) {
+    return new CliError(
+      `${OUTLINE_FILE} asks for ${unknown.length === 1 ? "a package" : `${unknown.length} packages`} that ${asker.client.url} does not have: ${unknown.sort().join(", ")}${privateHint(asker)}`,
+      EXIT.notFound,
+    );
+  }
+  if (revoked.length > 0) {
+    return new CliError(
+      `${OUTLINE_FILE} asks for ${revoked.length === 1 ? "a version that was" : `${revoked.length} versions that were`} revoked; choose another (\`gren-registry versions PACKAGE\` lists them)`,
+      EXIT.notFound,
+      revoked.sort(),
+    );
+  }
+  return undefined;
+}
+
+/**
+ * Adds a package to an application: its newest version that fits the compiler,
+ * the platform and the direct dependencies as they are. The indirect ones
+ * are then kept where they are if they can be, and otherwise let go a step at
+ * a time (patch, minor, any), so that only what the new package needs moves.
+ */
+async function resolveAdding(
+  asker: Asker,
+  base: Omit<ResolutionRequest, "dependencies">,
+  direct: Requirements,
+  indirect: Requirements,
+  adding: PackageName,
+): Promise<Resolution> {
+  const index = await asker.client
+    .json<PackageIndex>("GET", `${packagePath(adding)}/index`, { token: asker.token })
+    .catch((error: unknown) => {
+      if (error instanceof RegistryError && error.status === 404) {
+        throw new CliError(
+          `there is no package ${formatPackageName(adding)} on ${asker.client.url}${privateHint(asker)}`,
+          EXIT.notFound,
+        );
+      }
+      throw error;
+    });
+  const name = index.name;
+  let widest: Resolution;
+  try {
+    widest = await resolveOn(asker, { ...base, dependencies: { ...direct, [name]: ANY_VERSION } });
+  } catch (error) {
+    if (!isConflict(error)) throw error;
+    const alone = await resolveOn(asker, { ...base, dependencies: { [name]: ANY_VERSION } }).then(
+      () => undefined,
+      (aloneError: unknown) => {
+        if (isConflict(aloneError)) return aloneError;
+        throw aloneError;
+      },
+    );
+    if (alone) {
+      throw new CliError(
+        `no version of ${name} can be used with Gren ${base.grenVersion} on ${base.platform}. ${alone.message}`,
+        EXIT.conflict,
+        detailsBeyond(alone),
+      );
+    }
+    // Only the direct pins took part in this search.
+    const pinned = await missingOrRevoked(asker, direct);
+    if (pinned) throw pinned;
+    throw new CliError(
+      `${name} cannot be added without changing the direct dependencies in ${OUTLINE_FILE}, so nothing was changed. ${error.message}`,
+      EXIT.conflict,
+      detailsBeyond(error),
+    );
+  }
+  const chosen = Object.entries(widest.packages).find(
+    ([other]) => nameKey(other) === nameKey(name),
+  );
+  if (!chosen) throw new CliError(`the registry's answer left out ${name}`, EXIT.unavailable);
+  for (const loosen of [exactly, untilNextMinor, untilNextMajor]) {
+    const kept = Object.fromEntries(
+      Object.entries(indirect).map(([other, version]) => [other, loosen(version)]),
+    );
+    try {
+      return await resolveOn(asker, {
+        ...base,
+        dependencies: { ...kept, ...direct, [chosen[0]]: chosen[1].version },
+      });
+    } catch (error) {
+      if (!isConflict(error)) throw error;
+    }
+  }
+  // The search without indirect pins already found this answer, the new package's version with it.
+  return widest;
+}
+
+const exactly = (version: string): string => version;
+
+function untilNextMinor(version: string): string {
+  const v = parseVersion(version)!;
+  return `${version} <= v < ${v.major}.${v.minor + 1}.0`;
+}
+
+function untilNextMajor(version: string): string {
+  const v = parseVersion(version)!;
+  return `${version} <= v < ${v.major + 1}.0.0`;
+}
+
+const resolveOn = (asker: Asker, request: ResolutionRequest): Promise<Resolution> =>
+  asker.client.json<Resolution>("POST", "/resolve", { token: asker.token, json: request });
+
+const isConflict = (error: unknown): error is RegistryError =>
+  error instanceof RegistryError && error.status === 409;
+
+/** Every bundle of the answer in gren_packages/, each checked against its sha256. */
+async function installBundles(
+  asker: Asker,
+  directory: string,
+  answer: Resolution,
+  directKeys: ReadonlySet<string>,
+): Promise<InstalledPackage[]> {
+  const wanted = Object.entries(answer.packages)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([name, pinned]) => wantedBundle(name, pinned, directKeys));
+  const sharing = new Map<string, string>();
+  for (const bundle of wanted) {
+    const other = sharing.get(installKey(bundle.parsedName));
+    if (other) {
+      throw new CliError(
+        `${other} and ${bundle.name} would both be installed as ${bundle.file}, so no project can use both`,
+        EXIT.conflict,
+      );
+    }
+    sharing.set(installKey(bundle.parsedName), bundle.name);
+  }
+  const folder = join(directory, PACKAGES_DIRECTORY);
+  try {
+    mkdirSync(folder, { recursive: true });
+  } catch (error) {
+    throw new CliError(`cannot create ${folder} (${(error as Error).message})`);
+  }
+
+  const installed: InstalledPackage[] = wanted.map((bundle) => {
+    const there = readIfPresent(join(folder, bundle.fileName));
+    const status: BundleStatus =
+      there === undefined
+        ? "downloaded"
+        : sha256Of(there) === bundle.pinned.sha256.toLowerCase()
+          ? "already-there"
+          : "replaced";
+    return {
+      name: bundle.name,
+      version: bundle.pinned.version,
+      direct: bundle.direct,
+      file: bundle.file,
+      sha256: bundle.pinned.sha256,
+      size: bundle.pinned.size,
+      status,
+    };
+  });
+  const missing = wanted.filter((_, index) => installed[index]!.status !== "already-there");
+  let started = 0;
+  await atMostAtOnce(missing, PARALLEL_DOWNLOADS, async (bundle) => {
+    started++;
+    tell(`Downloading ${bundle.name} ${bundle.pinned.version} (${started}/${missing.length})`);
+    const response = await asker.client.send(
+      "GET",
+      `${versionPath(bundle.parsedName, bundle.pinned.version)}/bundle`,
+      { token: asker.token },
+    );
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    const mismatch = bundleMismatch(bytes, {
+      sha256: bundle.pinned.sha256,
+      etag: response.headers.get("etag"),
+    });
+    if (mismatch) {
+      throw new CliError(
+        `refusing ${bundle.name} ${bundle.pinned.version}: ${mismatch}`,
+        EXIT.unavailable,
+      );
+    }
+    writeWhole(join(folder, bundle.fileName), bytes);
+  });
+  return installed;
+}
+
+interface WantedBundle {
+  name: string;
+  parsedName: PackageName;
+  pinned: PinnedVersion;
+  direct: boolean;
+  fileName: string;
+  file: string;
+}
+
+function wantedBundle(
+  name: string,
+  pinned: PinnedVersion,
+  directKeys: ReadonlySet<string>,
+): WantedBundle {
+  const parsedName = parsePackageName(name);
+  const version = parseVersion(pinned.version);
+  if (!parsedName || !version) {
+    throw new CliError(
+      `the registry answered with ${quote(name)} ${quote(pinned.version)}, which is not a package version`,
+      EXIT.unavailable,
+    );
+  }
+  const fileName = bundleFileName(parsedName, version);
+  return {
+    name,
+    parsedName,
+    pinned,
+    direct: directKeys.has(nameKey(name)),
+    fileName,
+    file: `${PACKAGES_DIRECTORY}/${fileName}`,
+  };
+}
+
+/** Runs `work` on every item, at most `limit` at a time; fails with the first failure. */
+async function atMostAtOnce<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/** Identity names that differ only in case are one; project names are lower case. */
+const nameKey = (name: string): string => name.toLowerCase();
+
+/** The name as `requirements` spells it, if it lists the package. */
+const writtenName = (requirements: Requirements, name: string): string | undefined =>
+  Object.keys(requirements).find((listed) => nameKey(listed) === nameKey(name));
+
+/** What the registry resolves: every requirement but packages on disk. */
+const fromRegistry = (requirements: Requirements): Requirements =>
+  Object.fromEntries(Object.entries(requirements).filter(([, value]) => !isLocal(value)));
+
+/** Packages on disk stay as gren.json lists them; the registry knows nothing of them. */
+const localOnly = (requirements: Requirements): Requirements =>
+  Object.fromEntries(Object.entries(requirements).filter(([, value]) => isLocal(value)));
+
+function changesTo(
+  project: ApplicationProject,
+  answer: Resolution,
+  directKeys: ReadonlySet<string>,
+): OutlineChange[] {
+  const before = new Map<string, { name: string; version: string; direct: boolean }>();
+  for (const [group, direct] of [
+    [project.indirect, false],
+    [project.direct, true],
+  ] as const) {
+    for (const [name, version] of Object.entries(group)) {
+      before.set(nameKey(name), { name, version, direct });
+    }
+  }
+  const changes: OutlineChange[] = [];
+  for (const [name, pinned] of Object.entries(answer.packages).sort(([a], [b]) =>
+    a < b ? -1 : a > b ? 1 : 0,
+  )) {
+    const old = before.get(nameKey(name));
+    const direct = directKeys.has(nameKey(name));
+    if (!old || old.version !== pinned.version || old.direct !== direct || old.name !== name) {
+      changes.push({ name, from: old?.version ?? null, to: pinned.version, direct });
+    }
+  }
+  return changes;
+}
+
+function sameRequirements(
+  project: ApplicationProject,
+  written: { direct: Requirements; indirect: Requirements },
+): boolean {
+  const text = (direct: Requirements, indirect: Requirements) =>
+    JSON.stringify([sortedByName(direct), sortedByName(indirect)]);
+  return text(project.direct, project.indirect) === text(written.direct, written.indirect);
+}
+
+const STATUS_WORDS: Record<BundleStatus, string> = {
+  downloaded: "downloaded",
+  "already-there": "already there",
+  replaced: "downloaded (replacing other bytes)",
+};
+
+function printResult(result: InstallResult): void {
+  const { packages } = result;
+  if (packages.length === 0) {
+    console.log(
+      `${result.project === "application" ? "The application" : "The package"} has no dependencies to install.`,
+    );
+  } else {
+    const fetched = packages.filter((p) => p.status !== "already-there").length;
+    console.log(
+      `${PACKAGES_DIRECTORY}/ has the ${packages.length} package${packages.length === 1 ? "" : "s"} needed (Gren ${result.grenVersion}, ${result.platform}): ${fetched} downloaded, ${packages.length - fetched} already there.`,
+    );
+    const nameWidth = Math.max(...packages.map((p) => p.name.length));
+    const versionWidth = Math.max(...packages.map((p) => p.version.length));
+    for (const p of packages) {
+      console.log(
+        `  ${p.name.padEnd(nameWidth)}  ${p.version.padEnd(versionWidth)}  ${(p.direct ? "direct" : "indirect").padEnd(8)}  ${STATUS_WORDS[p.status]}`,
+      );
+    }
+  }
+  if (result.project !== "application") return;
+  if (!result.outline.updated) {
+    console.log(`${OUTLINE_FILE} already lists every one of them.`);
+    return;
+  }
+  console.log(`Updated ${OUTLINE_FILE}:`);
+  for (const change of result.outline.changes) {
+    const kind = change.direct ? "direct" : "indirect";
+    console.log(
+      change.from === null
+        ? `  added ${change.name} ${change.to} (${kind})`
+        : change.from !== change.to
+          ? `  ${change.name} ${change.from} -> ${change.to} (${kind})`
+          : `  ${change.name} ${change.to} is now ${kind}`,
+    );
+  }
+}

@@ -1,0 +1,596 @@
+import { spawn } from "node:child_process";
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { stripVTControlCharacters } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { EXIT } from "../../src/cli/cliError.ts";
+import { runCli, saveCliSession } from "../support/cli.ts";
+import { GREN_COMPILER } from "../support/grenCompiler.ts";
+import { publish, sha256 } from "../support/publishing.ts";
+import { CORE, NODE, publishReal, URL_PACKAGE } from "../support/realBundles.ts";
+import {
+  call,
+  login,
+  startRegistry,
+  type TestRegistry,
+  temporaryDir,
+} from "../support/registry.ts";
+
+const scratchDirs: string[] = [];
+function scratch(prefix: string): string {
+  const dir = temporaryDir(prefix);
+  scratchDirs.push(dir);
+  return dir;
+}
+
+let registry: TestRegistry;
+let alice: string;
+const homes = {} as Record<"alice" | "bob" | "nobody", string>;
+
+beforeAll(async () => {
+  registry = await startRegistry();
+  await publishReal(registry);
+  alice = await login(registry, "alice@example.com");
+  const bob = await login(registry, "bob@example.com");
+  homes.alice = scratch("home-alice-");
+  homes.bob = scratch("home-bob-");
+  homes.nobody = scratch("home-nobody-");
+  saveCliSession(homes.alice, registry.url, "alice@example.com", alice);
+  saveCliSession(homes.bob, registry.url, "bob@example.com", bob);
+  for (const name of ["acme", "hidden"]) {
+    await call(registry, "POST", "/publishing-identity", { token: alice, json: { name } });
+  }
+
+  // Three levels: top needs mid 1.x, mid 1.1.0 needs leaf 2.x. The newest of
+  // each that fits: top 1.2.0, mid 1.1.0, leaf 2.3.0.
+  for (const version of ["2.0.0", "2.3.0", "3.0.0"])
+    await publish(registry, alice, "acme/leaf", version);
+  await publish(registry, alice, "acme/mid", "1.0.0");
+  await publish(registry, alice, "acme/mid", "1.1.0", {
+    dependencies: { "acme/leaf": "2.0.0 <= v < 3.0.0" },
+  });
+  await publish(registry, alice, "acme/mid", "2.0.0");
+  for (const version of ["1.0.0", "1.2.0"]) {
+    await publish(registry, alice, "acme/top", version, {
+      dependencies: { "acme/mid": "1.0.0 <= v < 2.0.0" },
+    });
+  }
+  // Needs the newer mid, and so moves an application's indirect mid 1.0.0.
+  await publish(registry, alice, "acme/needs-new-mid", "1.0.0", {
+    dependencies: { "acme/mid": "1.1.0 <= v < 2.0.0" },
+  });
+  await publish(registry, alice, "acme/loner", "1.0.0");
+
+  // Two packages that need different majors of one base.
+  for (const version of ["1.0.0", "2.0.0"]) await publish(registry, alice, "acme/base", version);
+  await publish(registry, alice, "acme/left", "1.0.0", {
+    dependencies: { "acme/base": "1.0.0 <= v < 2.0.0" },
+  });
+  await publish(registry, alice, "acme/right", "1.0.0", {
+    dependencies: { "acme/base": "2.0.0 <= v < 3.0.0" },
+  });
+
+  // Newer versions of gadget, each unusable by a node application with Gren 0.6.3.
+  await publish(registry, alice, "acme/gadget", "1.0.0");
+  await publish(registry, alice, "acme/gadget", "1.1.0");
+  await publish(registry, alice, "acme/gadget", "1.2.0", { platform: "browser" });
+  await publish(registry, alice, "acme/gadget", "2.0.0", { "gren-version": "0.7.0 <= v < 0.8.0" });
+  const revoked = await call(registry, "DELETE", "/packages/acme/gadget/1.1.0", {
+    token: alice,
+    json: { reason: "It deletes files it should not." },
+  });
+  expect(revoked.status).toBe(200);
+
+  await publish(registry, alice, "hidden/thing", "1.0.0", { private: true });
+});
+
+afterAll(async () => {
+  await registry.close();
+  for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+const as = (who: keyof typeof homes, args: string[]) =>
+  runCli(["--registry", registry.url, ...args], { home: homes[who] });
+
+/** The text the compiler writes for an application's gren.json. */
+const applicationText = (direct: Record<string, string>, indirect: Record<string, string> = {}) =>
+  JSON.stringify(
+    {
+      type: "application",
+      platform: "node",
+      "source-directories": ["src"],
+      "gren-version": "0.6.3",
+      dependencies: { direct, indirect },
+    },
+    null,
+    4,
+  );
+
+/** An application folder as a person keeps it: gren.json with a newline, two-space indents. */
+function application(direct: Record<string, string>, indirect: Record<string, string> = {}) {
+  const dir = scratch("app-");
+  mkdirSync(join(dir, "src"));
+  const outline = JSON.parse(applicationText(direct, indirect));
+  writeFileSync(join(dir, "gren.json"), `${JSON.stringify(outline, null, 2)}\n`);
+  return dir;
+}
+
+const outlineOf = (dir: string) => readFileSync(join(dir, "gren.json"), "utf8");
+
+const installed = (dir: string) =>
+  existsSync(join(dir, "gren_packages")) ? readdirSync(join(dir, "gren_packages")).sort() : [];
+
+const bundleSha = (dir: string, file: string) =>
+  sha256(new Uint8Array(readFileSync(join(dir, "gren_packages", file))));
+
+interface JsonResult {
+  project: string;
+  grenVersion: string;
+  platform: string;
+  packages: {
+    name: string;
+    version: string;
+    direct: boolean;
+    file: string;
+    sha256: string;
+    size: number;
+    status: string;
+  }[];
+  outline: { updated: boolean; changes: { name: string; from: string | null; to: string }[] };
+}
+
+/**
+ * Runs the real Gren 0.6.3 front end in a project folder, offline: `git` is a
+ * stand-in that answers `ls-remote --tags` with `tags` and fails any clone, so
+ * a bundle the compiler cannot find in gren_packages/ shows as
+ * "Starting downloads..." and a failure.
+ */
+async function realCompiler(dir: string, args: string[], tags: string[] = []) {
+  const tools = scratch("compiler-");
+  mkdirSync(join(tools, "bin"));
+  mkdirSync(join(tools, "home"));
+  symlinkSync(process.execPath, join(tools, "bin", "node"));
+  const refs = tags.map((tag) => `${"0".repeat(40)}\\trefs/tags/${tag}\\n`).join("");
+  writeFileSync(
+    join(tools, "bin", "git"),
+    `#!/bin/sh\nif [ "$1" = ls-remote ]; then printf '${refs}'; exit 0; fi\necho "fatal: offline" >&2\nexit 128\n`,
+  );
+  writeFileSync(join(tools, "bin", "backend"), "#!/bin/sh\ncat > /dev/null\n");
+  chmodSync(join(tools, "bin", "git"), 0o755);
+  chmodSync(join(tools, "bin", "backend"), 0o755);
+  const child = spawn(process.execPath, [GREN_COMPILER, "package", ...args], {
+    cwd: dir,
+    env: {
+      PATH: join(tools, "bin"),
+      HOME: join(tools, "home"),
+      GREN_BIN: join(tools, "bin", "backend"),
+      NO_COLOR: "1",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  return { code, output: stripVTControlCharacters(output) };
+}
+
+describe("install in an application", () => {
+  it("downloads every bundle the pins need and writes the indirect ones in, as the compiler would", async () => {
+    const app = application({ "gren-lang/node": "6.1.1" });
+    mkdirSync(join(app, "gren_packages"));
+    writeFileSync(join(app, "gren_packages", "notes.txt"), "mine\n");
+    writeFileSync(join(app, "gren_packages", "someone_else__1_0_0.pkg.gz"), "not ours");
+
+    const run = await as("nobody", ["install", "--dir", app]);
+    expect(run.stderr.split("\n").filter(Boolean)).toEqual([
+      "Downloading gren-lang/core 7.0.0 (1/3)",
+      "Downloading gren-lang/node 6.1.1 (2/3)",
+      "Downloading gren-lang/url 6.0.0 (3/3)",
+    ]);
+    expect(run.code).toBe(0);
+    expect(installed(app)).toEqual([
+      CORE.fileName,
+      NODE.fileName,
+      URL_PACKAGE.fileName,
+      "notes.txt",
+      "someone_else__1_0_0.pkg.gz",
+    ]);
+    for (const bundle of [CORE, URL_PACKAGE, NODE]) {
+      expect(bundleSha(app, bundle.fileName)).toBe(bundle.sha256);
+    }
+    expect(readFileSync(join(app, "gren_packages", "notes.txt"), "utf8")).toBe("mine\n");
+    expect(outlineOf(app)).toBe(
+      applicationText(
+        { "gren-lang/node": "6.1.1" },
+        { "gren-lang/core": "7.0.0", "gren-lang/url": "6.0.0" },
+      ),
+    );
+    expect(run.stdout).toContain("added gren-lang/core 7.0.0 (indirect)");
+    expect(run.stdout).toContain("added gren-lang/url 6.0.0 (indirect)");
+
+    // Again: nothing to download, nothing to write.
+    const again = await as("nobody", ["install", "--dir", app, "--json"]);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toBe("");
+    const result = JSON.parse(again.stdout) as JsonResult;
+    expect(result.packages.map((p) => [p.name, p.version, p.direct, p.status, p.file])).toEqual([
+      ["gren-lang/core", "7.0.0", false, "already-there", `gren_packages/${CORE.fileName}`],
+      ["gren-lang/node", "6.1.1", true, "already-there", `gren_packages/${NODE.fileName}`],
+      ["gren-lang/url", "6.0.0", false, "already-there", `gren_packages/${URL_PACKAGE.fileName}`],
+    ]);
+    expect(result.packages[0]!.sha256).toBe(CORE.sha256);
+    expect(result.outline).toEqual({ updated: false, changes: [] });
+
+    // The compiler itself finds every bundle it needs and downloads nothing.
+    const compiler = await realCompiler(app, ["install"]);
+    expect(compiler.output).not.toContain("Starting downloads");
+    expect(compiler.code).toBe(0);
+    expect(outlineOf(app)).toBe(
+      applicationText(
+        { "gren-lang/node": "6.1.1" },
+        { "gren-lang/core": "7.0.0", "gren-lang/url": "6.0.0" },
+      ),
+    );
+  });
+
+  it("replaces a bundle file holding other bytes, and keeps one with the right bytes", async () => {
+    const app = application({ "gren-lang/core": "7.0.0", "gren-lang/url": "6.0.0" });
+    mkdirSync(join(app, "gren_packages"));
+    writeFileSync(join(app, "gren_packages", CORE.fileName), CORE.bytes);
+    writeFileSync(join(app, "gren_packages", URL_PACKAGE.fileName), "truncated");
+    const run = await as("nobody", ["install", "--dir", app, "--json"]);
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout) as JsonResult;
+    expect(result.packages.map((p) => p.status)).toEqual(["already-there", "replaced"]);
+    expect(run.stderr).toBe("Downloading gren-lang/url 6.0.0 (1/1)\n");
+    expect(bundleSha(app, URL_PACKAGE.fileName)).toBe(URL_PACKAGE.sha256);
+    // Everything was listed already: the file stays as its author wrote it.
+    expect(result.outline.updated).toBe(false);
+    expect(outlineOf(app)).toContain('\n  "type": "application"');
+  });
+
+  it("adds a package as a direct dependency, writing gren.json as the compiler's own install does", async () => {
+    const app = application({ "gren-lang/core": "7.0.0" });
+    const run = await as("nobody", ["install", "gren-lang/url", "--dir", app]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("added gren-lang/url 6.0.0 (direct)");
+    expect(installed(app)).toEqual([CORE.fileName, URL_PACKAGE.fileName]);
+
+    // The compiler's `gren package install gren-lang/url`, in the same application
+    // with the same bundles, writes the very same bytes.
+    const theirs = scratch("app-compiler-");
+    cpSync(app, theirs, { recursive: true });
+    writeFileSync(join(theirs, "gren.json"), applicationText({ "gren-lang/core": "7.0.0" }));
+    const compilerAdd = await realCompiler(theirs, ["install", "gren-lang/url"], ["6.0.0"]);
+    expect(compilerAdd.output).not.toContain("Starting downloads");
+    expect(compilerAdd.code).toBe(0);
+    expect(outlineOf(app)).toBe(outlineOf(theirs));
+    expect(outlineOf(app)).toBe(
+      applicationText({ "gren-lang/core": "7.0.0", "gren-lang/url": "6.0.0" }),
+    );
+
+    const compiler = await realCompiler(app, ["install"]);
+    expect(compiler.output).not.toContain("Starting downloads");
+    expect(compiler.code).toBe(0);
+  });
+
+  it("adds a package whose own dependencies become indirect, and the compiler takes the result", async () => {
+    const app = application({ "gren-lang/core": "7.0.0" });
+    const run = await as("nobody", ["install", "gren-lang/node", "--dir", app]);
+    expect(run.code).toBe(0);
+    expect(outlineOf(app)).toBe(
+      applicationText(
+        { "gren-lang/core": "7.0.0", "gren-lang/node": "6.1.1" },
+        { "gren-lang/url": "6.0.0" },
+      ),
+    );
+    const compiler = await realCompiler(app, ["install"]);
+    expect(compiler.output).not.toContain("Starting downloads");
+    expect(compiler.code).toBe(0);
+  });
+
+  it("moves a package that is indirect to the direct dependencies, keeping its version", async () => {
+    const app = application(
+      { "gren-lang/node": "6.1.1" },
+      {
+        "gren-lang/core": "7.0.0",
+        "gren-lang/url": "6.0.0",
+      },
+    );
+    const run = await as("nobody", ["install", "gren-lang/url", "--dir", app]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain("gren-lang/url 6.0.0 becomes a direct dependency.");
+    expect(outlineOf(app)).toBe(
+      applicationText(
+        { "gren-lang/node": "6.1.1", "gren-lang/url": "6.0.0" },
+        { "gren-lang/core": "7.0.0" },
+      ),
+    );
+  });
+});
+
+describe("local dependencies", () => {
+  it("are left where gren.json lists them, and not asked of the registry", async () => {
+    const app = application({ "gren-lang/core": "7.0.0", "me/lib": "local:../lib" });
+    const run = await as("nobody", ["install", "gren-lang/url", "--dir", app]);
+    expect(run.code).toBe(0);
+    expect(outlineOf(app)).toBe(
+      applicationText({
+        "gren-lang/core": "7.0.0",
+        "gren-lang/url": "6.0.0",
+        "me/lib": "local:../lib",
+      }),
+    );
+    expect(installed(app)).toEqual([CORE.fileName, URL_PACKAGE.fileName]);
+  });
+});
+
+describe("choosing versions", () => {
+  it("takes the newest version that fits at every level", async () => {
+    const app = application({});
+    const run = await as("nobody", ["install", "acme/top", "--dir", app, "--json"]);
+    expect(run.stderr).toContain("(3/3)");
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout) as JsonResult;
+    expect(result.packages.map((p) => `${p.name} ${p.version} ${p.direct}`)).toEqual([
+      "acme/leaf 2.3.0 false",
+      "acme/mid 1.1.0 false",
+      "acme/top 1.2.0 true",
+    ]);
+    expect(installed(app)).toEqual([
+      "acme_leaf__2_3_0.pkg.gz",
+      "acme_mid__1_1_0.pkg.gz",
+      "acme_top__1_2_0.pkg.gz",
+    ]);
+    expect(outlineOf(app)).toBe(
+      applicationText({ "acme/top": "1.2.0" }, { "acme/leaf": "2.3.0", "acme/mid": "1.1.0" }),
+    );
+  });
+
+  it("keeps the indirect pins a new package does not need moved, and moves the ones it does", async () => {
+    const pinned = { "acme/top": "1.0.0" };
+    const app = application(pinned, { "acme/mid": "1.0.0" });
+    const keep = await as("nobody", ["install", "acme/loner", "--dir", app]);
+    expect(keep.code).toBe(0);
+    expect(outlineOf(app)).toBe(
+      applicationText({ "acme/loner": "1.0.0", "acme/top": "1.0.0" }, { "acme/mid": "1.0.0" }),
+    );
+
+    const move = await as("nobody", ["install", "acme/needs-new-mid", "--dir", app, "--json"]);
+    expect(move.code).toBe(0);
+    const result = JSON.parse(move.stdout) as JsonResult;
+    expect(result.outline.changes).toEqual([
+      { name: "acme/leaf", from: null, to: "2.3.0", direct: false },
+      { name: "acme/mid", from: "1.0.0", to: "1.1.0", direct: false },
+      { name: "acme/needs-new-mid", from: null, to: "1.0.0", direct: true },
+    ]);
+    expect(outlineOf(app)).toBe(
+      applicationText(
+        { "acme/loner": "1.0.0", "acme/needs-new-mid": "1.0.0", "acme/top": "1.0.0" },
+        { "acme/leaf": "2.3.0", "acme/mid": "1.1.0" },
+      ),
+    );
+  });
+
+  it("skips revoked versions and those for another compiler or platform", async () => {
+    const app = application({});
+    const run = await as("nobody", ["install", "acme/gadget", "--dir", app]);
+    expect(run.code).toBe(0);
+    expect(outlineOf(app)).toBe(applicationText({ "acme/gadget": "1.0.0" }));
+    expect(installed(app)).toEqual(["acme_gadget__1_0_0.pkg.gz"]);
+  });
+
+  it("names a pinned version that was revoked, with its publisher's reason", async () => {
+    const app = application({ "acme/gadget": "1.1.0" });
+    const run = await as("nobody", ["install", "--dir", app]);
+    expect(run.code).toBe(EXIT.notFound);
+    expect(run.stderr).toBe(
+      "error: gren.json asks for a version that was revoked; choose another (`gren-registry versions PACKAGE` lists them)\n" +
+        "  - acme/gadget 1.1.0 was revoked on 2026-11-24: It deletes files it should not.\n",
+    );
+    expect(installed(app)).toEqual([]);
+  });
+
+  it("explains a conflict between pinned packages, with the registry's problems", async () => {
+    const app = application({ "acme/left": "1.0.0", "acme/right": "1.0.0" });
+    const before = outlineOf(app);
+    const run = await as("nobody", ["install", "--dir", app]);
+    expect(run.code).toBe(EXIT.conflict);
+    expect(run.stdout).toBe("");
+    const [first, ...details] = run.stderr.trimEnd().split("\n");
+    expect(first).toMatch(/^error: the dependencies in gren\.json cannot all be installed\. \S/);
+    expect(details.length).toBeGreaterThan(0);
+    for (const detail of details) expect(detail).toMatch(/^ {2}- \S/);
+    expect(details.join("\n")).toContain("acme/base");
+    expect(outlineOf(app)).toBe(before);
+    expect(installed(app)).toEqual([]);
+  });
+
+  it("will not add a package that needs a direct dependency changed", async () => {
+    const app = application({ "acme/left": "1.0.0" });
+    expect((await as("nobody", ["install", "--dir", app])).code).toBe(0);
+    const before = outlineOf(app);
+    const filesBefore = installed(app);
+    const run = await as("nobody", ["install", "acme/right", "--dir", app]);
+    expect(run.code).toBe(EXIT.conflict);
+    expect(run.stderr).toMatch(
+      /^error: acme\/right cannot be added without changing the direct dependencies in gren\.json, so nothing was changed\./,
+    );
+    expect(run.stderr).toContain("  - ");
+    expect(run.stderr).toContain("acme/base");
+    expect(outlineOf(app)).toBe(before);
+    expect(installed(app)).toEqual(filesBefore);
+  });
+
+  it("says a package is not there, added or listed, with exit code 4", async () => {
+    const app = application({ "gren-lang/core": "7.0.0" });
+    const adding = await as("nobody", ["install", "acme/nothing", "--dir", app]);
+    expect(adding.code).toBe(EXIT.notFound);
+    expect(adding.stderr).toContain(`error: there is no package acme/nothing on ${registry.url}`);
+
+    const listed = application({ "gren-lang/core": "7.0.0", "acme/nothing": "1.0.0" });
+    const run = await as("nobody", ["install", "--dir", listed]);
+    expect(run.code).toBe(EXIT.notFound);
+    expect(run.stderr).toBe(
+      `error: gren.json asks for a package that ${registry.url} does not have: acme/nothing (or it is private, and you are not logged in)\n`,
+    );
+    expect(installed(listed)).toEqual([]);
+  });
+
+  it("installs a private package only for members of its identity", async () => {
+    for (const who of ["nobody", "bob"] as const) {
+      const app = application({});
+      const run = await as(who, ["install", "hidden/thing", "--dir", app]);
+      expect(run.code).toBe(EXIT.notFound);
+      expect(installed(app)).toEqual([]);
+    }
+    const app = application({});
+    const run = await as("alice", ["install", "hidden/thing", "--dir", app]);
+    expect(run.code).toBe(0);
+    expect(installed(app)).toEqual(["hidden_thing__1_0_0.pkg.gz"]);
+    // Once listed, an install by someone who may not see it finds nothing.
+    const other = await as("bob", ["install", "--dir", app]);
+    expect(other.code).toBe(EXIT.notFound);
+  });
+});
+
+describe("install in a package", () => {
+  const packageOutline = {
+    type: "package",
+    platform: "node",
+    name: "acme/server",
+    summary: "A server",
+    license: "BSD-3-Clause",
+    version: "1.0.0",
+    "exposed-modules": ["Server"],
+    "gren-version": "0.6.0 <= v < 0.7.0",
+    dependencies: {
+      "gren-lang/node": "6.0.0 <= v < 7.0.0",
+      "gren-lang/core": "7.0.0 <= v < 8.0.0",
+    },
+  };
+
+  it("installs the newest versions within its ranges and leaves its gren.json alone", async () => {
+    const dir = scratch("package-");
+    const text = `${JSON.stringify(packageOutline)}\n`;
+    writeFileSync(join(dir, "gren.json"), text);
+    const run = await as("nobody", ["install", "--dir", dir, "--json"]);
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout) as JsonResult;
+    expect(result.project).toBe("package");
+    expect(result.grenVersion).toBe("0.6.0");
+    expect(result.packages.map((p) => `${p.name} ${p.version} ${p.direct} ${p.status}`)).toEqual([
+      "gren-lang/core 7.0.0 true downloaded",
+      "gren-lang/node 6.1.1 true downloaded",
+      "gren-lang/url 6.0.0 false downloaded",
+    ]);
+    expect(installed(dir)).toEqual([CORE.fileName, NODE.fileName, URL_PACKAGE.fileName]);
+    for (const bundle of [CORE, URL_PACKAGE, NODE]) {
+      expect(bundleSha(dir, bundle.fileName)).toBe(bundle.sha256);
+    }
+    expect(readFileSync(join(dir, "gren.json"), "utf8")).toBe(text);
+  });
+
+  it("chooses for the compiler version --gren names, within the package's own range", async () => {
+    const dir = scratch("package-");
+    writeFileSync(join(dir, "gren.json"), JSON.stringify(packageOutline));
+    const run = await as("nobody", ["install", "--dir", dir, "--gren", "0.6.3", "--json"]);
+    expect(run.code).toBe(0);
+    expect((JSON.parse(run.stdout) as JsonResult).grenVersion).toBe("0.6.3");
+    const outside = await as("nobody", ["install", "--dir", dir, "--gren", "0.7.0"]);
+    expect(outside.code).toBe(EXIT.usage);
+    expect(outside.stderr).toContain("outside the package's own gren-version");
+  });
+
+  it("will not add a dependency to a package, but says which range to write", async () => {
+    const dir = scratch("package-");
+    writeFileSync(join(dir, "gren.json"), JSON.stringify(packageOutline));
+    const run = await as("nobody", ["install", "gren-lang/url", "--dir", dir]);
+    expect(run.code).toBe(EXIT.usage);
+    expect(run.stderr).toContain('"gren-lang/url": "6.0.0 <= v < 7.0.0"');
+    expect(installed(dir)).toEqual([]);
+  });
+});
+
+describe("install's own checks", () => {
+  it("says what is wrong with a gren.json, all at once", async () => {
+    const dir = scratch("app-");
+    writeFileSync(
+      join(dir, "gren.json"),
+      JSON.stringify({
+        type: "application",
+        platform: "desktop",
+        "source-directories": ["src"],
+        "gren-version": "0.6.0 <= v < 0.7.0",
+        dependencies: { direct: { "gren-lang/core": "^7.0.0" }, indirect: {} },
+      }),
+    );
+    const run = await as("nobody", ["install", "--dir", dir]);
+    expect(run.code).toBe(EXIT.failed);
+    const lines = run.stderr.trimEnd().split("\n");
+    expect(lines[0]).toMatch(/^error: \S+gren\.json cannot be installed from: 3 problems to fix$/);
+    expect(lines.slice(1).join("\n")).toContain('"platform"');
+    expect(lines.slice(1).join("\n")).toContain('"gren-version"');
+    expect(lines.slice(1).join("\n")).toContain("gren-lang/core");
+  });
+
+  it("writes no bundle whose bytes are not the ones the resolution named", async () => {
+    // A registry (or something between) that serves other bytes than it resolved to.
+    const server = createServer((request, response) => {
+      if (request.method === "POST" && request.url === "/resolve") {
+        response.setHeader("content-type", "application/json");
+        response.end(
+          JSON.stringify({
+            packages: {
+              "gren-lang/core": { version: "7.0.0", sha256: "0".repeat(64), size: 10 },
+            },
+          }),
+        );
+      } else {
+        response.setHeader("etag", `"${CORE.sha256}"`);
+        response.end(CORE.bytes);
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const app = application({ "gren-lang/core": "7.0.0" });
+      const before = outlineOf(app);
+      const run = await runCli(
+        ["--registry", `http://127.0.0.1:${port}`, "install", "--dir", app],
+        { home: homes.nobody },
+      );
+      expect(run.code).toBe(EXIT.unavailable);
+      expect(run.stderr).toContain(
+        `error: refusing gren-lang/core 7.0.0: the bytes received have sha256 ${CORE.sha256}, but the version was published with sha256 ${"0".repeat(64)}`,
+      );
+      expect(installed(app)).toEqual([]);
+      expect(outlineOf(app)).toBe(before);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  it("needs a gren.json", async () => {
+    const run = await as("nobody", ["install", "--dir", scratch("empty-")]);
+    expect(run.code).toBe(EXIT.usage);
+    expect(run.stderr).toMatch(/^error: there is no \S+gren\.json/);
+  });
+});
