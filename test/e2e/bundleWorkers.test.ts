@@ -20,6 +20,13 @@ function largeBundle(version: string, megabytes: number): Uint8Array {
   });
 }
 
+/** Made once: compressing 400 MB takes a while. */
+let slowBundle: Uint8Array | undefined;
+const slowToRead = () => {
+  slowBundle ??= largeBundle("1.0.0", 400);
+  return slowBundle;
+};
+
 let registry: TestRegistry;
 let token: string;
 
@@ -42,7 +49,7 @@ describe("reading bundles in workers", () => {
       registry,
       token,
       "/packages/acme/large/1.0.0",
-      largeBundle("1.0.0", 400),
+      slowToRead(),
     );
     expect(slow.status).toBe(400);
     expect(slow.body).toMatchObject({
@@ -71,5 +78,35 @@ describe("reading bundles in workers", () => {
     );
     expect(answer.status).toBe(400);
     expect(answer.body.problems).toEqual([expect.stringContaining("more than 20000 keys")]);
+  });
+});
+
+describe("a bundle waiting for a busy reader", () => {
+  let single: TestRegistry;
+  beforeAll(async () => {
+    single = await startRegistry({
+      REGISTRY_BUNDLE_READERS: "1",
+      REGISTRY_BUNDLE_READ_TIMEOUT_MS: "300",
+      REGISTRY_MAX_UNPACKED_BYTES: String(512 * MIB),
+    });
+  });
+  afterAll(async () => {
+    await single.close();
+  });
+
+  it("is read in its own time: the wait behind a slow bundle does not count against it", async () => {
+    const owner = await login(single, "owner@example.com");
+    await call(single, "POST", "/publishing-identity", { token: owner, json: { name: "acme" } });
+    const held = putBundle(single, owner, "/packages/acme/large/1.0.0", slowToRead());
+    // Sent once the slow bundle holds the only reader, so this one waits its whole time.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const waiting = putBundle(
+      single,
+      owner,
+      "/packages/acme/widgets/1.0.0",
+      packageBundle({ name: "acme/widgets", version: "1.0.0" }),
+    );
+    expect((await held).status).toBe(400);
+    expect((await waiting).status).toBe(201);
   });
 });

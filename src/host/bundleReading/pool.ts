@@ -1,4 +1,5 @@
 import { availableParallelism } from "node:os";
+import { MessageChannel } from "node:worker_threads";
 import { Piscina } from "piscina";
 import type { BundleReader, BundleRejection } from "../../ports/bundles.ts";
 import { err } from "../../result.ts";
@@ -39,15 +40,22 @@ export class WorkerBundleReader implements BundleReader {
   }
 
   async read(bytes: Uint8Array, expected: Parameters<BundleReader["read"]>[1]) {
+    // The time limit counts from when a worker takes the bundle up, not from
+    // when it was queued: a valid bundle is never refused for a busy server.
+    const abort = new AbortController();
+    const { port1: started, port2: startedInWorker } = new MessageChannel();
+    let timer: NodeJS.Timeout | undefined;
+    started.once("message", () => {
+      timer = setTimeout(() => abort.abort(), this.#options.timeoutMs);
+    });
     try {
       return (await this.#pool.run(
-        { bytes, expected },
-        { signal: AbortSignal.timeout(this.#options.timeoutMs) },
+        { bytes, expected, started: startedInWorker },
+        { signal: abort.signal, transferList: [startedInWorker] },
       )) as Awaited<ReturnType<BundleReader["read"]>>;
     } catch (error) {
-      const code = (error as { code?: string; name?: string }).code;
-      const name = (error as { name?: string }).name;
-      if (name === "AbortError" || name === "TimeoutError") {
+      const code = (error as { code?: string }).code;
+      if (abort.signal.aborted) {
         return refused(
           `Reading the bundle took longer than ${this.#options.timeoutMs / 1000} seconds, the most the registry gives one.`,
         );
@@ -58,6 +66,9 @@ export class WorkerBundleReader implements BundleReader {
         );
       }
       throw error;
+    } finally {
+      clearTimeout(timer);
+      started.close();
     }
   }
 

@@ -1,3 +1,4 @@
+import type { MessagePort } from "node:worker_threads";
 import { readBundle } from "../../core/bundle.ts";
 import type { BundleExpectation } from "../../ports/bundles.ts";
 import { nodeDigest } from "../digest.ts";
@@ -7,6 +8,13 @@ import { nodeGzip } from "../gzip.ts";
 // the thread that answers requests. Unpacking, decoding and parsing half a
 // megabyte, and the collections of the large strings that leaves, happen here.
 
-export default function read(task: { bytes: Uint8Array; expected: BundleExpectation }) {
+export default function read(task: {
+  bytes: Uint8Array;
+  expected: BundleExpectation;
+  /** Told when the reading starts, so that its time limit counts from here. */
+  started: MessagePort;
+}) {
+  task.started.postMessage(null);
+  task.started.close();
   return readBundle({ gzip: nodeGzip, digest: nodeDigest }, task.bytes, task.expected);
 }
