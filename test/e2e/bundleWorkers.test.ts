@@ -45,12 +45,7 @@ afterAll(async () => {
 
 describe("reading bundles in workers", () => {
   it("refuses a bundle that holds its worker past the limit, and goes on with the next", async () => {
-    const slow = await putBundle(
-      registry,
-      token,
-      "/packages/acme/large/1.0.0",
-      slowToRead(),
-    );
+    const slow = await putBundle(registry, token, "/packages/acme/large/1.0.0", slowToRead());
     expect(slow.status).toBe(400);
     expect(slow.body).toMatchObject({
       code: "invalid_bundle",

@@ -121,7 +121,12 @@ describe("exit codes", () => {
     const outsider = temporaryDir("registry-home-");
     const cases: [string, string[], { as?: string; env?: Record<string, string> }, number][] = [
       ["success", ["latest", "acme/widgets"], {}, EXIT.ok],
-      ["a request the registry finds invalid", ["identity", "create", "bad--name"], {}, EXIT.failed],
+      [
+        "a request the registry finds invalid",
+        ["identity", "create", "bad--name"],
+        {},
+        EXIT.failed,
+      ],
       ["a malformed argument", ["latest", "widgets"], {}, EXIT.usage],
       ["an unknown option", ["latest", "acme/widgets", "--nope"], {}, EXIT.usage],
       ["not logged in", ["whoami"], { as: outsider }, EXIT.denied],

@@ -60,10 +60,13 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
         collected = collectConfirmedLogin(ports, fetchSessionToken);
       }
       if (!collected.ok && collected.error.kind === "not_confirmed") {
-        return reply.code(202).header("retry-after", "0").send({
-          status: "waiting" as const,
-          message: "The login has not been confirmed by the link in the mail yet; ask again.",
-        });
+        return reply
+          .code(202)
+          .header("retry-after", "0")
+          .send({
+            status: "waiting" as const,
+            message: "The login has not been confirmed by the link in the mail yet; ask again.",
+          });
       }
       return orAnswer(collected);
     },
