@@ -49,7 +49,7 @@ beforeAll(async () => {
   homes.nobody = scratch("home-nobody-");
   saveCliSession(homes.alice, registry.url, "alice@example.com", alice);
   saveCliSession(homes.bob, registry.url, "bob@example.com", bob);
-  for (const name of ["acme", "hidden"]) {
+  for (const name of ["acme", "hidden", "tiers"]) {
     await call(registry, "POST", "/publishing-identity", { token: alice, json: { name } });
   }
 
@@ -94,6 +94,37 @@ beforeAll(async () => {
   expect(revoked.status).toBe(200);
 
   await publish(registry, alice, "hidden/thing", "1.0.0", { private: true });
+
+  // For package projects, where the compiler loads lower bounds: upper 2.0.0
+  // needs middle 1.x, middle 1.0.0 needs base 1.1+ and tip 1.x. The newest of
+  // each would be upper 2.1.0, middle 1.3.0, base 1.1.0, tip 1.5.0.
+  for (const version of ["1.0.0", "1.1.0", "2.0.0"]) {
+    await publish(registry, alice, "tiers/base", version);
+  }
+  for (const version of ["1.0.0", "1.5.0"]) await publish(registry, alice, "tiers/tip", version);
+  for (const version of ["1.0.0", "1.3.0"]) {
+    await publish(registry, alice, "tiers/middle", version, {
+      dependencies: { "tiers/base": "1.1.0 <= v < 2.0.0", "tiers/tip": "1.0.0 <= v < 2.0.0" },
+    });
+  }
+  await publish(registry, alice, "tiers/upper", "2.0.0", {
+    dependencies: { "tiers/middle": "1.0.0 <= v < 2.0.0" },
+  });
+  await publish(registry, alice, "tiers/upper", "2.1.0", {
+    dependencies: { "tiers/middle": "1.3.0 <= v < 2.0.0" },
+  });
+  // A range whose lower bound was never published, though a later version was.
+  await publish(registry, alice, "tiers/gap", "1.0.0", {
+    dependencies: { "tiers/tip": "1.2.0 <= v < 2.0.0" },
+  });
+  // Two ranges of base with no version in common, which the compiler's
+  // intersection lets through when a wider range came first.
+  await publish(registry, alice, "tiers/high", "1.0.0", {
+    dependencies: { "tiers/base": "2.0.0 <= v < 2.5.0" },
+  });
+  await publish(registry, alice, "tiers/low", "1.0.0", {
+    dependencies: { "tiers/base": "1.0.0 <= v < 1.5.0" },
+  });
 });
 
 afterAll(async () => {
@@ -472,59 +503,259 @@ describe("choosing versions", () => {
 });
 
 describe("install in a package", () => {
-  const packageOutline = {
+  const packageOutline = (dependencies: Record<string, string>, platform = "node") => ({
     type: "package",
-    platform: "node",
+    platform,
     name: "acme/server",
     summary: "A server",
     license: "BSD-3-Clause",
     version: "1.0.0",
     "exposed-modules": ["Server"],
     "gren-version": "0.6.0 <= v < 0.7.0",
-    dependencies: {
-      "gren-lang/node": "6.0.0 <= v < 7.0.0",
-      "gren-lang/core": "7.0.0 <= v < 8.0.0",
-    },
-  };
+    dependencies,
+  });
 
-  it("installs the newest versions within its ranges and leaves its gren.json alone", async () => {
+  /** A package folder whose gren.json is written as a person keeps it; returns it and that text. */
+  function packageProject(dependencies: Record<string, string>, platform?: string) {
     const dir = scratch("package-");
-    const text = `${JSON.stringify(packageOutline)}\n`;
+    const text = `${JSON.stringify(packageOutline(dependencies, platform), null, 2)}\n`;
     writeFileSync(join(dir, "gren.json"), text);
+    return { dir, text };
+  }
+
+  /** The compiler, run after install, found every bundle and deleted none: it loads exactly those. */
+  async function compilerLoadsExactly(dir: string) {
+    const before = installed(dir);
+    const compiler = await realCompiler(dir, ["install"]);
+    expect(compiler.output).not.toContain("Starting downloads");
+    expect(compiler.code).toBe(0);
+    expect(installed(dir)).toEqual(before);
+  }
+
+  it("installs the versions the compiler loads, and the real compiler needs nothing more", async () => {
+    const { dir, text } = packageProject({
+      "gren-lang/node": "6.1.1 <= v < 7.0.0",
+      "gren-lang/core": "7.0.0 <= v < 8.0.0",
+    });
     const run = await as("nobody", ["install", "--dir", dir, "--json"]);
     expect(run.code).toBe(0);
     const result = JSON.parse(run.stdout) as JsonResult;
     expect(result.project).toBe("package");
-    expect(result.grenVersion).toBe("0.6.0");
-    expect(result.packages.map((p) => `${p.name} ${p.version} ${p.direct} ${p.status}`)).toEqual([
-      "gren-lang/core 7.0.0 true downloaded",
-      "gren-lang/node 6.1.1 true downloaded",
-      "gren-lang/url 6.0.0 false downloaded",
+    expect(result.grenVersion).toBe("0.6.0 <= v < 0.7.0");
+    expect(result.packages.map((p) => [p.name, p.version, p.direct, p.status, p.file])).toEqual([
+      ["gren-lang/core", "7.0.0", true, "downloaded", `gren_packages/${CORE.fileName}`],
+      ["gren-lang/node", "6.1.1", true, "downloaded", `gren_packages/${NODE.fileName}`],
+      ["gren-lang/url", "6.0.0", false, "downloaded", `gren_packages/${URL_PACKAGE.fileName}`],
+    ]);
+    expect(result.packages.map((p) => p.sha256)).toEqual([
+      CORE.sha256,
+      NODE.sha256,
+      URL_PACKAGE.sha256,
     ]);
     expect(installed(dir)).toEqual([CORE.fileName, NODE.fileName, URL_PACKAGE.fileName]);
     for (const bundle of [CORE, URL_PACKAGE, NODE]) {
       expect(bundleSha(dir, bundle.fileName)).toBe(bundle.sha256);
     }
-    expect(readFileSync(join(dir, "gren.json"), "utf8")).toBe(text);
+    expect(outlineOf(dir)).toBe(text);
+
+    await compilerLoadsExactly(dir);
+    expect(outlineOf(dir)).toBe(text);
+
+    const again = await as("nobody", ["install", "--dir", dir]);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toBe("");
+    expect(again.stdout).toContain("3 packages needed (Gren 0.6.0 <= v < 0.7.0, node)");
   });
 
-  it("chooses for the compiler version --gren names, within the package's own range", async () => {
-    const dir = scratch("package-");
-    writeFileSync(join(dir, "gren.json"), JSON.stringify(packageOutline));
-    const run = await as("nobody", ["install", "--dir", dir, "--gren", "0.6.3", "--json"]);
+  it("takes the lower bound of the first range that reaches each package, level after level", async () => {
+    // base is reached first from gren.json, at 1.0.0; middle's narrower range
+    // for it (1.1.0 <= v < 2.0.0) comes later and, as in the compiler, changes nothing.
+    const { dir, text } = packageProject({
+      "tiers/upper": "2.0.0 <= v < 3.0.0",
+      "tiers/base": "1.0.0 <= v < 2.0.0",
+    });
+    const run = await as("nobody", ["install", "--dir", dir, "--json"]);
     expect(run.code).toBe(0);
-    expect((JSON.parse(run.stdout) as JsonResult).grenVersion).toBe("0.6.3");
-    const outside = await as("nobody", ["install", "--dir", dir, "--gren", "0.7.0"]);
-    expect(outside.code).toBe(EXIT.usage);
-    expect(outside.stderr).toContain("outside the package's own gren-version");
+    const result = JSON.parse(run.stdout) as JsonResult;
+    expect(result.packages.map((p) => `${p.name} ${p.version} ${p.direct}`)).toEqual([
+      "tiers/base 1.0.0 true",
+      "tiers/middle 1.0.0 false",
+      "tiers/tip 1.0.0 false",
+      "tiers/upper 2.0.0 true",
+    ]);
+    expect(installed(dir)).toEqual([
+      "tiers_base__1_0_0.pkg.gz",
+      "tiers_middle__1_0_0.pkg.gz",
+      "tiers_tip__1_0_0.pkg.gz",
+      "tiers_upper__2_0_0.pkg.gz",
+    ]);
+    await compilerLoadsExactly(dir);
+    expect(outlineOf(dir)).toBe(text);
+  });
+
+  it("asks for each package's index once, and never for a resolution", async () => {
+    const requests: string[] = [];
+    const proxy = createServer(async (request, response) => {
+      requests.push(`${request.method} ${request.url}`);
+      // Only GETs pass: installing a package asks for nothing else.
+      const answer = await fetch(registry.url + request.url, {
+        headers: { accept: request.headers.accept ?? "*/*" },
+      });
+      response.statusCode = answer.status;
+      for (const header of ["content-type", "etag"]) {
+        const value = answer.headers.get(header);
+        if (value) response.setHeader(header, value);
+      }
+      response.end(new Uint8Array(await answer.arrayBuffer()));
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = proxy.address() as AddressInfo;
+      // Four requirements of base, three of middle's dependencies: still one index each.
+      const { dir } = packageProject({
+        "tiers/upper": "2.0.0 <= v < 3.0.0",
+        "tiers/middle": "1.0.0 <= v < 2.0.0",
+        "tiers/base": "1.0.0 <= v < 2.0.0",
+        "tiers/low": "1.0.0 <= v < 2.0.0",
+      });
+      const run = await runCli(
+        ["--registry", `http://127.0.0.1:${port}`, "install", "--dir", dir],
+        { home: homes.nobody },
+      );
+      expect(run.code).toBe(0);
+      const indexes = requests.filter((r) => r.endsWith("/index")).sort();
+      expect(indexes).toEqual(
+        ["base", "low", "middle", "tip", "upper"].map((p) => `GET /packages/tiers/${p}/index`),
+      );
+      expect(requests.filter((r) => r.startsWith("POST"))).toEqual([]);
+    } finally {
+      await new Promise<void>((resolve) => proxy.close(() => resolve()));
+    }
+  });
+
+  it("intersects ranges as the compiler does, which lets some through that share no version", async () => {
+    // base: 1.0.0 <= v < 3.0.0, then high's 2.0.0 <= v < 2.5.0, then low's
+    // 1.0.0 <= v < 1.5.0. The compiler keeps 1.0.0 as the lower bound after the
+    // second, so the third does not conflict, and it builds with base 1.0.0.
+    const { dir } = packageProject({
+      "tiers/base": "1.0.0 <= v < 3.0.0",
+      "tiers/high": "1.0.0 <= v < 2.0.0",
+      "tiers/low": "1.0.0 <= v < 2.0.0",
+    });
+    const run = await as("nobody", ["install", "--dir", dir, "--json"]);
+    expect(run.code).toBe(0);
+    expect((JSON.parse(run.stdout) as JsonResult).packages.map((p) => p.version)).toEqual([
+      "1.0.0",
+      "1.0.0",
+      "1.0.0",
+    ]);
+    await compilerLoadsExactly(dir);
+  });
+
+  it("names a lower bound the registry does not have, and who asked for it, with exit code 4", async () => {
+    const fromProject = packageProject({
+      "gren-lang/core": "7.0.0 <= v < 8.0.0",
+      "gren-lang/node": "6.0.0 <= v < 7.0.0",
+    });
+    const run = await as("nobody", ["install", "--dir", fromProject.dir]);
+    expect(run.code).toBe(EXIT.notFound);
+    expect(run.stderr).toBe(
+      `error: gren.json asks for gren-lang/node 6.0.0 <= v < 7.0.0, and Gren 0.6 loads exactly its lower bound, 6.0.0, which ${registry.url} does not have (in that range it has 6.1.1)\n`,
+    );
+    expect(installed(fromProject.dir)).toEqual([]);
+    expect(outlineOf(fromProject.dir)).toBe(fromProject.text);
+
+    const fromPackage = packageProject({ "tiers/gap": "1.0.0 <= v < 2.0.0" });
+    const deeper = await as("nobody", ["install", "--dir", fromPackage.dir]);
+    expect(deeper.code).toBe(EXIT.notFound);
+    expect(deeper.stderr).toBe(
+      `error: tiers/gap 1.0.0 asks for tiers/tip 1.2.0 <= v < 2.0.0, and Gren 0.6 loads exactly its lower bound, 1.2.0, which ${registry.url} does not have (in that range it has 1.5.0)\n`,
+    );
+    expect(installed(fromPackage.dir)).toEqual([]);
+  });
+
+  it("names a revoked lower bound with when and why, with exit code 4", async () => {
+    const { dir, text } = packageProject({ "acme/gadget": "1.1.0 <= v < 2.0.0" });
+    const run = await as("nobody", ["install", "--dir", dir]);
+    expect(run.code).toBe(EXIT.notFound);
+    expect(run.stderr).toBe(
+      "error: gren.json asks for acme/gadget 1.1.0 <= v < 2.0.0, and Gren 0.6 loads exactly its lower bound, 1.1.0, which was revoked on 2026-11-24: It deletes files it should not. (in that range it has 1.2.0)\n",
+    );
+    expect(installed(dir)).toEqual([]);
+    expect(outlineOf(dir)).toBe(text);
+  });
+
+  it("says a package is not there for whoever may not see it", async () => {
+    const missing = packageProject({ "acme/nothing": "1.0.0 <= v < 2.0.0" });
+    const run = await as("nobody", ["install", "--dir", missing.dir]);
+    expect(run.code).toBe(EXIT.notFound);
+    expect(run.stderr).toBe(
+      `error: gren.json asks for acme/nothing 1.0.0 <= v < 2.0.0, but ${registry.url} has no package acme/nothing (or it is private, and you are not logged in)\n`,
+    );
+
+    const { dir } = packageProject({ "hidden/thing": "1.0.0 <= v < 2.0.0" });
+    const bob = await as("bob", ["install", "--dir", dir]);
+    expect(bob.code).toBe(EXIT.notFound);
+    expect(bob.stderr).toBe(
+      `error: gren.json asks for hidden/thing 1.0.0 <= v < 2.0.0, but ${registry.url} has no package hidden/thing\n`,
+    );
+    expect(installed(dir)).toEqual([]);
+    const member = await as("alice", ["install", "--dir", dir]);
+    expect(member.code).toBe(0);
+    expect(installed(dir)).toEqual(["hidden_thing__1_0_0.pkg.gz"]);
+  });
+
+  it("refuses ranges with no version in common, naming each and who asked, with exit code 5", async () => {
+    const { dir, text } = packageProject({
+      "acme/left": "1.0.0 <= v < 2.0.0",
+      "acme/right": "1.0.0 <= v < 2.0.0",
+    });
+    const run = await as("nobody", ["install", "--dir", dir]);
+    expect(run.code).toBe(EXIT.conflict);
+    expect(run.stderr).toBe(
+      "error: the ranges asked for acme/base have no version in common, which Gren 0.6 refuses: acme/right 1.0.0 asks for 2.0.0 <= v < 3.0.0, and the ranges before it leave 1.0.0 <= v < 2.0.0\n" +
+        "  - acme/left 1.0.0 asks for 1.0.0 <= v < 2.0.0\n" +
+        "  - acme/right 1.0.0 asks for 2.0.0 <= v < 3.0.0\n",
+    );
+    expect(installed(dir)).toEqual([]);
+    expect(outlineOf(dir)).toBe(text);
+  });
+
+  it("refuses a version the compiler would refuse for its gren-version or platform", async () => {
+    const newer = packageProject({ "acme/gadget": "2.0.0 <= v < 3.0.0" });
+    const compiler = await as("nobody", ["install", "--dir", newer.dir]);
+    expect(compiler.code).toBe(EXIT.conflict);
+    expect(compiler.stderr).toBe(
+      "error: Gren 0.6 would refuse what this package's ranges lead it to: a version that does not fit the package's gren-version (0.6.0 <= v < 0.7.0) or platform (node). Raise the lower bound of the range that reaches it, so that the compiler loads a version that fits\n" +
+        "  - acme/gadget 2.0.0 (the lower bound of 2.0.0 <= v < 3.0.0, asked for by gren.json) works with Gren 0.7.0 <= v < 0.8.0 only\n",
+    );
+    expect(installed(newer.dir)).toEqual([]);
+
+    const browser = packageProject({ "acme/gadget": "1.2.0 <= v < 2.0.0" });
+    const platform = await as("nobody", ["install", "--dir", browser.dir]);
+    expect(platform.code).toBe(EXIT.conflict);
+    expect(platform.stderr).toContain(
+      "  - acme/gadget 1.2.0 (the lower bound of 1.2.0 <= v < 2.0.0, asked for by gren.json) is for browser, and a node package can use only node and common packages\n",
+    );
+    // A browser package may use it.
+    const forBrowser = packageProject({ "acme/gadget": "1.2.0 <= v < 2.0.0" }, "browser");
+    expect((await as("nobody", ["install", "--dir", forBrowser.dir])).code).toBe(0);
+    expect(installed(forBrowser.dir)).toEqual(["acme_gadget__1_2_0.pkg.gz"]);
   });
 
   it("will not add a dependency to a package, but says which range to write", async () => {
-    const dir = scratch("package-");
-    writeFileSync(join(dir, "gren.json"), JSON.stringify(packageOutline));
+    const { dir, text } = packageProject({ "gren-lang/core": "7.0.0 <= v < 8.0.0" });
     const run = await as("nobody", ["install", "gren-lang/url", "--dir", dir]);
     expect(run.code).toBe(EXIT.usage);
     expect(run.stderr).toContain('"gren-lang/url": "6.0.0 <= v < 7.0.0"');
+    expect(installed(dir)).toEqual([]);
+    expect(outlineOf(dir)).toBe(text);
+  });
+
+  it("has no --gren: the compiler's choice does not depend on its version", async () => {
+    const { dir } = packageProject({ "gren-lang/core": "7.0.0 <= v < 8.0.0" });
+    const run = await as("nobody", ["install", "--dir", dir, "--gren", "0.6.3"]);
+    expect(run.code).toBe(EXIT.usage);
     expect(installed(dir)).toEqual([]);
   });
 });

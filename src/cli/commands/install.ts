@@ -1,5 +1,6 @@
-// `install`: a project's dependencies, chosen by the registry's resolver, put
-// where the Gren compiler looks for them, so that it never needs GitHub.
+// `install`: a project's dependencies put where the Gren compiler looks for
+// them, so that it never needs GitHub: for an application, the versions the
+// registry's resolver chooses; for a package, the ones the compiler itself loads.
 
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -7,10 +8,10 @@ import type { Command } from "commander";
 import { formatPackageName, type PackageName, parsePackageName } from "../../gren/names.ts";
 import { bundleFileName, installKey } from "../../gren/packageLayout.ts";
 import {
+  formatRange,
   formatVersion,
   MAX_VERSION_COMPONENT,
   parseVersion,
-  rangeContains,
   type Version,
 } from "../../gren/semver.ts";
 import { quote } from "../../gren/wording.ts";
@@ -19,6 +20,8 @@ import type { PinnedVersion, Resolution, ResolutionRequest } from "../../wire/re
 import { bundleMismatch, sha256Of } from "../bundleIntegrity.ts";
 import { CliError, EXIT, usageError } from "../cliError.ts";
 import { type RegistryClient, RegistryError } from "../client.ts";
+import { compilerChoice, type IndexReader } from "../compilerChoice.ts";
+import { atMostAtOnce } from "../concurrency.ts";
 import { type Context, requireSession } from "../context.ts";
 import { JSON_OPTION, show, tell } from "../output.ts";
 import { OUTLINE_FILE } from "../packageDirectory.ts";
@@ -36,7 +39,6 @@ import {
   packageArgument,
   packagePath,
   readIfPresent,
-  versionArgument,
   versionPath,
   writeWhole,
 } from "./packages.ts";
@@ -68,7 +70,10 @@ interface OutlineChange {
 interface InstallResult {
   directory: string;
   project: "application" | "package";
-  /** The compiler version the dependencies were chosen for. */
+  /**
+   * The compilers the dependencies are for: an application's one version, or
+   * the range a package's gren-version gives, as `0.6.0 <= v < 0.7.0`.
+   */
   grenVersion: string;
   platform: string;
   packages: InstalledPackage[];
@@ -95,49 +100,47 @@ export function installCommands(program: Command, context: () => Context): void 
     )
     .argument("[package]", "a package to add to an application's direct dependencies")
     .option("--dir <directory>", "the project's directory (default: the current one)")
-    .option(
-      "--gren <version>",
-      "for a package: the compiler version to choose dependencies for (default: the lowest its gren-version allows)",
-    )
     .option(...JSON_OPTION)
     .addHelpText(
       "after",
       `
-The registry chooses the versions (POST /resolve) and every bundle is saved in
-gren_packages/ under the compiler's file name, checked against the sha256 the
-registry gave. A bundle already there with that sha256 is kept; nothing else in
-gren_packages/ is touched.
+Every bundle is saved in gren_packages/ under the compiler's file name, checked
+against the sha256 the registry gave. A bundle already there with that sha256 is
+kept; nothing else in gren_packages/ is touched. Afterwards
+\`gren package install\` finds every bundle it needs and downloads nothing.
 
-In an application, every version in gren.json is kept as it is; the packages
-they need that gren.json does not list are written in as indirect dependencies,
-as the compiler writes gren.json. Afterwards \`gren package install\` finds every
-bundle it needs and downloads nothing. With PACKAGE, the newest version of it that
-works with the application's compiler, platform and direct dependencies is
-added as a direct dependency; indirect dependencies change only as far as it
-needs. When it cannot be added without changing a direct dependency, nothing
-changes and the exit code is 5.
+In an application, the registry chooses the versions (POST /resolve). Every
+version in gren.json is kept as it is; the packages they need that gren.json
+does not list are written in as indirect dependencies, as the compiler writes
+gren.json. With PACKAGE, the newest version of it that works with the
+application's compiler, platform and direct dependencies is added as a direct
+dependency; indirect dependencies change only as far as it needs. When it
+cannot be added without changing a direct dependency, nothing changes and the
+exit code is 5.
 
-In a package, each dependency gets the newest version within its range for the
-compiler version of --gren; the package's gren.json is never changed. (Gren 0.6
-itself builds a package with the lowest version each range allows.)`,
+In a package, the versions are the ones Gren 0.6 itself loads, found from the
+registry's index of each package as the compiler finds them: it goes through
+the dependencies breadth first, the package's own in name order and then
+theirs, and takes exactly the lower bound of the first range that reaches each
+package; later ranges must share a version with that range, but do not change
+the version. A lower bound the registry does not have or has revoked stops the
+install (exit 4), and so do ranges with no version in common, or a version
+whose gren-version or platform does not fit the package (exit 5). The package's
+gren.json is never changed; with PACKAGE, the command says which range to add
+to it instead (exit 2).`,
     )
-    .action(
-      async (
-        packageName: string | undefined,
-        options: { dir?: string; gren?: string; json?: boolean },
-      ) => {
-        const { client } = context();
-        const adding = packageName === undefined ? undefined : packageArgument(packageName);
-        const directory = resolve(options.dir ?? ".");
-        const project = readProject(directory);
-        const asker = { client, token: requireSession(client, { optional: true })?.sessionToken };
-        const result =
-          project.kind === "application"
-            ? await installApplication(asker, directory, project, adding, options.gren)
-            : await installPackage(asker, directory, project, adding, options.gren);
-        show(options.json, result, printResult);
-      },
-    );
+    .action(async (packageName: string | undefined, options: { dir?: string; json?: boolean }) => {
+      const { client } = context();
+      const adding = packageName === undefined ? undefined : packageArgument(packageName);
+      const directory = resolve(options.dir ?? ".");
+      const project = readProject(directory);
+      const asker = { client, token: requireSession(client, { optional: true })?.sessionToken };
+      const result =
+        project.kind === "application"
+          ? await installApplication(asker, directory, project, adding)
+          : await installPackage(asker, directory, project, adding);
+      show(options.json, result, printResult);
+    });
 }
 
 async function installApplication(
@@ -145,13 +148,7 @@ async function installApplication(
   directory: string,
   project: ApplicationProject,
   adding: PackageName | undefined,
-  gren: string | undefined,
 ): Promise<InstallResult> {
-  if (gren !== undefined) {
-    throw usageError(
-      `--gren is for packages: an application is built with the compiler its gren-version names (${formatVersion(project.grenVersion)})`,
-    );
-  }
   const base = { grenVersion: formatVersion(project.grenVersion), platform: project.platform };
   const direct = fromRegistry(project.direct);
   const indirect = fromRegistry(project.indirect);
@@ -204,43 +201,43 @@ async function installApplication(
 }
 
 /**
- * The compiler version a package's dependencies are chosen for is the lowest
- * its gren-version allows, unless told: the package promises to work with
- * that one, so its dependencies must too, and a dependency that needs a newer
- * compiler is then reported rather than chosen. It needs no guess about which
- * compiler versions exist.
+ * A package is built with the versions the compiler loads for it, which are
+ * not the registry's choice: bundles of any other versions would sit unused
+ * while the compiler fetched its own from GitHub.
  */
 async function installPackage(
   asker: Asker,
   directory: string,
   project: PackageProject,
   adding: PackageName | undefined,
-  gren: string | undefined,
 ): Promise<InstallResult> {
-  const grenVersion = gren === undefined ? project.grenVersion.lower : versionArgument(gren);
-  if (!rangeContains(project.grenVersion, grenVersion)) {
-    throw usageError(
-      `--gren ${formatVersion(grenVersion)} is outside the package's own gren-version, ${formatVersion(project.grenVersion.lower)} <= v < ${formatVersion(project.grenVersion.upper)}`,
-    );
-  }
-  if (adding) throw await rangeAdvice(asker, adding, grenVersion);
-  const dependencies = fromRegistry(project.dependencies);
-  const answer =
-    Object.keys(dependencies).length === 0
-      ? { packages: {} }
-      : await resolveListed(asker, {
-          grenVersion: formatVersion(grenVersion),
-          platform: project.platform,
-          dependencies,
-        });
-  const directKeys = new Set(Object.keys(dependencies).map(nameKey));
+  // The oldest compiler the package promises to work with is one its new dependency must work with too.
+  if (adding) throw await rangeAdvice(asker, adding, project.grenVersion.lower);
+  const answer = await compilerChoice(project, indexReader(asker));
+  const directKeys = new Set(Object.keys(fromRegistry(project.dependencies)).map(nameKey));
   return {
     directory,
     project: "package",
-    grenVersion: formatVersion(grenVersion),
+    grenVersion: formatRange(project.grenVersion),
     platform: project.platform,
     packages: await installBundles(asker, directory, answer, directKeys),
     outline: { updated: false, changes: [] },
+  };
+}
+
+function indexReader(asker: Asker): IndexReader {
+  return {
+    url: asker.client.url,
+    unseenHint: privateHint(asker),
+    indexOf: (name) =>
+      asker.client
+        .json<PackageIndex>("GET", `${packagePath(name)}/index`, { token: asker.token })
+        .catch((error: unknown) => {
+          if (error instanceof RegistryError && (error.status === 404 || error.status === 410)) {
+            return undefined;
+          }
+          throw error;
+        }),
   };
 }
 
@@ -537,19 +534,6 @@ function wantedBundle(
     fileName,
     file: `${PACKAGES_DIRECTORY}/${fileName}`,
   };
-}
-
-/** Runs `work` on every item, at most `limit` at a time; fails with the first failure. */
-async function atMostAtOnce<T>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 /** Identity names that differ only in case are one; project names are lower case. */
