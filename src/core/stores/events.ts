@@ -37,6 +37,8 @@ const EVENT_COLUMNS = `events.seq, events.public_seq, events.type, identities.na
 const EVENT_TABLES = `events JOIN packages ON packages.id = events.package_id
   JOIN identities ON identities.id = packages.identity_id`;
 
+// The next public number is read from the end of the partial index on
+// public_seq, which SQLite uses only when the query repeats the index's condition.
 export function recordEvent(
   db: Database,
   event: { type: EventType; packageId: number; versionKey: number; at: number },
@@ -45,7 +47,8 @@ export function recordEvent(
     `INSERT INTO events (type, package_id, version_key, at, public_seq)
      VALUES (:type, :packageId, :versionKey, :at,
              CASE WHEN (SELECT private FROM packages WHERE id = :packageId) = 0
-                  THEN (SELECT coalesce(max(public_seq), 0) + 1 FROM events) END)`,
+                  THEN (SELECT coalesce(max(public_seq), 0) + 1 FROM events
+                        WHERE public_seq IS NOT NULL) END)`,
     event,
   );
 }
@@ -73,7 +76,9 @@ export function publicEventById(db: Database, id: number): PublicEventRecord | u
 
 /** The last number of the public sequence so far. */
 export function lastPublicSeq(db: Database): number {
-  const row = db.get("SELECT max(public_seq) AS seq FROM events");
+  // The condition lets SQLite read the maximum from the end of the partial
+  // index on public_seq; without it, it reads the whole table.
+  const row = db.get("SELECT max(public_seq) AS seq FROM events WHERE public_seq IS NOT NULL");
   return (row && optionalInteger(row, "seq")) ?? 0;
 }
 

@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { lastPublicSeq, recordEvent } from "../../../src/core/stores/events.ts";
 import { MIGRATIONS, migrate } from "../../../src/core/stores/schema.ts";
 import { SqliteDatabase } from "../../../src/host/sqlite.ts";
 import { err, failKeepingWrites, ok } from "../../../src/result.ts";
@@ -64,6 +65,31 @@ describe("indexes", () => {
         v: 2,
       }),
     ).toMatch(/COVERING INDEX versions_live/);
+    db.close();
+  });
+});
+
+describe("the store's own statements", () => {
+  it("number public events from the end of their index, not by reading every event", () => {
+    const db = new SqliteDatabase(join(temporaryDir(), "r.db"));
+    migrate(db);
+    // The statements are only recorded, then their plans read.
+    const statements: { sql: string; params: Record<string, number | string> | undefined }[] = [];
+    const recording = new Proxy(db, {
+      get: () => (sql: string, params?: Record<string, number | string>) => {
+        statements.push({ sql, params });
+        return undefined;
+      },
+    });
+    recordEvent(recording, { type: "published", packageId: 1, versionKey: 1, at: 1 });
+    lastPublicSeq(recording);
+    expect(statements).toHaveLength(2);
+    for (const { sql, params } of statements) {
+      const plan = db.all(`EXPLAIN QUERY PLAN ${sql}`, params).map((row) => String(row.detail));
+      const eventsReads = plan.filter((step) => / events\b/.test(step));
+      expect(eventsReads.length).toBeGreaterThan(0);
+      for (const step of eventsReads) expect(step).toMatch(/INDEX events_by_public_seq/);
+    }
     db.close();
   });
 });
