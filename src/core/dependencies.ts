@@ -2,6 +2,7 @@ import { formatPackageName, type PackageName } from "../gren/names.ts";
 import type { Outline, Platform } from "../gren/outline.ts";
 import {
   formatRange,
+  formatVersion,
   type Range,
   rangeContains,
   versionFromKey,
@@ -10,7 +11,12 @@ import {
 import type { Database } from "../ports/database.ts";
 import { isMember } from "./access.ts";
 import { packageKey } from "./packages.ts";
-import { type CandidateRecord, findPackage, liveCandidatesOf } from "./stores/packages.ts";
+import {
+  type CandidateRecord,
+  findPackage,
+  findVersion,
+  liveCandidatesOf,
+} from "./stores/packages.ts";
 import type { User } from "./stores/users.ts";
 import { versionText } from "./views.ts";
 
@@ -34,12 +40,21 @@ function someVersions(candidates: readonly CandidateRecord[], shown = 5): string
   return more > 0 ? `${listed.join(", ")} and ${more} older` : listed.join(", ");
 }
 
+/** The oldest few versions, and how many newer ones there are: the nearest to a lower bound. */
+function nearestVersions(candidates: readonly CandidateRecord[], shown = 3): string {
+  const listed = candidates.slice(0, shown).map((c) => versionText(c.versionKey));
+  const more = candidates.length - listed.length;
+  return more > 0 ? `${listed.join(", ")} and ${more} newer` : listed.join(", ");
+}
+
 /**
  * Why each dependency of a version being published could not be installed by
  * everyone who can see the package, one sentence each; empty when all can.
  * A dependency must be a package the registry holds, visible to all who see
  * the new package, with a version in range that is not revoked, of a
  * compatible platform, working with a compiler the new package works with.
+ * Its lower bound must be published and not revoked: Gren 0.6 builds a package
+ * with exactly that version, so otherwise not even its author could build it.
  */
 export function uninstallableDependencies(
   db: Database,
@@ -91,10 +106,22 @@ export function uninstallableDependencies(
       );
       continue;
     }
-    if (!compatible.some((c) => overlaps(rangeOf(c), pkg.outline.grenVersion))) {
+    const usable = compatible.filter((c) => overlaps(rangeOf(c), pkg.outline.grenVersion));
+    if (usable.length === 0) {
       const ours = formatRange(pkg.outline.grenVersion);
       problems.push(
         `${self} works with compilers ${ours}, but no version of ${wanted} does (${[...new Set(compatible.map((c) => formatRange(rangeOf(c))))].join("; ")}).`,
+      );
+      continue;
+    }
+    const lower = findVersion(db, found.id, versionKey(dependency.range.lower));
+    if (!lower || lower.revoked) {
+      const bound = `${name} ${formatVersion(dependency.range.lower)}, the lower bound of the range "${formatRange(dependency.range)}",`;
+      const why = "Gren 0.6 builds a package with the lowest version each range allows";
+      problems.push(
+        lower
+          ? `${bound} was revoked: ${why}, so raise the lower bound to a version that is not revoked (the nearest in that range is ${versionText(usable[0]!.versionKey)}).`
+          : `${bound} is not published: ${why}, so raise the lower bound to a published version (${name} has ${nearestVersions(usable)} in that range).`,
       );
     }
   }

@@ -151,7 +151,7 @@ export function exchangeCode(
   ports: Ports,
   input: { fetchSessionToken: string; code: string },
 ): Result<{ sessionToken: string }, CodeExchangeError> {
-  const { db, clock, random, digest } = ports;
+  const { db, clock, digest } = ports;
   const now = clock.now();
   const tokenHash = digest.sha256(input.fetchSessionToken);
   return db.transaction(() => {

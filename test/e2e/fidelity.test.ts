@@ -358,6 +358,15 @@ const CASES: Case[] = [
   },
   {
     rule: "dependency",
+    change: "a lower bound never published",
+    probe: { outline: { dependencies: { "gren-lang/core": "6.0.0 <= v < 8.0.0" } } },
+    status: 400,
+    problem: "the lower bound of the range",
+    compiler: "loads",
+    stricter: "installable",
+  },
+  {
+    rule: "dependency",
     change: "common depending on node",
     probe: {
       outline: {

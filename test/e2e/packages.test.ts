@@ -234,6 +234,67 @@ describe("publishing a version", () => {
   });
 });
 
+describe("the dependencies of a new version", () => {
+  // Gren 0.6 builds a package with the lower bound of each range, so that
+  // version must be there for the package's own author to build it.
+  beforeAll(async () => {
+    for (const version of ["1.2.0", "1.3.0", "2.0.0"]) {
+      await publish(registry, tokens.pat, "acme/base", version);
+    }
+    for (const version of ["1.0.0", "1.0.1", "1.1.0"]) {
+      await publish(registry, tokens.pat, "acme/ledger", version);
+    }
+    const revoked = await call(registry, "DELETE", "/packages/acme/ledger/1.0.0", {
+      token: tokens.pat,
+      json: { reason: "Rounds every amount down." },
+    });
+    expect(revoked.status).toBe(200);
+  });
+
+  const publishReport = (version: string, dependencies: Record<string, string>) =>
+    putBundle(
+      registry,
+      tokens.pat,
+      `/packages/acme/report/${version}`,
+      packageBundle({ name: "acme/report", version, dependencies }),
+    );
+
+  it("refuses a range whose lower bound was never published, naming the versions it could rise to", async () => {
+    const before = databaseSnapshot(registry.dbPath);
+    const answer = await publishReport("1.0.0", {
+      "acme/base": "1.0.0 <= v < 2.0.0",
+      "acme/ledger": "1.1.0 <= v < 2.0.0",
+    });
+    expect(answer).toMatchObject({ status: 400, body: { code: "invalid_bundle" } });
+    expect(answer.body.problems).toEqual([
+      'acme/base 1.0.0, the lower bound of the range "1.0.0 <= v < 2.0.0", is not published: Gren 0.6 builds a package with the lowest version each range allows, so raise the lower bound to a published version (acme/base has 1.2.0, 1.3.0 in that range).',
+    ]);
+    expect(databaseSnapshot(registry.dbPath)).toEqual(before);
+  });
+
+  it("refuses a range whose lower bound was revoked, naming the nearest version that is not", async () => {
+    const before = databaseSnapshot(registry.dbPath);
+    const answer = await publishReport("1.0.0", { "acme/ledger": "1.0.0 <= v < 2.0.0" });
+    expect(answer).toMatchObject({ status: 400, body: { code: "invalid_bundle" } });
+    expect(answer.body.problems).toEqual([
+      'acme/ledger 1.0.0, the lower bound of the range "1.0.0 <= v < 2.0.0", was revoked: Gren 0.6 builds a package with the lowest version each range allows, so raise the lower bound to a version that is not revoked (the nearest in that range is 1.0.1).',
+    ]);
+    expect(databaseSnapshot(registry.dbPath)).toEqual(before);
+  });
+
+  it("accepts a range whose lower bound is published, though newer versions are too", async () => {
+    const answer = await publishReport("1.0.0", {
+      "acme/base": "1.2.0 <= v < 2.0.0",
+      "acme/ledger": "1.0.1 <= v < 2.0.0",
+    });
+    expect(answer).toMatchObject({ status: 201, body: { name: "acme/report", version: "1.0.0" } });
+    const metadata = await call(registry, "GET", "/packages/acme/report/1.0.0");
+    expect(metadata.body.outline).toMatchObject({
+      dependencies: { "acme/base": "1.2.0 <= v < 2.0.0", "acme/ledger": "1.0.1 <= v < 2.0.0" },
+    });
+  });
+});
+
 describe("latest and previous", () => {
   beforeAll(async () => {
     await publish(registry, tokens.pat, "acme/ordering", "0.9.0", {

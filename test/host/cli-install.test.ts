@@ -101,7 +101,9 @@ beforeAll(async () => {
   for (const version of ["1.0.0", "1.1.0", "2.0.0"]) {
     await publish(registry, alice, "tiers/base", version);
   }
-  for (const version of ["1.0.0", "1.5.0"]) await publish(registry, alice, "tiers/tip", version);
+  for (const version of ["1.0.0", "1.2.0", "1.5.0"]) {
+    await publish(registry, alice, "tiers/tip", version);
+  }
   for (const version of ["1.0.0", "1.3.0"]) {
     await publish(registry, alice, "tiers/middle", version, {
       dependencies: { "tiers/base": "1.1.0 <= v < 2.0.0", "tiers/tip": "1.0.0 <= v < 2.0.0" },
@@ -113,10 +115,16 @@ beforeAll(async () => {
   await publish(registry, alice, "tiers/upper", "2.1.0", {
     dependencies: { "tiers/middle": "1.3.0 <= v < 2.0.0" },
   });
-  // A range whose lower bound was never published, though a later version was.
+  // A range whose lower bound was revoked after the package was published (one
+  // never published is refused at publishing), though a later version is live.
   await publish(registry, alice, "tiers/gap", "1.0.0", {
     dependencies: { "tiers/tip": "1.2.0 <= v < 2.0.0" },
   });
+  const withdrawn = await call(registry, "DELETE", "/packages/tiers/tip/1.2.0", {
+    token: alice,
+    json: { reason: "Published by mistake." },
+  });
+  expect(withdrawn.status).toBe(200);
   // Two ranges of base with no version in common, which the compiler's
   // intersection lets through when a wider range came first.
   await publish(registry, alice, "tiers/high", "1.0.0", {
@@ -665,11 +673,12 @@ describe("install in a package", () => {
     expect(installed(fromProject.dir)).toEqual([]);
     expect(outlineOf(fromProject.dir)).toBe(fromProject.text);
 
+    // A published package can lose its lower bound only to a revocation.
     const fromPackage = packageProject({ "tiers/gap": "1.0.0 <= v < 2.0.0" });
     const deeper = await as("nobody", ["install", "--dir", fromPackage.dir]);
     expect(deeper.code).toBe(EXIT.notFound);
     expect(deeper.stderr).toBe(
-      `error: tiers/gap 1.0.0 asks for tiers/tip 1.2.0 <= v < 2.0.0, and Gren 0.6 loads exactly its lower bound, 1.2.0, which ${registry.url} does not have (in that range it has 1.5.0)\n`,
+      "error: tiers/gap 1.0.0 asks for tiers/tip 1.2.0 <= v < 2.0.0, and Gren 0.6 loads exactly its lower bound, 1.2.0, which was revoked on 2026-11-24: Published by mistake. (in that range it has 1.5.0)\n",
     );
     expect(installed(fromPackage.dir)).toEqual([]);
   });
