@@ -1,5 +1,6 @@
 import { DEFAULT_WEBHOOK_POLICY } from "../core/webhooks.ts";
 import type { Clock, Ports } from "../ports/index.ts";
+import type { Notifier } from "../ports/notifier.ts";
 import { defaultReaderThreads, WorkerBundleReader } from "./bundleReading/pool.ts";
 import { systemClock } from "./clock.ts";
 import type { Config } from "./config.ts";
@@ -11,10 +12,14 @@ import { LiveFeed } from "./feed/liveFeed.ts";
 import { WebhookWorker } from "./feed/webhookWorker.ts";
 import { Authenticator } from "./http/auth.ts";
 import { LoginWaiters } from "./http/loginWaiters.ts";
+import { PublicAnswers } from "./http/publicAnswers.ts";
 import { fetchHttpOut } from "./httpOut.ts";
 import { mailerFor } from "./mail/index.ts";
 import { cryptoRandom } from "./random.ts";
 import { buildServer } from "./server.ts";
+
+/** Kept answers to anonymous package reads: a few thousand indexes, or far more `latest` answers. */
+const PUBLIC_ANSWERS_BYTES = 8 * 1024 * 1024;
 
 export interface StartOptions {
   config: Config;
@@ -36,6 +41,15 @@ export function openRegistry(options: StartOptions) {
   const print = options.print ?? ((text: string) => process.stderr.write(`${text}\n`));
   // Whoever follows the feed learns of new events once their transaction has committed.
   const fanOut = new FanOut();
+  const publicAnswers = new PublicAnswers(PUBLIC_ANSWERS_BYTES);
+  // Kept answers are forgotten the moment a change commits, before its own
+  // answer goes out; followers are woken once the turn is over.
+  const notifier: Notifier = {
+    eventsRecorded() {
+      publicAnswers.forget();
+      fanOut.eventsRecorded();
+    },
+  };
   const bundleReader = new WorkerBundleReader({
     threads: config.bundleReaders.threads ?? defaultReaderThreads(),
     timeoutMs: config.bundleReaders.timeoutMs,
@@ -49,7 +63,7 @@ export function openRegistry(options: StartOptions) {
     digest: nodeDigest,
     bundles: bundleReader,
     http: fetchHttpOut,
-    notifier: fanOut,
+    notifier,
   };
   const live = new LiveFeed(db, {
     pingIntervalMs: config.livePingMs,
@@ -61,6 +75,7 @@ export function openRegistry(options: StartOptions) {
     auth: new Authenticator(ports, config.sessions),
     live,
     logins: new LoginWaiters(),
+    publicAnswers,
     logger: options.logger ?? { level: config.logLevel },
   });
   const webhooks =

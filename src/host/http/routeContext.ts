@@ -3,6 +3,7 @@ import type { Config } from "../config.ts";
 import type { LiveFeed } from "../feed/liveFeed.ts";
 import type { Authenticator } from "./auth.ts";
 import type { LoginWaiters } from "./loginWaiters.ts";
+import type { PublicAnswers } from "./publicAnswers.ts";
 
 /** What every route file is given: the settings, the core's ports, who asks, the live feed. */
 export interface RouteContext {
@@ -12,4 +13,6 @@ export interface RouteContext {
   live: LiveFeed;
   /** Clients waiting for a login to be confirmed by the emailed link. */
   logins: LoginWaiters;
+  /** Answers to anonymous reads of packages, kept until the next change. */
+  publicAnswers: PublicAnswers;
 }

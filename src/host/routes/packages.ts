@@ -27,6 +27,8 @@ import {
 import { SESSION_OPTIONAL, SESSION_REQUIRED } from "../http/auth.ts";
 import { orAnswer } from "../http/coreErrors.ts";
 import { ERROR_RESPONSES, ErrorAnswer } from "../http/errorAnswer.ts";
+import { matchesEtag } from "../http/etags.ts";
+import { PUBLIC_ANSWER, servePublicAnswers } from "../http/publicAnswers.ts";
 import type { RouteContext } from "../http/routeContext.ts";
 import { UploadGuard, UploadSlots } from "../http/uploads.ts";
 
@@ -34,8 +36,9 @@ export const BUNDLE_TYPES = ["application/gzip", "application/x-gzip", "applicat
 
 export const packageRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
   app,
-  { ports, config, auth },
+  { ports, config, auth, publicAnswers },
 ) => {
+  servePublicAnswers(app, publicAnswers);
   app.addContentTypeParser(
     BUNDLE_TYPES,
     { parseAs: "buffer", bodyLimit: config.maxBundleBytes },
@@ -123,6 +126,7 @@ export const packageRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
   app.get(
     "/packages/:author/:project",
     {
+      config: PUBLIC_ANSWER,
       schema: {
         security: SESSION_OPTIONAL,
         params: PackageParams,
@@ -140,6 +144,7 @@ export const packageRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
   app.get(
     "/packages/:author/:project/latest",
     {
+      config: PUBLIC_ANSWER,
       schema: {
         security: SESSION_OPTIONAL,
         params: PackageParams,
@@ -160,6 +165,7 @@ export const packageRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
   app.get(
     "/packages/:author/:project/index",
     {
+      config: PUBLIC_ANSWER,
       schema: {
         security: SESSION_OPTIONAL,
         params: PackageParams,
@@ -189,6 +195,7 @@ export const packageRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
   app.get(
     "/packages/:author/:project/previous/:version",
     {
+      config: PUBLIC_ANSWER,
       schema: {
         security: SESSION_OPTIONAL,
         params: VersionParams,
@@ -204,6 +211,7 @@ export const packageRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
   app.get(
     "/packages/:author/:project/:version",
     {
+      config: PUBLIC_ANSWER,
       schema: {
         security: SESSION_OPTIONAL,
         params: VersionParams,
@@ -290,12 +298,3 @@ export const packageRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
     },
   );
 };
-
-/** `If-None-Match` may list several tags, weak or not, or be `*`. */
-function matchesEtag(header: string | undefined, etag: string): boolean {
-  if (!header) return false;
-  return header
-    .split(",")
-    .map((tag) => tag.trim().replace(/^W\//, ""))
-    .some((tag) => tag === etag || tag === "*");
-}
