@@ -25,7 +25,7 @@ export interface StartOptions {
   config: Config;
   /** Where console mail and the request log go. */
   print?: (text: string) => void;
-  logger?: boolean | { level: string; stream?: NodeJS.WritableStream };
+  logger?: boolean | { level: string; stream?: { write(line: string): unknown } };
   /** Tests move time forward to see expiry. */
   clock?: Clock;
 }

@@ -1,5 +1,6 @@
 import { openRegistry } from "./compositionRoot.ts";
 import { loadConfig, mailDestination } from "./config.ts";
+import { batchedStdout } from "./logDestination.ts";
 
 // The server's entry point: `npm start`.
 
@@ -9,12 +10,22 @@ if (!config.ok) {
   process.exit(1);
 }
 
+const log = batchedStdout();
+/** Lines still gathered are written before the process ends, whatever ends it. */
+function exit(code: number): never {
+  log.flushSync();
+  process.exit(code);
+}
+
 let registry: ReturnType<typeof openRegistry>;
 try {
-  registry = openRegistry({ config: config.value });
+  registry = openRegistry({
+    config: config.value,
+    logger: { level: config.value.logLevel, stream: log },
+  });
 } catch (error) {
   console.error(`Cannot open the database at ${config.value.dbPath}: ${(error as Error).message}`);
-  process.exit(1);
+  exit(1);
 }
 
 const { app } = registry;
@@ -27,12 +38,14 @@ try {
     listenTextResolver: (address) =>
       `Serving the Gren package registry at ${address}, with its database at ${dbPath} and mail to ${mailDestination(mail)}`,
   });
+  // An operator (or a supervisor) waits for this line: it goes out at once.
+  log.flush();
 } catch (error) {
   console.error(
     `Cannot listen on ${config.value.host}:${config.value.port}: ${(error as Error).message}`,
   );
   await app.close();
-  process.exit(1);
+  exit(1);
 }
 
 let stopping = false;
@@ -44,10 +57,10 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
     // close() stops accepting connections, waits for requests in flight, then
     // runs the onClose hooks, which close the database.
     app.close().then(
-      () => process.exit(0),
+      () => exit(0),
       (error: unknown) => {
         app.log.error({ err: error }, "shutdown failed");
-        process.exit(1);
+        exit(1);
       },
     );
   });

@@ -106,9 +106,12 @@ describe("a running server", () => {
     for (const line of requestLines) expect(line.time).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z$/);
     expect(existsSync(`${dbPath}-wal`)).toBe(true);
 
+    // Log lines are written in batches; the last ones still go out when it stops.
+    const last = (await fetch(`${url}/health?last`)).headers.get("x-request-id");
     server.child.kill("SIGTERM");
     expect(await server.exited).toBe(0);
     expect(server.output.stdout).toContain("shutting down");
+    expect(requestLog().map((line) => line.requestId)).toContain(last);
     // The last connection to close checkpoints the WAL into the database and removes it.
     expect(existsSync(`${dbPath}-wal`)).toBe(false);
   });
