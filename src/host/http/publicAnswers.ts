@@ -105,30 +105,30 @@ const acceptsGzip = (request: FastifyRequest) =>
 export function servePublicAnswers(app: FastifyInstance, answers: PublicAnswers): void {
   const madeIn = new WeakMap<FastifyRequest, number>();
 
-  app.addHook("onRequest", async (request, reply) => {
-    if (!anonymousRead(request)) return;
+  // Callbacks rather than promises: these run for every read of a package.
+  app.addHook("onRequest", (request, reply, done) => {
+    if (!anonymousRead(request)) return done();
     // Kept answers may go out compressed, so every answer here says it depends on that.
     void reply.header("vary", "Accept-Encoding");
     const kept = answers.find(request.url);
     if (!kept) {
       madeIn.set(request, answers.generation);
-      return;
+      return done();
     }
-    return sendKept(request, reply, answers, kept);
+    sendKept(request, reply, answers, kept);
   });
 
-  app.addHook("onSend", async (request, reply, payload) => {
+  app.addHook("onSend", (request, reply, payload, done) => {
     const generation = madeIn.get(request);
-    if (generation === undefined || reply.statusCode !== 200 || typeof payload !== "string") {
-      return payload;
+    if (generation !== undefined && reply.statusCode === 200 && typeof payload === "string") {
+      const headers: Kept["headers"] = {};
+      for (const name of KEPT_HEADERS) {
+        const value = reply.getHeader(name);
+        if (value !== undefined) headers[name] = String(value);
+      }
+      answers.keep(request.url, generation, { body: payload, headers });
     }
-    const headers: Kept["headers"] = {};
-    for (const name of KEPT_HEADERS) {
-      const value = reply.getHeader(name);
-      if (value !== undefined) headers[name] = String(value);
-    }
-    answers.keep(request.url, generation, { body: payload, headers });
-    return payload;
+    done(null, payload);
   });
 }
 

@@ -1,3 +1,4 @@
+import cookie from "@fastify/cookie";
 import { type FastifyPluginAsyncTypebox, Type } from "@fastify/type-provider-typebox";
 import type { FastifyError } from "fastify";
 import { describeRelease, documentVersion } from "../../core/documentation.ts";
@@ -54,6 +55,8 @@ const page = <Schema extends object>(schema: Schema) => ({
 
 export const sitePages: FastifyPluginAsyncTypebox<RouteContext> = async (app, context) => {
   const { ports, config, auth } = context;
+  // Sessions travel in a cookie to pages only; the API reads its bearer token, never a cookie.
+  await app.register(cookie);
   const documentation = new DocumentationCache(DOCUMENTATION_CACHE_CHARS);
   const rendered = new RenderedPages(RENDERED_PACKAGE_PAGES);
 

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import websocket from "@fastify/websocket";
 import { readFeed } from "../../core/feed.ts";
 import { webhookStatus } from "../../core/webhooks.ts";
 import { quote } from "../../gren/wording.ts";
@@ -12,6 +13,8 @@ export const feedRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
   app,
   { ports, config, live, auth },
 ) => {
+  // Here only: the plugin wraps every route of the context it is registered in.
+  await app.register(websocket, { options: { maxPayload: 4096 } });
   app.get(
     "/feed",
     { schema: { querystring: FeedQuery, response: { 200: FeedPage, ...ERROR_RESPONSES } } },
