@@ -8,9 +8,28 @@ import type { GunzipFailure, GunzipResult, Gzip } from "../ports/gzip.ts";
 // member's header itself (RFC 1952), inflates the deflate data, checks the
 // trailer's CRC-32 and length, and requires that nothing follows.
 
-// Most bundles unpack in one step of this size; zlib's default 16 KiB steps
-// cost a trip back from the inflater for each.
-const INFLATE_CHUNK_BYTES = 256 * 1024;
+// zlib unpacks into buffers of one size, joined at the end. Its default of
+// 16 KiB costs a trip back from the inflater for each; one buffer of the size
+// the gzip trailer announces costs one allocation and no joining. The trailer
+// is the sender's word, so the size is kept within bounds: a lie costs at most
+// the largest buffer here, or more steps.
+const MIN_INFLATE_CHUNK_BYTES = 16 * 1024;
+const MAX_INFLATE_CHUNK_BYTES = 1024 * 1024;
+
+/** The unpacked size the trailer announces, plus one so that the last step finds the end. */
+function inflateChunkBytes(bytes: Uint8Array, maxBytes: number): number {
+  const end = bytes.length;
+  const announced =
+    end < 4
+      ? 0
+      : (bytes[end - 4]! | (bytes[end - 3]! << 8) | (bytes[end - 2]! << 16)) +
+        bytes[end - 1]! * 2 ** 24;
+  return Math.min(
+    Math.max(announced + 1, MIN_INFLATE_CHUNK_BYTES),
+    MAX_INFLATE_CHUNK_BYTES,
+    Math.max(maxBytes + 1, MIN_INFLATE_CHUNK_BYTES),
+  );
+}
 
 const FLAG = { text: 1, headerCrc: 2, extra: 4, name: 8, comment: 16 } as const;
 const KNOWN_FLAGS = 0b11111;
@@ -57,7 +76,7 @@ export const nodeGzip: Gzip = {
       inflated = inflateRawSync(data, {
         info: true,
         maxOutputLength: maxBytes,
-        chunkSize: INFLATE_CHUNK_BYTES,
+        chunkSize: inflateChunkBytes(bytes, maxBytes),
       }) as unknown as typeof inflated;
     } catch (error) {
       return failed(failureOf(error));
