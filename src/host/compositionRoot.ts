@@ -1,3 +1,4 @@
+import { feedEnd, packagesChangedSince } from "../core/feed.ts";
 import { DEFAULT_WEBHOOK_POLICY } from "../core/webhooks.ts";
 import type { Clock, Ports } from "../ports/index.ts";
 import type { Notifier } from "../ports/notifier.ts";
@@ -42,11 +43,15 @@ export function openRegistry(options: StartOptions) {
   // Whoever follows the feed learns of new events once their transaction has committed.
   const fanOut = new FanOut();
   const publicAnswers = new PublicAnswers(PUBLIC_ANSWERS_BYTES);
-  // Kept answers are forgotten the moment a change commits, before its own
-  // answer goes out; followers are woken once the turn is over.
+  // What was kept about the packages a change touched is forgotten the moment
+  // it commits, before its own answer goes out; followers are woken once the
+  // turn is over. The feed's own events say which packages those are.
+  let feedSeen = feedEnd(db);
   const notifier: Notifier = {
     eventsRecorded() {
-      publicAnswers.forget();
+      const changed = packagesChangedSince(db, feedSeen);
+      feedSeen = changed.next;
+      publicAnswers.forget(changed.packageKeys);
       fanOut.eventsRecorded();
     },
   };

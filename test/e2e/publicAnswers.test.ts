@@ -53,8 +53,13 @@ describe("anonymous reads kept in memory", () => {
     expect((await latest()).body).toEqual({ version: "1.0.0" });
     expect(await versions()).toEqual(["1.0.0"]);
 
+    // The identity's name is read whatever its case: that address is the same package.
+    const shouted = () => call(registry, "GET", "/packages/ACME/widgets/latest?gren=0.6.3");
+    expect((await shouted()).body).toEqual({ version: "1.0.0" });
+
     await publish(registry, owner, "acme/widgets", "1.1.0");
     expect((await latest()).body).toEqual({ version: "1.1.0" });
+    expect((await shouted()).body).toEqual({ version: "1.1.0" });
     expect(await versions()).toEqual(["1.0.0", "1.1.0"]);
 
     const revoked = await call(registry, "DELETE", "/packages/acme/widgets/1.1.0", {

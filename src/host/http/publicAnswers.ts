@@ -1,13 +1,15 @@
 import { gzipSync } from "node:zlib";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { packageKey, parseNameParts } from "../../core/packages.ts";
 import { gzippedEtag, matchesEtag } from "./etags.ts";
 
 // What anyone may read about a package (its versions, `latest`, its index)
-// changes only when a version is published or revoked, and is read far more
-// often than that: by every build of every project that uses it. So the
-// answers to anonymous reads are kept, as sent, until the next change commits
-// (the notifier tells at once, before the change's own answer goes out).
-// Answers to a logged-in reader are never kept: they may hold private packages.
+// changes only when one of its versions is published or revoked, and is read
+// far more often than that: by every build of every project that uses it. So
+// the answers to anonymous reads are kept, as sent, until the package they are
+// about next changes (the notifier tells at once, before the change's own
+// answer goes out). Answers to a logged-in reader are never kept: they may
+// hold private packages.
 
 /** The headers an answer is served again with; the rest are the request's own. */
 const KEPT_HEADERS = ["content-type", "etag", "cache-control"] as const;
@@ -16,6 +18,8 @@ const KEPT_HEADERS = ["content-type", "etag", "cache-control"] as const;
 const GZIP_FROM_BYTES = 1024;
 
 interface Kept {
+  /** The package the answer is about, as the database keys it. */
+  packageKey: string;
   body: string;
   headers: Partial<Record<(typeof KEPT_HEADERS)[number], string>>;
   /** Made the first time a client that accepts gzip asks; null when not worth it. */
@@ -31,24 +35,30 @@ export const PUBLIC_ANSWER = { publicAnswer: true } as const;
  */
 export class PublicAnswers {
   readonly #entries = new Map<string, Kept>();
+  /** The URLs kept for each package, to forget them together. */
+  readonly #urlsOf = new Map<string, Set<string>>();
+  /** When each package last changed, counted in changes. */
+  readonly #changedAt = new Map<string, number>();
   readonly #maxBytes: number;
   #bytes = 0;
-  #generation = 0;
+  #changes = 0;
 
   constructor(maxBytes: number) {
     this.#maxBytes = maxBytes;
   }
 
-  /** Every kept answer is forgotten: something they may show has changed. */
-  forget(): void {
-    this.#entries.clear();
-    this.#bytes = 0;
-    this.#generation++;
+  /** These packages have changed: what was kept about them is forgotten. */
+  forget(packageKeys: Iterable<string>): void {
+    this.#changes++;
+    for (const key of packageKeys) {
+      this.#changedAt.set(key, this.#changes);
+      for (const url of this.#urlsOf.get(key) ?? []) this.#drop(url);
+    }
   }
 
-  /** Moves on at every change: an answer made across one is not kept. */
-  get generation(): number {
-    return this.#generation;
+  /** The count of changes so far: an answer begun before a change to its package is not kept. */
+  get now(): number {
+    return this.#changes;
   }
 
   find(url: string): Kept | undefined {
@@ -60,10 +70,14 @@ export class PublicAnswers {
     return kept;
   }
 
-  keep(url: string, madeIn: number, answer: Omit<Kept, "gzipped">): void {
-    if (madeIn !== this.#generation || answer.body.length > this.#maxBytes) return;
+  keep(url: string, begun: number, answer: Omit<Kept, "gzipped">): void {
+    if ((this.#changedAt.get(answer.packageKey) ?? 0) > begun) return;
+    if (answer.body.length > this.#maxBytes) return;
     this.#drop(url);
     this.#entries.set(url, { ...answer, gzipped: undefined });
+    let urls = this.#urlsOf.get(answer.packageKey);
+    if (!urls) this.#urlsOf.set(answer.packageKey, (urls = new Set()));
+    urls.add(url);
     this.#bytes += answer.body.length;
     for (const [oldest] of this.#entries) {
       if (this.#bytes <= this.#maxBytes) break;
@@ -85,8 +99,16 @@ export class PublicAnswers {
     if (!kept) return;
     this.#entries.delete(url);
     this.#bytes -= kept.body.length + (kept.gzipped?.length ?? 0);
+    const urls = this.#urlsOf.get(kept.packageKey);
+    urls?.delete(url);
+    if (urls?.size === 0) this.#urlsOf.delete(kept.packageKey);
   }
 }
+
+const nameParts = (request: FastifyRequest): [string, string] => {
+  const params = request.params as { author?: string; project?: string };
+  return [params.author ?? "", params.project ?? ""];
+};
 
 const anonymousRead = (request: FastifyRequest) =>
   request.method === "GET" &&
@@ -103,7 +125,7 @@ const acceptsGzip = (request: FastifyRequest) =>
  * can, and keeps their anonymous 200 answers for next time.
  */
 export function servePublicAnswers(app: FastifyInstance, answers: PublicAnswers): void {
-  const madeIn = new WeakMap<FastifyRequest, number>();
+  const begun = new WeakMap<FastifyRequest, number>();
 
   // Callbacks rather than promises: these run for every read of a package.
   app.addHook("onRequest", (request, reply, done) => {
@@ -112,21 +134,26 @@ export function servePublicAnswers(app: FastifyInstance, answers: PublicAnswers)
     void reply.header("vary", "Accept-Encoding");
     const kept = answers.find(request.url);
     if (!kept) {
-      madeIn.set(request, answers.generation);
+      begun.set(request, answers.now);
       return done();
     }
     sendKept(request, reply, answers, kept);
   });
 
   app.addHook("onSend", (request, reply, payload, done) => {
-    const generation = madeIn.get(request);
-    if (generation !== undefined && reply.statusCode === 200 && typeof payload === "string") {
+    const since = begun.get(request);
+    const name = parseNameParts(...nameParts(request));
+    if (since !== undefined && name.ok && reply.statusCode === 200 && typeof payload === "string") {
       const headers: Kept["headers"] = {};
-      for (const name of KEPT_HEADERS) {
-        const value = reply.getHeader(name);
-        if (value !== undefined) headers[name] = String(value);
+      for (const header of KEPT_HEADERS) {
+        const value = reply.getHeader(header);
+        if (value !== undefined) headers[header] = String(value);
       }
-      answers.keep(request.url, generation, { body: payload, headers });
+      answers.keep(request.url, since, {
+        packageKey: packageKey(name.value),
+        body: payload,
+        headers,
+      });
     }
     done(null, payload);
   });
