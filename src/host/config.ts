@@ -41,7 +41,10 @@ const Environment = Type.Object({
   REGISTRY_MAX_UNPACKED_BYTES: Type.Optional(whole(1024, 4096 * MIB)),
   REGISTRY_BUNDLE_READERS: Type.Optional(whole(1, 256)),
   REGISTRY_BUNDLE_READ_TIMEOUT_MS: whole(10, 600_000, 10_000),
-  REGISTRY_BUNDLE_READER_MEMORY_MB: whole(64, 65_536, 1024),
+  // A reader's heap limit also sets how much garbage it lets pile up before it
+  // collects. 256 MB reads the largest bundle the default unpacked limit lets
+  // in (64 MB of text) with room to spare, and keeps an idle reader small.
+  REGISTRY_BUNDLE_READER_MEMORY_MB: whole(64, 65_536, 256),
   REGISTRY_KERNEL_IDENTITIES: list("gren-lang"),
   REGISTRY_WEBHOOK_URLS: list(""),
   REGISTRY_WEBHOOK_SECRET: Type.Optional(text()),

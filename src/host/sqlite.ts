@@ -24,8 +24,11 @@ export const WAL_AUTOCHECKPOINT_PAGES = 20_000;
 // SQLite's default page cache is 2 MiB. The indexes that `latest` and the
 // version list walk outgrow that at a few hundred thousand versions (the live
 // versions' index alone is about 12 MB at 400,000), and then most lookups read
-// their pages back from the operating system with a system call each.
-export const PAGE_CACHE_KIB = 64 * 1024;
+// their pages back from the operating system with a system call each. It is
+// not made larger than those indexes: publishing fills the cache with the
+// pages of bundles, which nobody reads back soon, and the server's answers to
+// the most frequent reads are kept in memory above the database anyway.
+export const PAGE_CACHE_KIB = 16 * 1024;
 
 /** The Database port on one node:sqlite connection. */
 export class SqliteDatabase implements Database {

@@ -5,7 +5,7 @@ import type { BundleReader, BundleRejection } from "../../ports/bundles.ts";
 import { err } from "../../result.ts";
 
 export interface ReaderPoolOptions {
-  /** Worker threads; the machine's cores by default. */
+  /** Worker threads; one fewer than the machine's cores by default. */
   threads: number;
   /** A bundle still being read after this long is given up, and its worker replaced. */
   timeoutMs: number;
@@ -13,7 +13,18 @@ export interface ReaderPoolOptions {
   memoryMb: number;
 }
 
-export const defaultReaderThreads = (): number => availableParallelism();
+/**
+ * One core is left to the thread that answers requests, whose reads must not
+ * wait for bundles; the rest read bundles. Publishing is rare beside reading.
+ */
+export const defaultReaderThreads = (): number => Math.max(1, availableParallelism() - 1);
+
+/**
+ * A bundle's garbage dies young: a small young generation is collected often
+ * and cheaply, where the default would let each reader's heap swell by tens of
+ * megabytes before its first collection.
+ */
+const YOUNG_GENERATION_MB = 8;
 
 const refused = (problem: string) => err<BundleRejection>({ kind: "invalid", problems: [problem] });
 
@@ -35,7 +46,10 @@ export class WorkerBundleReader implements BundleReader {
       // A waiting upload holds its bytes; beyond a few per thread, wait in the queue.
       maxQueue: options.threads * 64,
       idleTimeout: 60_000,
-      resourceLimits: { maxOldGenerationSizeMb: options.memoryMb },
+      resourceLimits: {
+        maxOldGenerationSizeMb: options.memoryMb,
+        maxYoungGenerationSizeMb: YOUNG_GENERATION_MB,
+      },
     });
   }
 

@@ -89,9 +89,11 @@ export const packageRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
           "Send the bundle as the request body with Content-Type: application/gzip.",
         );
       }
+      const body = request.body;
       const published = await publishVersion(ports, publisher, {
         ...request.params,
-        bytes: new Uint8Array(request.body),
+        // A plain view of the same bytes: a copy of the upload would only make garbage.
+        bytes: new Uint8Array(body.buffer, body.byteOffset, body.byteLength),
         limits: {
           maxUnpackedBytes: config.maxUnpackedBytes,
           kernelIdentities: config.kernelIdentities,
