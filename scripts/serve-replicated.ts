@@ -1,12 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { join } from "node:path";
 import { openDatabase } from "../src/host/database.ts";
-import {
-  litestreamBinary,
-  litestreamEnv,
-  litestreamIsWatching,
-  PROJECT_ROOT,
-} from "./litestream.ts";
+import { serverCommand } from "../src/host/startCommand.ts";
+import { litestreamBinary, litestreamEnv, litestreamIsWatching } from "./litestream.ts";
 
 // `npm run serve:replicated`: the registry server and litestream side by side,
 // for hosts without devbox (where `devbox services up` does the same).
@@ -44,9 +39,15 @@ interface Managed {
   running: boolean;
 }
 
-function start(name: string, command: string, args: string[], logToStderr: boolean): Managed {
+function start(
+  name: string,
+  command: string,
+  args: string[],
+  logToStderr: boolean,
+  extraEnv: Record<string, string> = {},
+): Managed {
   const child = spawn(command, args, {
-    env,
+    env: { ...env, ...extraEnv },
     stdio: logToStderr ? ["ignore", 2, 2] : ["ignore", "inherit", "inherit"],
   });
   const managed: Managed = { name, child, exited: Promise.resolve(0), running: true };
@@ -133,7 +134,8 @@ while (!stopping && litestream.running && !litestreamIsWatching(dbPath)) {
   await new Promise((resolve) => setTimeout(resolve, 100));
 }
 if (!stopping && litestream.running) {
-  server = start("the server", process.execPath, [join(PROJECT_ROOT, "src/host/main.ts")], false);
+  const { args, env: serverEnv } = serverCommand();
+  server = start("the server", process.execPath, args, false, serverEnv);
 }
 
 // Whichever dies first takes the other down with it.

@@ -2,14 +2,15 @@ import { spawn } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { serverCommand } from "../../src/host/startCommand.ts";
 import { until } from "../support/cli.ts";
 import { temporaryDir } from "../support/registry.ts";
-import { SERVER } from "../support/serverProcess.ts";
 
 /** Starts `npm start`'s program with the given environment. */
 function startServer(env: Record<string, string>) {
-  const child = spawn(process.execPath, [SERVER], {
-    env: { PATH: process.env.PATH ?? "", REGISTRY_HOST: "127.0.0.1", ...env },
+  const start = serverCommand();
+  const child = spawn(process.execPath, start.args, {
+    env: { PATH: process.env.PATH ?? "", REGISTRY_HOST: "127.0.0.1", ...start.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const output = { stdout: "", stderr: "" };

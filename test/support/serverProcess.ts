@@ -1,8 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { join } from "node:path";
+import { serverCommand } from "../../src/host/startCommand.ts";
 import { until } from "./cli.ts";
-
-export const SERVER = join(import.meta.dirname, "../../src/host/main.ts");
 
 export interface ServerProcess {
   child: ChildProcess;
@@ -13,8 +11,15 @@ export interface ServerProcess {
 
 /** Starts the built server (what `npm start` runs) as its own process, and waits until it listens. */
 export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [SERVER], {
-    env: { PATH: process.env.PATH ?? "", REGISTRY_HOST: "127.0.0.1", REGISTRY_PORT: "0", ...env },
+  const start = serverCommand();
+  const child = spawn(process.execPath, start.args, {
+    env: {
+      PATH: process.env.PATH ?? "",
+      REGISTRY_HOST: "127.0.0.1",
+      REGISTRY_PORT: "0",
+      ...start.env,
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const output = { stdout: "", stderr: "" };
