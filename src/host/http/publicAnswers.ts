@@ -75,9 +75,9 @@ export class PublicAnswers {
     if (answer.body.length > this.#maxBytes) return;
     this.#drop(url);
     this.#entries.set(url, { ...answer, gzipped: undefined });
-    let urls = this.#urlsOf.get(answer.packageKey);
-    if (!urls) this.#urlsOf.set(answer.packageKey, (urls = new Set()));
+    const urls = this.#urlsOf.get(answer.packageKey) ?? new Set<string>();
     urls.add(url);
+    this.#urlsOf.set(answer.packageKey, urls);
     this.#bytes += answer.body.length;
     for (const [oldest] of this.#entries) {
       if (this.#bytes <= this.#maxBytes) break;
