@@ -1,3 +1,5 @@
+import { readlinkSync } from "node:fs";
+import { setPriority } from "node:os";
 import type { MessagePort } from "node:worker_threads";
 import { readBundle } from "../../core/bundle.ts";
 import type { BundleExpectation } from "../../ports/bundles.ts";
@@ -7,6 +9,17 @@ import { nodeGzip } from "../gzip.ts";
 // A worker thread's one job: read and check a bundle by the core's rules, off
 // the thread that answers requests. Unpacking, decoding and parsing half a
 // megabyte, and the collections of the large strings that leaves, happen here.
+
+// Reads wait for nobody but publishes can: where the system lets a thread be
+// given a lower priority (Linux, where /proc/thread-self names it), the
+// readers take the CPU only when the thread answering requests leaves it.
+const READER_NICENESS = 10;
+try {
+  const threadId = Number(readlinkSync("/proc/thread-self").split("/").pop());
+  if (Number.isInteger(threadId)) setPriority(threadId, READER_NICENESS);
+} catch {
+  // Elsewhere readers run at the server's own priority.
+}
 
 export default function read(task: {
   bytes: Uint8Array;
