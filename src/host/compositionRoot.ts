@@ -19,8 +19,8 @@ import { mailerFor } from "./mail/index.ts";
 import { cryptoRandom } from "./random.ts";
 import { buildServer } from "./server.ts";
 
-/** Kept answers to anonymous package reads: a few thousand indexes, or far more `latest` answers. */
-const PUBLIC_ANSWERS_BYTES = 8 * 1024 * 1024;
+/** Kept answers to anonymous reads: the pages, indexes and version lists of a few thousand packages. */
+const PUBLIC_ANSWERS_BYTES = 32 * 1024 * 1024;
 
 export interface StartOptions {
   config: Config;

@@ -111,6 +111,28 @@ describe("anonymous reads kept in memory", () => {
     expect(refused.headers["content-encoding"]).toBeUndefined();
   });
 
+  it("keep pages apart from JSON, and show a logged-in reader their own page", async () => {
+    const html = { accept: "text/html" };
+    const page = (headers: Record<string, string> = {}) =>
+      rawGet(registry, "/packages/acme/pages", { ...html, ...headers });
+    await publish(registry, owner, "acme/pages", "1.0.0");
+    for (let round = 0; round < 2; round++) {
+      const shown = await page();
+      expect(shown.headers["content-type"]).toMatch(/^text\/html/);
+      expect(shown.body.toString()).toContain("1.0.0");
+      expect(shown.body.toString()).not.toContain("owner@example.com");
+      const json = await rawGet(registry, "/packages/acme/pages");
+      expect(json.headers["content-type"]).toMatch(/^application\/json/);
+    }
+    const mine = await page({ cookie: `gren_session=${owner}` });
+    expect(mine.body.toString()).toContain("owner@example.com");
+
+    await publish(registry, owner, "acme/pages", "1.1.0");
+    const after = (await page()).body.toString();
+    expect(after).toContain("1.1.0");
+    expect(after).not.toContain("owner@example.com");
+  });
+
   it("are never answers a member was given about a private package", async () => {
     const secret = { private: true };
     await publish(registry, owner, "acme/secret", "1.0.0", secret);

@@ -8,11 +8,19 @@ import { gzippedEtag, matchesEtag } from "./etags.ts";
 // far more often than that: by every build of every project that uses it. So
 // the answers to anonymous reads are kept, as sent, until the package they are
 // about next changes (the notifier tells at once, before the change's own
-// answer goes out). Answers to a logged-in reader are never kept: they may
-// hold private packages.
+// answer goes out). Only answers to a reader with neither a token nor a
+// cookie are kept: anyone else may be shown private packages, or themselves.
+// The same address is a page to a browser and JSON to a client, so the two
+// are kept apart.
 
 /** The headers an answer is served again with; the rest are the request's own. */
-const KEPT_HEADERS = ["content-type", "etag", "cache-control"] as const;
+const KEPT_HEADERS = [
+  "content-type",
+  "etag",
+  "cache-control",
+  "content-security-policy",
+  "x-content-type-options",
+] as const;
 
 /** Below this, compressing saves less than the header announcing it costs. */
 const GZIP_FROM_BYTES = 1024;
@@ -113,6 +121,7 @@ const nameParts = (request: FastifyRequest): [string, string] => {
 const anonymousRead = (request: FastifyRequest) =>
   request.method === "GET" &&
   request.headers.authorization === undefined &&
+  request.headers.cookie === undefined &&
   (request.routeOptions.config as { publicAnswer?: boolean }).publicAnswer === true;
 
 const acceptsGzip = (request: FastifyRequest) =>
@@ -122,9 +131,15 @@ const acceptsGzip = (request: FastifyRequest) =>
 
 /**
  * Serves the routes marked `PUBLIC_ANSWER` in `app` from `answers` when it
- * can, and keeps their anonymous 200 answers for next time.
+ * can, and keeps their anonymous 200 answers for next time, apart from those
+ * of the other representation.
  */
-export function servePublicAnswers(app: FastifyInstance, answers: PublicAnswers): void {
+export function servePublicAnswers(
+  app: FastifyInstance,
+  answers: PublicAnswers,
+  representation: "api" | "page",
+): void {
+  const keyOf = (request: FastifyRequest) => `${representation} ${request.url}`;
   const begun = new WeakMap<FastifyRequest, number>();
 
   // Callbacks rather than promises: these run for every read of a package.
@@ -132,7 +147,7 @@ export function servePublicAnswers(app: FastifyInstance, answers: PublicAnswers)
     if (!anonymousRead(request)) return done();
     // Kept answers may go out compressed, so every answer here says it depends on that.
     void reply.header("vary", "Accept-Encoding");
-    const kept = answers.find(request.url);
+    const kept = answers.find(keyOf(request));
     if (!kept) {
       begun.set(request, answers.now);
       return done();
@@ -149,7 +164,7 @@ export function servePublicAnswers(app: FastifyInstance, answers: PublicAnswers)
         const value = reply.getHeader(header);
         if (value !== undefined) headers[header] = String(value);
       }
-      answers.keep(request.url, since, {
+      answers.keep(keyOf(request), since, {
         packageKey: packageKey(name.value),
         body: payload,
         headers,

@@ -14,6 +14,7 @@ import { nodeGzip } from "../gzip.ts";
 import { orAnswer } from "../http/coreErrors.ts";
 import { ErrorAnswer } from "../http/errorAnswer.ts";
 import { answerForFailure } from "../http/malformedRequests.ts";
+import { PUBLIC_ANSWER, servePublicAnswers } from "../http/publicAnswers.ts";
 import type { RouteContext } from "../http/routeContext.ts";
 import { DocumentationCache } from "./documentationCache.ts";
 import { errorPage } from "./errorPage.ts";
@@ -53,10 +54,17 @@ const page = <Schema extends object>(schema: Schema) => ({
   schema: { hide: true, ...schema },
 });
 
+/** A page about one package, which anyone may be shown as it was last rendered until the package changes. */
+const packagePageRoute = <Schema extends object>(schema: Schema) => ({
+  ...page(schema),
+  config: PUBLIC_ANSWER,
+});
+
 export const sitePages: FastifyPluginAsyncTypebox<RouteContext> = async (app, context) => {
-  const { ports, config, auth } = context;
+  const { ports, config, auth, publicAnswers } = context;
   // Sessions travel in a cookie to pages only; the API reads its bearer token, never a cookie.
   await app.register(cookie);
+  servePublicAnswers(app, publicAnswers, "page");
   const documentation = new DocumentationCache(DOCUMENTATION_CACHE_CHARS);
   const rendered = new RenderedPages(RENDERED_PACKAGE_PAGES);
 
@@ -118,17 +126,21 @@ export const sitePages: FastifyPluginAsyncTypebox<RouteContext> = async (app, co
     return sendPage(reply, searchPage(query, listing, viewer));
   });
 
-  app.get("/packages/:author/:project", page({ params: PackageParams }), async (request, reply) => {
-    const user = pageViewer(auth, request);
-    const release = orAnswer(
-      describeRelease(ports.db, { ...request.params, version: undefined }, user),
-    );
-    return sendPage(reply, packagePage(release, user, rendered));
-  });
+  app.get(
+    "/packages/:author/:project",
+    packagePageRoute({ params: PackageParams }),
+    async (request, reply) => {
+      const user = pageViewer(auth, request);
+      const release = orAnswer(
+        describeRelease(ports.db, { ...request.params, version: undefined }, user),
+      );
+      return sendPage(reply, packagePage(release, user, rendered));
+    },
+  );
 
   app.get(
     "/packages/:author/:project/:version",
-    page({ params: VersionParams }),
+    packagePageRoute({ params: VersionParams }),
     async (request, reply) => {
       const user = pageViewer(auth, request);
       const release = orAnswer(describeRelease(ports.db, request.params, user));
@@ -138,7 +150,7 @@ export const sitePages: FastifyPluginAsyncTypebox<RouteContext> = async (app, co
 
   app.get(
     "/packages/:author/:project/:version/modules/:module",
-    page({ params: ModuleParams }),
+    packagePageRoute({ params: ModuleParams }),
     async (request, reply) => {
       const { module, ...address } = request.params;
       const user = pageViewer(auth, request);

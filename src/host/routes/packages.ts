@@ -38,7 +38,7 @@ export const packageRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
   app,
   { ports, config, auth, publicAnswers },
 ) => {
-  servePublicAnswers(app, publicAnswers);
+  servePublicAnswers(app, publicAnswers, "api");
   app.addContentTypeParser(
     BUNDLE_TYPES,
     { parseAs: "buffer", bodyLimit: config.maxBundleBytes },
