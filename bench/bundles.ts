@@ -1,6 +1,6 @@
 // Bundles as the Gren compiler saves them: gzip of {"outline": gren.json, "sources": {...}}.
 
-import { constants, crc32, deflateRawSync, gzipSync } from "node:zlib";
+import { constants, crc32, deflateRawSync, gunzipSync, gzipSync } from "node:zlib";
 import type { SeededRandom } from "./seeded-random.ts";
 
 export type Outline = Record<string, unknown>;
@@ -96,41 +96,46 @@ export function moduleSources(random: SeededRandom, modules: string[]): Record<s
 const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0, 0, 0x03]);
 
 /**
- * Bundles of about `compressedBytes` each, for many versions that share their
- * sources, as successive releases of a big package mostly do. Compressing
- * 100 KB per upload would make the load generator, not the server, the
- * bottleneck, so the sources are compressed once and each bundle appends its
- * own compressed outline: the result is one ordinary gzip member (deflate
- * blocks, CRC-32 and length), which any gunzip reads like the compiler's own.
- * The JSON puts "sources" before "outline", which JSON readers do not mind.
+ * Bundles for many versions that share their sources, as successive releases
+ * of a package mostly do. Compressing 100 KB per upload would make the load
+ * generator, not the server, the bottleneck, so the sources are compressed
+ * once and each bundle appends its own compressed outline: the result is one
+ * ordinary gzip member (deflate blocks, CRC-32 and length), which any gunzip
+ * reads like the compiler's own. The JSON puts "sources" before "outline",
+ * which JSON readers do not mind.
  */
 export class SharedSourceBundles {
   readonly #compressedSources: Buffer;
   readonly #sourcesCrc: number;
   readonly #sourcesLength: number;
 
-  constructor(random: SeededRandom, outline: Outline, compressedBytes: number) {
-    // The compression ratio of the generated source is found by trying, then the source sized to it.
-    const trial = this.#sourcesOf(random, outline, 50_000);
-    const ratio = trial.raw.length / trial.compressed.length;
-    const sources = this.#sourcesOf(random, outline, Math.round(compressedBytes * ratio));
-    this.#compressedSources = sources.compressed;
-    this.#sourcesCrc = crc32(sources.raw);
-    this.#sourcesLength = sources.raw.length;
-  }
-
-  #sourcesOf(random: SeededRandom, outline: Outline, rawBytes: number) {
-    const modules = exposedModules(outline);
-    const sources = Object.fromEntries(
-      modules.map((module) => [
-        module,
-        moduleSource(random, module, Math.ceil(rawBytes / modules.length)),
-      ]),
-    );
+  constructor(sources: Record<string, string>) {
     const raw = Buffer.from(`{"sources":${JSON.stringify(sources)},"outline":`);
     // A sync flush ends the deflate data on a byte boundary without ending the stream.
-    const compressed = deflateRawSync(raw, { finishFlush: constants.Z_SYNC_FLUSH });
-    return { raw, compressed };
+    this.#compressedSources = deflateRawSync(raw, { finishFlush: constants.Z_SYNC_FLUSH });
+    this.#sourcesCrc = crc32(raw);
+    this.#sourcesLength = raw.length;
+  }
+
+  /**
+   * Generated sources for the modules `outline` exposes, sized so that a
+   * bundle is about `compressedBytes`.
+   */
+  static generated(random: SeededRandom, outline: Outline, compressedBytes: number) {
+    // The compression ratio of the generated source is found by trying, then the source sized to it.
+    const trial = generatedSources(random, outline, 50_000);
+    const ratio = trial.raw.length / trial.compressed.length;
+    return new SharedSourceBundles(
+      generatedSources(random, outline, Math.round(compressedBytes * ratio)).sources,
+    );
+  }
+
+  /** The sources of a bundle the compiler made, for new versions under other names. */
+  static of(bundle: Uint8Array): SharedSourceBundles {
+    const { sources } = JSON.parse(gunzipSync(bundle).toString("utf8")) as {
+      sources: Record<string, string>;
+    };
+    return new SharedSourceBundles(sources);
   }
 
   /** The bundle of this outline, which must expose the same modules as the shared sources. */
@@ -141,4 +146,16 @@ export class SharedSourceBundles {
     trailer.writeUInt32LE((this.#sourcesLength + rest.length) % 2 ** 32, 4);
     return Buffer.concat([GZIP_HEADER, this.#compressedSources, deflateRawSync(rest), trailer]);
   }
+}
+
+function generatedSources(random: SeededRandom, outline: Outline, rawBytes: number) {
+  const modules = exposedModules(outline);
+  const sources = Object.fromEntries(
+    modules.map((module) => [
+      module,
+      moduleSource(random, module, Math.ceil(rawBytes / modules.length)),
+    ]),
+  );
+  const raw = JSON.stringify(sources);
+  return { sources, raw, compressed: deflateRawSync(raw) };
 }

@@ -130,9 +130,14 @@ export interface CataloguePackage {
 
 export interface Publisher {
   token: string;
-  /** The package this publisher releases new versions of. */
+  /** The package this publisher releases new versions of generated bundles to. */
   name: string;
+  /** The gren-lang package this publisher releases the real core bundle to, renamed. */
+  coreName: string;
 }
+
+/** A package of long standing, whose index the compiler's path reads. */
+export const LONG_HISTORY = { name: "bench-uploads/long-history", versions: 200 } as const;
 
 export interface SeededCatalogue {
   dbPath: string;
@@ -149,6 +154,8 @@ export interface SeededCatalogue {
   /** The bundle download path of a version whose bundle is about 100 KB. */
   largeBundle: { path: string; bytes: number };
   publishers: Publisher[];
+  /** What an application asks `/resolve` that needs every package of the seeded graph. */
+  graph: DependencyGraph;
 }
 
 /**
@@ -205,7 +212,7 @@ export async function seedCatalogue(dbPath: string, size: CatalogueSize): Promis
   };
   try {
     const random = new SeededRandom(size.packages * 31 + size.versions);
-    await seedCore(ports, limits);
+    const coreOwner = await seedCore(ports, limits);
     const identities = createIdentities(ports, random, Math.ceil(size.packages / 5));
     const planned = planPackages(random, size, identities);
     const owners = new Map(identities.map((identity) => [identity.name, identity.owner]));
@@ -235,7 +242,8 @@ export async function seedCatalogue(dbPath: string, size: CatalogueSize): Promis
     await Promise.all(Array.from({ length: 4 }, publishAll));
 
     clock.catchUp();
-    const uploads = await createUploads(ports, random, mail, limits);
+    const uploads = await createUploads(ports, random, mail, limits, coreOwner);
+    const graph = await seedGraph(ports, limits);
     const users = Number(ports.db.get("SELECT count(*) AS n FROM users")?.n);
     return {
       dbPath,
@@ -255,6 +263,7 @@ export async function seedCatalogue(dbPath: string, size: CatalogueSize): Promis
         compilers,
       })),
       ...uploads,
+      graph,
     };
   } finally {
     await app.close();
@@ -468,7 +477,7 @@ export const REAL_CORE_BUNDLE = join(
 async function seedCore(
   ports: Ports,
   limits: Parameters<typeof publishVersion>[2]["limits"],
-): Promise<void> {
+): Promise<User> {
   const owner = findOrCreateUser(ports.db, email("core@example.com"), ports.clock.now());
   must(createIdentity(ports, owner, "gren-lang", NAMING), "creating gren-lang");
   const target = { author: "gren-lang", project: "core" };
@@ -491,18 +500,22 @@ async function seedCore(
     new Uint8Array(readFileSync(REAL_CORE_BUNDLE)),
     limits,
   );
+  return owner;
 }
 
 /**
  * The identity the upload workloads publish to, with one member per publisher,
- * each logged in through the core's emailed-code login; and a released
- * version with a 100 KB bundle for the download workload.
+ * each logged in through the core's emailed-code login and a member of
+ * gren-lang too, for the real core bundle with its kernel code; a released
+ * version with a 100 KB bundle for the download workload; and a package with
+ * a long history.
  */
 async function createUploads(
   ports: Ports,
   random: SeededRandom,
   mail: string[],
   limits: Parameters<typeof publishVersion>[2]["limits"],
+  coreOwner: User,
 ) {
   const owner = findOrCreateUser(ports.db, email("uploads@example.com"), ports.clock.now());
   must(createIdentity(ports, owner, UPLOADS_IDENTITY, NAMING), "creating the uploads identity");
@@ -513,14 +526,22 @@ async function createUploads(
       setMember(ports, owner, { identity: UPLOADS_IDENTITY, email, role: "publish" }),
       `adding ${email}`,
     );
+    must(
+      setMember(ports, coreOwner, { identity: "gren-lang", email, role: "publish" }),
+      `adding ${email} to gren-lang`,
+    );
     publishers.push({
       token: await logIn(ports, mail, email),
       name: `${UPLOADS_IDENTITY}/upload-${index}`,
+      coreName: `gren-lang/core-upload-${index}`,
     });
   }
+  await seedLongHistory(ports, owner, limits);
   const name = `${UPLOADS_IDENTITY}/large-bundle`;
   const outline = uploadOutline(name, "1.0.0");
-  const bytes = new SharedSourceBundles(random, outline, LARGE_BUNDLE_BYTES).bundleFor(outline);
+  const bytes = SharedSourceBundles.generated(random, outline, LARGE_BUNDLE_BYTES).bundleFor(
+    outline,
+  );
   await publish(
     ports,
     owner,
@@ -557,4 +578,91 @@ function email(address: string): Email {
 function must<T>(result: { ok: true; value: T } | { ok: false; error: unknown }, doing: string): T {
   if (!result.ok) throw new Error(`Seeding failed ${doing}: ${JSON.stringify(result.error)}`);
   return result.value;
+}
+
+/** A package released every week or so for years: 200 versions, a few majors. */
+async function seedLongHistory(
+  ports: Ports,
+  owner: User,
+  limits: Parameters<typeof publishVersion>[2]["limits"],
+): Promise<void> {
+  const [author, project] = LONG_HISTORY.name.split("/") as [string, string];
+  const sources = moduleSources(new SeededRandom(7), ["History"]);
+  for (let n = 0; n < LONG_HISTORY.versions; n++) {
+    const version = `${1 + Math.floor(n / 50)}.${Math.floor((n % 50) / 10)}.${n % 10}`;
+    const outline = {
+      ...uploadOutline(LONG_HISTORY.name, version),
+      summary: "Released often, for years",
+      "exposed-modules": ["History"],
+    };
+    await publish(ports, owner, { author, project }, version, packBundle(outline, sources), limits);
+  }
+}
+
+export interface DependencyGraph {
+  request: {
+    grenVersion: string;
+    platform: string;
+    dependencies: Record<string, string>;
+  };
+  /** How many packages the answer holds, gren-lang/core included. */
+  packages: number;
+}
+
+const GRAPH_IDENTITY = "bench-graph";
+const GRAPH_SIZE = 20;
+const GRAPH_VERSIONS = ["1.0.0", "1.1.0", "1.2.0", "2.0.0", "2.0.1", "2.1.0", "3.0.0", "3.1.0"];
+
+/**
+ * Twenty packages that depend on each other, as an application's dependencies
+ * do: each major of a package needs the same major of the one or two packages
+ * below it. The application asks for the top package at any major but for the
+ * fifth at major 2, so the newest versions upstream cannot all be had and the
+ * search must step back; the newest version of the tenth is revoked.
+ */
+async function seedGraph(
+  ports: Ports,
+  limits: Parameters<typeof publishVersion>[2]["limits"],
+): Promise<DependencyGraph> {
+  const owner = findOrCreateUser(ports.db, email("graph@example.com"), ports.clock.now());
+  must(createIdentity(ports, owner, GRAPH_IDENTITY, NAMING), "creating the graph identity");
+  const project = (n: number) => `graph-${String(n).padStart(2, "0")}`;
+  const name = (n: number) => `${GRAPH_IDENTITY}/${project(n)}`;
+  for (let n = 1; n <= GRAPH_SIZE; n++) {
+    const module = `Graph${n}`;
+    const sources = {
+      [module]: `module ${module} exposing (..)\n\nvalue : Int\nvalue =\n    ${n}\n`,
+    };
+    for (const version of GRAPH_VERSIONS) {
+      const major = Number(version.split(".")[0]);
+      const below = [n - 1, n - 3].filter((m) => m >= 1);
+      const outline = {
+        ...uploadOutline(name(n), version),
+        summary: `Part ${n} of a graph of packages`,
+        "exposed-modules": [module],
+        dependencies: {
+          [CORE]: "7.0.0 <= v < 8.0.0",
+          ...Object.fromEntries(
+            below.map((m) => [name(m), `${major}.0.0 <= v < ${major + 1}.0.0`]),
+          ),
+        },
+      };
+      const target = { author: GRAPH_IDENTITY, project: project(n) };
+      await publish(ports, owner, target, version, packBundle(outline, sources), limits);
+    }
+  }
+  const reason = "Broken on Windows; use 3.0.0.";
+  const revoked = { author: GRAPH_IDENTITY, project: project(10), version: "3.1.0", reason };
+  must(revokeVersion(ports, owner, revoked), "revoking a graph version");
+  return {
+    request: {
+      grenVersion: "0.6.3",
+      platform: "node",
+      dependencies: {
+        [name(GRAPH_SIZE)]: "1.0.0 <= v < 4.0.0",
+        [name(5)]: "2.0.0 <= v < 3.0.0",
+      },
+    },
+    packages: GRAPH_SIZE + 1,
+  };
 }

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import WebSocket from "ws";
+import { serverCommand } from "../src/host/startCommand.ts";
 
 export interface LiveFeedResult {
   clients: number;
@@ -22,7 +23,7 @@ export interface LiveFeedResult {
   lagMaxMs: number;
 }
 
-const SERVER = join(import.meta.dirname, "..", "src", "host", "main.ts");
+/** Publishers in the burst, each a member with a session of its own, releasing its own package. */
 const PUBLISHERS = 8;
 
 export async function runLiveFeedBenchmark(options: {
@@ -31,9 +32,11 @@ export async function runLiveFeedBenchmark(options: {
 }): Promise<LiveFeedResult> {
   const dir = mkdtempSync(join(tmpdir(), "registry-live-bench-"));
   const outbox = join(dir, "outbox.jsonl");
-  const server = spawn(process.execPath, [SERVER], {
+  const start = serverCommand();
+  const server = spawn(process.execPath, start.args, {
     env: {
       PATH: process.env.PATH ?? "",
+      ...start.env,
       REGISTRY_DB_PATH: join(dir, "registry.db"),
       REGISTRY_MAIL_OUTBOX: outbox,
       REGISTRY_HOST: "127.0.0.1",
@@ -52,9 +55,15 @@ export async function runLiveFeedBenchmark(options: {
   });
   try {
     const url = await listeningUrl(server.stdout!);
-    server.stdout!.resume();
-    const token = await login(url, outbox, "bench@example.com");
-    await json(url, "POST", "/publishing-identity", token, { name: "live-bench" });
+    const owner = await login(url, outbox, "bench@example.com");
+    await json(url, "POST", "/publishing-identity", owner, { name: "live-bench" });
+    const publishers: string[] = [];
+    for (let n = 1; n <= PUBLISHERS; n++) {
+      const email = `publisher-${n}@example.com`;
+      const member = `/publishing-identity/live-bench/members/${encodeURIComponent(email)}`;
+      await json(url, "PUT", member, owner, { role: "publish" });
+      publishers.push(await login(url, outbox, email));
+    }
 
     const lags: number[] = [];
     const counts = new Array<number>(options.clients).fill(0);
@@ -74,8 +83,10 @@ export async function runLiveFeedBenchmark(options: {
     const started = Date.now();
     let next = 0;
     await Promise.all(
-      Array.from({ length: PUBLISHERS }, async () => {
-        for (let i = next++; i < options.events; i = next++) await publishOne(url, token, i);
+      publishers.map(async (token, publisher) => {
+        for (let i = next++; i < options.events; i = next++) {
+          await publishOne(url, token, `burst-${publisher + 1}`, i);
+        }
       }),
     );
     const deadline = Date.now() + 120_000;
@@ -105,14 +116,21 @@ export async function runLiveFeedBenchmark(options: {
   }
 }
 
-async function listeningUrl(stdout: NodeJS.ReadableStream): Promise<string> {
-  let text = "";
-  for await (const chunk of stdout) {
-    text += String(chunk);
-    const match = /registry at (http:\/\/127\.0\.0\.1:\d+)/.exec(text);
-    if (match) return match[1]!;
-  }
-  throw new Error(`the server stopped before listening:\n${text}`);
+/**
+ * The server's address, from its start-up line. Its log is read to the end,
+ * not only to there: a server whose standard output nobody reads stops when
+ * the pipe is full.
+ */
+function listeningUrl(stdout: NodeJS.ReadableStream): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = "";
+    stdout.on("data", (chunk: Buffer) => {
+      text += String(chunk);
+      const match = /registry at (http:\/\/127\.0\.0\.1:\d+)/.exec(text);
+      if (match) resolve(match[1]!);
+    });
+    stdout.on("end", () => reject(new Error(`the server stopped before listening:\n${text}`)));
+  });
 }
 
 async function json(
@@ -148,12 +166,13 @@ async function login(url: string, outbox: string, email: string): Promise<string
   return sessionToken!;
 }
 
-async function publishOne(url: string, token: string, i: number): Promise<void> {
+async function publishOne(url: string, token: string, project: string, i: number) {
   const version = `1.${i}.0`;
+  const name = `live-bench/${project}`;
   const outline = {
     type: "package",
     platform: "common",
-    name: "live-bench/burst",
+    name,
     summary: "Events for the live feed benchmark",
     license: "BSD-3-Clause",
     version,
@@ -167,7 +186,7 @@ async function publishOne(url: string, token: string, i: number): Promise<void> 
       sources: { Burst: "module Burst exposing (..)\n\nx : Int\nx = 1\n" },
     }),
   );
-  const response = await fetch(`${url}/packages/live-bench/burst/${version}`, {
+  const response = await fetch(`${url}/packages/${name}/${version}`, {
     method: "PUT",
     headers: { authorization: `Bearer ${token}`, "content-type": "application/gzip" },
     body,

@@ -2,10 +2,22 @@
 // every response's latency with sub-millisecond precision (autocannon's own
 // histogram rounds to whole milliseconds, too coarse for a fast server).
 
+import { request as httpRequest } from "node:http";
+import { createRequire } from "node:module";
 import autocannon from "autocannon";
 
+// autocannon keeps every answer's body as a string (`body += chunk`), which
+// for binary answers (bundles, compressed indexes) means decoding them as
+// UTF-8: for a gzipped answer of 8 KB that costs the load generator more than
+// the server spends answering. Nothing here reads bodies, so they are dropped
+// as they arrive; byte counts and latencies are kept as autocannon takes them.
+const PipelinedRequests = createRequire(import.meta.url)(
+  "autocannon/lib/pipelinedRequestsQueue.js",
+) as { prototype: { addBody(data: Buffer): void } };
+PipelinedRequests.prototype.addBody = () => {};
+
 export interface Request {
-  method: "GET" | "PUT";
+  method: "GET" | "PUT" | "POST";
   path: string;
   headers?: Record<string, string>;
   body?: Buffer;
@@ -43,16 +55,44 @@ export interface LoadResult extends Latencies {
 /** Puts `connections` keep-alive connections to work for the warm-up, then for `duration`. */
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   if (options.warmup > 0) await measure({ ...options, duration: options.warmup });
-  return measure(options);
+  return summariseSamples([await measure(options)], options.connections);
 }
 
-async function measure(options: LoadOptions): Promise<LoadResult> {
-  const latencies = new Map<number, number[]>();
-  let bytes = 0;
-  let errors = 0;
-  let last = 0;
-  const started = performance.now();
-  const done = new Promise<void>((resolve, reject) => {
+/**
+ * One connection for each source, all at once: each a client of its own (a
+ * publisher with its own session), sending its next request when it has the
+ * answer to the last. The figures are those of all of them together.
+ */
+export async function runEach(
+  options: Omit<LoadOptions, "connections" | "nextRequest">,
+  sources: (() => Request)[],
+): Promise<LoadResult> {
+  const each = (duration: number) =>
+    Promise.all(
+      sources.map((nextRequest) => measure({ ...options, duration, connections: 1, nextRequest })),
+    );
+  if (options.warmup > 0) await each(options.warmup);
+  return summariseSamples(await each(options.duration), sources.length);
+}
+
+interface Samples {
+  /** Latencies in milliseconds, by status. */
+  latencies: Map<number, number[]>;
+  bytes: number;
+  errors: number;
+  started: number;
+  last: number;
+}
+
+async function measure(options: LoadOptions): Promise<Samples> {
+  const samples: Samples = {
+    latencies: new Map(),
+    bytes: 0,
+    errors: 0,
+    started: performance.now(),
+    last: 0,
+  };
+  await new Promise<void>((resolve, reject) => {
     const instance = autocannon(
       {
         url: options.url,
@@ -63,28 +103,38 @@ async function measure(options: LoadOptions): Promise<LoadResult> {
       (error: unknown) => (error ? reject(error) : resolve()),
     );
     instance.on("response", (_client, status, answerBytes, milliseconds) => {
-      last = performance.now();
-      bytes += answerBytes;
-      const list = latencies.get(status);
+      samples.last = performance.now();
+      samples.bytes += answerBytes;
+      const list = samples.latencies.get(status);
       if (list) list.push(milliseconds);
-      else latencies.set(status, [milliseconds]);
+      else samples.latencies.set(status, [milliseconds]);
     });
     instance.on("reqError", () => {
-      errors++;
+      samples.errors++;
     });
   });
-  await done;
-  const seconds = (last - started) / 1000;
-  const all = [...latencies.values()].flat();
+  return samples;
+}
+
+function summariseSamples(runs: Samples[], connections: number): LoadResult {
+  const seconds =
+    (Math.max(...runs.map((run) => run.last)) - Math.min(...runs.map((run) => run.started))) / 1000;
+  const byStatus = new Map<number, number[]>();
+  for (const run of runs) {
+    for (const [status, list] of run.latencies)
+      byStatus.set(status, [...(byStatus.get(status) ?? []), ...list]);
+  }
+  const all = [...byStatus.values()].flat();
+  const bytes = runs.reduce((sum, run) => sum + run.bytes, 0);
   return {
     ...summarise(all, seconds),
-    connections: options.connections,
+    connections,
     seconds,
     bytesPerAnswer: all.length === 0 ? 0 : bytes / all.length,
-    errors,
-    statuses: Object.fromEntries([...latencies].map(([status, list]) => [status, list.length])),
+    errors: runs.reduce((sum, run) => sum + run.errors, 0),
+    statuses: Object.fromEntries([...byStatus].map(([status, list]) => [status, list.length])),
     byStatus: Object.fromEntries(
-      [...latencies].map(([status, list]) => [status, summarise(list, seconds)]),
+      [...byStatus].map(([status, list]) => [status, summarise(list, seconds)]),
     ),
   };
 }
@@ -101,20 +151,35 @@ function summarise(milliseconds: number[], seconds: number): Latencies {
   };
 }
 
-/** Sends one request and checks its status, giving the answer's body. */
-export async function askOnce(url: string, request: Request, status: number): Promise<Buffer> {
-  const response = await fetch(url + request.path, {
-    method: request.method,
-    headers: request.headers ?? {},
-    body: (request.body ?? null) as BodyInit | null,
-  });
-  const body = Buffer.from(await response.arrayBuffer());
-  if (response.status !== status) {
-    throw new Error(
-      `${request.method} ${request.path} answered ${response.status}, not ${status}: ${body.toString().slice(0, 500)}`,
+/**
+ * Sends one request exactly as the load generator does (no headers added, no
+ * answer unpacked) and checks its status, giving the answer's body as sent.
+ */
+export function askOnce(url: string, request: Request, status: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const sent = httpRequest(
+      url + request.path,
+      { method: request.method, headers: request.headers ?? {} },
+      (answer) => {
+        const chunks: Buffer[] = [];
+        answer.on("data", (chunk: Buffer) => chunks.push(chunk));
+        answer.on("error", reject);
+        answer.on("end", () => {
+          const body = Buffer.concat(chunks);
+          if (answer.statusCode === status) resolve(body);
+          else {
+            reject(
+              new Error(
+                `${request.method} ${request.path} answered ${answer.statusCode}, not ${status}: ${body.toString().slice(0, 500)}`,
+              ),
+            );
+          }
+        });
+      },
     );
-  }
-  return body;
+    sent.on("error", reject);
+    sent.end(request.body);
+  });
 }
 
 /** Asks a sample of a workload's questions once each, checking they succeed, and measures the answers. */

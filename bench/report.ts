@@ -1,6 +1,8 @@
 // The results as Markdown tables: printed after a run, and recorded in RESULTS.md.
 
 import type { Latencies } from "./load.ts";
+import type { MemorySamples } from "./memory.ts";
+import { formatWorkerCheck, type WorkerCheck } from "./worker-check.ts";
 
 export interface Machine {
   cores: number;
@@ -48,6 +50,8 @@ export interface ScalingColumn {
 }
 
 export interface BenchReport {
+  memory: MemorySamples;
+  workerCheck: WorkerCheck;
   machine: Machine;
   settings: string;
   catalogue: CatalogueSummary;
@@ -89,6 +93,9 @@ export function formatReport(report: BenchReport): string {
     workloadTable(report.rows, ceiling),
     `Ratios: a read's req/s and p99 divided by those of a bare node:http server answering a fixed ${ceiling.bytes}-byte JSON body (the size of a \`latest\` answer), and by those of one answering a body the size of the read's own answers.`,
     mixedLines(report.mixed),
+    memoryLine(report.memory),
+    "### Bundle readers that fail",
+    formatWorkerCheck(report.workerCheck),
     "### Targets",
     report.targets
       .map(
@@ -149,9 +156,15 @@ function workloadTable(rows: WorkloadRow[], ceiling: BenchReport["ceiling"]): st
   return table(header, lines, [false, true, true, true, true, true, true, true, true, true]);
 }
 
+function memoryLine(memory: MemorySamples): string {
+  return memory.peakBytes === undefined
+    ? "The server's memory could not be read (no /proc)."
+    : `The server's resident memory, sampled every 50 ms while the publishers of the real core bundle worked together, peaked at ${(memory.peakBytes / 2 ** 20).toFixed(0)} MiB.`;
+}
+
 function mixedLines(mixed: BenchReport["mixed"]): string {
   return [
-    `Mixed workload: ${count(mixed.reads.count)} reads and ${count(mixed.writes.count)} publishes.`,
+    `Mixed workload: ${count(mixed.reads.count)} reads and, beside them, ${count(mixed.writes.count)} publishes.`,
     `Reads beside publishes: p50 ${ms(mixed.reads.p50)} ms, p99 ${ms(mixed.reads.p99)} ms;`,
     `the same reads alone: p50 ${ms(mixed.readsAlone.p50)} ms, p99 ${ms(mixed.readsAlone.p99)} ms.`,
   ].join(" ");

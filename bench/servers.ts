@@ -5,9 +5,8 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { createServer } from "node:net";
 import { join } from "node:path";
+import { serverCommand } from "../src/host/startCommand.ts";
 
-const ROOT = join(import.meta.dirname, "..");
-const REGISTRY_PROGRAM = join(ROOT, "src", "host", "main.ts");
 const CEILING_PROGRAM = join(import.meta.dirname, "ceiling-server.ts");
 
 export interface RunningServer {
@@ -22,19 +21,24 @@ export interface RegistryServerOptions {
   logLevel: string;
   /** Where to write a V8 CPU profile of the server, when one is wanted. */
   profileDir?: string | undefined;
+  /** Settings beyond the defaults, which the measured server keeps. */
+  env?: Record<string, string>;
 }
 
-/** Starts the server (`src/host/main.ts`, as `npm start` runs it) on the database and waits until `/health` answers. */
+/** Starts the server as `npm start` runs it, on the database, and waits until `/health` answers. */
 export async function startRegistryServer(options: RegistryServerOptions): Promise<RunningServer> {
   const port = await freePort();
   const profiling = options.profileDir ? ["--cpu-prof", "--cpu-prof-dir", options.profileDir] : [];
-  const child = spawn(process.execPath, [...profiling, REGISTRY_PROGRAM], {
+  const start = serverCommand();
+  const child = spawn(process.execPath, [...profiling, ...start.args], {
     env: {
       PATH: process.env.PATH ?? "",
+      ...start.env,
       REGISTRY_DB_PATH: options.dbPath,
       REGISTRY_HOST: "127.0.0.1",
       REGISTRY_PORT: String(port),
       REGISTRY_LOG_LEVEL: options.logLevel,
+      ...options.env,
     },
     stdio: ["ignore", "ignore", "pipe"],
   });

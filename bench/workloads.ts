@@ -1,10 +1,14 @@
 // What the clients ask: each workload is an endless source of requests made
 // from the seeded catalogue.
 
-import { SharedSourceBundles } from "./bundles.ts";
+import { readFileSync } from "node:fs";
+import { gunzipSync } from "node:zlib";
+import { type Outline, SharedSourceBundles } from "./bundles.ts";
 import {
   LARGE_BUNDLE_BYTES,
+  LONG_HISTORY,
   type Publisher,
+  REAL_CORE_BUNDLE,
   type SeededCatalogue,
   uploadOutline,
 } from "./catalogue.ts";
@@ -61,25 +65,74 @@ export function bundleDownloads(catalogue: SeededCatalogue): () => Request {
   return cycle([{ method: "GET", path: catalogue.largeBundle.path }]);
 }
 
+/** What the CLI's fetch sends: it accepts compressed answers, and unpacks them itself. */
+const AS_THE_CLI_ASKS = { "accept-encoding": "gzip, deflate" };
+
+/** `GET /packages/{author}/{project}/index` of the package with 200 versions, as the CLI asks it. */
+export function longHistoryIndex(): () => Request {
+  const path = `/packages/${LONG_HISTORY.name}/index`;
+  return cycle([{ method: "GET", path, headers: AS_THE_CLI_ASKS }]);
+}
+
+/** `GET /packages/{author}/{project}`: the same package's version list, asked the same way. */
+export function longHistoryVersions(): () => Request {
+  const path = `/packages/${LONG_HISTORY.name}`;
+  return cycle([{ method: "GET", path, headers: AS_THE_CLI_ASKS }]);
+}
+
+/** `POST /resolve` for an application whose dependencies make a graph of 20 packages. */
+export function graphResolutions(catalogue: SeededCatalogue): () => Request {
+  const body = Buffer.from(JSON.stringify(catalogue.graph.request));
+  return cycle([
+    { method: "POST", path: "/resolve", headers: { "content-type": "application/json" }, body },
+  ]);
+}
+
+/** A browser's `GET /packages/{author}/{project}`: every public package's page, in random order. */
+export function packagePages(catalogue: SeededCatalogue): () => Request {
+  const pages = publicPackages(catalogue).map(
+    (pkg): Request => ({
+      method: "GET",
+      path: `/packages/${pkg.name}`,
+      headers: { accept: "text/html,application/xhtml+xml,*/*;q=0.8" },
+    }),
+  );
+  return cycle(shuffled(pages, new SeededRandom(4)));
+}
+
+/** What the upload workloads release: generated 100 KB bundles, or the real gren-lang/core. */
+export type UploadKind = "generated" | "core";
+
 /**
- * Uploads of new versions with 100 KB bundles, each a version never published
- * before. Publishers take turns, each releasing its own package, so with
- * several connections several publishers are at work at once.
+ * Uploads of new versions, each a version never published before. Publishers
+ * take turns, each releasing its own package, so with several connections
+ * several publishers are at work at once.
  */
 export class Uploads {
   readonly #bundles: SharedSourceBundles;
   readonly #publishers: readonly Publisher[];
+  readonly #kind: UploadKind;
+  /** The outline of a new version: the real core's own with another name, or a generated one. */
+  readonly #outline: (name: string, version: string) => Outline;
+  readonly #firstMajor: number;
   #sent = 0;
 
-  constructor(catalogue: SeededCatalogue) {
+  /** Versions count up from `firstMajor`.0.0, so that uploads made apart never meet. */
+  constructor(catalogue: SeededCatalogue, kind: UploadKind, firstMajor = 1) {
+    this.#firstMajor = firstMajor;
     this.#publishers = catalogue.publishers;
-    const outline = uploadOutline(catalogue.publishers[0]!.name, "1.0.0");
-    this.#bundles = new SharedSourceBundles(new SeededRandom(3), outline, LARGE_BUNDLE_BYTES);
-  }
-
-  /** The versions sent so far, across every workload that uploads. */
-  get sent(): number {
-    return this.#sent;
+    this.#kind = kind;
+    if (kind === "core") {
+      const core = readFileSync(REAL_CORE_BUNDLE);
+      const { outline } = JSON.parse(gunzipSync(core).toString("utf8")) as { outline: Outline };
+      this.#bundles = SharedSourceBundles.of(core);
+      this.#outline = (name, version) => ({ ...outline, name, version });
+    } else {
+      const random = new SeededRandom(3);
+      const first = uploadOutline(catalogue.publishers[0]!.name, "1.0.0");
+      this.#bundles = SharedSourceBundles.generated(random, first, LARGE_BUNDLE_BYTES);
+      this.#outline = uploadOutline;
+    }
   }
 
   /** Uploads by the first publisher alone, for the sequential workload. */
@@ -88,33 +141,24 @@ export class Uploads {
   }
 
   /** Uploads by every publisher in turn. */
-  byEveryPublisher(): () => Request {
-    let turn = 0;
-    return () => this.#upload(this.#publishers[turn++ % this.#publishers.length]!);
+  /** Uploads by each publisher, one source each: a publisher waits for each answer before the next. */
+  byEachPublisher(): (() => Request)[] {
+    return this.#publishers.map((publisher) => () => this.#upload(publisher));
   }
 
   #upload(publisher: Publisher): Request {
     // Versions count up from 1.0.0 in one sequence shared by every package, so none repeats.
     const n = this.#sent++;
-    const version = `${1 + Math.floor(n / 65_536)}.0.${n % 65_536}`;
+    const version = `${this.#firstMajor + Math.floor(n / 65_536)}.0.${n % 65_536}`;
+    const name = this.#kind === "core" ? publisher.coreName : publisher.name;
     return {
       method: "PUT",
-      path: `/packages/${publisher.name}/${version}`,
+      path: `/packages/${name}/${version}`,
       headers: {
         authorization: `Bearer ${publisher.token}`,
         "content-type": "application/gzip",
       },
-      body: this.#bundles.bundleFor(uploadOutline(publisher.name, version)),
+      body: this.#bundles.bundleFor(this.#outline(name, version)),
     };
   }
-}
-
-/** Reads, with every `writeEvery`-th request a write instead. */
-export function mixed(
-  reads: () => Request,
-  writes: () => Request,
-  writeEvery: number,
-): () => Request {
-  let n = 0;
-  return () => (++n % writeEvery === 0 ? writes() : reads());
 }

@@ -27,15 +27,36 @@ describe("npm run bench, in smoke mode", () => {
       /Live feed: 5 WebSocket clients, a burst of 10 publications[\s\S]*deliveries 50 of 50/,
     );
     expect(row("bare node:http")).toMatch(ratio);
-    for (const read of ["`latest?gren=`", "version list", "bundle download", "mixed: its reads"]) {
+    const reads = [
+      "`latest?gren=`",
+      "version list",
+      "version list, 200 versions, gzip",
+      "index, 200 versions, gzip",
+      "bundle download",
+      "`/resolve`, 21 packages",
+      "package page (HTML)",
+      "mixed: `latest?gren=` beside publishes",
+    ];
+    for (const read of reads) {
       // req/s, p50 and p99, then the ratios to both bare servers.
       expect(row(read).match(/\d+\.\d\d×/g)).toHaveLength(4);
     }
-    for (const write of ["publish 100 KB, one publisher", "publish 100 KB, 8 publishers"]) {
+    const writes = [
+      "publish generated 100 KB, one publisher",
+      "publish generated 100 KB, 8 publishers",
+      "publish real core, one publisher",
+      "publish real core, 8 publishers",
+      "mixed: publishes of real core beside reads",
+    ];
+    for (const write of writes) {
       expect(row(write)).toMatch(/\| +[\d,]+ \| +\d+\.\d\d \| +\d+\.\d\d \|/);
     }
-    expect(stdout).toMatch(/^- (PASS|MISS) `latest` req\/s/m);
-    expect(stdout).toMatch(/^- (PASS|MISS) publishing 100 KB bundles/m);
+    // The worker path: a bundle that holds its reader too long is refused alone.
+    expect(stdout).toMatch(/one that takes longer to read: answered 400 `invalid_bundle`/);
+    expect(stdout).toMatch(/Then 8 publishes at once: 8 of 8 published; \/health answered 200/);
+    expect(stdout).toMatch(/resident memory, sampled every 50 ms .* peaked at \d+ MiB/);
+    const targets = stdout.match(/^- (PASS|MISS) .+$/gm) ?? [];
+    expect(targets).toHaveLength(9);
     expect(stdout).toMatch(/^\|.*\| tiny: 400 versions \| small: 4,000 versions \|$/m);
     expect(row("`latest` req/s ÷ smallest")).toMatch(/1\.00× \| +\d+\.\d\d× \|$/);
     expect(stdout).not.toMatch(/answers with status|failed or timed out/);
