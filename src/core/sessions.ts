@@ -31,6 +31,14 @@ export const CODE_LENGTH = 8;
 export const FETCH_TOKEN_LIFETIME = FETCH_TOKEN_MINUTES * MINUTE;
 export const MAX_WRONG_CODES = 5;
 
+/**
+ * A login may still end in a session: not expired, and not given up on after
+ * too many wrong codes. Given up, it is closed to its link too, or guessing
+ * the code would only be one way in of two.
+ */
+const stillOpen = (pending: PendingLogin, now: number): boolean =>
+  pending.expiresAt > now && pending.failedAttempts < MAX_WRONG_CODES;
+
 /** Login mails a person may be sent, and a client address may ask for, per window. */
 export const LOGIN_LIMITS = { window: 15 * MINUTE, perEmail: 5, perClient: 60 } as const;
 
@@ -156,9 +164,7 @@ export function exchangeCode(
   const tokenHash = digest.sha256(input.fetchSessionToken);
   return db.transaction(() => {
     const pending = findPendingLogin(db, { tokenHash });
-    if (!pending || pending.expiresAt <= now || pending.failedAttempts >= MAX_WRONG_CODES) {
-      return err({ kind: "invalid_code" } as const);
-    }
+    if (!pending || !stillOpen(pending, now)) return err({ kind: "invalid_code" } as const);
     const given = codeHash(ports, input.fetchSessionToken, normalizeCode(input.code));
     if (!digest.secretsEqual(given, pending.codeHash)) {
       // The count must outlive the failure it records, or guessing would be free.
@@ -194,7 +200,7 @@ export interface LoginToConfirm {
 
 function liveLinkedLogin(ports: Ports, linkToken: string): PendingLogin | undefined {
   const pending = findPendingLogin(ports.db, { linkHash: ports.digest.sha256(linkToken) });
-  return pending && pending.expiresAt > ports.clock.now() ? pending : undefined;
+  return pending && stillOpen(pending, ports.clock.now()) ? pending : undefined;
 }
 
 /**
@@ -246,7 +252,7 @@ export function collectConfirmedLogin(
   const now = clock.now();
   return db.transaction((): Result<{ sessionToken: string }, LinkedLoginError> => {
     const pending = findPendingLogin(db, { tokenHash: fetchTokenHash(ports, fetchSessionToken) });
-    if (!pending || pending.expiresAt <= now) return err({ kind: "invalid_code" });
+    if (!pending || !stillOpen(pending, now)) return err({ kind: "invalid_code" });
     if (pending.confirmedAt === undefined) return err({ kind: "not_confirmed" });
     return ok(startSession(ports, pending, now));
   });

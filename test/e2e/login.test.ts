@@ -321,6 +321,24 @@ describe("logging in by the emailed link", () => {
     expect(user.body).toMatchObject({ email: "wai@example.com" });
   });
 
+  it("is closed with its login after 5 wrong codes, however the link is pressed", async () => {
+    const started = await startLogin("lock@example.com");
+    const [, , token] = linkFor("lock@example.com");
+    for (let attempt = 0; attempt < 5; attempt++) {
+      await call(registry, "POST", "/session/fetch", {
+        json: {
+          fetchSessionToken: started.body.fetchSessionToken,
+          emailConfirmationCode: "WRONGCDE",
+        },
+      });
+    }
+    expect((await press(token)).status).toBe(404);
+    const collected = await call(registry, "POST", "/session/fetch", {
+      json: { fetchSessionToken: started.body.fetchSessionToken },
+    });
+    expect(collected).toMatchObject({ status: 400, body: { code: "invalid_request" } });
+  });
+
   it("refuses a link that is not one, and takes a second press as the first", async () => {
     await startLogin("old@example.com");
     const [, , token] = linkFor("old@example.com");
