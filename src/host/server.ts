@@ -50,7 +50,8 @@ function createApp(options: ServerOptions) {
     logController: new OneLinePerRequest({ requestIdLogLabel: "requestId" }),
     clientErrorHandler: answerUnreadableRequest,
     frameworkErrors: answerUnroutableRequest,
-    return503OnClosing: true,
+    // Requests that arrive while it closes are answered by the hook below, in the contract's form.
+    return503OnClosing: false,
     // A request without a Host header is answered by the registry, with its error body.
     http: { requireHostHeader: false },
     ajv: { customOptions: { allErrors: false, coerceTypes: false, verbose: true } },
@@ -75,6 +76,17 @@ export function buildServer(options: ServerOptions): FastifyInstance & App {
   // Every answer names its request, as the request's log line does.
   app.addHook("onRequest", (request, reply, done) => {
     reply.header("x-request-id", request.id);
+    if (closing) {
+      done(
+        new ErrorAnswer(
+          "unavailable",
+          "The registry is restarting or shutting down; ask again in a few seconds.",
+          {},
+          { connection: "close" },
+        ),
+      );
+      return;
+    }
     try {
       refuseAmbiguousHeaders(request);
     } catch (error) {

@@ -93,7 +93,7 @@ describe("a running server", () => {
       "four request log lines",
     );
     expect(logLines.filter((line) => line.reason === "HPE_HEADER_OVERFLOW")).toMatchObject([
-      { status: 400 },
+      { status: 400, requestId: refused.headers.get("x-request-id") },
     ]);
     const requestLines = logLines.filter((line) => line.reason === undefined);
     expect(requestLines.map((l) => [l.method, l.url, l.status])).toEqual([

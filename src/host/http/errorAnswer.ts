@@ -2,6 +2,9 @@ import { ERROR_STATUS, ErrorBody, type ErrorCode } from "../../wire/errors.ts";
 
 type Extra = Omit<ErrorBody, "code" | "message">;
 
+/** How long a client should wait before asking a registry that is unavailable again. */
+const RETRY_UNAVAILABLE_SECONDS = 5;
+
 /** A failure that becomes an error answer: the contract's `{"code", "message", ...}`. */
 export class ErrorAnswer extends Error {
   readonly status: number;
@@ -19,7 +22,11 @@ export class ErrorAnswer extends Error {
     this.code = code;
     this.status = ERROR_STATUS[code];
     this.extra = extra;
-    this.headers = headers;
+    // A client told the registry is unavailable is told when to ask again.
+    this.headers =
+      this.status === 503 && headers["retry-after"] === undefined
+        ? { ...headers, "retry-after": String(RETRY_UNAVAILABLE_SECONDS) }
+        : headers;
   }
 
   get body(): ErrorBody {

@@ -30,9 +30,10 @@ export function answerUnreadableRequest(
       : error.code === "ERR_HTTP_REQUEST_TIMEOUT"
         ? new ErrorAnswer("invalid_request", "The request took too long to arrive.")
         : new ErrorAnswer("invalid_request", "The request is not HTTP the registry can read.");
+  const requestId = randomUUID();
   this.log.info(
     {
-      requestId: randomUUID(),
+      requestId,
       status: answer.status,
       client: socket.remoteAddress,
       reason: error.code ?? error.message,
@@ -42,7 +43,7 @@ export function answerUnreadableRequest(
   if (socket.writable) {
     const body = JSON.stringify(answer.body);
     socket.write(
-      `HTTP/1.1 ${answer.status} Bad Request\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      `HTTP/1.1 ${answer.status} Bad Request\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: ${requestId}\r\nConnection: close\r\n\r\n${body}`,
     );
   }
   socket.destroy();
@@ -83,9 +84,14 @@ export function answerUnmetExpectations(app: FastifyInstance): void {
       "invalid_request",
       `The request expects ${quote(String(request.headers.expect))}, which the registry does not do; send it without that Expect header.`,
     );
-    app.log.info({ status: answer.status, url: request.url, reason: "expect" }, "request");
+    const requestId = randomUUID();
+    app.log.info(
+      { requestId, status: answer.status, url: request.url, reason: "expect" },
+      "request",
+    );
     response.writeHead(answer.status, {
       "content-type": "application/json; charset=utf-8",
+      "x-request-id": requestId,
       connection: "close",
     });
     response.end(JSON.stringify(answer.body));
