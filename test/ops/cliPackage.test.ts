@@ -47,6 +47,9 @@ describe("the installed CLI", () => {
     const { stdout } = await run("gren-registry", ["--help"], { env: env() });
     expect(stdout).toMatch(/^Usage: gren-registry/);
     expect(stdout).toContain("publish");
+    // npm shows the package's README: it is in the tarball.
+    const installed = join(prefix, "lib", "node_modules", "gren-registry");
+    expect(readFileSync(join(installed, "README.md"), "utf8")).toMatch(/^# gren-registry/);
     const version = await run("gren-registry", ["--version"], { env: env() });
     expect(version.stdout.trim()).toBe(
       JSON.parse(readFileSync(join(PROJECT, "cli/package.json"), "utf8")).version,
