@@ -1,10 +1,16 @@
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { serverCommand } from "../../src/host/startCommand.ts";
 import { until } from "../support/cli.ts";
 import { temporaryDir } from "../support/registry.ts";
+
+/** Servers started here, stopped after each test even when it fails half-way. */
+const started: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of started.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
+});
 
 /** Starts `npm start`'s program with the given environment. */
 function startServer(env: Record<string, string>) {
@@ -13,6 +19,7 @@ function startServer(env: Record<string, string>) {
     env: { PATH: process.env.PATH ?? "", REGISTRY_HOST: "127.0.0.1", ...start.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  started.push(child);
   const output = { stdout: "", stderr: "" };
   child.stdout.on("data", (chunk: Buffer) => {
     output.stdout += chunk.toString();
