@@ -1,5 +1,6 @@
+import { randomUUID } from "node:crypto";
 import { availableParallelism } from "node:os";
-import { MessageChannel } from "node:worker_threads";
+import { BroadcastChannel } from "node:worker_threads";
 import { Piscina } from "piscina";
 import type { BundleReader, BundleRejection } from "../../ports/bundles.ts";
 import { err } from "../../result.ts";
@@ -36,9 +37,21 @@ const refused = (problem: string) => err<BundleRejection>({ kind: "invalid", pro
 export class WorkerBundleReader implements BundleReader {
   readonly #pool: Piscina;
   readonly #options: ReaderPoolOptions;
+  /**
+   * Where readers say which task they have taken up. One channel for the
+   * pool: a channel for each task would be a handful of objects each that a
+   * reader's heap never gives back.
+   */
+  readonly #channelName = `bundle-readers-${randomUUID()}`;
+  readonly #started = new BroadcastChannel(this.#channelName);
+  /** What to do when each task waiting for a reader is taken up. */
+  readonly #onStart = new Map<number, () => void>();
+  #tasks = 0;
 
   constructor(options: ReaderPoolOptions) {
     this.#options = options;
+    this.#started.onmessage = (event) => this.#onStart.get((event as { data: number }).data)?.();
+    this.#started.unref();
     this.#pool = new Piscina({
       filename: new URL("./worker.ts", import.meta.url).href,
       minThreads: options.threads,
@@ -57,15 +70,15 @@ export class WorkerBundleReader implements BundleReader {
     // The time limit counts from when a worker takes the bundle up, not from
     // when it was queued: a valid bundle is never refused for a busy server.
     const abort = new AbortController();
-    const { port1: started, port2: startedInWorker } = new MessageChannel();
+    const task = ++this.#tasks;
     let timer: NodeJS.Timeout | undefined;
-    started.once("message", () => {
+    this.#onStart.set(task, () => {
       timer = setTimeout(() => abort.abort(), this.#options.timeoutMs);
     });
     try {
       return (await this.#pool.run(
-        { bytes, expected, started: startedInWorker },
-        { signal: abort.signal, transferList: [startedInWorker] },
+        { bytes, expected, task, channel: this.#channelName },
+        { signal: abort.signal },
       )) as Awaited<ReturnType<BundleReader["read"]>>;
     } catch (error) {
       const code = (error as { code?: string }).code;
@@ -82,11 +95,12 @@ export class WorkerBundleReader implements BundleReader {
       throw error;
     } finally {
       clearTimeout(timer);
-      started.close();
+      this.#onStart.delete(task);
     }
   }
 
   async close(): Promise<void> {
+    this.#started.close();
     await this.#pool.destroy();
   }
 }

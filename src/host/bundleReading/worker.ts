@@ -1,6 +1,6 @@
 import { readlinkSync } from "node:fs";
 import { setPriority } from "node:os";
-import type { MessagePort } from "node:worker_threads";
+import { BroadcastChannel } from "node:worker_threads";
 import { readBundle } from "../../core/bundle.ts";
 import type { BundleExpectation } from "../../ports/bundles.ts";
 import { nodeDigest } from "../digest.ts";
@@ -21,13 +21,20 @@ try {
   // Elsewhere readers run at the server's own priority.
 }
 
+/** The pool's channel, opened once, where a reader says which task it has taken up. */
+let started: BroadcastChannel | undefined;
+
 export default function read(task: {
   bytes: Uint8Array;
   expected: BundleExpectation;
-  /** Told when the reading starts, so that its time limit counts from here. */
-  started: MessagePort;
+  /** Said on the channel when the reading starts, so that its time limit counts from here. */
+  task: number;
+  channel: string;
 }) {
-  task.started.postMessage(null);
-  task.started.close();
+  if (!started) {
+    started = new BroadcastChannel(task.channel);
+    started.unref();
+  }
+  started.postMessage(task.task);
   return readBundle({ gzip: nodeGzip, digest: nodeDigest }, task.bytes, task.expected);
 }
