@@ -13,7 +13,7 @@ export interface BenchOptions {
   rounds: number;
   /** Connections for the read and mixed workloads. */
   connections: number;
-  /** Connections for the concurrent publishing workload, one publisher each. */
+  /** Publishers of the concurrent publishing workloads, one connection each. */
   publishers: number;
   catalogue: CatalogueName;
   /** Catalogues on which `latest` and the version list are compared, smallest first. */
@@ -33,7 +33,8 @@ export const USAGE = `Usage: npm run bench -- [options]
   --rounds N             measure each workload N times, keeping the median (default 3);
                          reads take turns with the bare server round by round
   --connections N        connections for reads and the mixed workload (default 50)
-  --publishers N         connections of the concurrent publishing workload (default 8)
+  --publishers N         publishers of the concurrent publishing workloads, one connection
+                         each (default 8, at most 8)
   --catalogue NAME       ${Object.keys(CATALOGUES).join("|")} (default full)
   --scaling NAMES        catalogues to compare side by side, comma-separated, or none
                          (default small,full,large)
