@@ -28,7 +28,8 @@ const GZIP_FROM_BYTES = 1024;
 interface Kept {
   /** The package the answer is about, as the database keys it. */
   packageKey: string;
-  body: string;
+  /** As UTF-8 bytes: outside the JavaScript heap, and not encoded again for each reader. */
+  body: Buffer;
   headers: Partial<Record<(typeof KEPT_HEADERS)[number], string>>;
   /** Made the first time a client that accepts gzip asks; null when not worth it. */
   gzipped: Buffer | null | undefined;
@@ -78,15 +79,16 @@ export class PublicAnswers {
     return kept;
   }
 
-  keep(url: string, begun: number, answer: Omit<Kept, "gzipped">): void {
+  keep(url: string, begun: number, answer: Omit<Kept, "gzipped" | "body"> & { body: string }): void {
     if ((this.#changedAt.get(answer.packageKey) ?? 0) > begun) return;
-    if (answer.body.length > this.#maxBytes) return;
+    const body = Buffer.from(answer.body, "utf8");
+    if (body.length > this.#maxBytes) return;
     this.#drop(url);
-    this.#entries.set(url, { ...answer, gzipped: undefined });
+    this.#entries.set(url, { ...answer, body, gzipped: undefined });
     const urls = this.#urlsOf.get(answer.packageKey) ?? new Set<string>();
     urls.add(url);
     this.#urlsOf.set(answer.packageKey, urls);
-    this.#bytes += answer.body.length;
+    this.#bytes += body.length;
     for (const [oldest] of this.#entries) {
       if (this.#bytes <= this.#maxBytes) break;
       this.#drop(oldest);
