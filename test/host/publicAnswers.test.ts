@@ -5,6 +5,7 @@ const answer = (packageKey: string, body: string) => ({
   packageKey,
   body,
   headers: { "content-type": "application/json" },
+  etag: undefined,
 });
 
 describe("kept public answers", () => {

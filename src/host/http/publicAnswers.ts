@@ -13,10 +13,9 @@ import { gzippedEtag, matchesEtag } from "./etags.ts";
 // The same address is a page to a browser and JSON to a client, so the two
 // are kept apart.
 
-/** The headers an answer is served again with; the rest are the request's own. */
+/** The headers an answer is served again with, besides its tag; the rest are the request's own. */
 const KEPT_HEADERS = [
   "content-type",
-  "etag",
   "cache-control",
   "content-security-policy",
   "x-content-type-options",
@@ -31,6 +30,8 @@ interface Kept {
   /** As UTF-8 bytes: outside the JavaScript heap, and not encoded again for each reader. */
   body: Buffer;
   headers: Partial<Record<(typeof KEPT_HEADERS)[number], string>>;
+  /** The answer's tag as sent plain and as sent gzipped, when it has one. */
+  etags: { plain: string; gzipped: string } | undefined;
   /** Made the first time a client that accepts gzip asks; null when not worth it. */
   gzipped: Buffer | null | undefined;
 }
@@ -79,12 +80,18 @@ export class PublicAnswers {
     return kept;
   }
 
-  keep(url: string, begun: number, answer: Omit<Kept, "gzipped" | "body"> & { body: string }): void {
+  keep(
+    url: string,
+    begun: number,
+    answer: Omit<Kept, "gzipped" | "body" | "etags"> & { body: string; etag: string | undefined },
+  ): void {
     if ((this.#changedAt.get(answer.packageKey) ?? 0) > begun) return;
     const body = Buffer.from(answer.body, "utf8");
     if (body.length > this.#maxBytes) return;
     this.#drop(url);
-    this.#entries.set(url, { ...answer, body, gzipped: undefined });
+    const { etag, ...kept } = answer;
+    const etags = etag === undefined ? undefined : { plain: etag, gzipped: gzippedEtag(etag) };
+    this.#entries.set(url, { ...kept, body, etags, gzipped: undefined });
     const urls = this.#urlsOf.get(answer.packageKey) ?? new Set<string>();
     urls.add(url);
     this.#urlsOf.set(answer.packageKey, urls);
@@ -166,10 +173,12 @@ export function servePublicAnswers(
         const value = reply.getHeader(header);
         if (value !== undefined) headers[header] = String(value);
       }
+      const etag = reply.getHeader("etag");
       answers.keep(keyOf(request), since, {
         packageKey: packageKey(name.value),
         body: payload,
         headers,
+        etag: etag === undefined ? undefined : String(etag),
       });
     }
     done(null, payload);
@@ -182,15 +191,17 @@ function sendKept(
   answers: PublicAnswers,
   kept: Kept,
 ): FastifyReply {
-  const { etag, ...others } = kept.headers;
-  void reply.headers(others);
+  void reply.headers(kept.headers);
   const gzipped = acceptsGzip(request) ? answers.gzipped(kept) : null;
-  if (etag !== undefined) {
-    const sent = gzipped ? gzippedEtag(etag) : etag;
-    void reply.header("etag", sent);
+  const { etags } = kept;
+  if (etags !== undefined) {
+    void reply.header("etag", gzipped ? etags.gzipped : etags.plain);
     // Either form the client holds is as good as the other: they hold the same answer.
     const held = request.headers["if-none-match"];
-    if (matchesEtag(held, etag) || matchesEtag(held, gzippedEtag(etag))) {
+    if (
+      held !== undefined &&
+      (matchesEtag(held, etags.plain) || matchesEtag(held, etags.gzipped))
+    ) {
       return reply.code(304).send();
     }
   }
