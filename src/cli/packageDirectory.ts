@@ -6,7 +6,7 @@ import { exposedModuleNames, parseOutline } from "../gren/outline.ts";
 import { SOURCE_DIRECTORY, sourceFileAt } from "../gren/packageLayout.ts";
 import { parseVersion, type Version } from "../gren/semver.ts";
 import { isJsonObject } from "../gren/wording.ts";
-import { CliError, EXIT, usageError } from "./cliError.ts";
+import { CliError, EXIT, type ExitCode, usageError } from "./cliError.ts";
 
 /** A bundle ready to upload, and what it says it is. */
 export interface PreparedBundle {
@@ -98,25 +98,35 @@ export function readBundleFile(path: string): PreparedBundle {
   return { name, version, bytes };
 }
 
-function readOutlineFile(directory: string): unknown {
+/**
+ * The JSON in the `gren.json` of `directory`. Without one, the usage error
+ * says `advice`; one that is not JSON fails with `exitCode`.
+ */
+export function readOutlineJson(
+  directory: string,
+  advice: string,
+  exitCode: ExitCode,
+): { path: string; json: unknown } {
   const path = join(directory, OUTLINE_FILE);
   let text: string;
   try {
     text = readFileSync(path, "utf8");
   } catch {
-    throw usageError(
-      `there is no ${path}; give a package's directory or a .pkg.gz bundle to publish`,
-    );
+    throw usageError(`there is no ${path}; ${advice}`);
   }
-  let json: unknown;
   try {
-    json = JSON.parse(text);
+    return { path, json: JSON.parse(text) };
   } catch (error) {
-    throw new CliError(
-      `${path} is not valid JSON (${(error as Error).message})`,
-      EXIT.invalidBundle,
-    );
+    throw new CliError(`${path} is not valid JSON (${(error as Error).message})`, exitCode);
   }
+}
+
+function readOutlineFile(directory: string): unknown {
+  const { path, json } = readOutlineJson(
+    directory,
+    "give a package's directory or a .pkg.gz bundle to publish",
+    EXIT.invalidBundle,
+  );
   if (isJsonObject(json) && json.type === "application") {
     throw new CliError(
       `${path} describes an application, and only packages can be published ("type": "package")`,

@@ -2,14 +2,12 @@
 // the registry for, and the application's file written back as the compiler
 // writes it, so that the compiler and this command take turns on one file.
 
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { parsePackageName } from "../gren/names.ts";
 import { PLATFORMS, type Platform } from "../gren/outline.ts";
 import { parseRange, parseVersion, type Range, type Version } from "../gren/semver.ts";
 import { isJsonObject, type JsonObject, quote } from "../gren/wording.ts";
-import { CliError, EXIT, usageError } from "./cliError.ts";
-import { OUTLINE_FILE } from "./packageDirectory.ts";
+import { CliError, EXIT } from "./cliError.ts";
+import { readOutlineJson } from "./packageDirectory.ts";
 
 /** Where the compiler keeps the bundles a project uses, beside its gren.json. */
 export const PACKAGES_DIRECTORY = "gren_packages";
@@ -49,21 +47,11 @@ export type Project = ApplicationProject | PackageProject;
  * summary still to write can have its dependencies installed.
  */
 export function readProject(directory: string): Project {
-  const path = join(directory, OUTLINE_FILE);
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch {
-    throw usageError(
-      `there is no ${path}; run this in a Gren project's directory, or give it with --dir`,
-    );
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new CliError(`${path} is not valid JSON (${(error as Error).message})`);
-  }
+  const { path, json } = readOutlineJson(
+    directory,
+    "run this in a Gren project's directory, or give it with --dir",
+    EXIT.failed,
+  );
   if (!isJsonObject(json) || (json.type !== "application" && json.type !== "package")) {
     throw new CliError(
       `${path} is neither an application's nor a package's: it needs "type": "application" or "type": "package"`,

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -7,20 +7,10 @@ import { EXIT } from "../../src/cli/cliError.ts";
 import { packageOutline } from "../support/bundles.ts";
 import { runCli, saveCliSession } from "../support/cli.ts";
 import { download } from "../support/publishing.ts";
-import {
-  call,
-  login,
-  startRegistry,
-  type TestRegistry,
-  temporaryDir,
-} from "../support/registry.ts";
+import { call, login, startRegistry, type TestRegistry } from "../support/registry.ts";
+import { scratchDirectories } from "../support/scratch.ts";
 
-const scratchDirs: string[] = [];
-function scratch(prefix: string): string {
-  const dir = temporaryDir(prefix);
-  scratchDirs.push(dir);
-  return dir;
-}
+const scratch = scratchDirectories();
 
 let registry: TestRegistry;
 let aliceToken: string;
@@ -43,7 +33,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await registry.close();
-  for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
 });
 
 const as = (who: keyof typeof homes, args: string[]) =>

@@ -6,7 +6,6 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
-  rmSync,
   symlinkSync,
   writeFileSync,
 } from "node:fs";
@@ -20,20 +19,10 @@ import { runCli, saveCliSession } from "../support/cli.ts";
 import { GREN_COMPILER } from "../support/grenCompiler.ts";
 import { publish, sha256 } from "../support/publishing.ts";
 import { CORE, NODE, publishReal, URL_PACKAGE } from "../support/realBundles.ts";
-import {
-  call,
-  login,
-  startRegistry,
-  type TestRegistry,
-  temporaryDir,
-} from "../support/registry.ts";
+import { call, login, startRegistry, type TestRegistry } from "../support/registry.ts";
+import { scratchDirectories } from "../support/scratch.ts";
 
-const scratchDirs: string[] = [];
-function scratch(prefix: string): string {
-  const dir = temporaryDir(prefix);
-  scratchDirs.push(dir);
-  return dir;
-}
+const scratch = scratchDirectories();
 
 let registry: TestRegistry;
 let alice: string;
@@ -137,7 +126,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await registry.close();
-  for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
 });
 
 const as = (who: keyof typeof homes, args: string[]) =>

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
@@ -9,21 +9,10 @@ import { EXIT } from "../../src/cli/cliError.ts";
 import { makeBundle, packageBundle, packageOutline } from "../support/bundles.ts";
 import { runCli, saveCliSession } from "../support/cli.ts";
 import { download, publish, sha256 } from "../support/publishing.ts";
-import {
-  call,
-  login,
-  startRegistry,
-  type TestRegistry,
-  temporaryDir,
-} from "../support/registry.ts";
+import { call, login, startRegistry, type TestRegistry } from "../support/registry.ts";
+import { scratchDirectories } from "../support/scratch.ts";
 
-/** Directories made for this file's tests, removed when they are done. */
-const scratchDirs: string[] = [];
-function scratch(prefix: string): string {
-  const dir = temporaryDir(prefix);
-  scratchDirs.push(dir);
-  return dir;
-}
+const scratch = scratchDirectories();
 
 let registry: TestRegistry;
 const tokens = {} as Record<"alice" | "bob", string>;
@@ -47,7 +36,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await registry.close();
-  for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
 });
 
 const as = (who: keyof typeof homes, args: string[], cwd?: string) =>

@@ -1,23 +1,14 @@
-import { mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { gunzipSync } from "node:zlib";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { CliError } from "../../src/cli/cliError.ts";
 import { EXIT } from "../../src/cli/cliError.ts";
 import { bundlePackageDirectory, readBundleFile } from "../../src/cli/packageDirectory.ts";
 import { packageBundle, packageOutline } from "../support/bundles.ts";
-import { temporaryDir } from "../support/registry.ts";
+import { scratchDirectories } from "../support/scratch.ts";
 
-/** Directories made for one test file, removed when it is done. */
-const scratchDirs: string[] = [];
-function scratch(prefix: string): string {
-  const dir = temporaryDir(prefix);
-  scratchDirs.push(dir);
-  return dir;
-}
-afterAll(() => {
-  for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
-});
+const scratch = scratchDirectories();
 
 function writeTree(files: Record<string, string>): string {
   const root = scratch("package-");
