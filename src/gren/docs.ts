@@ -9,7 +9,7 @@
 // qualifying them would need every imported module's exposing list.
 
 import { err, ok, type Result } from "../result.ts";
-import { lex, type Token } from "./docs/lexer.ts";
+import { isKeyword, lex, type Token } from "./docs/lexer.ts";
 import { readOverview } from "./docs/overview.ts";
 import { formatType, joinTokens, TokenReader } from "./docs/types.ts";
 import { isKernelModule } from "./names.ts";
@@ -545,7 +545,7 @@ class ModuleReader {
       else this.readUnion(reader, base);
     } else if (keyword === "port") this.readPort(reader, base);
     else if (keyword === "infix") this.readInfix(reader, base);
-    else if (first.kind === "lower" && !first.text.includes(".") && !RESERVED.has(keyword)) {
+    else if (first.kind === "lower" && !first.text.includes(".") && !isKeyword(keyword)) {
       this.readValue(reader, base);
     } else {
       this.problem(
@@ -830,23 +830,6 @@ class ModuleReader {
     }
   }
 }
-
-/** Words that cannot name a value, so a line starting with one starts no declaration. */
-const RESERVED = new Set([
-  "module",
-  "effect",
-  "exposing",
-  "where",
-  "as",
-  "alias",
-  "if",
-  "then",
-  "else",
-  "when",
-  "is",
-  "let",
-  "in",
-]);
 
 // A hostile source can have a problem on every line; an answer listing them all
 // would be as large as the source, and no more useful than the first ones.

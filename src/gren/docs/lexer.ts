@@ -275,3 +275,26 @@ function endOfLineLiteral(source: string, from: number, quote: number): End {
   const stop = Math.min(at, source.length);
   return { contentEnd: stop, after: stop, closed: false };
 }
+
+/** Gren's reserved words: none of them names a value or a type variable. */
+const KEYWORDS = new Set([
+  "if",
+  "then",
+  "else",
+  "when",
+  "is",
+  "let",
+  "in",
+  "type",
+  "alias",
+  "module",
+  "where",
+  "import",
+  "exposing",
+  "as",
+  "port",
+  "infix",
+  "effect",
+]);
+
+export const isKeyword = (word: string): boolean => KEYWORDS.has(word);

@@ -2,7 +2,7 @@
 // so that two versions of a package compare equal however their sources wrap,
 // indent or comment a type.
 
-import type { Token } from "./lexer.ts";
+import { isKeyword, type Token } from "./lexer.ts";
 
 export type TypeNode =
   | { kind: "variable"; name: string }
@@ -140,28 +140,6 @@ export class TokenReader {
       : { kind: "record", extending, fields };
   }
 }
-
-const KEYWORDS = new Set([
-  "if",
-  "then",
-  "else",
-  "when",
-  "is",
-  "let",
-  "in",
-  "type",
-  "alias",
-  "module",
-  "where",
-  "import",
-  "exposing",
-  "as",
-  "port",
-  "infix",
-  "effect",
-]);
-
-const isKeyword = (word: string): boolean => KEYWORDS.has(word);
 
 /** Whether a type would need parentheses where it is written. */
 type Place = "top" | "functionArgument" | "typeArgument";
