@@ -1,5 +1,6 @@
+import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { PublicAnswers } from "../../src/host/http/publicAnswers.ts";
+import { ENTRY_OVERHEAD_BYTES, PublicAnswers } from "../../src/host/http/publicAnswers.ts";
 
 const answer = (packageKey: string, body: string) => ({
   packageKey,
@@ -10,7 +11,7 @@ const answer = (packageKey: string, body: string) => ({
 
 describe("kept public answers", () => {
   it("do not keep an answer begun before its package changed", () => {
-    const answers = new PublicAnswers(1024);
+    const answers = new PublicAnswers(64 * 1024);
     const begun = answers.now;
     answers.forget(["acme/widgets"]);
     answers.keep("/packages/acme/widgets/latest", begun, answer("acme/widgets", '"1.0.0"'));
@@ -21,8 +22,34 @@ describe("kept public answers", () => {
     expect(answers.find("/packages/acme/widgets/latest")?.body.toString()).toBe('"1.1.0"');
   });
 
+  it("count many small answers by what holding each costs, not by their bytes alone", () => {
+    const answers = new PublicAnswers(100 * ENTRY_OVERHEAD_BYTES);
+    for (let i = 0; i < 1000; i++) {
+      answers.keep(`/packages/acme/p${i}/latest`, answers.now, answer(`acme/p${i}`, '"1.0.0"'));
+    }
+    const kept = Array.from({ length: 1000 }, (_, i) => `/packages/acme/p${i}/latest`).filter(
+      (url) => answers.find(url) !== undefined,
+    );
+    expect(kept.length).toBeLessThan(100);
+    expect(kept).toContain("/packages/acme/p999/latest");
+  });
+
+  it("keep a gzipped copy of answers worth compressing, under its own tag", () => {
+    const answers = new PublicAnswers(64 * 1024);
+    const list = JSON.stringify(Array.from({ length: 200 }, (_, i) => `1.0.${i}`));
+    answers.keep("/packages/acme/widgets", answers.now, {
+      ...answer("acme/widgets", list),
+      etag: '"abc"',
+    });
+    answers.keep("/packages/acme/gears/latest", answers.now, answer("acme/gears", '"1.0.0"'));
+    const kept = answers.find("/packages/acme/widgets");
+    expect(gunzipSync(kept!.gzipped!).toString()).toBe(list);
+    expect(kept!.etags).toEqual({ plain: '"abc"', gzipped: '"abc-gzip"' });
+    expect(answers.find("/packages/acme/gears/latest")?.gzipped).toBeNull();
+  });
+
   it("forget every answer about a package that changed, and only those", () => {
-    const answers = new PublicAnswers(1024);
+    const answers = new PublicAnswers(64 * 1024);
     answers.keep("/packages/acme/widgets", answers.now, answer("acme/widgets", "[]"));
     answers.keep("/packages/ACME/widgets/index", answers.now, answer("acme/widgets", "{}"));
     answers.keep("/packages/acme/gears", answers.now, answer("acme/gears", "[]"));
@@ -33,7 +60,9 @@ describe("kept public answers", () => {
   });
 
   it("forget the least recently read first once they hold more than their bytes", () => {
-    const answers = new PublicAnswers(100);
+    // Room for two of these answers, not three.
+    const size = ENTRY_OVERHEAD_BYTES + 2 + 40;
+    const answers = new PublicAnswers(2 * size + 10);
     const body = "x".repeat(40);
     answers.keep("/a", answers.now, answer("a/a", body));
     answers.keep("/b", answers.now, answer("b/b", body));
@@ -42,7 +71,8 @@ describe("kept public answers", () => {
     expect(answers.find("/b")).toBeUndefined();
     expect(answers.find("/a")).toBeDefined();
     expect(answers.find("/c")).toBeDefined();
-    answers.keep("/huge", answers.now, answer("h/h", "y".repeat(101)));
+    answers.keep("/huge", answers.now, answer("h/h", "y".repeat(2 * size)));
     expect(answers.find("/huge")).toBeUndefined();
+    expect(answers.find("/a")).toBeDefined();
   });
 });

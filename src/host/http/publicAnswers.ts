@@ -1,5 +1,6 @@
 import { gzipSync } from "node:zlib";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { LRUCache } from "lru-cache";
 import { packageKey, parseNameParts } from "../../core/packages.ts";
 import { gzippedEtag, matchesEtag } from "./etags.ts";
 
@@ -24,6 +25,13 @@ const KEPT_HEADERS = [
 /** Below this, compressing saves less than the header announcing it costs. */
 const GZIP_FROM_BYTES = 1024;
 
+/**
+ * What a kept answer costs besides its bytes: the objects that hold it and its
+ * URL. Counted so that many small answers (`latest` is 19 bytes) cannot hold
+ * many times the memory the limit says.
+ */
+export const ENTRY_OVERHEAD_BYTES = 512;
+
 interface Kept {
   /** The package the answer is about, as the database keys it. */
   packageKey: string;
@@ -32,8 +40,8 @@ interface Kept {
   headers: Partial<Record<(typeof KEPT_HEADERS)[number], string>>;
   /** The answer's tag as sent plain and as sent gzipped, when it has one. */
   etags: { plain: string; gzipped: string } | undefined;
-  /** Made the first time a client that accepts gzip asks; null when not worth it. */
-  gzipped: Buffer | null | undefined;
+  /** The body gzipped, for clients that accept it; null when not worth it. */
+  gzipped: Buffer | null;
 }
 
 /** Marks a route whose anonymous answers may be kept. */
@@ -44,17 +52,28 @@ export const PUBLIC_ANSWER = { publicAnswer: true } as const;
  * take more than `maxBytes`.
  */
 export class PublicAnswers {
-  readonly #entries = new Map<string, Kept>();
+  // A Map moved to by deleting and setting again (the usual least-recently-used
+  // trick) costs V8 about 100 µs a read at 50,000 entries; lru-cache keeps the
+  // order in arrays and costs a fraction of a microsecond.
+  readonly #entries: LRUCache<string, Kept>;
   /** The URLs kept for each package, to forget them together. */
   readonly #urlsOf = new Map<string, Set<string>>();
   /** When each package last changed, counted in changes. */
   readonly #changedAt = new Map<string, number>();
-  readonly #maxBytes: number;
-  #bytes = 0;
   #changes = 0;
 
   constructor(maxBytes: number) {
-    this.#maxBytes = maxBytes;
+    this.#entries = new LRUCache<string, Kept>({
+      maxSize: maxBytes,
+      sizeCalculation: (kept, url) =>
+        ENTRY_OVERHEAD_BYTES + url.length + kept.body.length + (kept.gzipped?.length ?? 0),
+      // However an answer leaves (forgotten, replaced, or the least recently used).
+      dispose: (kept, url) => {
+        const urls = this.#urlsOf.get(kept.packageKey);
+        urls?.delete(url);
+        if (urls?.size === 0) this.#urlsOf.delete(kept.packageKey);
+      },
+    });
   }
 
   /** These packages have changed: what was kept about them is forgotten. */
@@ -62,7 +81,7 @@ export class PublicAnswers {
     this.#changes++;
     for (const key of packageKeys) {
       this.#changedAt.set(key, this.#changes);
-      for (const url of this.#urlsOf.get(key) ?? []) this.#drop(url);
+      for (const url of [...(this.#urlsOf.get(key) ?? [])]) this.#entries.delete(url);
     }
   }
 
@@ -72,12 +91,7 @@ export class PublicAnswers {
   }
 
   find(url: string): Kept | undefined {
-    const kept = this.#entries.get(url);
-    if (kept) {
-      this.#entries.delete(url);
-      this.#entries.set(url, kept);
-    }
-    return kept;
+    return this.#entries.get(url);
   }
 
   keep(
@@ -86,40 +100,30 @@ export class PublicAnswers {
     answer: Omit<Kept, "gzipped" | "body" | "etags"> & { body: string; etag: string | undefined },
   ): void {
     if ((this.#changedAt.get(answer.packageKey) ?? 0) > begun) return;
-    const body = Buffer.from(answer.body, "utf8");
-    if (body.length > this.#maxBytes) return;
-    this.#drop(url);
-    const { etag, ...kept } = answer;
-    const etags = etag === undefined ? undefined : { plain: etag, gzipped: gzippedEtag(etag) };
-    this.#entries.set(url, { ...kept, body, etags, gzipped: undefined });
+    const { etag, body: text, ...rest } = answer;
+    const body = ownBytes(text);
+    this.#entries.set(url, {
+      ...rest,
+      body,
+      etags: etag === undefined ? undefined : { plain: etag, gzipped: gzippedEtag(etag) },
+      gzipped: body.length < GZIP_FROM_BYTES ? null : gzipSync(body),
+    });
+    // An answer larger than all the room is not kept at all.
+    if (!this.#entries.has(url)) return;
     const urls = this.#urlsOf.get(answer.packageKey) ?? new Set<string>();
     urls.add(url);
     this.#urlsOf.set(answer.packageKey, urls);
-    this.#bytes += body.length;
-    for (const [oldest] of this.#entries) {
-      if (this.#bytes <= this.#maxBytes) break;
-      this.#drop(oldest);
-    }
   }
+}
 
-  /** The body gzipped, made once per kept answer. */
-  gzipped(kept: Kept): Buffer | null {
-    if (kept.gzipped === undefined) {
-      kept.gzipped = kept.body.length < GZIP_FROM_BYTES ? null : gzipSync(kept.body);
-      if (kept.gzipped) this.#bytes += kept.gzipped.length;
-    }
-    return kept.gzipped;
-  }
-
-  #drop(url: string): void {
-    const kept = this.#entries.get(url);
-    if (!kept) return;
-    this.#entries.delete(url);
-    this.#bytes -= kept.body.length + (kept.gzipped?.length ?? 0);
-    const urls = this.#urlsOf.get(kept.packageKey);
-    urls?.delete(url);
-    if (urls?.size === 0) this.#urlsOf.delete(kept.packageKey);
-  }
+/**
+ * The text as UTF-8 in a buffer of its own. Small buffers are otherwise cut
+ * from a shared 8 KiB slab, which one kept answer would hold in memory whole.
+ */
+function ownBytes(text: string): Buffer {
+  const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(text, "utf8"));
+  bytes.write(text, "utf8");
+  return bytes;
 }
 
 const nameParts = (request: FastifyRequest): [string, string] => {
@@ -161,7 +165,7 @@ export function servePublicAnswers(
       begun.set(request, answers.now);
       return done();
     }
-    sendKept(request, reply, answers, kept);
+    sendKept(request, reply, kept);
   });
 
   app.addHook("onSend", (request, reply, payload, done) => {
@@ -185,14 +189,9 @@ export function servePublicAnswers(
   });
 }
 
-function sendKept(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  answers: PublicAnswers,
-  kept: Kept,
-): FastifyReply {
+function sendKept(request: FastifyRequest, reply: FastifyReply, kept: Kept): FastifyReply {
   void reply.headers(kept.headers);
-  const gzipped = acceptsGzip(request) ? answers.gzipped(kept) : null;
+  const gzipped = acceptsGzip(request) ? kept.gzipped : null;
   const { etags } = kept;
   if (etags !== undefined) {
     void reply.header("etag", gzipped ? etags.gzipped : etags.plain);

@@ -1,3 +1,4 @@
+import { LRUCache } from "lru-cache";
 import type { Prerendered } from "./layout.ts";
 
 /**
@@ -7,26 +8,17 @@ import type { Prerendered } from "./layout.ts";
  * recently used are dropped past `maxEntries`.
  */
 export class RenderedPages {
-  readonly #entries = new Map<string, { state: string; content: Prerendered }>();
-  readonly #maxEntries: number;
+  readonly #entries: LRUCache<string, { state: string; content: Prerendered }>;
 
   constructor(maxEntries: number) {
-    this.#maxEntries = maxEntries;
+    this.#entries = new LRUCache({ max: maxEntries });
   }
 
   get(key: string, state: string, render: () => Prerendered): Prerendered {
     const entry = this.#entries.get(key);
-    this.#entries.delete(key);
-    if (entry !== undefined && entry.state === state) {
-      this.#entries.set(key, entry);
-      return entry.content;
-    }
+    if (entry !== undefined && entry.state === state) return entry.content;
     const content = render();
     this.#entries.set(key, { state, content });
-    if (this.#entries.size > this.#maxEntries) {
-      const oldest = this.#entries.keys().next();
-      if (!oldest.done) this.#entries.delete(oldest.value);
-    }
     return content;
   }
 }
