@@ -35,8 +35,12 @@ export const ENTRY_OVERHEAD_BYTES = 512;
 interface Kept {
   /** The package the answer is about, as the database keys it. */
   packageKey: string;
-  /** As UTF-8 bytes: outside the JavaScript heap, and not encoded again for each reader. */
-  body: Buffer;
+  /**
+   * Larger answers as UTF-8 bytes, outside the JavaScript heap and not encoded
+   * again for each reader; small ones as the string they are, which costs less
+   * than a buffer of its own.
+   */
+  body: Buffer | string;
   headers: Partial<Record<(typeof KEPT_HEADERS)[number], string>>;
   /** The answer's tag as sent plain and as sent gzipped, when it has one. */
   etags: { plain: string; gzipped: string } | undefined;
@@ -61,6 +65,8 @@ export class PublicAnswers {
   /** When each package last changed, counted in changes. */
   readonly #changedAt = new Map<string, number>();
   #changes = 0;
+  /** The few different sets of headers answers have, each held once for all. */
+  readonly #headerSets = new Map<string, Kept["headers"]>();
 
   constructor(maxBytes: number) {
     this.#entries = new LRUCache<string, Kept>({
@@ -100,19 +106,29 @@ export class PublicAnswers {
     answer: Omit<Kept, "gzipped" | "body" | "etags"> & { body: string; etag: string | undefined },
   ): void {
     if ((this.#changedAt.get(answer.packageKey) ?? 0) > begun) return;
-    const { etag, body: text, ...rest } = answer;
-    const body = ownBytes(text);
+    const { etag, body: text, headers, packageKey } = answer;
+    const small = text.length < GZIP_FROM_BYTES;
+    const body = small ? text : ownBytes(text);
     this.#entries.set(url, {
-      ...rest,
+      packageKey,
       body,
+      headers: this.#shared(headers),
       etags: etag === undefined ? undefined : { plain: etag, gzipped: gzippedEtag(etag) },
-      gzipped: body.length < GZIP_FROM_BYTES ? null : gzipSync(body),
+      gzipped: small ? null : gzipSync(body),
     });
     // An answer larger than all the room is not kept at all.
     if (!this.#entries.has(url)) return;
     const urls = this.#urlsOf.get(answer.packageKey) ?? new Set<string>();
     urls.add(url);
     this.#urlsOf.set(answer.packageKey, urls);
+  }
+
+  #shared(headers: Kept["headers"]): Kept["headers"] {
+    const key = JSON.stringify(headers);
+    const known = this.#headerSets.get(key);
+    if (known) return known;
+    this.#headerSets.set(key, headers);
+    return headers;
   }
 }
 
