@@ -34,7 +34,7 @@ describe("kept public answers", () => {
     expect(kept).toContain("/packages/acme/p999/latest");
   });
 
-  it("keep a gzipped copy of answers worth compressing, under its own tag", () => {
+  it("make a gzipped copy of answers worth compressing once, under its own tag", () => {
     const answers = new PublicAnswers(64 * 1024);
     const list = JSON.stringify(Array.from({ length: 200 }, (_, i) => `1.0.${i}`));
     answers.keep("/packages/acme/widgets", answers.now, {
@@ -42,10 +42,12 @@ describe("kept public answers", () => {
       etag: '"abc"',
     });
     answers.keep("/packages/acme/gears/latest", answers.now, answer("acme/gears", '"1.0.0"'));
-    const kept = answers.find("/packages/acme/widgets");
-    expect(gunzipSync(kept!.gzipped!).toString()).toBe(list);
-    expect(kept!.etags).toEqual({ plain: '"abc"', gzipped: '"abc-gzip"' });
-    expect(answers.find("/packages/acme/gears/latest")?.gzipped).toBeNull();
+    const kept = answers.find("/packages/acme/widgets")!;
+    expect(gunzipSync(answers.gzipped("/packages/acme/widgets", kept)!).toString()).toBe(list);
+    expect(answers.find("/packages/acme/widgets")!.gzipped).toBeDefined();
+    expect(kept.etags).toEqual({ plain: '"abc"', gzipped: '"abc-gzip"' });
+    const small = answers.find("/packages/acme/gears/latest")!;
+    expect(answers.gzipped("/packages/acme/gears/latest", small)).toBeNull();
   });
 
   it("forget every answer about a package that changed, and only those", () => {

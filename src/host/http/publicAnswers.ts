@@ -44,8 +44,8 @@ interface Kept {
   headers: Partial<Record<(typeof KEPT_HEADERS)[number], string>>;
   /** The answer's tag as sent plain and as sent gzipped, when it has one. */
   etags: { plain: string; gzipped: string } | undefined;
-  /** The body gzipped, for clients that accept it; null when not worth it. */
-  gzipped: Buffer | null;
+  /** Made the first time a client that accepts gzip asks; null when not worth it. */
+  gzipped: Buffer | null | undefined;
 }
 
 /** Marks a route whose anonymous answers may be kept. */
@@ -108,19 +108,30 @@ export class PublicAnswers {
     if ((this.#changedAt.get(answer.packageKey) ?? 0) > begun) return;
     const { etag, body: text, headers, packageKey } = answer;
     const small = text.length < GZIP_FROM_BYTES;
-    const body = small ? text : ownBytes(text);
-    this.#entries.set(url, {
+    this.#store(url, {
       packageKey,
-      body,
+      body: small ? text : ownBytes(text),
       headers: this.#shared(headers),
       etags: etag === undefined ? undefined : { plain: etag, gzipped: gzippedEtag(etag) },
-      gzipped: small ? null : gzipSync(body),
+      gzipped: small ? null : undefined,
     });
+  }
+
+  /** The body of the answer kept for `url` gzipped, made once, and counted from then on. */
+  gzipped(url: string, kept: Kept): Buffer | null {
+    if (kept.gzipped !== undefined) return kept.gzipped;
+    const gzipped = gzipSync(kept.body);
+    this.#store(url, { ...kept, gzipped });
+    return gzipped;
+  }
+
+  #store(url: string, kept: Kept): void {
+    this.#entries.set(url, kept);
     // An answer larger than all the room is not kept at all.
     if (!this.#entries.has(url)) return;
-    const urls = this.#urlsOf.get(answer.packageKey) ?? new Set<string>();
+    const urls = this.#urlsOf.get(kept.packageKey) ?? new Set<string>();
     urls.add(url);
-    this.#urlsOf.set(answer.packageKey, urls);
+    this.#urlsOf.set(kept.packageKey, urls);
   }
 
   #shared(headers: Kept["headers"]): Kept["headers"] {
@@ -176,12 +187,13 @@ export function servePublicAnswers(
     if (!anonymousRead(request)) return done();
     // Kept answers may go out compressed, so every answer here says it depends on that.
     void reply.header("vary", "Accept-Encoding");
-    const kept = answers.find(keyOf(request));
+    const key = keyOf(request);
+    const kept = answers.find(key);
     if (!kept) {
       begun.set(request, answers.now);
       return done();
     }
-    sendKept(request, reply, kept);
+    sendKept(request, reply, kept, acceptsGzip(request) ? answers.gzipped(key, kept) : null);
   });
 
   app.addHook("onSend", (request, reply, payload, done) => {
@@ -205,9 +217,13 @@ export function servePublicAnswers(
   });
 }
 
-function sendKept(request: FastifyRequest, reply: FastifyReply, kept: Kept): FastifyReply {
+function sendKept(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  kept: Kept,
+  gzipped: Buffer | null,
+): FastifyReply {
   void reply.headers(kept.headers);
-  const gzipped = acceptsGzip(request) ? kept.gzipped : null;
   const { etags } = kept;
   if (etags !== undefined) {
     void reply.header("etag", gzipped ? etags.gzipped : etags.plain);
