@@ -16,16 +16,22 @@ import type { GunzipFailure, GunzipResult, Gzip } from "../ports/gzip.ts";
 const MIN_INFLATE_CHUNK_BYTES = 16 * 1024;
 const MAX_INFLATE_CHUNK_BYTES = 1024 * 1024;
 
+/**
+ * The unpacked size a gzip stream's trailer announces (modulo 4 GiB): the
+ * sender's word, good for sizing buffers, never for trusting.
+ */
+export function announcedUnpackedBytes(bytes: Uint8Array): number {
+  const end = bytes.length;
+  if (end < 4) return 0;
+  return (
+    (bytes[end - 4]! | (bytes[end - 3]! << 8) | (bytes[end - 2]! << 16)) + bytes[end - 1]! * 2 ** 24
+  );
+}
+
 /** The unpacked size the trailer announces, plus one so that the last step finds the end. */
 function inflateChunkBytes(bytes: Uint8Array, maxBytes: number): number {
-  const end = bytes.length;
-  const announced =
-    end < 4
-      ? 0
-      : (bytes[end - 4]! | (bytes[end - 3]! << 8) | (bytes[end - 2]! << 16)) +
-        bytes[end - 1]! * 2 ** 24;
   return Math.min(
-    Math.max(announced + 1, MIN_INFLATE_CHUNK_BYTES),
+    Math.max(announcedUnpackedBytes(bytes) + 1, MIN_INFLATE_CHUNK_BYTES),
     MAX_INFLATE_CHUNK_BYTES,
     Math.max(maxBytes + 1, MIN_INFLATE_CHUNK_BYTES),
   );

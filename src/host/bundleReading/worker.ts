@@ -4,7 +4,8 @@ import { BroadcastChannel } from "node:worker_threads";
 import { readBundle } from "../../core/bundle.ts";
 import type { BundleExpectation } from "../../ports/bundles.ts";
 import { nodeDigest } from "../digest.ts";
-import { nodeGzip } from "../gzip.ts";
+import { announcedUnpackedBytes, nodeGzip } from "../gzip.ts";
+import { UnpackedGarbage } from "./garbage.ts";
 
 // A worker thread's one job: read and check a bundle by the core's rules, off
 // the thread that answers requests. Unpacking, decoding and parsing half a
@@ -21,6 +22,12 @@ try {
   // Elsewhere readers run at the server's own priority.
 }
 
+const COLLECT_AFTER_UNPACKED_BYTES = 32 * 1024 * 1024;
+
+// `gc` is there when the server runs with --expose-gc, as its start script has it.
+const collect = (globalThis as { gc?: () => void }).gc;
+const garbage = collect && new UnpackedGarbage(COLLECT_AFTER_UNPACKED_BYTES, collect);
+
 /** The pool's channel, opened once, where a reader says which task it has taken up. */
 let started: BroadcastChannel | undefined;
 
@@ -36,5 +43,8 @@ export default function read(task: {
     started.unref();
   }
   started.postMessage(task.task);
-  return readBundle({ gzip: nodeGzip, digest: nodeDigest }, task.bytes, task.expected);
+  const result = readBundle({ gzip: nodeGzip, digest: nodeDigest }, task.bytes, task.expected);
+  // The trailer's word is enough here: a sender who lies only makes its own reads collect more or less often.
+  garbage?.add(announcedUnpackedBytes(task.bytes));
+  return result;
 }
