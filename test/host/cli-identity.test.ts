@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXIT } from "../../src/cli/cliError.ts";
-import { runCli, saveCliSession } from "../support/cli.ts";
-import { login, startRegistry, type TestRegistry, temporaryDir } from "../support/registry.ts";
+import { loginCli, runCli } from "../support/cli.ts";
+import { startRegistry, type TestRegistry, temporaryDir } from "../support/registry.ts";
 
 let registry: TestRegistry;
 let aliceHome: string;
@@ -10,18 +10,8 @@ beforeAll(async () => {
   registry = await startRegistry();
   aliceHome = temporaryDir("home-alice-");
   bobHome = temporaryDir("home-bob-");
-  saveCliSession(
-    aliceHome,
-    registry.url,
-    "alice@example.com",
-    await login(registry, "alice@example.com"),
-  );
-  saveCliSession(
-    bobHome,
-    registry.url,
-    "bob@example.com",
-    await login(registry, "bob@example.com"),
-  );
+  await loginCli(registry, "alice@example.com", aliceHome);
+  await loginCli(registry, "bob@example.com", bobHome);
 });
 afterAll(async () => {
   await registry.close();

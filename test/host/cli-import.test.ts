@@ -5,9 +5,9 @@ import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXIT } from "../../src/cli/cliError.ts";
 import { packageOutline } from "../support/bundles.ts";
-import { runCli, saveCliSession } from "../support/cli.ts";
+import { loginCli, runCli } from "../support/cli.ts";
 import { download } from "../support/publishing.ts";
-import { call, login, startRegistry, type TestRegistry } from "../support/registry.ts";
+import { call, startRegistry, type TestRegistry } from "../support/registry.ts";
 import { scratchDirectories } from "../support/scratch.ts";
 
 const scratch = scratchDirectories();
@@ -18,13 +18,11 @@ const homes = {} as Record<"alice" | "bob" | "nobody", string>;
 
 beforeAll(async () => {
   registry = await startRegistry();
-  aliceToken = await login(registry, "alice@example.com");
-  const bob = await login(registry, "bob@example.com");
   homes.alice = scratch("home-alice-");
   homes.bob = scratch("home-bob-");
   homes.nobody = scratch("home-nobody-");
-  saveCliSession(homes.alice, registry.url, "alice@example.com", aliceToken);
-  saveCliSession(homes.bob, registry.url, "bob@example.com", bob);
+  aliceToken = await loginCli(registry, "alice@example.com", homes.alice);
+  await loginCli(registry, "bob@example.com", homes.bob);
   await call(registry, "POST", "/publishing-identity", {
     token: aliceToken,
     json: { name: "acme" },

@@ -15,11 +15,11 @@ import { join } from "node:path";
 import { stripVTControlCharacters } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXIT } from "../../src/cli/cliError.ts";
-import { runCli, saveCliSession } from "../support/cli.ts";
+import { loginCli, runCli } from "../support/cli.ts";
 import { GREN_COMPILER } from "../support/grenCompiler.ts";
 import { publish, sha256 } from "../support/publishing.ts";
 import { CORE, NODE, publishReal, URL_PACKAGE } from "../support/realBundles.ts";
-import { call, login, startRegistry, type TestRegistry } from "../support/registry.ts";
+import { call, startRegistry, type TestRegistry } from "../support/registry.ts";
 import { scratchDirectories } from "../support/scratch.ts";
 
 const scratch = scratchDirectories();
@@ -31,13 +31,11 @@ const homes = {} as Record<"alice" | "bob" | "nobody", string>;
 beforeAll(async () => {
   registry = await startRegistry();
   await publishReal(registry);
-  alice = await login(registry, "alice@example.com");
-  const bob = await login(registry, "bob@example.com");
   homes.alice = scratch("home-alice-");
   homes.bob = scratch("home-bob-");
   homes.nobody = scratch("home-nobody-");
-  saveCliSession(homes.alice, registry.url, "alice@example.com", alice);
-  saveCliSession(homes.bob, registry.url, "bob@example.com", bob);
+  alice = await loginCli(registry, "alice@example.com", homes.alice);
+  await loginCli(registry, "bob@example.com", homes.bob);
   for (const name of ["acme", "hidden", "tiers"]) {
     await call(registry, "POST", "/publishing-identity", { token: alice, json: { name } });
   }

@@ -7,9 +7,9 @@ import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXIT } from "../../src/cli/cliError.ts";
 import { makeBundle, packageBundle, packageOutline } from "../support/bundles.ts";
-import { runCli, saveCliSession } from "../support/cli.ts";
+import { loginCli, runCli } from "../support/cli.ts";
 import { download, publish, sha256 } from "../support/publishing.ts";
-import { call, login, startRegistry, type TestRegistry } from "../support/registry.ts";
+import { call, startRegistry, type TestRegistry } from "../support/registry.ts";
 import { scratchDirectories } from "../support/scratch.ts";
 
 const scratch = scratchDirectories();
@@ -22,9 +22,8 @@ beforeAll(async () => {
   // alice creates gren-lang, which is reserved for operators.
   registry = await startRegistry({ REGISTRY_OPERATOR_EMAILS: "alice@example.com" });
   for (const who of ["alice", "bob"] as const) {
-    tokens[who] = await login(registry, `${who}@example.com`);
     homes[who] = scratch(`home-${who}-`);
-    saveCliSession(homes[who], registry.url, `${who}@example.com`, tokens[who]);
+    tokens[who] = await loginCli(registry, `${who}@example.com`, homes[who]);
   }
   homes.nobody = scratch("home-nobody-");
   for (const name of ["acme", "gren-lang"]) {

@@ -1,23 +1,16 @@
 import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXIT } from "../../src/cli/cliError.ts";
-import { CLI, runCli, saveCliSession } from "../support/cli.ts";
+import { CLI, loginCli, runCli } from "../support/cli.ts";
 import { publish } from "../support/publishing.ts";
-import {
-  call,
-  login,
-  startRegistry,
-  type TestRegistry,
-  temporaryDir,
-} from "../support/registry.ts";
+import { call, startRegistry, type TestRegistry, temporaryDir } from "../support/registry.ts";
 
 let registry: TestRegistry;
 let home: string;
 beforeAll(async () => {
   registry = await startRegistry();
   home = temporaryDir("home-");
-  const token = await login(registry, "alice@example.com");
-  saveCliSession(home, registry.url, "alice@example.com", token);
+  const token = await loginCli(registry, "alice@example.com", home);
   await call(registry, "POST", "/publishing-identity", { token, json: { name: "acme" } });
   for (const version of ["1.0.0", "1.1.0", "2.0.0"])
     await publish(registry, token, "acme/tools", version);

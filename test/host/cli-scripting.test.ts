@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXIT } from "../../src/cli/cliError.ts";
 import { packageBundle } from "../support/bundles.ts";
-import { runCli, saveCliSession } from "../support/cli.ts";
+import { loginCli, runCli } from "../support/cli.ts";
 import { publish, sha256 } from "../support/publishing.ts";
 import {
   call,
@@ -22,9 +22,8 @@ let home: string;
 
 beforeAll(async () => {
   registry = await startRegistry();
-  token = await login(registry, "ci@example.com");
   home = temporaryDir("registry-home-");
-  saveCliSession(home, registry.url, "ci@example.com", token);
+  token = await loginCli(registry, "ci@example.com", home);
   await call(registry, "POST", "/publishing-identity", { token, json: { name: "acme" } });
   await publish(registry, token, "acme/widgets", "1.0.0");
   await publish(registry, token, "acme/widgets", "1.1.0");
@@ -109,8 +108,7 @@ describe("--json", () => {
 describe("a session token in GREN_REGISTRY_TOKEN", () => {
   it("is used without any login, and before the token file", async () => {
     const nobody = temporaryDir("registry-home-");
-    const other = await login(registry, "other@example.com");
-    saveCliSession(nobody, registry.url, "other@example.com", other);
+    await loginCli(registry, "other@example.com", nobody);
     const run = await cli(["whoami"], { as: nobody, env: { GREN_REGISTRY_TOKEN: token } });
     expect(run.stdout).toContain("ci@example.com");
   });
@@ -184,8 +182,7 @@ describe("sessions and logout --all", () => {
   it("lists the user's sessions, and ends every one of them", async () => {
     const mine = temporaryDir("registry-home-");
     const first = await login(registry, "many@example.com");
-    const second = await login(registry, "many@example.com");
-    saveCliSession(mine, registry.url, "many@example.com", second);
+    const second = await loginCli(registry, "many@example.com", mine);
     const listed = await cli(["sessions"], { as: mine });
     expect(listed.stdout.trim().split("\n")).toHaveLength(3);
     expect(listed.stdout).toContain("(this one)");

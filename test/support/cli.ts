@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { login, type TestRegistry } from "./registry.ts";
 
 export const CLI = join(import.meta.dirname, "../../cli/dist/gren-registry.js");
 
@@ -76,4 +77,15 @@ export function saveCliSession(
     JSON.stringify({ registries: { [registryUrl]: { email, sessionToken } }, pendingLogins: {} }),
     { mode: 0o600 },
   );
+}
+
+/** Logs `email` in through the API and keeps the session in `home`, as `login` would; the session token. */
+export async function loginCli(
+  registry: Pick<TestRegistry, "url" | "outbox">,
+  email: string,
+  home: string,
+): Promise<string> {
+  const token = await login(registry, email);
+  saveCliSession(home, registry.url, email, token);
+  return token;
 }
