@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { publish, sha256 } from "../support/publishing.ts";
+import { createIdentity, publish, sha256 } from "../support/publishing.ts";
 import { call, login, startRegistry, type TestRegistry } from "../support/registry.ts";
 
 // GET /packages/{author}/{project}/index: everything a resolver needs of a
@@ -12,14 +12,7 @@ beforeAll(async () => {
   registry = await startRegistry();
   for (const who of ["alice", "bob", "olga"] as const)
     tokens[who] = await login(registry, `${who}@example.com`);
-  await call(registry, "POST", "/publishing-identity", {
-    token: tokens.alice,
-    json: { name: "acme" },
-  });
-  await call(registry, "PUT", "/publishing-identity/acme/members/bob@example.com", {
-    token: tokens.alice,
-    json: { role: "download" },
-  });
+  await createIdentity(registry, tokens.alice, "acme", { "bob@example.com": "download" });
 });
 afterAll(async () => {
   await registry.close();

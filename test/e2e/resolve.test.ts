@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { publish, sha256 } from "../support/publishing.ts";
+import { createIdentity, publish, sha256 } from "../support/publishing.ts";
 import { CORE, NODE, publishReal, URL_PACKAGE } from "../support/realBundles.ts";
 import { call, login, startRegistry, type TestRegistry } from "../support/registry.ts";
 
@@ -31,14 +31,7 @@ beforeAll(async () => {
   await publishReal(registry);
   for (const who of ["alice", "bob", "olga"] as const)
     tokens[who] = await login(registry, `${who}@example.com`);
-  await call(registry, "POST", "/publishing-identity", {
-    token: tokens.alice,
-    json: { name: "acme" },
-  });
-  await call(registry, "PUT", "/publishing-identity/acme/members/bob@example.com", {
-    token: tokens.alice,
-    json: { role: "download" },
-  });
+  await createIdentity(registry, tokens.alice, "acme", { "bob@example.com": "download" });
 
   // Three levels: top needs mid, mid needs base, and mid 1.1.0 needs a newer base.
   for (const version of ["1.0.0", "1.1.0", "2.0.0"]) await release("acme/base", version);

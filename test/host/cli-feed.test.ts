@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli, startCli, until } from "../support/cli.ts";
-import { publish } from "../support/publishing.ts";
+import { createIdentity, publish } from "../support/publishing.ts";
 import {
   call,
   login,
@@ -14,7 +14,7 @@ let token: string;
 beforeAll(async () => {
   registry = await startRegistry();
   token = await login(registry, "alice@example.com");
-  await call(registry, "POST", "/publishing-identity", { token, json: { name: "acme" } });
+  await createIdentity(registry, token, "acme");
   await publish(registry, token, "acme/one", "1.0.0");
   await publish(registry, token, "acme/two", "1.0.0");
 });

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXIT } from "../../src/cli/cliError.ts";
 import { packageOutline } from "../support/bundles.ts";
 import { loginCli, runCli } from "../support/cli.ts";
-import { download } from "../support/publishing.ts";
+import { createIdentity, download } from "../support/publishing.ts";
 import { call, startRegistry, type TestRegistry } from "../support/registry.ts";
 import { scratchDirectories } from "../support/scratch.ts";
 
@@ -23,10 +23,7 @@ beforeAll(async () => {
   homes.nobody = scratch("home-nobody-");
   aliceToken = await loginCli(registry, "alice@example.com", homes.alice);
   await loginCli(registry, "bob@example.com", homes.bob);
-  await call(registry, "POST", "/publishing-identity", {
-    token: aliceToken,
-    json: { name: "acme" },
-  });
+  await createIdentity(registry, aliceToken, "acme");
 });
 
 afterAll(async () => {

@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXIT } from "../../src/cli/cliError.ts";
 import { loginCli, runCli } from "../support/cli.ts";
 import { GREN_COMPILER } from "../support/grenCompiler.ts";
-import { publish, sha256 } from "../support/publishing.ts";
+import { createIdentity, publish, sha256 } from "../support/publishing.ts";
 import { CORE, NODE, publishReal, URL_PACKAGE } from "../support/realBundles.ts";
 import { call, startRegistry, type TestRegistry } from "../support/registry.ts";
 import { scratchDirectories } from "../support/scratch.ts";
@@ -37,7 +37,7 @@ beforeAll(async () => {
   alice = await loginCli(registry, "alice@example.com", homes.alice);
   await loginCli(registry, "bob@example.com", homes.bob);
   for (const name of ["acme", "hidden", "tiers"]) {
-    await call(registry, "POST", "/publishing-identity", { token: alice, json: { name } });
+    await createIdentity(registry, alice, name);
   }
 
   // Three levels: top needs mid 1.x, mid 1.1.0 needs leaf 2.x. The newest of

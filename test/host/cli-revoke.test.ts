@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXIT } from "../../src/cli/cliError.ts";
 import { CLI, loginCli, runCli } from "../support/cli.ts";
-import { publish } from "../support/publishing.ts";
+import { createIdentity, publish } from "../support/publishing.ts";
 import { call, startRegistry, type TestRegistry, temporaryDir } from "../support/registry.ts";
 
 let registry: TestRegistry;
@@ -11,7 +11,7 @@ beforeAll(async () => {
   registry = await startRegistry();
   home = temporaryDir("home-");
   const token = await loginCli(registry, "alice@example.com", home);
-  await call(registry, "POST", "/publishing-identity", { token, json: { name: "acme" } });
+  await createIdentity(registry, token, "acme");
   for (const version of ["1.0.0", "1.1.0", "2.0.0"])
     await publish(registry, token, "acme/tools", version);
   await publish(registry, token, "acme/old", "1.0.0");

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXIT } from "../../src/cli/cliError.ts";
 import { packageBundle } from "../support/bundles.ts";
 import { loginCli, runCli } from "../support/cli.ts";
-import { publish, sha256 } from "../support/publishing.ts";
+import { createIdentity, publish, sha256 } from "../support/publishing.ts";
 import {
   call,
   login,
@@ -24,7 +24,7 @@ beforeAll(async () => {
   registry = await startRegistry();
   home = temporaryDir("registry-home-");
   token = await loginCli(registry, "ci@example.com", home);
-  await call(registry, "POST", "/publishing-identity", { token, json: { name: "acme" } });
+  await createIdentity(registry, token, "acme");
   await publish(registry, token, "acme/widgets", "1.0.0");
   await publish(registry, token, "acme/widgets", "1.1.0");
   await call(registry, "DELETE", "/packages/acme/widgets/1.1.0", {

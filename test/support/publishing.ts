@@ -24,6 +24,22 @@ export function putBundle(
   );
 }
 
+/** Creates the publishing identity `name` as the user of `token`, and gives each member its role. */
+export async function createIdentity(
+  registry: { url: string },
+  token: string,
+  name: string,
+  members: Record<string, "download" | "publish" | "admin"> = {},
+): Promise<void> {
+  const created = await call(registry, "POST", "/publishing-identity", { token, json: { name } });
+  if (created.status !== 201) throw new Error(`creating ${name}: ${JSON.stringify(created.body)}`);
+  for (const [email, role] of Object.entries(members)) {
+    const path = `/publishing-identity/${name}/members/${email}`;
+    const added = await call(registry, "PUT", path, { token, json: { role } });
+    if (added.status !== 200) throw new Error(`adding ${email}: ${JSON.stringify(added.body)}`);
+  }
+}
+
 /** Publishes a valid bundle of `name` at `version`, with any outline fields overridden. */
 export async function publish(
   registry: { url: string },
