@@ -1,12 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { packageIndex } from "../../src/core/packageIndex.ts";
-import { publishVersion } from "../../src/core/publish.ts";
 import { revokeVersion } from "../../src/core/revoke.ts";
 import type { User } from "../../src/core/sessions.ts";
-import { packageBundle } from "../support/bundles.ts";
-import { anIdentity, aUser, type FakePorts, fakePorts } from "../support/fakePorts.ts";
-
-const LIMITS = { maxUnpackedBytes: 1024 * 1024, kernelIdentities: [] };
+import { anIdentity, aUser, aVersion, type FakePorts, fakePorts } from "../support/fakePorts.ts";
 
 function acme() {
   const ports = fakePorts();
@@ -14,24 +10,6 @@ function acme() {
   const reader = aUser(ports, "reader@example.com");
   anIdentity(ports, "acme", admin, [[reader, "download"]]);
   return { ports, admin, reader, outsider: aUser(ports, "out@example.com") };
-}
-
-async function publish(
-  ports: FakePorts,
-  who: User,
-  name: string,
-  version: string,
-  overrides: Record<string, unknown> = {},
-) {
-  const [author = "", project = ""] = name.split("/");
-  const published = await publishVersion(ports, who, {
-    author,
-    project,
-    version,
-    bytes: packageBundle({ name, version, ...overrides }),
-    limits: LIMITS,
-  });
-  if (!published.ok) throw new Error(JSON.stringify(published.error));
 }
 
 const indexOf = (ports: FakePorts, name: string, viewer?: User) => {
@@ -42,9 +20,9 @@ const indexOf = (ports: FakePorts, name: string, viewer?: User) => {
 describe("a package's index, as a rule of the core", () => {
   it("holds every version in numeric order, with its platform, compiler range and dependencies", async () => {
     const { ports, admin } = acme();
-    await publish(ports, admin, "acme/base", "1.0.0");
+    await aVersion(ports, admin, "acme/base", "1.0.0");
     for (const version of ["0.10.0", "0.9.0", "0.9.10"]) {
-      await publish(ports, admin, "acme/app-kit", version, {
+      await aVersion(ports, admin, "acme/app-kit", version, {
         platform: "browser",
         dependencies: { "acme/base": "1.0.0 <= v < 2.0.0" },
       });
@@ -65,7 +43,7 @@ describe("a package's index, as a rule of the core", () => {
 
   it("has a tag that stays while nothing changes and moves with each publication and revocation", async () => {
     const { ports, admin } = acme();
-    await publish(ports, admin, "acme/base", "1.0.0");
+    await aVersion(ports, admin, "acme/base", "1.0.0");
     const tagOf = () => {
       const found = indexOf(ports, "acme/base");
       if (!found.ok) throw new Error(found.error.kind);
@@ -73,7 +51,7 @@ describe("a package's index, as a rule of the core", () => {
     };
     const first = tagOf();
     expect(tagOf()).toBe(first);
-    await publish(ports, admin, "acme/base", "1.1.0");
+    await aVersion(ports, admin, "acme/base", "1.1.0");
     const second = tagOf();
     ports.clock.advance(1000);
     const revoked = revokeVersion(ports, admin, {
@@ -93,7 +71,7 @@ describe("a package's index, as a rule of the core", () => {
 
   it("is no_such_package for a private package to anyone outside its identity", async () => {
     const { ports, admin, reader, outsider } = acme();
-    await publish(ports, admin, "acme/vault", "1.0.0", { private: true });
+    await aVersion(ports, admin, "acme/vault", "1.0.0", { private: true });
     for (const viewer of [undefined, outsider]) {
       expect(indexOf(ports, "acme/vault", viewer)).toEqual({
         ok: false,

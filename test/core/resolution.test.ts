@@ -1,16 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { removeMember, setMember } from "../../src/core/identities.ts";
-import { publishVersion } from "../../src/core/publish.ts";
 import { resolveDependencies } from "../../src/core/resolution.ts";
 import { revokeVersion } from "../../src/core/revoke.ts";
 import type { User } from "../../src/core/sessions.ts";
 import { versionKey } from "../../src/gren/semver.ts";
 import type { Database } from "../../src/ports/database.ts";
-import { packageBundle } from "../support/bundles.ts";
-import { anIdentity, aUser, type FakePorts, fakePorts } from "../support/fakePorts.ts";
+import { anIdentity, aUser, aVersion, type FakePorts, fakePorts } from "../support/fakePorts.ts";
 import { sha256 } from "../support/publishing.ts";
-
-const LIMITS = { maxUnpackedBytes: 1024 * 1024, kernelIdentities: [] };
 
 function acme() {
   const ports = fakePorts();
@@ -28,16 +24,7 @@ async function publish(
   version: string,
   overrides: Record<string, unknown> = {},
 ) {
-  const [author = "", project = ""] = name.split("/");
-  const bytes = packageBundle({ name, version, ...overrides });
-  const published = await publishVersion(ports, who, {
-    author,
-    project,
-    version,
-    bytes,
-    limits: LIMITS,
-  });
-  if (!published.ok) throw new Error(JSON.stringify(published.error));
+  const bytes = await aVersion(ports, who, name, version, overrides);
   return { version, sha256: sha256(bytes), size: bytes.byteLength };
 }
 

@@ -1,5 +1,6 @@
 import { type Email, parseEmail } from "../../src/core/email.ts";
 import { createIdentity, setMember } from "../../src/core/identities.ts";
+import { publishVersion } from "../../src/core/publish.ts";
 import type { User } from "../../src/core/sessions.ts";
 import { migrate } from "../../src/core/stores/schema.ts";
 import { findOrCreateUser } from "../../src/core/stores/users.ts";
@@ -10,6 +11,7 @@ import type { PostResult } from "../../src/ports/http.ts";
 import type { HttpOut, Mailer, Notifier, Ports, Random } from "../../src/ports/index.ts";
 import type { Mail } from "../../src/ports/mailer.ts";
 import type { Role } from "../../src/wire/identities.ts";
+import { packageBundle } from "./bundles.ts";
 import { TestClock } from "./registry.ts";
 
 // The core's ports, faked for tests of its rules as plain functions: an
@@ -119,4 +121,28 @@ export function anIdentity(
     const set = setMember(ports, owner, { identity: name, email: member.email, role });
     if (!set.ok) throw new Error(`adding ${member.email}: ${JSON.stringify(set.error)}`);
   }
+}
+
+/**
+ * Publishes a valid bundle of `name` at `version` as `who`, with any outline
+ * fields overridden, failing the test if it is refused; the bytes published.
+ */
+export async function aVersion(
+  ports: Ports,
+  who: User,
+  name: string,
+  version: string,
+  overrides: Record<string, unknown> = {},
+): Promise<Uint8Array> {
+  const [author = "", project = ""] = name.split("/");
+  const bytes = packageBundle({ name, version, ...overrides });
+  const published = await publishVersion(ports, who, {
+    author,
+    project,
+    version,
+    bytes,
+    limits: { maxUnpackedBytes: 1024 * 1024, kernelIdentities: [] },
+  });
+  if (!published.ok) throw new Error(JSON.stringify(published.error));
+  return bytes;
 }
