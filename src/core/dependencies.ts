@@ -1,4 +1,4 @@
-import { formatPackageName, type PackageName } from "../gren/names.ts";
+import { formatPackageName, type PackageName, packageKey } from "../gren/names.ts";
 import type { Outline, Platform } from "../gren/outline.ts";
 import {
   formatRange,
@@ -10,7 +10,6 @@ import {
 } from "../gren/semver.ts";
 import type { Database } from "../ports/database.ts";
 import { isMember } from "./access.ts";
-import { packageKey } from "./packages.ts";
 import {
   type CandidateRecord,
   findPackage,

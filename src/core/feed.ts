@@ -1,7 +1,7 @@
+import { packageKey } from "../gren/names.ts";
 import type { Database } from "../ports/database.ts";
 import { err, ok, type Result } from "../result.ts";
 import { FEED_LIMIT, type FeedEvent, type FeedPage } from "../wire/feed.ts";
-import { packageKey } from "./packages.ts";
 import { lastPublicSeq, publicEventsAfter } from "./stores/events.ts";
 import { feedEventView } from "./views.ts";
 

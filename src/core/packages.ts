@@ -1,7 +1,7 @@
 import {
   type IdentityName,
-  type PackageName,
   type ProjectName,
+  packageKey,
   parseIdentityName,
   parseProjectName,
 } from "../gren/names.ts";
@@ -25,10 +25,6 @@ import { listedPackageView, packageView } from "./views.ts";
 export type PackageLookupError =
   | { kind: "invalid_package_name"; name: string }
   | { kind: "no_such_package"; name: string };
-
-/** A package's name as the database keys it: identity names that differ only in case are one. */
-export const packageKey = (name: PackageName): string =>
-  `${name.author.toLowerCase()}/${name.project}`;
 
 export function parseNameParts(
   author: string,

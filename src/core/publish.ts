@@ -1,4 +1,4 @@
-import { formatPackageName, identityKey, type PackageName } from "../gren/names.ts";
+import { formatPackageName, identityKey, type PackageName, packageKey } from "../gren/names.ts";
 import { bundleFileName, installKey } from "../gren/packageLayout.ts";
 import {
   formatRange,
@@ -13,7 +13,7 @@ import type { Published } from "../wire/packages.ts";
 import { type AccessError, authorize } from "./access.ts";
 import { uninstallableDependencies } from "./dependencies.ts";
 import { commitWithEvents } from "./events.ts";
-import { type PackageLookupError, packageKey, parseNameParts } from "./packages.ts";
+import { type PackageLookupError, parseNameParts } from "./packages.ts";
 import { recordEvent } from "./stores/events.ts";
 import type { Identity } from "./stores/identities.ts";
 import {

@@ -1,4 +1,4 @@
-import { type PackageName, parsePackageName } from "../gren/names.ts";
+import { type PackageName, packageKey, parsePackageName } from "../gren/names.ts";
 import { PLATFORMS } from "../gren/outline.ts";
 import {
   compareVersions,
@@ -11,7 +11,6 @@ import type { Database } from "../ports/database.ts";
 import { err, ok, type Result } from "../result.ts";
 import type { Resolution, ResolutionRequest } from "../wire/resolve.ts";
 import { isMember } from "./access.ts";
-import { packageKey } from "./packages.ts";
 import { type Candidate, type Dependency, resolve } from "./solver.ts";
 import { lastEventSeq } from "./stores/events.ts";
 import { type PinnableRecord, resolvablePackage } from "./stores/packages.ts";

@@ -55,3 +55,7 @@ export const isKernelModule = (name: string): boolean => name.startsWith(KERNEL_
 
 /** Identity names that differ only in case are the same name. */
 export const identityKey = (name: string): string => name.toLowerCase();
+
+/** A package's name as one key, as the database keys it: project names are lower case already. */
+export const packageKey = (name: PackageName): string =>
+  `${identityKey(name.author)}/${name.project}`;

@@ -5,14 +5,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve, sep } from "node:path";
 import type { Command } from "commander";
-import { formatPackageName } from "../../gren/names.ts";
+import { formatPackageName, packageKey } from "../../gren/names.ts";
 import { compareVersions, formatVersion } from "../../gren/semver.ts";
 import type { PackageView, Published } from "../../wire/packages.ts";
 import { CliError, EXIT, type ExitCode } from "../cliError.ts";
 import { type RegistryClient, RegistryError } from "../client.ts";
 import { type Context, requireSession } from "../context.ts";
 import { git, type VersionTag, versionOfTag } from "../git.ts";
-import { JSON_OPTION } from "../output.ts";
+import { JSON_OPTION, show } from "../output.ts";
 import { bundlePackageDirectory, OUTLINE_FILE, type PreparedBundle } from "../packageDirectory.ts";
 import { packagePath, versionPath } from "./packages.ts";
 
@@ -100,8 +100,7 @@ the remaining tags are not tried). Needs the publish role.`,
         const importer = new Importer(client, token, checkout, !options.json);
         const result: ImportResult = { repository, tags: [], otherTags };
         for (const tag of versions) result.tags.push(await importer.importTag(tag));
-        if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-        else printSummary(result);
+        show(options.json, result, printSummary);
         const failure = importer.firstFailure;
         if (failure) {
           const failed = result.tags.filter(
@@ -259,7 +258,7 @@ class Importer {
 
   /** The versions the registry has of the bundle's package, revoked ones included. */
   async #versionsOf(bundle: PreparedBundle) {
-    const key = formatPackageName(bundle.name).toLowerCase();
+    const key = packageKey(bundle.name);
     let known = this.#published.get(key);
     if (!known) {
       known = new Map();

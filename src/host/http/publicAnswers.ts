@@ -1,7 +1,8 @@
 import { gzipSync } from "node:zlib";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { LRUCache } from "lru-cache";
-import { packageKey, parseNameParts } from "../../core/packages.ts";
+import { parseNameParts } from "../../core/packages.ts";
+import { packageKey } from "../../gren/names.ts";
 import { gzippedEtag, matchesEtag } from "./etags.ts";
 
 // What anyone may read about a package (its versions, `latest`, its index)
