@@ -13,6 +13,7 @@ import {
   parseRange,
   parseVersion,
   type Range,
+  rangeContains,
   type Version,
 } from "../gren/semver.ts";
 import type { IndexEntry, PackageIndex } from "../wire/packages.ts";
@@ -175,8 +176,7 @@ function othersInRange(index: PackageIndex, range: Range): string {
   const live = index.versions
     .filter((e) => !e.revoked)
     .map((e) => parseVersion(e.version))
-    .filter((v): v is Version => v !== undefined)
-    .filter((v) => compareVersions(range.lower, v) <= 0 && compareVersions(v, range.upper) < 0);
+    .filter((v): v is Version => v !== undefined && rangeContains(range, v));
   return live.length === 0
     ? "nor any other version in that range that is not revoked"
     : `in that range it has ${live.map(formatVersion).join(", ")}`;

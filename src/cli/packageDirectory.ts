@@ -189,10 +189,14 @@ function isDirectory(path: string): boolean {
   }
 }
 
-/** The same entries in name order, so the same directory always gives the same bytes. */
-function sortedByName(sources: Record<string, string>): Record<string, string> {
+/**
+ * The same entries in the order of the compiler's `Dict`, strings compared
+ * code unit by code unit: so the same directory always gives the same bytes,
+ * and a rewritten gren.json lists dependencies as the compiler would.
+ */
+export function sortedByName<T>(entries: Record<string, T>): Record<string, T> {
   return Object.fromEntries(
-    Object.entries(sources).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    Object.entries(entries).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
   );
 }
 

@@ -7,7 +7,7 @@ import { PLATFORMS, type Platform } from "../gren/outline.ts";
 import { parseRange, parseVersion, type Range, type Version } from "../gren/semver.ts";
 import { isJsonObject, type JsonObject, quote } from "../gren/wording.ts";
 import { CliError, EXIT } from "./cliError.ts";
-import { readOutlineJson } from "./packageDirectory.ts";
+import { readOutlineJson, sortedByName } from "./packageDirectory.ts";
 
 /** Where the compiler keeps the bundles a project uses, beside its gren.json. */
 export const PACKAGES_DIRECTORY = "gren_packages";
@@ -182,11 +182,4 @@ export function applicationOutlineText(
     ...unknownFields,
   };
   return JSON.stringify(outline, null, 4);
-}
-
-/** In the order of the compiler's `Dict`: strings compared code unit by code unit. */
-export function sortedByName(requirements: Requirements): Requirements {
-  return Object.fromEntries(
-    Object.entries(requirements).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-  );
 }

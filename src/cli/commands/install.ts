@@ -24,7 +24,7 @@ import { compilerChoice, type IndexReader } from "../compilerChoice.ts";
 import { atMostAtOnce } from "../concurrency.ts";
 import { type Context, requireSession } from "../context.ts";
 import { JSON_OPTION, show, tell } from "../output.ts";
-import { OUTLINE_FILE } from "../packageDirectory.ts";
+import { OUTLINE_FILE, sortedByName } from "../packageDirectory.ts";
 import {
   type ApplicationProject,
   applicationOutlineText,
@@ -33,7 +33,6 @@ import {
   type PackageProject,
   type Requirements,
   readProject,
-  sortedByName,
 } from "../projectOutline.ts";
 import {
   packageArgument,
