@@ -300,18 +300,14 @@ async function missingOrRevoked(
 ): Promise<CliError | undefined> {
   const unknown: string[] = [];
   const revoked: string[] = [];
+  const { indexOf } = indexReader(asker);
   await Promise.all(
     Object.entries(requirements).map(async ([name, requirement]) => {
       const parsed = parsePackageName(name);
       if (!parsed) return;
-      let index: PackageIndex;
-      try {
-        index = await asker.client.json<PackageIndex>("GET", `${packagePath(parsed)}/index`, {
-          token: asker.token,
-        });
-      } catch (error) {
-        if (error instanceof RegistryError && error.status === 404) unknown.push(name);
-        else throw error;
+      const index = await indexOf(parsed);
+      if (!index) {
+        unknown.push(name);
         return;
       }
       const pinned = index.versions.find((entry) => entry.version === requirement);
@@ -351,17 +347,13 @@ async function resolveAdding(
   indirect: Requirements,
   adding: PackageName,
 ): Promise<Resolution> {
-  const index = await asker.client
-    .json<PackageIndex>("GET", `${packagePath(adding)}/index`, { token: asker.token })
-    .catch((error: unknown) => {
-      if (error instanceof RegistryError && error.status === 404) {
-        throw new CliError(
-          `there is no package ${formatPackageName(adding)} on ${asker.client.url}${privateHint(asker)}`,
-          EXIT.notFound,
-        );
-      }
-      throw error;
-    });
+  const index = await indexReader(asker).indexOf(adding);
+  if (!index) {
+    throw new CliError(
+      `there is no package ${formatPackageName(adding)} on ${asker.client.url}${privateHint(asker)}`,
+      EXIT.notFound,
+    );
+  }
   const name = index.name;
   let widest: Resolution;
   try {
