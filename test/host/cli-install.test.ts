@@ -173,7 +173,10 @@ interface JsonResult {
     size: number;
     status: string;
   }[];
-  outline: { updated: boolean; changes: { name: string; from: string | null; to: string }[] };
+  outline: {
+    updated: boolean;
+    changes: { name: string; from: string | null; to: string | null; direct: boolean }[];
+  };
 }
 
 /**
@@ -412,6 +415,38 @@ describe("choosing versions", () => {
         { "acme/leaf": "2.3.0", "acme/mid": "1.1.0" },
       ),
     );
+  });
+
+  it("says which indirect dependencies gren.json no longer lists when nothing needs them", async () => {
+    // The pinned leaf 3.0.0 cannot stay for the new package, so the indirect pins are let go.
+    const app = application({}, { "acme/leaf": "3.0.0", "acme/loner": "1.0.0" });
+    const run = await as("nobody", ["install", "acme/needs-new-mid", "--dir", app, "--json"]);
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout) as JsonResult;
+    expect(result.outline).toEqual({
+      updated: true,
+      changes: [
+        { name: "acme/leaf", from: "3.0.0", to: "2.3.0", direct: false },
+        { name: "acme/loner", from: "1.0.0", to: null, direct: false },
+        { name: "acme/mid", from: null, to: "1.1.0", direct: false },
+        { name: "acme/needs-new-mid", from: null, to: "1.0.0", direct: true },
+      ],
+    });
+    expect(outlineOf(app)).toBe(
+      applicationText(
+        { "acme/needs-new-mid": "1.0.0" },
+        { "acme/leaf": "2.3.0", "acme/mid": "1.1.0" },
+      ),
+    );
+
+    const told = await as("nobody", [
+      "install",
+      "acme/top",
+      "--dir",
+      application({}, { "acme/loner": "1.0.0", "acme/mid": "2.0.0" }),
+    ]);
+    expect(told.code).toBe(0);
+    expect(told.stdout).toContain("removed acme/loner 1.0.0 (indirect), which nothing needs now");
   });
 
   it("skips revoked versions and those for another compiler or platform", async () => {

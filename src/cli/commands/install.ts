@@ -24,7 +24,7 @@ import { compilerChoice, type IndexReader } from "../compilerChoice.ts";
 import { atMostAtOnce } from "../concurrency.ts";
 import { type Context, requireSession } from "../context.ts";
 import { JSON_OPTION, show, tell } from "../output.ts";
-import { OUTLINE_FILE, sortedByName } from "../packageDirectory.ts";
+import { OUTLINE_FILE } from "../packageDirectory.ts";
 import {
   type ApplicationProject,
   applicationOutlineText,
@@ -57,12 +57,13 @@ interface InstalledPackage {
   status: BundleStatus;
 }
 
-/** A dependency of an application whose entry in gren.json is new or different. */
+/** A dependency of an application whose entry in gren.json is new, different or gone. */
 interface OutlineChange {
   name: string;
   /** The version gren.json listed before, or null when it did not list the package. */
   from: string | null;
-  to: string;
+  /** The version gren.json lists now, or null when it no longer lists the package. */
+  to: string | null;
   direct: boolean;
 }
 
@@ -178,8 +179,8 @@ async function installApplication(
   for (const [name, pinned] of Object.entries(answer.packages)) {
     (directKeys.has(nameKey(name)) ? written.direct : written.indirect)[name] = pinned.version;
   }
-  const changes = changesTo(project, answer, directKeys);
-  const updated = !sameRequirements(project, written);
+  const changes = changesTo(project, written);
+  const updated = changes.length > 0;
 
   // The bundles first: gren.json never names a package whose bundle did not arrive.
   const packages = await installBundles(asker, directory, answer, directKeys);
@@ -542,40 +543,39 @@ const fromRegistry = (requirements: Requirements): Requirements =>
 const localOnly = (requirements: Requirements): Requirements =>
   Object.fromEntries(Object.entries(requirements).filter(([, value]) => isLocal(value)));
 
+/** What differs between the dependencies gren.json listed and those it lists now, in name order. */
 function changesTo(
-  project: ApplicationProject,
-  answer: Resolution,
-  directKeys: ReadonlySet<string>,
+  before: { direct: Requirements; indirect: Requirements },
+  after: { direct: Requirements; indirect: Requirements },
 ): OutlineChange[] {
-  const before = new Map<string, { name: string; version: string; direct: boolean }>();
-  for (const [group, direct] of [
-    [project.indirect, false],
-    [project.direct, true],
-  ] as const) {
-    for (const [name, version] of Object.entries(group)) {
-      before.set(nameKey(name), { name, version, direct });
+  const listed = ({ direct, indirect }: typeof before) => {
+    const entries = new Map<string, { name: string; version: string; direct: boolean }>();
+    for (const [group, isDirect] of [
+      [indirect, false],
+      [direct, true],
+    ] as const) {
+      for (const [name, version] of Object.entries(group)) {
+        entries.set(nameKey(name), { name, version, direct: isDirect });
+      }
     }
-  }
+    return entries;
+  };
+  const [was, is] = [listed(before), listed(after)];
   const changes: OutlineChange[] = [];
-  for (const [name, pinned] of Object.entries(answer.packages).sort(([a], [b]) =>
-    a < b ? -1 : a > b ? 1 : 0,
-  )) {
-    const old = before.get(nameKey(name));
-    const direct = directKeys.has(nameKey(name));
-    if (!old || old.version !== pinned.version || old.direct !== direct || old.name !== name) {
-      changes.push({ name, from: old?.version ?? null, to: pinned.version, direct });
+  for (const key of new Set([...was.keys(), ...is.keys()])) {
+    const old = was.get(key);
+    const now = is.get(key);
+    if (old?.version === now?.version && old?.direct === now?.direct && old?.name === now?.name) {
+      continue;
     }
+    changes.push({
+      name: (now ?? old)!.name,
+      from: old?.version ?? null,
+      to: now?.version ?? null,
+      direct: (now ?? old)!.direct,
+    });
   }
-  return changes;
-}
-
-function sameRequirements(
-  project: ApplicationProject,
-  written: { direct: Requirements; indirect: Requirements },
-): boolean {
-  const text = (direct: Requirements, indirect: Requirements) =>
-    JSON.stringify([sortedByName(direct), sortedByName(indirect)]);
-  return text(project.direct, project.indirect) === text(written.direct, written.indirect);
+  return changes.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 const STATUS_WORDS: Record<BundleStatus, string> = {
@@ -614,9 +614,11 @@ function printResult(result: InstallResult): void {
     console.log(
       change.from === null
         ? `  added ${change.name} ${change.to} (${kind})`
-        : change.from !== change.to
-          ? `  ${change.name} ${change.from} -> ${change.to} (${kind})`
-          : `  ${change.name} ${change.to} is now ${kind}`,
+        : change.to === null
+          ? `  removed ${change.name} ${change.from} (${kind}), which nothing needs now`
+          : change.from !== change.to
+            ? `  ${change.name} ${change.from} -> ${change.to} (${kind})`
+            : `  ${change.name} ${change.to} is now ${kind}`,
     );
   }
 }
