@@ -6,6 +6,7 @@
 // the compiler would fail before a byte is downloaded.
 
 import { type PackageName, parsePackageName } from "../gren/names.ts";
+import { isCompatiblePlatform, PLATFORMS } from "../gren/outline.ts";
 import {
   compareVersions,
   formatRange,
@@ -14,6 +15,7 @@ import {
   parseVersion,
   type Range,
   rangeContains,
+  rangesOverlap,
   type Version,
 } from "../gren/semver.ts";
 import type { IndexEntry, PackageIndex } from "../wire/packages.ts";
@@ -248,15 +250,13 @@ function misfit(
 ): string | undefined {
   const loaded = `${name} ${entry.version} (the lower bound of ${formatRange(first.range)}, asked for by ${first.by})`;
   const grenVersion = parseRange(entry.grenVersion);
-  if (!grenVersion || !overlaps(grenVersion, project.grenVersion)) {
+  if (!grenVersion || !rangesOverlap(grenVersion, project.grenVersion)) {
     return `${loaded} works with Gren ${entry.grenVersion} only`;
   }
   const platform = entry.platform.toLowerCase();
-  if (platform !== project.platform && platform !== "common") {
+  const known = PLATFORMS.find((each) => each === platform);
+  if (!known || !isCompatiblePlatform(project.platform, known)) {
     return `${loaded} is for ${platform}, and a ${project.platform} package can use only ${project.platform} and common packages`;
   }
   return undefined;
 }
-
-const overlaps = (a: Range, b: Range): boolean =>
-  compareVersions(a.lower, b.upper) < 0 && compareVersions(b.lower, a.upper) < 0;

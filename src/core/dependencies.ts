@@ -1,10 +1,11 @@
 import { formatPackageName, type PackageName, packageKey } from "../gren/names.ts";
-import type { Outline, Platform } from "../gren/outline.ts";
+import { isCompatiblePlatform, type Outline } from "../gren/outline.ts";
 import {
   formatRange,
   formatVersion,
   type Range,
   rangeContains,
+  rangesOverlap,
   versionFromKey,
   versionKey,
 } from "../gren/semver.ts";
@@ -18,14 +19,6 @@ import {
 } from "./stores/packages.ts";
 import type { User } from "./stores/users.ts";
 import { versionText } from "./views.ts";
-
-/** Platforms a package of each platform may use: its own, and `common` everywhere. */
-export const isCompatiblePlatform = (user: Platform, used: Platform): boolean =>
-  user === used || used === "common";
-
-/** Whether two ranges of compiler versions have a version in common. */
-const overlaps = (a: Range, b: Range): boolean =>
-  versionKey(a.lower) < versionKey(b.upper) && versionKey(b.lower) < versionKey(a.upper);
 
 const rangeOf = (candidate: CandidateRecord): Range => ({
   lower: versionFromKey(candidate.grenLower),
@@ -105,7 +98,7 @@ export function uninstallableDependencies(
       );
       continue;
     }
-    const usable = compatible.filter((c) => overlaps(rangeOf(c), pkg.outline.grenVersion));
+    const usable = compatible.filter((c) => rangesOverlap(rangeOf(c), pkg.outline.grenVersion));
     if (usable.length === 0) {
       const ours = formatRange(pkg.outline.grenVersion);
       problems.push(

@@ -25,7 +25,7 @@
 // of these only prunes branches holding no answer, so the answer is the one a
 // plain newest-first depth-first search would find, reached much sooner.
 
-import type { Platform } from "../gren/outline.ts";
+import { isCompatiblePlatform, type Platform } from "../gren/outline.ts";
 import {
   compareVersions,
   formatRange,
@@ -352,10 +352,8 @@ class Search {
     return rangeContains(candidate.grenVersion, this.#request.compiler);
   }
 
-  // The compiler's `Platform.isCompatible`: a package of the project's own
-  // platform, or one that runs anywhere.
   #fitsPlatform(candidate: Candidate): boolean {
-    return candidate.platform === this.#request.platform || candidate.platform === "common";
+    return isCompatiblePlatform(this.#request.platform, candidate.platform);
   }
 
   /** Why no version of `name` in `range` can be used, as the end of a sentence starting "but". */

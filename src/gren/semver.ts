@@ -83,3 +83,7 @@ export const formatRange = (range: Range): string =>
 
 export const rangeContains = (range: Range, version: Version): boolean =>
   compareVersions(range.lower, version) <= 0 && compareVersions(version, range.upper) < 0;
+
+/** Whether two ranges have a version in common. */
+export const rangesOverlap = (a: Range, b: Range): boolean =>
+  compareVersions(a.lower, b.upper) < 0 && compareVersions(b.lower, a.upper) < 0;
