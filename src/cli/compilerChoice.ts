@@ -6,7 +6,7 @@
 // the compiler would fail before a byte is downloaded.
 
 import { type PackageName, parsePackageName } from "../gren/names.ts";
-import { isCompatiblePlatform, PLATFORMS } from "../gren/outline.ts";
+import { isCompatiblePlatform, parsePlatform } from "../gren/outline.ts";
 import {
   compareVersions,
   formatRange,
@@ -254,7 +254,7 @@ function misfit(
     return `${loaded} works with Gren ${entry.grenVersion} only`;
   }
   const platform = entry.platform.toLowerCase();
-  const known = PLATFORMS.find((each) => each === platform);
+  const known = parsePlatform(platform);
   if (!known || !isCompatiblePlatform(project.platform, known)) {
     return `${loaded} is for ${platform}, and a ${project.platform} package can use only ${project.platform} and common packages`;
   }

@@ -3,7 +3,7 @@
 // writes it, so that the compiler and this command take turns on one file.
 
 import { parsePackageName } from "../gren/names.ts";
-import { PLATFORMS, type Platform } from "../gren/outline.ts";
+import { type Platform, parsePlatform } from "../gren/outline.ts";
 import { parseRange, parseVersion, type Range, type Version } from "../gren/semver.ts";
 import { isJsonObject, type JsonObject, quote } from "../gren/wording.ts";
 import { CliError, EXIT } from "./cliError.ts";
@@ -107,9 +107,7 @@ function projectOf(json: JsonObject, problems: string[]): Project | undefined {
 
 /** The compiler reads a platform whatever its case, and writes it in lower case. */
 function platformOf(value: unknown, problems: string[]): Platform | undefined {
-  const platform = PLATFORMS.find(
-    (known) => typeof value === "string" && known === value.toLowerCase(),
-  );
+  const platform = typeof value === "string" ? parsePlatform(value) : undefined;
   if (!platform)
     problems.push(`"platform" must be "common", "browser" or "node", not ${describe(value)}.`);
   return platform;

@@ -1,5 +1,5 @@
 import { type PackageName, packageKey, parsePackageName } from "../gren/names.ts";
-import { PLATFORMS } from "../gren/outline.ts";
+import { parsePlatform } from "../gren/outline.ts";
 import {
   compareVersions,
   parseRange,
@@ -48,7 +48,7 @@ export function resolveDependencies(
   const compiler = parseVersion(request.grenVersion);
   if (!compiler) return err({ kind: "invalid_version", version: request.grenVersion });
   // The compiler reads a platform whatever its case, so a gren.json's own spelling works here.
-  const platform = PLATFORMS.find((known) => known === request.platform.toLowerCase());
+  const platform = parsePlatform(request.platform);
   if (!platform) return err({ kind: "invalid_platform", platform: request.platform });
   const asked = Object.entries(request.dependencies);
   if (asked.length > MAX_RESOLVED_ROOTS) {

@@ -16,6 +16,10 @@ import { describeJson, isJsonObject, quote, type Report } from "./wording.ts";
 export const PLATFORMS = ["common", "browser", "node"] as const;
 export type Platform = (typeof PLATFORMS)[number];
 
+/** A platform as the compiler reads one in a project's gren.json: whatever its case. */
+export const parsePlatform = (text: string): Platform | undefined =>
+  PLATFORMS.find((known) => known === text.toLowerCase());
+
 /** The compiler's `Platform.isCompatible`: a package may use packages of its own platform, and `common` ones. */
 export const isCompatiblePlatform = (user: Platform, used: Platform): boolean =>
   user === used || used === "common";
