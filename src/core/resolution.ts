@@ -7,15 +7,17 @@ import {
   type Range,
   versionFromKey,
 } from "../gren/semver.ts";
+import { type Candidate, type Conflict, type Dependency, resolve } from "../gren/solver.ts";
 import type { Database } from "../ports/database.ts";
+import type { Ports } from "../ports/index.ts";
+import type { ChosenVersion, ResolutionJob } from "../ports/resolver.ts";
 import { err, ok, type Result } from "../result.ts";
 import type { Resolution, ResolutionRequest } from "../wire/resolve.ts";
-import { isMember } from "./access.ts";
-import { type Candidate, type Dependency, resolve } from "./solver.ts";
 import { lastEventSeq } from "./stores/events.ts";
+import { roleOf } from "./stores/identities.ts";
 import { type PinnableRecord, resolvablePackage } from "./stores/packages.ts";
 import type { User } from "./stores/users.ts";
-import { type Pinned, resolutionView } from "./views.ts";
+import { resolutionView } from "./views.ts";
 
 /** More packages than any application lists; the request body's size bounds it too. */
 export const MAX_RESOLVED_ROOTS = 500;
@@ -26,25 +28,43 @@ export type ResolutionError =
   | { kind: "invalid_package_name"; name: string }
   | { kind: "invalid_requirement"; name: string; requirement: string }
   | { kind: "too_many_dependencies"; count: number; max: number }
-  /** No versions meet every constraint: the solver's sentence and the clashes it found. */
-  | { kind: "unresolvable"; message: string; problems: string[] };
+  /**
+   * No versions meet every constraint, or none were found in the time a
+   * resolution is given: the solver's sentence and the clashes it found.
+   */
+  | { kind: "unresolvable"; message: string; problems: string[] }
+  /** More resolutions are waiting than the registry queues. */
+  | { kind: "resolutions_busy" };
 
 /** A version the solver may choose, with what the answer says of it. */
 interface Pinnable extends Candidate {
-  pinned: Pinned;
+  pinned: { versionKey: number; sha256: string; size: number };
 }
 
 /**
  * The newest versions of every package a project needs, directly or through
  * others, that meet every range asked for, the compiler's version and the
  * project's platform. Revoked versions are never chosen, and a private
- * package the viewer may not see is treated as if it did not exist.
+ * package the viewer may not see is treated as if it did not exist. The
+ * request is checked here; the search runs wherever `ports.resolver` runs it.
  */
-export function resolveDependencies(
-  db: Database,
+export async function resolveDependencies(
+  ports: Pick<Ports, "resolver">,
   request: ResolutionRequest,
   viewer: User | undefined,
-): Result<Resolution, ResolutionError> {
+): Promise<Result<Resolution, ResolutionError>> {
+  const job = resolutionJob(request, viewer);
+  if (!job.ok) return job;
+  const resolved = await ports.resolver.resolve(job.value);
+  if (resolved.ok) return ok(resolutionView(resolved.value));
+  if (resolved.error.kind === "busy") return err({ kind: "resolutions_busy" });
+  return err(unresolvable(resolved.error));
+}
+
+function resolutionJob(
+  request: ResolutionRequest,
+  viewer: User | undefined,
+): Result<ResolutionJob, ResolutionError> {
   const compiler = parseVersion(request.grenVersion);
   if (!compiler) return err({ kind: "invalid_version", version: request.grenVersion });
   // The compiler reads a platform whatever its case, so a gren.json's own spelling works here.
@@ -60,25 +80,49 @@ export function resolveDependencies(
     if (!parsed) return err({ kind: "invalid_package_name", name });
     const range = requirementRange(requirement);
     if (!range) return err({ kind: "invalid_requirement", name, requirement });
+    // The solver knows packages by key, so that names differing in the author's
+    // case, which are one package, are one package to it too.
     roots.push({ name: packageKey(parsed), range });
   }
+  return ok({ compiler, platform, roots, viewerId: viewer?.id });
+}
 
-  // The solver knows packages by key, so that names differing in the author's
-  // case, which are one package, are one package to it too.
-  const catalogue = liveVersions(db);
+/** A conflict as the answer gives it: problems as sentences. */
+export function unresolvable(conflict: Conflict): ResolutionError {
+  return {
+    kind: "unresolvable",
+    message: conflict.message,
+    problems: conflict.problems.map(asSentence),
+  };
+}
+
+/**
+ * The search itself, on the live versions in `db`, read through `live`; it
+ * ends, too tangled, when `stop` says so. Whoever runs it (a worker thread,
+ * or the calling thread in tests) gives it a database of its own to read.
+ */
+export function solveOnCatalogue(
+  db: Database,
+  live: LiveVersions,
+  job: ResolutionJob,
+  stop?: () => boolean,
+): Result<ChosenVersion[], Conflict> {
+  live.refresh(db);
   const memberOf = new Map<number, boolean>();
   const reached = new Map<string, ReachedPackage>();
   const solved = resolve({
-    compiler,
-    platform,
-    roots,
+    compiler: job.compiler,
+    platform: job.platform,
+    roots: job.roots,
+    stop,
     versionsOf: (key) => {
-      const pkg = catalogue.get(key);
+      const pkg = live.get(db, key);
       if (!pkg) return undefined;
       if (pkg.private) {
         let member = memberOf.get(pkg.identityId);
         if (member === undefined) {
-          member = isMember(db, pkg.identityId, viewer);
+          member =
+            job.viewerId !== undefined && roleOf(db, pkg.identityId, job.viewerId) !== undefined;
           memberOf.set(pkg.identityId, member);
         }
         if (!member) return undefined;
@@ -87,21 +131,13 @@ export function resolveDependencies(
       return pkg.versions;
     },
   });
-  if (!solved.ok) {
-    return err({
-      kind: "unresolvable",
-      message: solved.error.message,
-      problems: solved.error.problems.map(asSentence),
-    });
-  }
+  if (!solved.ok) return solved;
   return ok(
-    resolutionView(
-      [...solved.value].map(([key, version]) => {
-        const pkg = reached.get(key)!;
-        const chosen = pkg.versions.find((v) => compareVersions(v.version, version) === 0)!;
-        return { name: pkg.name, version: chosen.pinned };
-      }),
-    ),
+    [...solved.value].map(([key, version]) => {
+      const pkg = reached.get(key)!;
+      const chosen = pkg.versions.find((v) => compareVersions(v.version, version) === 0)!;
+      return { name: pkg.name, ...chosen.pinned };
+    }),
   );
 }
 
@@ -119,32 +155,28 @@ interface ReachedPackage {
  * work, and they change only when a version is published or revoked, each of
  * which records an event. So the whole cache holds while the last event is
  * the one it was filled after, and is emptied when another comes. Who may see
- * a private package is not kept: membership changes without an event.
+ * a private package is not kept: membership changes without an event. It is
+ * plain data, kept by whoever runs resolutions, across the connections they
+ * read the database with.
  */
-class LiveVersionCache {
-  readonly #db: Database;
+export class LiveVersions {
   readonly #packages = new Map<string, ReachedPackage | null>();
   #filledAfter = -1;
 
-  constructor(db: Database) {
-    this.#db = db;
-  }
-
   /** Brings the cache up to date with the database: call once per resolution, before `get`. */
-  refresh(): this {
-    const last = lastEventSeq(this.#db);
+  refresh(db: Database): void {
+    const last = lastEventSeq(db);
     if (last !== this.#filledAfter) {
       this.#packages.clear();
       this.#filledAfter = last;
     }
-    return this;
   }
 
   /** The package of that key, or undefined when there is none. */
-  get(key: string): ReachedPackage | undefined {
+  get(db: Database, key: string): ReachedPackage | undefined {
     let pkg = this.#packages.get(key);
     if (pkg === undefined) {
-      const found = resolvablePackage(this.#db, key);
+      const found = resolvablePackage(db, key);
       pkg = found
         ? {
             name: found.name,
@@ -166,17 +198,6 @@ class LiveVersionCache {
 
 /** Enough for the packages that resolutions keep reaching, whatever the catalogue's size. */
 const CACHED_PACKAGES = 1000;
-
-const caches = new WeakMap<Database, LiveVersionCache>();
-
-function liveVersions(db: Database): LiveVersionCache {
-  let cache = caches.get(db);
-  if (!cache) {
-    cache = new LiveVersionCache(db);
-    caches.set(db, cache);
-  }
-  return cache.refresh();
-}
 
 /** A range, or an exact version x.y.z as an application lists it: x.y.z <= v < x.y.(z+1). */
 function requirementRange(text: string): Range | undefined {

@@ -1,5 +1,6 @@
 import { formatPackageName, type PackageName } from "../gren/names.ts";
 import { formatRange, formatVersion, versionFromKey } from "../gren/semver.ts";
+import type { ChosenVersion } from "../ports/resolver.ts";
 import type { FeedEvent } from "../wire/feed.ts";
 import type {
   IndexEntry,
@@ -16,7 +17,6 @@ import type {
   IndexEntryRecord,
   ListedRecord,
   PackageRecord,
-  PinnableRecord,
   RevocationRecord,
   VersionRecord,
   VersionSummaryRecord,
@@ -86,16 +86,11 @@ export const packageIndexView = (
   versions: entries.map(indexEntryView),
 });
 
-/** What a resolution's answer says of each version it chose. */
-export type Pinned = Pick<PinnableRecord, "versionKey" | "sha256" | "size">;
-
 /** The chosen versions, by package name in the order given. */
-export const resolutionView = (
-  chosen: readonly { name: PackageName; version: Pinned }[],
-): Resolution => ({
+export const resolutionView = (chosen: readonly ChosenVersion[]): Resolution => ({
   packages: Object.fromEntries(
-    chosen.map(({ name, version }) => [
-      formatPackageName(name),
+    chosen.map((version) => [
+      formatPackageName(version.name),
       { version: versionText(version.versionKey), sha256: version.sha256, size: version.size },
     ]),
   ),

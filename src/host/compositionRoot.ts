@@ -17,6 +17,7 @@ import { PublicAnswers } from "./http/publicAnswers.ts";
 import { fetchHttpOut } from "./httpOut.ts";
 import { mailerFor } from "./mail/index.ts";
 import { cryptoRandom } from "./random.ts";
+import { WorkerResolver } from "./resolving/pool.ts";
 import { buildServer } from "./server.ts";
 
 /** Kept answers to anonymous reads: the pages, indexes and version lists of a few thousand packages. */
@@ -60,6 +61,11 @@ export function openRegistry(options: StartOptions) {
     timeoutMs: config.bundleReaders.timeoutMs,
     memoryMb: config.bundleReaders.memoryMb,
   });
+  const resolver = new WorkerResolver({
+    dbPath: config.dbPath,
+    threads: defaultReaderThreads(),
+    budgetMs: config.resolveTimeoutMs,
+  });
   const ports: Ports = {
     db,
     mailer: mailerFor(config.mail, print),
@@ -67,6 +73,7 @@ export function openRegistry(options: StartOptions) {
     random: cryptoRandom,
     digest: nodeDigest,
     bundles: bundleReader,
+    resolver,
     http: fetchHttpOut,
     notifier,
   };
@@ -111,6 +118,7 @@ export function openRegistry(options: StartOptions) {
     await webhooks?.stop();
     live.close();
     await bundleReader.close();
+    await resolver.close();
     db.close();
   });
   return { app, ports, db, fanOut };

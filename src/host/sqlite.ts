@@ -30,6 +30,9 @@ export const WAL_AUTOCHECKPOINT_PAGES = 20_000;
 // the most frequent reads are kept in memory above the database anyway.
 export const PAGE_CACHE_KIB = 16 * 1024;
 
+/** A reading connection's cache: SQLite's default, enough for the pages one task reads. */
+export const READER_PAGE_CACHE_KIB = 2 * 1024;
+
 /** The Database port on one node:sqlite connection. */
 export class SqliteDatabase implements Database {
   readonly #db: DatabaseSync;
@@ -40,8 +43,19 @@ export class SqliteDatabase implements Database {
 
   readonly path: string;
 
-  constructor(path: string) {
+  /**
+   * `readOnly` opens another connection to a database the server already
+   * keeps, for a worker thread that only reads (WAL lets it read beside the
+   * writer): it leaves the database's settings to the writer, and keeps a
+   * small page cache of its own.
+   */
+  constructor(path: string, options: { readOnly?: boolean } = {}) {
     this.path = path;
+    if (options.readOnly) {
+      this.#db = new DatabaseSync(path, { timeout: BUSY_TIMEOUT_MS, readOnly: true });
+      this.#db.exec(`PRAGMA cache_size = -${READER_PAGE_CACHE_KIB}`);
+      return;
+    }
     if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
     this.#db = new DatabaseSync(path, {
       timeout: BUSY_TIMEOUT_MS,

@@ -6,6 +6,7 @@ import type { HttpOut } from "./http.ts";
 import type { Mailer } from "./mailer.ts";
 import type { Notifier } from "./notifier.ts";
 import type { Random } from "./random.ts";
+import type { DependencyResolver } from "./resolver.ts";
 
 /** Everything the core may touch outside itself. */
 export interface Ports {
@@ -16,8 +17,20 @@ export interface Ports {
   digest: Digest;
   /** Reads uploaded bundles, perhaps on other threads. */
   bundles: BundleReader;
+  /** Resolves dependencies, perhaps on other threads. */
+  resolver: DependencyResolver;
   http: HttpOut;
   notifier: Notifier;
 }
 
-export type { BundleReader, Clock, Database, Digest, HttpOut, Mailer, Notifier, Random };
+export type {
+  BundleReader,
+  Clock,
+  Database,
+  DependencyResolver,
+  Digest,
+  HttpOut,
+  Mailer,
+  Notifier,
+  Random,
+};

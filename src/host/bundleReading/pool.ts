@@ -1,9 +1,7 @@
-import { randomUUID } from "node:crypto";
 import { availableParallelism } from "node:os";
-import { BroadcastChannel } from "node:worker_threads";
-import { Piscina } from "piscina";
 import type { BundleReader, BundleRejection } from "../../ports/bundles.ts";
 import { err } from "../../result.ts";
+import { TimedPool } from "../threads/timedPool.ts";
 
 export interface ReaderPoolOptions {
   /** Worker threads; one fewer than the machine's cores by default. */
@@ -35,72 +33,48 @@ const refused = (problem: string) => err<BundleRejection>({ kind: "invalid", pro
  * the worker it held is replaced, and every other request goes on.
  */
 export class WorkerBundleReader implements BundleReader {
-  readonly #pool: Piscina;
+  readonly #pool: TimedPool;
   readonly #options: ReaderPoolOptions;
-  /**
-   * Where readers say which task they have taken up. One channel for the
-   * pool: a channel for each task would be a handful of objects each that a
-   * reader's heap never gives back.
-   */
-  readonly #channelName = `bundle-readers-${randomUUID()}`;
-  readonly #started = new BroadcastChannel(this.#channelName);
-  /** What to do when each task waiting for a reader is taken up. */
-  readonly #onStart = new Map<number, () => void>();
-  #tasks = 0;
 
   constructor(options: ReaderPoolOptions) {
     this.#options = options;
-    this.#started.onmessage = (event) => this.#onStart.get((event as { data: number }).data)?.();
-    this.#started.unref();
-    this.#pool = new Piscina({
+    this.#pool = new TimedPool({
       filename: new URL("./worker.ts", import.meta.url).href,
-      minThreads: options.threads,
-      maxThreads: options.threads,
+      threads: options.threads,
       // A waiting upload holds its bytes; beyond a few per thread, wait in the queue.
       maxQueue: options.threads * 64,
-      idleTimeout: 60_000,
-      resourceLimits: {
-        maxOldGenerationSizeMb: options.memoryMb,
-        maxYoungGenerationSizeMb: YOUNG_GENERATION_MB,
-      },
+      memoryMb: options.memoryMb,
+      youngGenerationMb: YOUNG_GENERATION_MB,
     });
   }
 
   async read(bytes: Uint8Array, expected: Parameters<BundleReader["read"]>[1]) {
     // The time limit counts from when a worker takes the bundle up, not from
     // when it was queued: a valid bundle is never refused for a busy server.
-    const abort = new AbortController();
-    const task = ++this.#tasks;
-    let timer: NodeJS.Timeout | undefined;
-    this.#onStart.set(task, () => {
-      timer = setTimeout(() => abort.abort(), this.#options.timeoutMs);
-    });
-    try {
-      return (await this.#pool.run(
-        { bytes, expected, task, channel: this.#channelName },
-        { signal: abort.signal },
-      )) as Awaited<ReturnType<BundleReader["read"]>>;
-    } catch (error) {
-      const code = (error as { code?: string }).code;
-      if (abort.signal.aborted) {
+    const outcome = await this.#pool.run<Awaited<ReturnType<BundleReader["read"]>>>(
+      { bytes, expected },
+      this.#options.timeoutMs,
+    );
+    switch (outcome.kind) {
+      case "done":
+        return outcome.value;
+      case "timed_out":
         return refused(
           `Reading the bundle took longer than ${this.#options.timeoutMs / 1000} seconds, the most the registry gives one.`,
         );
-      }
-      if (code === "ERR_WORKER_OUT_OF_MEMORY") {
+      case "out_of_memory":
         return refused(
           `Reading the bundle needed more than the ${this.#options.memoryMb} MB of memory the registry gives one.`,
         );
-      }
-      throw error;
-    } finally {
-      clearTimeout(timer);
-      this.#onStart.delete(task);
+      case "queue_full":
+        // Uploads in flight are fewer than the queue holds, so this is a bug.
+        throw new Error("The bundle readers' queue is full");
+      default:
+        return outcome satisfies never;
     }
   }
 
   async close(): Promise<void> {
-    this.#started.close();
-    await this.#pool.destroy();
+    await this.#pool.close();
   }
 }

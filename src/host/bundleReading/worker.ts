@@ -1,26 +1,17 @@
-import { readlinkSync } from "node:fs";
-import { setPriority } from "node:os";
-import { BroadcastChannel } from "node:worker_threads";
 import { readBundle } from "../../core/bundle.ts";
 import type { BundleExpectation } from "../../ports/bundles.ts";
 import { nodeDigest } from "../digest.ts";
 import { announcedUnpackedBytes, nodeGzip } from "../gzip.ts";
+import { yieldToRequests } from "../threads/priority.ts";
+import { announceStart, type TaskStart } from "../threads/taskStart.ts";
 import { UnpackedGarbage } from "./garbage.ts";
 
 // A worker thread's one job: read and check a bundle by the core's rules, off
 // the thread that answers requests. Unpacking, decoding and parsing half a
 // megabyte, and the collections of the large strings that leaves, happen here.
 
-// Reads wait for nobody but publishes can: where the system lets a thread be
-// given a lower priority (Linux, where /proc/thread-self names it), the
-// readers take the CPU only when the thread answering requests leaves it.
-const READER_NICENESS = 10;
-try {
-  const threadId = Number(readlinkSync("/proc/thread-self").split("/").pop());
-  if (Number.isInteger(threadId)) setPriority(threadId, READER_NICENESS);
-} catch {
-  // Elsewhere readers run at the server's own priority.
-}
+// Reads wait for nobody but publishes can.
+yieldToRequests();
 
 const COLLECT_AFTER_UNPACKED_BYTES = 32 * 1024 * 1024;
 
@@ -28,21 +19,13 @@ const COLLECT_AFTER_UNPACKED_BYTES = 32 * 1024 * 1024;
 const collect = (globalThis as { gc?: () => void }).gc;
 const garbage = collect && new UnpackedGarbage(COLLECT_AFTER_UNPACKED_BYTES, collect);
 
-/** The pool's channel, opened once, where a reader says which task it has taken up. */
-let started: BroadcastChannel | undefined;
-
 export default function read(task: {
   bytes: Uint8Array;
   expected: BundleExpectation;
-  /** Said on the channel when the reading starts, so that its time limit counts from here. */
-  task: number;
-  channel: string;
+  /** Announced when the reading starts, so that its time limit counts from here. */
+  start: TaskStart;
 }) {
-  if (!started) {
-    started = new BroadcastChannel(task.channel);
-    started.unref();
-  }
-  started.postMessage(task.task);
+  announceStart(task.start);
   const result = readBundle({ gzip: nodeGzip, digest: nodeDigest }, task.bytes, task.expected);
   // The trailer's word is enough here: a sender who lies only makes its own reads collect more or less often.
   garbage?.add(announcedUnpackedBytes(task.bytes));

@@ -228,6 +228,13 @@ export function answerFor(error: CoreError): ErrorAnswer {
       );
     case "unresolvable":
       return new ErrorAnswer("conflict", error.message, { problems: error.problems });
+    case "resolutions_busy":
+      return new ErrorAnswer(
+        "rate_limited",
+        "Too many resolutions are waiting already; ask again in a few seconds.",
+        {},
+        { "retry-after": "5" },
+      );
     default:
       return unreachable(error);
   }

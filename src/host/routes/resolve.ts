@@ -21,7 +21,7 @@ export const resolveRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
     },
     async (request) => {
       const viewer = auth.viewer(request);
-      return orAnswer(resolveDependencies(ports.db, request.body, viewer));
+      return orAnswer(await resolveDependencies(ports, request.body, viewer));
     },
   );
 };

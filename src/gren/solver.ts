@@ -1,5 +1,6 @@
 // Chooses a version of every package a project needs, directly or through
-// other packages: the answer to `POST /resolve`.
+// other packages: the answer to `POST /resolve`, and whatever else resolves
+// dependencies by the compiler's rules.
 //
 // The Gren compiler 0.6.x has no version search of its own: an application
 // lists every package with an exact version, a package project gets the lower
@@ -21,21 +22,37 @@
 // at once when one of its dependencies has no version left in range),
 // conflict-directed backjumping (a dead end goes straight back to the latest
 // choice that caused it, skipping choices that did not), and remembered dead
-// ends (a set of choices once proven hopeless is never explored again). Each
-// of these only prunes branches holding no answer, so the answer is the one a
+// ends (a set of choices once proven hopeless is not explored again). Each of
+// these only prunes branches holding no answer, so the answer is the one a
 // plain newest-first depth-first search would find, reached much sooner.
+//
+// Some graphs have no answer and exponentially many ways to fail (nine
+// packages each needing one of eight others at its own version, say). The
+// search is pure: the caller decides when it has run long enough, through
+// `stop`, and what one weighing of a version costs does not grow as the
+// search goes on: dead ends are remembered by package and version, a few for
+// each, and the clashes met are merged as they are found.
 
-import { isCompatiblePlatform, type Platform } from "../gren/outline.ts";
-import {
-  compareVersions,
-  formatRange,
-  formatVersion,
-  type Range,
-  rangeContains,
-  type Version,
-  versionKey,
-} from "../gren/semver.ts";
 import { err, ok, type Result } from "../result.ts";
+import {
+  type Asker,
+  byName,
+  type Clash,
+  ClashLog,
+  type Conflict,
+  fitsCompilerOf,
+  fitsPlatformOf,
+  type Need,
+  type Offered,
+  PROJECT,
+  rootUnusable,
+  unusableRoots,
+  whyNothingFits,
+} from "./conflicts.ts";
+import type { Platform } from "./outline.ts";
+import { compareVersions, type Range, rangeContains, type Version, versionKey } from "./semver.ts";
+
+export type { Conflict } from "./conflicts.ts";
 
 export interface Dependency {
   name: string;
@@ -43,11 +60,7 @@ export interface Dependency {
 }
 
 /** One version of a package, as much of its outline as choosing it needs. */
-export interface Candidate {
-  version: Version;
-  /** The compiler versions this version works with. */
-  grenVersion: Range;
-  platform: Platform;
+export interface Candidate extends Offered {
   dependencies: readonly Dependency[];
 }
 
@@ -65,26 +78,25 @@ export interface ResolveRequest {
    */
   versionsOf(name: string): readonly Candidate[] | undefined;
   /**
-   * How many versions the search may weigh before it gives up. A graph built
-   * to make the search exponential then costs bounded time; real graphs need
-   * a few per package.
+   * Asked every few hundred versions weighed: true ends the search, which then
+   * answers that the constraints are too tangled. Without it the search runs
+   * until it settles, however long that takes.
    */
-  effortLimit?: number;
+  stop?: (() => boolean) | undefined;
 }
 
 /** Every direct and indirect dependency with its chosen version, by package name. */
 export type Resolution = Map<string, Version>;
 
-export interface Conflict {
-  /** One sentence saying what went wrong. */
-  message: string;
-  /** The specific clashes: which packages ask for which ranges of what. */
-  problems: string[];
-}
-
-const DEFAULT_EFFORT_LIMIT = 200_000;
-/** More clashes than this bury the useful ones; the rest are counted. */
-const PROBLEMS_SHOWN = 10;
+/** Versions weighed between two questions to `stop`: a fraction of a millisecond's work. */
+const WEIGHINGS_PER_CHECK = 256;
+/**
+ * Dead ends remembered for each version of a package. The newest are kept:
+ * a search deep in one part of the graph meets the dead ends it found there.
+ */
+const DEAD_ENDS_PER_VERSION = 8;
+/** Dead ends remembered in all, each counted once for every version it holds. */
+const DEAD_ENDS_KEPT = 100_000;
 
 export function resolve(request: ResolveRequest): Result<Resolution, Conflict> {
   return new Search(request).run();
@@ -93,6 +105,8 @@ export function resolve(request: ResolveRequest): Result<Resolution, Conflict> {
 /** A version that fits the compiler and the platform. */
 interface Option {
   candidate: Candidate;
+  /** Its version as one integer, compared at every weighing. */
+  key: number;
   /** Its dependencies in the order the compiler walks them, sorted once the version is first chosen. */
   walkOrder?: readonly Dependency[];
 }
@@ -104,21 +118,11 @@ interface Catalogue {
   options: readonly Option[];
 }
 
-/** Who asks for a range of a package: the project itself, or a chosen version of a package. */
-type Asker = { kind: "project" } | { kind: "package"; name: string; version: Version };
-
-interface Need {
-  range: Range;
-  by: Asker;
-}
-
-/** A set of choices proven to leave no answer, whatever else is chosen. */
-type DeadEnd = readonly { name: string; version: Version }[];
+/** A set of choices, by package and version key, proven to leave no answer whatever else is chosen. */
+type DeadEnd = readonly { name: string; key: number }[];
 
 /** Either an answer was found, or the chosen packages whose versions together block every way on. */
 type Outcome = "solved" | Set<string>;
-
-const PROJECT: Asker = { kind: "project" };
 
 class Search {
   readonly #request: ResolveRequest;
@@ -129,14 +133,15 @@ class Search {
   readonly #chosen = new Map<string, Option>();
   /** The ranges asked of each package so far, by the project and by chosen versions. */
   readonly #needs = new Map<string, Need[]>();
-  /** Dead ends by each `name@version` they hold. */
-  readonly #deadEnds = new Map<string, DeadEnd[]>();
+  /** Dead ends by package, then by the key of its version they hold: a weighing reads only its own. */
+  readonly #deadEnds = new Map<string, Map<number, DeadEnd[]>>();
+  #deadEndsKept = 0;
   readonly #clashes = new ClashLog();
-  #effortLeft: number;
+  #untilCheck = WEIGHINGS_PER_CHECK;
+  #stopped = false;
 
   constructor(request: ResolveRequest) {
     this.#request = request;
-    this.#effortLeft = request.effortLimit ?? DEFAULT_EFFORT_LIMIT;
   }
 
   run(): Result<Resolution, Conflict> {
@@ -149,33 +154,18 @@ class Search {
         unusable.push(
           catalogue.all === undefined
             ? `there is no package ${root.name}`
-            : `you ask for ${root.name} ${describeRange(root.range)}, but ${this.#whyNothingFits(root.name, root.range)}`,
+            : rootUnusable(root.name, root.range, this.#whyNothingFits(root.name, root.range)),
         );
       }
     }
-    if (unusable.length > 0) {
-      return err({
-        message:
-          unusable.length === 1
-            ? `${capitalise(unusable[0]!)}.`
-            : `${unusable.length} of the packages you ask for have no version you can use.`,
-        problems: unusable,
-      });
-    }
+    if (unusable.length > 0) return err(unusableRoots(unusable));
 
     if (this.#decide(0) === "solved") {
       const chosen = [...this.#chosen].sort(([a], [b]) => byName(a, b));
       return ok(new Map(chosen.map(([name, option]) => [name, option.candidate.version])));
     }
-    if (this.#effortLeft < 0) {
-      return err({
-        message: `The dependencies are too tangled to resolve: I gave up after weighing ${this.#request.effortLimit ?? DEFAULT_EFFORT_LIMIT} versions.`,
-        problems: [
-          "narrow the ranges you ask for, or ask for exact versions of the packages that share dependencies",
-        ],
-      });
-    }
-    return err(this.#clashes.conflict((name, range) => this.#whyNothingFits(name, range)));
+    const why = (name: string, range: Range) => this.#whyNothingFits(name, range);
+    return err(this.#stopped ? this.#clashes.tooTangled(why) : this.#clashes.unsatisfiable(why));
   }
 
   /** Decides the package at `depth` in the queue and, through recursion, every one after it. */
@@ -201,7 +191,7 @@ class Search {
     const allowed = newestAllowed < 0 ? [] : options.slice(newestAllowed);
     for (const option of allowed) {
       if (compareVersions(option.candidate.version, bounds.lower) < 0) break;
-      if (--this.#effortLeft < 0) return new Set();
+      if (this.#mustStop()) return new Set();
       if (!this.#admits(name, option, blockers)) continue;
 
       const undo = this.#choose(name, option);
@@ -217,17 +207,25 @@ class Search {
     return blockers;
   }
 
+  /** Whether the caller has had enough; asked once every so many weighings. */
+  #mustStop(): boolean {
+    if (this.#stopped) return true;
+    if (--this.#untilCheck > 0) return false;
+    this.#untilCheck = WEIGHINGS_PER_CHECK;
+    this.#stopped = this.#request.stop?.() === true;
+    return this.#stopped;
+  }
+
   /** Whether `option` can join the current choices; when not, adds the choices that refuse it to `blockers`. */
   #admits(name: string, option: Option, blockers: Set<string>): boolean {
-    const version = option.candidate.version;
-    for (const deadEnd of this.#deadEnds.get(choiceKey(name, version)) ?? []) {
-      const others = deadEnd.filter((choice) => choice.name !== name);
-      if (others.every((choice) => this.#isChosen(choice.name, choice.version))) {
-        for (const choice of others) blockers.add(choice.name);
+    for (const deadEnd of this.#deadEnds.get(name)?.get(option.key) ?? []) {
+      if (deadEnd.every((choice) => choice.name === name || this.#isChosen(choice))) {
+        for (const choice of deadEnd) if (choice.name !== name) blockers.add(choice.name);
         return false;
       }
     }
 
+    const version = option.candidate.version;
     const asker: Asker = { kind: "package", name, version };
     for (const dependency of option.candidate.dependencies) {
       if (dependency.name === name) {
@@ -317,21 +315,32 @@ class Search {
     }
   }
 
-  #isChosen(name: string, version: Version): boolean {
-    const chosen = this.#chosen.get(name);
-    return chosen !== undefined && compareVersions(chosen.candidate.version, version) === 0;
+  #isChosen(choice: { name: string; key: number }): boolean {
+    return this.#chosen.get(choice.name)?.key === choice.key;
   }
 
   #remember(blockers: Set<string>): void {
     const deadEnd: DeadEnd = [...blockers].map((name) => ({
       name,
-      version: this.#chosen.get(name)!.candidate.version,
+      key: this.#chosen.get(name)!.key,
     }));
     for (const choice of deadEnd) {
-      const key = choiceKey(choice.name, choice.version);
-      const known = this.#deadEnds.get(key);
-      if (known) known.push(deadEnd);
-      else this.#deadEnds.set(key, [deadEnd]);
+      this.#clashes.involve(choice.name);
+      let ofPackage = this.#deadEnds.get(choice.name);
+      if (!ofPackage) {
+        ofPackage = new Map();
+        this.#deadEnds.set(choice.name, ofPackage);
+      }
+      const known = ofPackage.get(choice.key);
+      if (known && known.length >= DEAD_ENDS_PER_VERSION) {
+        // The oldest makes room: the count in all stays as it was.
+        known.shift();
+        known.push(deadEnd);
+      } else if (this.#deadEndsKept < DEAD_ENDS_KEPT) {
+        if (known) known.push(deadEnd);
+        else ofPackage.set(choice.key, [deadEnd]);
+        this.#deadEndsKept++;
+      }
     }
   }
 
@@ -340,47 +349,19 @@ class Search {
     if (known) return known;
     const all = this.#request.versionsOf(name);
     const options = (all ?? [])
-      .filter((candidate) => this.#fitsCompiler(candidate) && this.#fitsPlatform(candidate))
+      .filter(
+        (candidate) =>
+          fitsCompilerOf(this.#request, candidate) && fitsPlatformOf(this.#request, candidate),
+      )
       .sort((a, b) => compareVersions(b.version, a.version))
-      .map((candidate): Option => ({ candidate }));
+      .map((candidate): Option => ({ candidate, key: versionKey(candidate.version) }));
     const catalogue = { all, options };
     this.#catalogues.set(name, catalogue);
     return catalogue;
   }
 
-  #fitsCompiler(candidate: Candidate): boolean {
-    return rangeContains(candidate.grenVersion, this.#request.compiler);
-  }
-
-  #fitsPlatform(candidate: Candidate): boolean {
-    return isCompatiblePlatform(this.#request.platform, candidate.platform);
-  }
-
-  /** Why no version of `name` in `range` can be used, as the end of a sentence starting "but". */
   #whyNothingFits(name: string, range: Range): string {
-    const all = this.#catalogue(name).all;
-    if (all === undefined) return `there is no package ${name}`;
-    if (all.length === 0) return `${name} has no versions available`;
-    const inRange = all.filter((candidate) => rangeContains(range, candidate.version));
-    const exact = exactVersion(range);
-    if (inRange.length === 0) {
-      return exact
-        ? `${name} has no version ${exact}`
-        : `${name} has no version in ${formatRange(range)}`;
-    }
-    const compiler = `compiler ${formatVersion(this.#request.compiler)}`;
-    const platform = `platform ${this.#request.platform}`;
-    const fitsCompiler = inRange.some((candidate) => this.#fitsCompiler(candidate));
-    const fitsPlatform = inRange.some((candidate) => this.#fitsPlatform(candidate));
-    if (exact) {
-      return !fitsCompiler
-        ? `${name} ${exact} does not fit ${compiler}`
-        : `${name} ${exact} is not for ${platform}`;
-    }
-    const within = inRange.length === all.length ? "" : ` in ${formatRange(range)}`;
-    if (!fitsCompiler) return `no version of ${name}${within} fits ${compiler}`;
-    if (!fitsPlatform) return `${name} has no version${within} for ${platform}`;
-    return `no version of ${name}${within} fits both ${compiler} and ${platform}`;
+    return whyNothingFits(name, range, this.#catalogue(name).all, this.#request);
   }
 }
 
@@ -432,136 +413,4 @@ function newestWithin(options: readonly Option[], lower: Version, upper: Version
   }
   const found = options[low];
   return found && compareVersions(found.candidate.version, lower) >= 0 ? low : -1;
-}
-
-// The compiler keeps packages in a Gren `Dict`, ordered by plain string comparison.
-const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
-const choiceKey = (name: string, version: Version): string => `${name}@${versionKey(version)}`;
-
-/** The version an exact range x.y.z <= v < x.y.(z+1) stands for, as the compiler writes exact versions. */
-function exactVersion(range: Range): string | undefined {
-  const { lower, upper } = range;
-  const exact =
-    upper.major === lower.major && upper.minor === lower.minor && upper.patch === lower.patch + 1;
-  return exact ? formatVersion(lower) : undefined;
-}
-
-const describeRange = (range: Range): string => exactVersion(range) ?? formatRange(range);
-
-const capitalise = (sentence: string): string =>
-  sentence.charAt(0).toUpperCase() + sentence.slice(1);
-
-/** A version's need of `subject` that cannot be met. */
-type Clash = {
-  subject: string;
-  need: Need;
-  /** The needs it cannot be met alongside. */
-  others: readonly Need[];
-} & (
-  | { fits: "apart" } // the ranges do not meet
-  | { fits: "nothing"; within: Range } // they meet, but no usable version lies there
-  | { fits: "not itself" } // a version that needs its own package outside its own version
-);
-
-interface ClashEntry {
-  subject: string;
-  /** Who asks, each with the versions asking for the same range. */
-  sides: { asker: Asker; range: Range; versions: Version[] }[];
-  /** Why no version fits, when it is not simply that the ranges do not meet. */
-  why: string | undefined;
-}
-
-/**
- * The clashes met on the way. They are kept as found, which is cheap, and only
- * put into words when the search fails, merged so that the versions of one
- * package asking for the same range make one sentence rather than one each.
- */
-class ClashLog {
-  readonly #found: Clash[] = [];
-
-  record(clash: Clash): void {
-    this.#found.push(clash);
-  }
-
-  conflict(whyNothingFits: (name: string, range: Range) => string): Conflict {
-    const entries = new Map<string, ClashEntry>();
-    for (const clash of this.#found) {
-      const needs = [clash.need, ...clash.others];
-      const why =
-        clash.fits === "nothing"
-          ? whyNothingFits(clash.subject, clash.within)
-          : clash.fits === "not itself"
-            ? "its own version is outside that range"
-            : undefined;
-      const key = [
-        clash.subject,
-        ...needs.map((need) => `${askerName(need.by)} ${formatRange(need.range)}`),
-        why ?? "",
-      ].join("|");
-      let entry = entries.get(key);
-      if (!entry) {
-        entry = {
-          subject: clash.subject,
-          sides: needs.map((need) => ({ asker: need.by, range: need.range, versions: [] })),
-          why,
-        };
-        entries.set(key, entry);
-      }
-      needs.forEach((need, index) => {
-        const side = entry.sides[index];
-        if (side && need.by.kind === "package") addVersion(side.versions, need.by.version);
-      });
-    }
-    if (entries.size === 0) {
-      return {
-        message: "No combination of versions meets every constraint.",
-        problems: ["every combination of the versions you may use clashes somewhere"],
-      };
-    }
-    const subjects = [...new Set([...entries.values()].map((entry) => entry.subject))];
-    const sentences = [...entries.values()].map(describeClash);
-    const problems = sentences.slice(0, PROBLEMS_SHOWN);
-    if (sentences.length > PROBLEMS_SHOWN) {
-      problems.push(`and ${sentences.length - PROBLEMS_SHOWN} more clashes like these`);
-    }
-    return {
-      message: `No combination of versions meets every constraint on ${listNames(subjects)}.`,
-      problems,
-    };
-  }
-}
-
-function addVersion(versions: Version[], version: Version): void {
-  if (!versions.some((known) => compareVersions(known, version) === 0)) versions.push(version);
-}
-
-const askerName = (asker: Asker): string => (asker.kind === "package" ? asker.name : "");
-
-/** "acme/lib 1.2.0 needs gren-lang/core 7.0.0 <= v < 8.0.0, but you ask for gren-lang/core 6.0.0 <= v < 7.0.0" */
-function describeClash(entry: ClashEntry): string {
-  const asks = entry.sides.map(
-    (side) => `${whoAsks(side.asker, side.versions)} ${entry.subject} ${describeRange(side.range)}`,
-  );
-  if (entry.why === undefined) return asks.join(", but ");
-  return `${listWords(asks)}, but ${entry.why}`;
-}
-
-/** "you ask for", "acme/lib 1.2.0 needs", "acme/lib 1.0.0 and 1.1.0 need", "5 versions of acme/lib (1.0.0 to 1.4.0) need". */
-function whoAsks(asker: Asker, versions: readonly Version[]): string {
-  if (asker.kind === "project") return "you ask for";
-  const sorted = [...versions].sort(compareVersions).map(formatVersion);
-  if (sorted.length <= 1) return `${asker.name} ${sorted[0] ?? formatVersion(asker.version)} needs`;
-  if (sorted.length <= 3) return `${asker.name} ${listWords(sorted)} need`;
-  return `${sorted.length} versions of ${asker.name} (${sorted[0]} to ${sorted.at(-1)}) need`;
-}
-
-function listWords(words: readonly string[]): string {
-  return words.length <= 1
-    ? (words[0] ?? "")
-    : `${words.slice(0, -1).join(", ")} and ${words.at(-1)}`;
-}
-
-function listNames(names: readonly string[]): string {
-  return names.length <= 3 ? listWords(names) : `${names.slice(0, 3).join(", ")} and others`;
 }

@@ -1,10 +1,4 @@
 import { describe, expect, it } from "vitest";
-import {
-  type Candidate,
-  type Dependency,
-  type ResolveRequest,
-  resolve,
-} from "../../src/core/solver.ts";
 import type { Platform } from "../../src/gren/outline.ts";
 import {
   compareVersions,
@@ -15,6 +9,12 @@ import {
   rangeContains,
   type Version,
 } from "../../src/gren/semver.ts";
+import {
+  type Candidate,
+  type Dependency,
+  type ResolveRequest,
+  resolve,
+} from "../../src/gren/solver.ts";
 
 const version = (text: string): Version => {
   const parsed = parseVersion(text);
@@ -74,7 +74,10 @@ function solve(
   options: { compiler?: string; platform?: Platform } = {},
 ) {
   const result = resolve(request(universe, roots, options));
-  if (!result.ok) return { conflict: result.error };
+  if (!result.ok) {
+    expect(result.error.kind).toBe("unsatisfiable");
+    return { conflict: { message: result.error.message, problems: result.error.problems } };
+  }
   return {
     chosen: Object.fromEntries([...result.value].map(([name, v]) => [name, formatVersion(v)])),
   };
@@ -448,15 +451,46 @@ describe("resolving dependencies", () => {
     if (result.ok) expectConsistent(universe, result.value);
   });
 
-  it("gives up with a clear message when the search runs past its limit", () => {
-    const universe = generatedUniverse(20, 200, { trapAbove: 10 });
+  it("gives up when its caller says stop, naming the packages it was stuck on", () => {
+    let asked = 0;
     const result = resolve({
-      ...request(universe, { "gen/p0": "1.0.0 <= v < 100.0.0", "gren-lang/core": "6.0.0" }),
-      effortLimit: 5,
+      ...request(pigeonholes(), pigeonRoots),
+      stop: () => ++asked > 3,
     });
 
-    expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.error.message).toMatch(/too tangled/);
+    expect(asked).toBe(4);
+    expect(result).toMatchObject({ ok: false, error: { kind: "too_tangled" } });
+    if (result.ok) return;
+    expect(result.error.message).toMatch(
+      /^The constraints on \S+, \S+, \S+ and 14 other packages are too tangled to settle in the time the registry gives one resolution/,
+    );
+    const involved = Object.keys(pigeonholes()).sort();
+    expect(result.error.problems[0]).toBe(
+      `the packages involved: ${involved.slice(0, -1).join(", ")} and ${involved.at(-1)}`,
+    );
+    expect(result.error.problems.at(-1)).toMatch(/^narrow the ranges you ask for/);
+  });
+
+  it("weighs versions at a pace that does not slow down as the search goes on", () => {
+    // Nine packages each needing one of eight others at its own version: no
+    // answer, and more ways to fail than any search can try. Each weighing must
+    // cost the same at the end as at the start: four times the versions take
+    // about four times as long, where a cost growing with the search would
+    // make it sixteen.
+    const timeOf = (weighings: number) => {
+      let asked = 0;
+      const started = performance.now();
+      const result = resolve({
+        ...request(pigeonholes(), pigeonRoots),
+        stop: () => ++asked * 256 >= weighings,
+      });
+      expect(result.ok).toBe(false);
+      return performance.now() - started;
+    };
+    timeOf(20_000);
+    const short = timeOf(40_000);
+    const long = timeOf(160_000);
+    expect(long).toBeLessThan(short * 8);
   });
 
   it("finds the same answer as a plain newest-first search, on many random graphs", () => {
@@ -482,6 +516,34 @@ describe("resolving dependencies", () => {
     expect(outcomes.failed).toBeGreaterThan(200);
   });
 });
+
+/**
+ * Nine pigeons `pig/p1`..`p9`, each version J.0.0 of p(I) needing hole h(J)
+ * at version I; eight holes `pig/h1`..`h8` with versions 1.0.0 to 9.0.0. Two
+ * pigeons cannot share a hole, so the nine cannot all be placed.
+ */
+function pigeonholes(): Universe {
+  const universe: Universe = {};
+  for (let pigeon = 1; pigeon <= 9; pigeon++) {
+    const versions: Record<string, Published> = {};
+    for (let hole = 1; hole <= 8; hole++) {
+      versions[`${hole}.0.0`] = {
+        dependencies: { [`pig/h${hole}`]: `${pigeon}.0.0 <= v < ${pigeon + 1}.0.0` },
+      };
+    }
+    universe[`pig/p${pigeon}`] = versions;
+  }
+  for (let hole = 1; hole <= 8; hole++) {
+    const versions: Record<string, Published> = {};
+    for (let pigeon = 1; pigeon <= 9; pigeon++) versions[`${pigeon}.0.0`] = {};
+    universe[`pig/h${hole}`] = versions;
+  }
+  return universe;
+}
+
+const pigeonRoots = Object.fromEntries(
+  Array.from({ length: 9 }, (_, i) => [`pig/p${i + 1}`, "1.0.0 <= v < 9.0.0"]),
+);
 
 const chosenText = (chosen: Map<string, Version>) =>
   Object.fromEntries([...chosen].map(([name, v]) => [name, formatVersion(v)]));

@@ -1,0 +1,17 @@
+import { LiveVersions, solveOnCatalogue } from "../../core/resolution.ts";
+import type { Database } from "../../ports/database.ts";
+import type { DependencyResolver } from "../../ports/resolver.ts";
+
+/**
+ * Resolves on the calling thread, on `db`: for tools and tests that resolve
+ * one at a time. With `budgetMs`, a search running longer gives up.
+ */
+export function inlineResolver(db: Database, budgetMs?: number): DependencyResolver {
+  const live = new LiveVersions();
+  return {
+    resolve: async (job) => {
+      const deadline = performance.now() + (budgetMs ?? Number.POSITIVE_INFINITY);
+      return solveOnCatalogue(db, live, job, () => performance.now() >= deadline);
+    },
+  };
+}
