@@ -10,6 +10,7 @@ import {
   type PackageRecord,
   previousLiveKey,
   readBlob,
+  readBlobChunk,
   type VersionRecord,
 } from "./stores/packages.ts";
 import type { User } from "./stores/users.ts";
@@ -66,23 +67,48 @@ export function describeVersion(
   return found.ok ? ok(versionView(found.value.pkg, found.value.version)) : found;
 }
 
-/** The exact bytes that were published, unless the version was revoked. */
+/** A version's bundle as it is sent: its size and tag, its bytes read a chunk at a time. */
+export interface BundleToSend {
+  sha256: string;
+  size: number;
+  private: boolean;
+}
+
+/** What sending the exact bytes that were published needs, unless the version was revoked. */
+export function bundleToSend(
+  db: Database,
+  address: VersionAddress,
+  viewer: User | undefined,
+): Result<BundleToSend, DownloadError> {
+  const found = findVisibleVersion(db, address, viewer);
+  if (!found.ok) return found;
+  const { pkg, version } = found.value;
+  const revoked = revocationView(version.revoked);
+  if (revoked) {
+    const name = formatPackageName(pkg.name);
+    return err({ kind: "revoked", name, version: versionText(version.versionKey), revoked });
+  }
+  return ok({ sha256: version.sha256, size: version.size, private: pkg.private });
+}
+
+/**
+ * The `index`th chunk of the bundle's bytes, from 0; undefined past the last,
+ * or once the bundle has been deleted (its last version revoked) meanwhile.
+ */
+export const bundleChunk = (db: Database, sha256: string, index: number): Uint8Array | undefined =>
+  readBlobChunk(db, sha256, index);
+
+/** The exact bytes that were published, in one piece, unless the version was revoked. */
 export function downloadBundle(
   db: Database,
   address: VersionAddress,
   viewer: User | undefined,
 ): Result<{ bytes: Uint8Array; sha256: string; private: boolean }, DownloadError> {
-  const found = findVisibleVersion(db, address, viewer);
+  const found = bundleToSend(db, address, viewer);
   if (!found.ok) return found;
-  const { pkg, version } = found.value;
-  const name = formatPackageName(pkg.name);
-  const revoked = revocationView(version.revoked);
-  if (revoked) {
-    return err({ kind: "revoked", name, version: versionText(version.versionKey), revoked });
-  }
-  const bytes = readBlob(db, version.sha256);
-  if (!bytes) throw new Error(`The bundle of ${name} (${version.sha256}) is missing`);
-  return ok({ bytes, sha256: version.sha256, private: pkg.private });
+  const bytes = readBlob(db, found.value.sha256);
+  if (!bytes) throw new Error(`The bundle with sha256 ${found.value.sha256} is missing`);
+  return ok({ bytes, sha256: found.value.sha256, private: found.value.private });
 }
 
 /**

@@ -59,6 +59,7 @@ const Environment = Type.Object({
   REGISTRY_SESSION_LIFETIME_DAYS: whole(1, 3650, 365),
   REGISTRY_UPLOAD_TIMEOUT_SECONDS: whole(1, 3600, 60),
   REGISTRY_UPLOAD_MIN_BYTES_PER_SECOND: whole(0, 1024 * MIB, 8 * 1024),
+  REGISTRY_SEND_TIMEOUT_SECONDS: whole(1, 3600, 30),
   REGISTRY_UPLOADS_IN_FLIGHT: whole(1, 10_000, 16),
   REGISTRY_UPLOADS_PER_USER: whole(1, 10_000, 2),
   REGISTRY_TRUST_PROXY: Type.Boolean({ default: false, description: '"true" or "false"' }),
@@ -102,6 +103,8 @@ export interface Config {
   /** How long a client asking for its session without a code waits for the link, each time. */
   loginWaitMs: number;
   uploads: UploadLimits;
+  /** An answer the client takes nothing of for this long is cut, its connection closed. */
+  sendTimeoutMs: number;
   /** Whether to believe X-Forwarded-For (only behind a reverse proxy). */
   trustProxy: boolean;
   logLevel: string;
@@ -204,6 +207,7 @@ function configFrom(env: Environment): Config {
       inFlight: env.REGISTRY_UPLOADS_IN_FLIGHT,
       perUser: env.REGISTRY_UPLOADS_PER_USER,
     },
+    sendTimeoutMs: env.REGISTRY_SEND_TIMEOUT_SECONDS * 1000,
     trustProxy: env.REGISTRY_TRUST_PROXY,
     logLevel: env.REGISTRY_LOG_LEVEL,
   };

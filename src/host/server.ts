@@ -17,6 +17,7 @@ import {
 } from "./http/malformedRequests.ts";
 import { OneLinePerRequest, requestId, withIsoTimes } from "./http/requestLog.ts";
 import type { RouteContext } from "./http/routeContext.ts";
+import { cutStalledAnswers } from "./http/stalledAnswers.ts";
 import { negotiateByAccept } from "./pages/negotiation.ts";
 import { sitePages } from "./pages/routes.ts";
 import { feedRoutes } from "./routes/feed.ts";
@@ -71,8 +72,11 @@ export function buildServer(options: ServerOptions): FastifyInstance & App {
   // The hooks every request passes take callbacks: a promise for each would cost more than their work.
   app.addHook("onSend", (_request, reply, payload, done) => {
     if (closing) reply.header("connection", "close");
+    // No answer is to be read as anything but the type it says it is.
+    reply.header("x-content-type-options", "nosniff");
     done(null, payload);
   });
+  cutStalledAnswers(app, options.config.sendTimeoutMs);
   // Every answer names its request, as the request's log line does.
   app.addHook("onRequest", (request, reply, done) => {
     reply.header("x-request-id", request.id);

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   gzipBomb,
@@ -69,6 +70,33 @@ describe("publishing a version", () => {
     });
     expect(again.status).toBe(304);
     expect(again.bytes.byteLength).toBe(0);
+
+    // HEAD says how large it is, and sends none of it.
+    const head = await fetch(`${registry.url}/packages/acme/widgets/1.0.0/bundle`, {
+      method: "HEAD",
+    });
+    expect(head.status).toBe(200);
+    expect(head.headers.get("content-length")).toBe(String(bytes.byteLength));
+    expect((await head.arrayBuffer()).byteLength).toBe(0);
+  });
+
+  it("sends a bundle of many chunks whole, with its length announced", async () => {
+    // Over 64 KiB, the size of the pieces it is stored and sent in, and not a multiple of it.
+    const outline = packageOutline({ name: "acme/chunky", version: "1.0.0" });
+    const large = makeBundle({
+      outline,
+      sources: {
+        ...sourcesFor(outline),
+        Widgets: `module Widgets exposing (..)\n{- ${randomBytes(150_000).toString("base64")} -}\n`,
+      },
+    });
+    expect(large.byteLength).toBeGreaterThan(2 * 65536);
+    expect(
+      (await putBundle(registry, tokens.pat, "/packages/acme/chunky/1.0.0", large)).status,
+    ).toBe(201);
+    const fetched = await download(registry, "/packages/acme/chunky/1.0.0/bundle");
+    expect(fetched.headers.get("content-length")).toBe(String(large.byteLength));
+    expect(sha256(fetched.bytes)).toBe(sha256(large));
   });
 
   it("never publishes the same version twice", async () => {

@@ -7,7 +7,12 @@ export interface ServerProcess {
   url: string;
   output: { stdout: string; stderr: string };
   exited: Promise<number | null>;
+  /** SIGTERM, then SIGKILL if it has not exited within `timeoutMs`; its exit code. */
+  stop(timeoutMs?: number): Promise<number | null>;
 }
+
+/** Servers started and not yet seen to exit, so that no test leaves one behind. */
+const running = new Set<ServerProcess>();
 
 /** Starts the built server (what `npm start` runs) as its own process, and waits until it listens. */
 export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
@@ -30,9 +35,41 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
     output.stderr += chunk.toString();
   });
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  const url = await until(
+  const server: ServerProcess = {
+    child,
+    url: "",
+    output,
+    exited,
+    stop: (timeoutMs = 10_000) => stopProcess(child, exited, timeoutMs),
+  };
+  running.add(server);
+  void exited.then(() => running.delete(server));
+  server.url = await until(
     () => /registry at (http:\/\/127\.0\.0\.1:\d+)/.exec(output.stdout)?.[1],
     "the server to listen",
   );
-  return { child, url, output, exited };
+  return server;
+}
+
+/** Stops every server still running: for afterEach, so a failing test leaves none behind. */
+export async function stopServers(): Promise<void> {
+  await Promise.all([...running].map((server) => server.stop()));
+}
+
+/** SIGTERM, then SIGKILL if the process has not exited within `timeoutMs`. */
+export async function stopProcess(
+  child: ChildProcess,
+  exited: Promise<number | null>,
+  timeoutMs: number,
+): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+  child.kill("SIGTERM");
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<"late">((resolve) => {
+    timer = setTimeout(() => resolve("late"), timeoutMs);
+  });
+  const exit = await Promise.race([exited, late]).finally(() => clearTimeout(timer));
+  if (exit !== "late") return exit;
+  child.kill("SIGKILL");
+  return exited;
 }

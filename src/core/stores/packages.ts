@@ -418,17 +418,54 @@ export function markRevoked(
   );
 }
 
+/**
+ * Bundles are stored in chunks of this many bytes, so that sending one reads
+ * a chunk at a time, as the client takes them.
+ */
+export const BLOB_CHUNK_BYTES = 64 * 1024;
+
 /** Stores a bundle's bytes under their SHA-256, once however many versions share them. */
 export function storeBlob(db: Database, sha256: string, content: Uint8Array): void {
-  db.run(
-    "INSERT INTO blobs (sha256, bytes) VALUES (:sha256, :content) ON CONFLICT (sha256) DO NOTHING",
-    { sha256, content },
+  const stored = db.run(
+    "INSERT INTO blobs (sha256, size) VALUES (:sha256, :size) ON CONFLICT (sha256) DO NOTHING",
+    { sha256, size: content.byteLength },
   );
+  if (stored.changes === 0) return;
+  for (let seq = 0; seq * BLOB_CHUNK_BYTES < Math.max(content.byteLength, 1); seq++) {
+    db.run("INSERT INTO blob_chunks (blob_id, seq, bytes) VALUES (:blobId, :seq, :bytes)", {
+      blobId: stored.lastInsertRowid,
+      seq,
+      bytes: content.subarray(seq * BLOB_CHUNK_BYTES, (seq + 1) * BLOB_CHUNK_BYTES),
+    });
+  }
 }
 
-export function readBlob(db: Database, sha256: string): Uint8Array | undefined {
-  const row = db.get("SELECT bytes FROM blobs WHERE sha256 = :sha256", { sha256 });
+/** One chunk of the bytes stored under `sha256`, counted from 0; undefined past the last, or when there are none. */
+export function readBlobChunk(db: Database, sha256: string, seq: number): Uint8Array | undefined {
+  const row = db.get(
+    `SELECT blob_chunks.bytes FROM blobs JOIN blob_chunks ON blob_chunks.blob_id = blobs.id
+     WHERE blobs.sha256 = :sha256 AND blob_chunks.seq = :seq`,
+    { sha256, seq },
+  );
   return row && bytes(row, "bytes");
+}
+
+/** All the bytes stored under `sha256`, in one piece. */
+export function readBlob(db: Database, sha256: string): Uint8Array | undefined {
+  const rows = db.all(
+    `SELECT blob_chunks.bytes FROM blobs JOIN blob_chunks ON blob_chunks.blob_id = blobs.id
+     WHERE blobs.sha256 = :sha256 ORDER BY blob_chunks.seq`,
+    { sha256 },
+  );
+  if (rows.length === 0) return undefined;
+  const chunks = rows.map((row) => bytes(row, "bytes"));
+  const whole = new Uint8Array(chunks.reduce((size, chunk) => size + chunk.byteLength, 0));
+  let at = 0;
+  for (const chunk of chunks) {
+    whole.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return whole;
 }
 
 /**
@@ -436,9 +473,8 @@ export function readBlob(db: Database, sha256: string): Uint8Array | undefined {
  * SQLite overwrites the freed pages, so the content leaves the file too.
  */
 export function releaseBlob(db: Database, sha256: string): void {
-  db.run(
-    `DELETE FROM blobs WHERE sha256 = :sha256
-     AND NOT EXISTS (SELECT 1 FROM versions WHERE sha256 = :sha256 AND revoked_at IS NULL)`,
-    { sha256 },
-  );
+  const unused = `SELECT id FROM blobs WHERE sha256 = :sha256
+     AND NOT EXISTS (SELECT 1 FROM versions WHERE sha256 = :sha256 AND revoked_at IS NULL)`;
+  db.run(`DELETE FROM blob_chunks WHERE blob_id IN (${unused})`, { sha256 });
+  db.run(`DELETE FROM blobs WHERE id IN (${unused})`, { sha256 });
 }

@@ -241,6 +241,29 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE fetch_tokens ADD COLUMN requested_at INTEGER NOT NULL DEFAULT 0;
   CREATE UNIQUE INDEX fetch_tokens_by_link ON fetch_tokens (link_hash);
   `,
+
+  // Bundles in chunks of 64 KiB, each read as the client can take it: a blob
+  // column is read whole (substr too), so sending one held all of it in memory.
+  `
+  CREATE TABLE blob_chunks (
+    blob_id INTEGER NOT NULL REFERENCES blobs (id),
+    seq INTEGER NOT NULL,
+    bytes BLOB NOT NULL,
+    PRIMARY KEY (blob_id, seq)
+  ) STRICT;
+  INSERT INTO blob_chunks (blob_id, seq, bytes)
+    WITH RECURSIVE pieces (blob_id, seq) AS (
+      SELECT id, 0 FROM blobs
+      UNION ALL
+      SELECT pieces.blob_id, pieces.seq + 1 FROM pieces JOIN blobs ON blobs.id = pieces.blob_id
+      WHERE (pieces.seq + 1) * 65536 < length(blobs.bytes)
+    )
+    SELECT pieces.blob_id, pieces.seq, substr(blobs.bytes, pieces.seq * 65536 + 1, 65536)
+    FROM pieces JOIN blobs ON blobs.id = pieces.blob_id;
+  ALTER TABLE blobs ADD COLUMN size INTEGER NOT NULL DEFAULT 0;
+  UPDATE blobs SET size = length(bytes);
+  ALTER TABLE blobs DROP COLUMN bytes;
+  `,
 ];
 
 export type MigrationError = { kind: "schema_too_new"; found: number; known: number };

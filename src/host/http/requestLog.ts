@@ -27,6 +27,24 @@ export const withIsoTimes = (logger: Logger): Logger =>
     ? { ...logger, timestamp: () => `,"time":"${new Date().toISOString()}"` }
     : logger;
 
+/** The log line's own fields, for every way a request ends. */
+const lineOf = (request: FastifyRequest, reply: FastifyReply) => ({
+  method: request.method,
+  url: request.url,
+  status: reply.statusCode,
+  ms: Math.round(reply.elapsedTime * 10) / 10,
+  client: request.ip,
+});
+
+/** Answers cut short by the server, whose line is written when it cuts them. */
+const cut = new WeakSet<FastifyReply>();
+
+/** Writes the line of an answer the server is cutting short, saying why. */
+export function answerCut(request: FastifyRequest, reply: FastifyReply, reason: string): void {
+  cut.add(reply);
+  reply.log.info({ ...lineOf(request, reply), reason }, "request");
+}
+
 /** One structured log line per request, written when it ends, instead of Fastify's two. */
 export class OneLinePerRequest extends LogController {
   override incomingRequest() {}
@@ -36,14 +54,22 @@ export class OneLinePerRequest extends LogController {
     request: FastifyRequest,
     reply: FastifyReply,
   ) {
-    const line = {
-      method: request.method,
-      url: request.url,
-      status: reply.statusCode,
-      ms: Math.round(reply.elapsedTime * 10) / 10,
-      client: request.ip,
-    };
+    const line = lineOf(request, reply);
     if (error) reply.log.error({ ...line, err: error }, "request");
     else reply.log.info(line, "request");
+  }
+
+  /** A streamed answer that ended before all of it was sent: its request's one line. */
+  override streamError(error: Error, request: FastifyRequest, reply: FastifyReply) {
+    if (cut.has(reply)) return;
+    const line = lineOf(request, reply);
+    if ((error as { code?: string }).code === "ERR_STREAM_PREMATURE_CLOSE") {
+      reply.log.info(
+        { ...line, reason: "the connection closed before the answer was sent" },
+        "request",
+      );
+    } else {
+      reply.log.warn({ ...line, err: error }, "request");
+    }
   }
 }

@@ -1,4 +1,4 @@
-import { pipeline } from "node:stream";
+import { pipeline, type Readable } from "node:stream";
 import { type FastifyPluginAsyncTypebox, Type } from "@fastify/type-provider-typebox";
 import { packageIndex } from "../../core/packageIndex.ts";
 import { describePackage, listPackages } from "../../core/packages.ts";
@@ -6,8 +6,9 @@ import { mayPublish, publishVersion } from "../../core/publish.ts";
 import { revokePackage, revokeVersion } from "../../core/revoke.ts";
 import type { User } from "../../core/sessions.ts";
 import {
+  bundleChunk,
+  bundleToSend,
   describeVersion,
-  downloadBundle,
   latestVersion,
   previousVersion,
 } from "../../core/versions.ts";
@@ -25,6 +26,7 @@ import {
   VersionView,
 } from "../../wire/packages.ts";
 import { SESSION_OPTIONAL, SESSION_REQUIRED } from "../http/auth.ts";
+import { BundleStream } from "../http/bundleStream.ts";
 import { orAnswer } from "../http/coreErrors.ts";
 import { ERROR_RESPONSES, ErrorAnswer } from "../http/errorAnswer.ts";
 import { matchesEtag } from "../http/etags.ts";
@@ -269,7 +271,7 @@ export const packageRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
         security: SESSION_OPTIONAL,
         params: VersionParams,
         response: {
-          200: Type.Unsafe<Uint8Array>({
+          200: Type.Unsafe<Readable>({
             description: "The bundle's exact bytes (gzip)",
             content: { "application/gzip": { schema: { type: "string", format: "binary" } } },
           }),
@@ -280,23 +282,22 @@ export const packageRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
     },
     async (request, reply) => {
       const viewer = auth.viewer(request);
-      const {
-        bytes,
-        sha256,
-        private: isPrivate,
-      } = orAnswer(downloadBundle(ports.db, request.params, viewer));
-      const etag = `"${sha256}"`;
+      const bundle = orAnswer(bundleToSend(ports.db, request.params, viewer));
+      const etag = `"${bundle.sha256}"`;
       void reply
         .header("etag", etag)
         // A version's bytes never change; private ones must not sit in shared caches.
         .header(
           "cache-control",
-          isPrivate ? "private, no-cache" : "public, max-age=31536000, immutable",
+          bundle.private ? "private, no-cache" : "public, max-age=31536000, immutable",
         );
       if (matchesEtag(request.headers["if-none-match"], etag)) return reply.code(304).send(null);
-      return reply
-        .type("application/gzip")
-        .send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      void reply.type("application/gzip").header("content-length", bundle.size);
+      // Read from the database as the client takes it, never whole; HEAD reads none of it.
+      const size = request.method === "HEAD" ? 0 : bundle.size;
+      return reply.send(
+        new BundleStream((index) => bundleChunk(ports.db, bundle.sha256, index), size),
+      );
     },
   );
 };

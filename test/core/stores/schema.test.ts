@@ -1,6 +1,8 @@
+import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { lastPublicSeq, recordEvent } from "../../../src/core/stores/events.ts";
+import { readBlob, readBlobChunk } from "../../../src/core/stores/packages.ts";
 import { MIGRATIONS, migrate } from "../../../src/core/stores/schema.ts";
 import { SqliteDatabase } from "../../../src/host/sqlite.ts";
 import { err, failKeepingWrites, ok } from "../../../src/result.ts";
@@ -36,6 +38,46 @@ describe("migrations", () => {
       err({ kind: "schema_too_new", found: MIGRATIONS.length + 1, known: MIGRATIONS.length }),
     );
     expect(db.all("SELECT name FROM sqlite_master WHERE type = 'table'")).toEqual([]);
+    db.close();
+  });
+});
+
+describe("the migration to bundles in chunks", () => {
+  it("moves each stored bundle into chunks, byte for byte, and keeps its size", () => {
+    const db = new SqliteDatabase(join(temporaryDir(), "r.db"));
+    const chunking = MIGRATIONS.findIndex((sql) => sql.includes("CREATE TABLE blob_chunks"));
+    expect(chunking).toBeGreaterThan(0);
+    for (const sql of MIGRATIONS.slice(0, chunking)) db.exec(sql);
+    db.exec(`PRAGMA user_version = ${chunking}`);
+    // Three bundles as the server stored them before: a small one, one of
+    // exactly two chunks, and one that ends in a short third.
+    const stored = [100, 2 * 65536, 2 * 65536 + 7].map((size, index) => ({
+      sha256: `sha-${index}`,
+      bytes: new Uint8Array(randomBytes(size)),
+    }));
+    for (const blob of stored) {
+      db.run("INSERT INTO blobs (sha256, bytes) VALUES (:sha256, :bytes)", blob);
+    }
+
+    expect(migrate(db)).toEqual(ok(undefined));
+    for (const blob of stored) {
+      expect(readBlob(db, blob.sha256)).toEqual(blob.bytes);
+      expect(
+        db.get("SELECT size FROM blobs WHERE sha256 = :sha256", { sha256: blob.sha256 }),
+      ).toEqual({
+        size: blob.bytes.byteLength,
+      });
+    }
+    expect(
+      db.all(
+        "SELECT blob_id, count(*) AS chunks FROM blob_chunks GROUP BY blob_id ORDER BY blob_id",
+      ),
+    ).toEqual([
+      { blob_id: 1, chunks: 1 },
+      { blob_id: 2, chunks: 2 },
+      { blob_id: 3, chunks: 3 },
+    ]);
+    expect(readBlobChunk(db, "sha-2", 2)?.byteLength).toBe(7);
     db.close();
   });
 });
