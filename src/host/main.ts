@@ -1,3 +1,4 @@
+import { writeSync } from "node:fs";
 import { openRegistry } from "./compositionRoot.ts";
 import { loadConfig, mailDestination } from "./config.ts";
 import { batchedStdout } from "./logDestination.ts";
@@ -11,9 +12,20 @@ if (!config.ok) {
 }
 
 const log = batchedStdout();
-/** Lines still gathered are written before the process ends, whatever ends it. */
+// Standard error carries console mail and start-up errors; a reader of it that
+// has gone must not bring the server down either.
+process.stderr.on("error", () => {});
+
+/** Lines still gathered are written before the process ends, as far as a reader takes them. */
 function exit(code: number): never {
   log.flushSync();
+  if (log.dropped > 0) {
+    try {
+      writeSync(2, `${log.dropped} log lines could not be written to standard output.\n`);
+    } catch {
+      // Standard error is gone too: there is nobody left to tell.
+    }
+  }
   process.exit(code);
 }
 

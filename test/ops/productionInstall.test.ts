@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { until } from "../support/cli.ts";
+import { stopProcessGroup } from "../support/ops.ts";
 import { temporaryDir } from "../support/registry.ts";
 import { freshCopy, systemNodeVersion, systemPath } from "../support/systemNode.ts";
 
@@ -12,9 +13,10 @@ const run = promisify(execFile);
 // without the development tools, then start the server.
 
 let server: ChildProcess | undefined;
-afterAll(() => {
-  // npm start runs the server in a shell of its own: stop the whole group.
-  if (server?.pid) process.kill(-server.pid, "SIGTERM");
+afterAll(async () => {
+  // npm start runs the server in a shell of its own: stop the whole group, and
+  // see it gone before this test's process, which reads its output, ends.
+  if (server?.pid) await stopProcessGroup(server.pid);
 });
 
 describe("a production install", () => {
@@ -55,5 +57,7 @@ describe("a production install", () => {
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: "ok" });
     expect(output.stdout).toContain(`with its database at ${join(checkout, "db", "registry.db")}`);
+    // SIGTERM stops it, npm and its shell with it, leaving nothing running.
+    expect(await stopProcessGroup(server.pid!)).toBe(true);
   }, 240_000);
 });

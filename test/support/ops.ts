@@ -94,6 +94,36 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
+/**
+ * SIGTERM to the process group `pid` leads, then SIGKILL if any of it is still
+ * there after `timeoutMs`; resolves once none of the group is left, with
+ * whether SIGTERM was enough.
+ */
+export async function stopProcessGroup(pid: number, timeoutMs = 15_000): Promise<boolean> {
+  const groupAlive = () => {
+    try {
+      process.kill(-pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const gone = async (ms: number) => {
+    const deadline = Date.now() + ms;
+    while (groupAlive()) {
+      if (Date.now() > deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return true;
+  };
+  if (!groupAlive()) return true;
+  process.kill(-pid, "SIGTERM");
+  if (await gone(timeoutMs)) return true;
+  process.kill(-pid, "SIGKILL");
+  await gone(5_000);
+  return false;
+}
+
 /** Kills whatever a test left running, children included: for afterEach. */
 export async function killStrays(): Promise<void> {
   const strays = [...running];
