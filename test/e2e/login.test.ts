@@ -4,6 +4,7 @@ import {
   call,
   latestCode,
   login,
+  postForm,
   sentMail,
   startRegistry,
   type TestRegistry,
@@ -278,13 +279,7 @@ describe("logging in by the emailed link", () => {
     const [, url, token] = /(http\S+\/login\/confirm\?token=(\S+))/.exec(mail.textBody)!;
     return [url!, url!, token!] as const;
   };
-  const press = (token: string) =>
-    fetch(`${registry.url}/login/confirm`, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", accept: "text/html" },
-      body: new URLSearchParams({ token }),
-      redirect: "manual",
-    });
+  const press = (token: string) => postForm(registry, "/login/confirm", { token });
 
   it("mails a link beside the code, whose page confirms nothing until its button is pressed", async () => {
     const started = await startLogin("lin@example.com");

@@ -1,10 +1,12 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import axe from "axe-core";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sentMail, startRegistry, type TestRegistry } from "../support/registry.ts";
+import { latestCode, sentMail, startRegistry, type TestRegistry } from "../support/registry.ts";
 import { AUTHOR, publishSiteCatalogue, REVOKE_REASON } from "../support/siteCatalogue.ts";
 
 // The package site as people use it: a real (headless) Chromium walks from
@@ -228,5 +230,78 @@ describe.skipIf(!hasChromium)("the package site in a real browser", () => {
     await page.getByRole("button", { name: "Log out" }).click();
     await page.waitForURL(`${registry.url}/`);
     await visit("/packages/acme/secret", 404);
+  });
+
+  describe("forms sent from another site", () => {
+    // Another site, at another origin of this machine: the registry is at
+    // 127.0.0.1, this one at localhost. Its page sends a form to the registry
+    // by itself as it opens, as a page luring a visitor would.
+    let elsewhere: Server;
+    let elsewhereUrl: string;
+    /** The form its page sends: to which of the registry's routes, with which fields. */
+    let form = { action: "/login", fields: {} as Record<string, string> };
+
+    beforeAll(async () => {
+      elsewhere = createServer((_request, response) => {
+        const inputs = Object.entries(form.fields)
+          .map(([name, value]) => `<input type="hidden" name="${name}" value="${value}">`)
+          .join("");
+        response.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+        response.end(
+          `<!DOCTYPE html><html lang="en"><title>Win a prize</title><form method="post" action="${registry.url}${form.action}">${inputs}</form><script>document.forms[0].submit()</script></html>`,
+        );
+      });
+      await new Promise<void>((resolve) => elsewhere.listen(0, "127.0.0.1", resolve));
+      elsewhereUrl = `http://localhost:${(elsewhere.address() as AddressInfo).port}/`;
+    });
+    afterAll(() => {
+      elsewhere?.close();
+    });
+
+    /** Opens the other site's page; the answer to the form it sends by itself. */
+    async function lured(action: string, fields: Record<string, string>) {
+      form = { action, fields };
+      problems = [];
+      const answered = page.waitForResponse(`${registry.url}${action}`);
+      await page.goto(elsewhereUrl);
+      const response = await answered;
+      await page.waitForURL(`${registry.url}${action}`);
+      return response;
+    }
+
+    it("cannot log the browser in as someone else, and the registry's own login form still works", async () => {
+      const refused = await lured("/login", { email: "mallory@example.com" });
+      expect(refused.status()).toBe(403);
+      expect(await page.locator("h1").textContent()).toBe("Not allowed");
+      expect(await page.locator("main").textContent()).toContain(
+        `This form was refused: it was sent from ${elsewhereUrl.slice(0, -1)}, not from this site.`,
+      );
+      await expectNoErrors("the refusal", 403);
+      await expectAccessibleInBothSchemes("the refusal");
+      // No login was started: no mail went out, and the browser holds nothing of one.
+      expect(sentMail(registry.outbox).filter((m) => m.to === "mallory@example.com")).toEqual([]);
+      const cookies = await context.cookies(registry.url);
+      expect(cookies.map((cookie) => cookie.name)).not.toContain("gren_login");
+
+      // The registry's own page logs in as ever.
+      await visit("/login");
+      await page.getByLabel("Email address").fill(AUTHOR);
+      await page.getByRole("button", { name: "Mail me a link" }).click();
+      await page.waitForURL(/\/login\/wait$/);
+      await page.getByLabel("Code from the mail").fill(latestCode(registry.outbox, AUTHOR));
+      await page.getByRole("button", { name: "Log in with the code" }).click();
+      await page.waitForURL(`${registry.url}/`);
+      expect(await page.locator(".account-email").textContent()).toContain(AUTHOR);
+    });
+
+    it("cannot log the browser out", async () => {
+      const refused = await lured("/logout", {});
+      expect(refused.status()).toBe(403);
+      await visit("/packages/acme/secret");
+      expect(await page.locator(".account-email").textContent()).toContain(AUTHOR);
+      await page.getByRole("button", { name: "Log out" }).click();
+      await page.waitForURL(`${registry.url}/`);
+      await visit("/packages/acme/secret", 404);
+    });
   });
 });

@@ -5,6 +5,7 @@ import { EXIT } from "../../src/cli/cliError.ts";
 import { runCli, startCli, until } from "../support/cli.ts";
 import {
   latestCode,
+  postForm,
   sentMail,
   startRegistry,
   type TestRegistry,
@@ -77,11 +78,7 @@ describe("the CLI's login, whoami and logout", () => {
       "the login mail",
     );
     const token = /\/login\/confirm\?token=(\S+)/.exec(mail.textBody)![1]!;
-    const pressed = await fetch(`${registry.url}/login/confirm`, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", accept: "text/html" },
-      body: new URLSearchParams({ token }),
-    });
+    const pressed = await postForm(registry, "/login/confirm", { token });
     expect(pressed.status).toBe(200);
     const run = await done;
     expect(run.code).toBe(0);

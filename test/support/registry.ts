@@ -164,3 +164,45 @@ export async function login(
     throw new Error(`POST /session/fetch: ${JSON.stringify(fetched.body)}`);
   return fetched.body.sessionToken;
 }
+
+/** A browser's form token and the cookie that holds it, as a page of the site gives them. */
+export interface FormSession {
+  cookie: string;
+  token: string;
+}
+
+/** Opens a page with a form, as a browser does, for the form token it carries. */
+export async function formSession(
+  registry: { url: string },
+  path = "/login",
+): Promise<FormSession> {
+  const page = await fetch(registry.url + path, { headers: { accept: "text/html" } });
+  const cookie = page.headers
+    .getSetCookie()
+    .map((header) => header.split(";")[0]!)
+    .find((pair) => pair.startsWith("gren_form="));
+  const token = /name="form_token" value="([^"]+)"/.exec(await page.text())?.[1];
+  if (!cookie || !token) throw new Error(`${path} gave no form token`);
+  return { cookie, token };
+}
+
+/** Sends a form of the site as a browser on its page would: same origin, token and cookie. */
+export async function postForm(
+  registry: { url: string },
+  path: string,
+  fields: Record<string, string>,
+  session?: FormSession,
+): Promise<Response> {
+  const { cookie, token } = session ?? (await formSession(registry));
+  return fetch(registry.url + path, {
+    method: "POST",
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      accept: "text/html",
+      origin: new URL(registry.url).origin,
+      cookie,
+    },
+    body: new URLSearchParams({ ...fields, form_token: token }),
+    redirect: "manual",
+  });
+}

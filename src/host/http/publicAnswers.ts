@@ -21,6 +21,7 @@ const KEPT_HEADERS = [
   "cache-control",
   "content-security-policy",
   "x-content-type-options",
+  "referrer-policy",
 ] as const;
 
 /** Below this, compressing saves less than the header announcing it costs. */

@@ -1,6 +1,7 @@
 import { html } from "htm/preact";
 import type { VNode } from "preact";
 import { render } from "preact-render-to-string";
+import { FormTokenField, FormTokenSource } from "./formToken.ts";
 import { STYLESHEET } from "./stylesheet.ts";
 
 // The frame every page shares: head, header with search and account, footer.
@@ -31,8 +32,11 @@ const SITE_NAME = "Gren packages";
 export const PAGE_SECURITY_POLICY =
   "default-src 'none'; style-src 'self'; img-src 'self' https: data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
-/** A whole HTML document. */
-export function renderPage(page: Page): string {
+/** Pages tell other sites they link to nothing of where the link was. */
+export const REFERRER_POLICY = "same-origin";
+
+/** A whole HTML document; `formToken` gives the token its forms that post carry. */
+export function renderPage(page: Page, formToken?: () => string): string {
   const search = page.search === undefined ? { query: "" } : page.search;
   const document = html`<html lang="en">
     <head>
@@ -72,7 +76,10 @@ export function renderPage(page: Page): string {
       </footer>
     </body>
   </html>`;
-  return `<!DOCTYPE html>${render(document)}`;
+  const withToken = formToken
+    ? html`<${FormTokenSource.Provider} value=${formToken}>${document}<//>`
+    : document;
+  return `<!DOCTYPE html>${render(withToken)}`;
 }
 
 /** The header's account corner: who is logged in, or the way to log in. */
@@ -81,6 +88,7 @@ function account(viewer: Viewer | undefined): VNode {
     ? html`<div class="account">
         <span class="account-email"><span class="visually-hidden">Logged in as </span>${viewer.email}</span>
         <form method="post" action="/logout">
+          <${FormTokenField} />
           <button type="submit" class="button-quiet">Log out</button>
         </form>
       </div>`

@@ -1,5 +1,6 @@
 import { html } from "htm/preact";
 import type { LoginToConfirm } from "../../core/sessions.ts";
+import { FormTokenField } from "./formToken.ts";
 import type { Page } from "./layout.ts";
 
 // The pages of logging in on the site: the address form, the page that waits
@@ -21,6 +22,7 @@ export function loginPage(problem?: string): Page {
       </p>
       ${problem ? html`<p class="problem" role="alert">${problem}</p>` : null}
       <form class="stacked-form" method="post" action="/login">
+        <${FormTokenField} />
         <label for="login-email">Email address</label>
         <input id="login-email" type="email" name="email" autocomplete="email" required />
         <button type="submit">Mail me a link</button>
@@ -42,6 +44,7 @@ export function waitingPage(problem?: string): Page {
         <button type="submit">I have confirmed by the link: continue</button>
       </form>
       <form class="stacked-form" method="post" action="/login/code">
+        <${FormTokenField} />
         <label for="login-code">Code from the mail</label>
         <input
           id="login-code"
@@ -70,6 +73,7 @@ export function confirmPage(linkToken: string, login: LoginToConfirm): Page {
         If that was you, confirm it; if not, close this page and nobody logs in.
       </p>
       <form class="stacked-form" method="post" action="/login/confirm">
+        <${FormTokenField} />
         <input type="hidden" name="token" value=${linkToken} />
         <button type="submit">Yes, log me in</button>
       </form>`,

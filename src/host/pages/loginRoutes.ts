@@ -13,6 +13,7 @@ import {
 import { FETCH_TOKEN_MINUTES } from "../../wire/session.ts";
 import { answerFor, orAnswer } from "../http/coreErrors.ts";
 import type { RouteContext } from "../http/routeContext.ts";
+import { siteCookies } from "./cookies.ts";
 import {
   confirmedPage,
   confirmPage,
@@ -28,7 +29,8 @@ import { sendPage } from "./sendPage.ts";
 // the fetch token in a cookie while it waits, and then its session token in
 // another; both are HttpOnly and SameSite=Lax, and Secure over HTTPS. Opening
 // the mailed link shows what it would confirm; only pressing its button does,
-// since mail scanners open links too.
+// since mail scanners open links too. Every form here is guarded against
+// other sites (formGuard.ts), by the plugin that registers these routes.
 
 const hidden = { hide: true };
 const EmailForm = Type.Object({ email: Type.String({ maxLength: 320 }) });
@@ -42,13 +44,7 @@ export const loginRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
   // Forms arrive URL-encoded; only these routes read them.
   await app.register(formbody);
 
-  const cookieOptions = (request: FastifyRequest, maxAgeSeconds?: number) => ({
-    path: "/",
-    httpOnly: true,
-    sameSite: "lax" as const,
-    secure: request.protocol === "https",
-    ...(maxAgeSeconds === undefined ? {} : { maxAge: maxAgeSeconds }),
-  });
+  const cookieOptions = siteCookies(config.publicUrl);
 
   /** The browser is logged in: its session cookie is set, the waiting one cleared. */
   const signIn = (request: FastifyRequest, reply: FastifyReply, sessionToken: string) =>

@@ -18,10 +18,11 @@ import { PUBLIC_ANSWER, servePublicAnswers } from "../http/publicAnswers.ts";
 import type { RouteContext } from "../http/routeContext.ts";
 import { DocumentationCache } from "./documentationCache.ts";
 import { errorPage } from "./errorPage.ts";
+import { FormGuard } from "./formGuard.ts";
 import { homeContent } from "./home.ts";
 import { identityPage } from "./identityPage.ts";
 import { loginRoutes } from "./loginRoutes.ts";
-import { PAGE } from "./negotiation.ts";
+import { PAGE, prefersHtml } from "./negotiation.ts";
 import { packagePage } from "./packagePage.ts";
 import { RenderedPages } from "./renderedPages.ts";
 import { searchPage } from "./search.ts";
@@ -68,9 +69,17 @@ export const sitePages: FastifyPluginAsyncTypebox<RouteContext> = async (app, co
   const documentation = new DocumentationCache(DOCUMENTATION_CACHE_CHARS);
   const rendered = new RenderedPages(RENDERED_PACKAGE_PAGES);
 
+  // Forms are taken only from this site's own pages; pages get their form tokens.
+  new FormGuard(config.publicUrl).guard(app);
+
   app.setErrorHandler((error: FastifyError | ErrorAnswer, request, reply) => {
     const answer = answerForFailure(error);
     if (answer.status >= 500) request.log.error({ err: error }, "page failed");
+    // A client that is not a browser (a script posting a form) gets the API's error body.
+    if (!prefersHtml(request.headers.accept)) {
+      void reply.code(answer.status).headers(answer.headers).send(answer.body);
+      return;
+    }
     let viewer: User | undefined;
     try {
       viewer = pageViewer(auth, request);

@@ -1,7 +1,12 @@
 import type { FastifyReply } from "fastify";
-import { PAGE_SECURITY_POLICY, type Page, renderPage } from "./layout.ts";
+import { formTokenOf } from "./formGuard.ts";
+import { PAGE_SECURITY_POLICY, type Page, REFERRER_POLICY, renderPage } from "./layout.ts";
 
-/** Answers with a page: never cached by others, no script allowed to run in it. */
+/**
+ * Answers with a page: never cached by others, no script allowed to run in
+ * it, and its address (which may hold a login link's token) never told to
+ * another site it links to.
+ */
 export function sendPage(reply: FastifyReply, content: Page, status = 200): FastifyReply {
   return reply
     .code(status)
@@ -9,5 +14,6 @@ export function sendPage(reply: FastifyReply, content: Page, status = 200): Fast
     .header("cache-control", "private, no-cache")
     .header("content-security-policy", PAGE_SECURITY_POLICY)
     .header("x-content-type-options", "nosniff")
-    .send(renderPage(content));
+    .header("referrer-policy", REFERRER_POLICY)
+    .send(renderPage(content, formTokenOf(reply.request)));
 }
