@@ -6,6 +6,8 @@ import {
   parseProjectName,
 } from "../gren/names.ts";
 import type { Database } from "../ports/database.ts";
+import type { Ports } from "../ports/index.ts";
+import type { FoundPackage, SearchJob } from "../ports/search.ts";
 import { err, ok, type Result } from "../result.ts";
 import { LISTING_LIMIT, type Listing, type PackageView } from "../wire/packages.ts";
 import { isMember } from "./access.ts";
@@ -65,28 +67,51 @@ export function describePackage(
   return ok(packageView(found.value, versionsOf(db, found.value.id)));
 }
 
-export type ListingError = { kind: "invalid_limit"; max: number };
+/**
+ * - `search_too_costly`: the search did not finish in the time a search is given.
+ * - `searches_busy`: more searches are waiting than the registry queues.
+ */
+export type ListingError =
+  | { kind: "invalid_limit"; max: number }
+  | { kind: "search_too_costly"; limitMs: number }
+  | { kind: "searches_busy" };
 
 /**
  * Packages in name order, optionally only those whose name, summary or module
  * names contain `query`, a page at a time. The cursor is the last name of the
- * previous page, in the listing's own order.
+ * previous page, in the listing's own order. A search runs wherever
+ * `ports.search` runs it: its cost depends on what is searched for.
  */
-export function listPackages(
-  db: Database,
+export async function listPackages(
+  ports: Pick<Ports, "db" | "search">,
   input: { query: string | undefined; limit: number | undefined; cursor: string | undefined },
   viewer: User | undefined,
-): Result<Listing, ListingError> {
+): Promise<Result<Listing, ListingError>> {
   const limit = input.limit ?? LISTING_LIMIT.default;
   if (limit < 1 || limit > LISTING_LIMIT.max) {
     return err({ kind: "invalid_limit", max: LISTING_LIMIT.max });
   }
-  const rows = listPage(db, {
+  const job: SearchJob = {
+    query: input.query?.trim() ?? "",
     after: input.cursor ?? "",
     viewerId: viewer?.id,
-    query: input.query?.trim() ?? "",
     limit: limit + 1,
-  });
+  };
+  let rows: FoundPackage[];
+  if (job.query === "") {
+    // Walking the names in order, a page at a time, costs the same whatever is asked.
+    rows = searchCatalogue(ports.db, job);
+  } else {
+    const found = await ports.search.find(job);
+    if (!found.ok) {
+      return err(
+        found.error.kind === "busy"
+          ? { kind: "searches_busy" }
+          : { kind: "search_too_costly", limitMs: found.error.limitMs },
+      );
+    }
+    rows = found.value;
+  }
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return ok({
@@ -94,3 +119,6 @@ export function listPackages(
     next: rows.length > limit && last ? last.key : null,
   });
 }
+
+/** The search itself, on `db`: whoever runs it gives it a database of its own to read. */
+export const searchCatalogue = (db: Database, job: SearchJob): FoundPackage[] => listPage(db, job);

@@ -3,6 +3,7 @@ import { DEFAULT_WEBHOOK_POLICY } from "../core/webhooks.ts";
 import type { Clock, Ports } from "../ports/index.ts";
 import type { Notifier } from "../ports/notifier.ts";
 import { defaultReaderThreads, WorkerBundleReader } from "./bundleReading/pool.ts";
+import { CatalogueReaders } from "./catalogueReading/pool.ts";
 import { systemClock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import { openDatabase } from "./database.ts";
@@ -17,7 +18,6 @@ import { PublicAnswers } from "./http/publicAnswers.ts";
 import { fetchHttpOut } from "./httpOut.ts";
 import { mailerFor } from "./mail/index.ts";
 import { cryptoRandom } from "./random.ts";
-import { WorkerResolver } from "./resolving/pool.ts";
 import { buildServer } from "./server.ts";
 
 /** Kept answers to anonymous reads: the pages, indexes and version lists of a few thousand packages. */
@@ -61,10 +61,11 @@ export function openRegistry(options: StartOptions) {
     timeoutMs: config.bundleReaders.timeoutMs,
     memoryMb: config.bundleReaders.memoryMb,
   });
-  const resolver = new WorkerResolver({
+  const catalogueReaders = new CatalogueReaders({
     dbPath: config.dbPath,
     threads: defaultReaderThreads(),
-    budgetMs: config.resolveTimeoutMs,
+    resolveBudgetMs: config.resolveTimeoutMs,
+    searchTimeoutMs: config.searchTimeoutMs,
   });
   const ports: Ports = {
     db,
@@ -73,7 +74,8 @@ export function openRegistry(options: StartOptions) {
     random: cryptoRandom,
     digest: nodeDigest,
     bundles: bundleReader,
-    resolver,
+    resolver: catalogueReaders,
+    search: catalogueReaders,
     http: fetchHttpOut,
     notifier,
   };
@@ -118,7 +120,7 @@ export function openRegistry(options: StartOptions) {
     await webhooks?.stop();
     live.close();
     await bundleReader.close();
-    await resolver.close();
+    await catalogueReaders.close();
     db.close();
   });
   return { app, ports, db, fanOut };

@@ -46,6 +46,7 @@ const Environment = Type.Object({
   // in (64 MB of text) with room to spare, and keeps an idle reader small.
   REGISTRY_BUNDLE_READER_MEMORY_MB: whole(64, 65_536, 256),
   REGISTRY_RESOLVE_TIMEOUT_MS: whole(10, 600_000, 2000),
+  REGISTRY_SEARCH_TIMEOUT_MS: whole(10, 600_000, 1000),
   REGISTRY_KERNEL_IDENTITIES: list("gren-lang"),
   REGISTRY_WEBHOOK_URLS: list(""),
   REGISTRY_WEBHOOK_SECRET: Type.Optional(text()),
@@ -87,6 +88,8 @@ export interface Config {
   bundleReaders: { threads: number | undefined; timeoutMs: number; memoryMb: number };
   /** How long one resolution's search may run before it is answered as too tangled. */
   resolveTimeoutMs: number;
+  /** How long one search of the catalogue may run before it is refused. */
+  searchTimeoutMs: number;
   webhookUrls: string[];
   webhookSecret: string | undefined;
   /** Delay before a failed webhook delivery is first retried; later retries back off from it. */
@@ -189,6 +192,7 @@ function configFrom(env: Environment): Config {
       memoryMb: env.REGISTRY_BUNDLE_READER_MEMORY_MB,
     },
     resolveTimeoutMs: env.REGISTRY_RESOLVE_TIMEOUT_MS,
+    searchTimeoutMs: env.REGISTRY_SEARCH_TIMEOUT_MS,
     webhookUrls: items(env.REGISTRY_WEBHOOK_URLS),
     webhookSecret: env.REGISTRY_WEBHOOK_SECRET,
     webhookRetryMs: env.REGISTRY_WEBHOOK_RETRY_MS,

@@ -7,6 +7,7 @@ import type { Mailer } from "./mailer.ts";
 import type { Notifier } from "./notifier.ts";
 import type { Random } from "./random.ts";
 import type { DependencyResolver } from "./resolver.ts";
+import type { PackageSearch } from "./search.ts";
 
 /** Everything the core may touch outside itself. */
 export interface Ports {
@@ -19,6 +20,8 @@ export interface Ports {
   bundles: BundleReader;
   /** Resolves dependencies, perhaps on other threads. */
   resolver: DependencyResolver;
+  /** Searches the catalogue, perhaps on other threads. */
+  search: PackageSearch;
   http: HttpOut;
   notifier: Notifier;
 }
@@ -32,5 +35,6 @@ export type {
   HttpOut,
   Mailer,
   Notifier,
+  PackageSearch,
   Random,
 };

@@ -4,7 +4,7 @@ import { resolveDependencies } from "../../src/core/resolution.ts";
 import { revokeVersion } from "../../src/core/revoke.ts";
 import type { User } from "../../src/core/sessions.ts";
 import { versionKey } from "../../src/gren/semver.ts";
-import { inlineResolver } from "../../src/host/resolving/inline.ts";
+import { inlineResolver } from "../../src/host/catalogueReading/inline.ts";
 import type { Database } from "../../src/ports/database.ts";
 import type { Ports } from "../../src/ports/index.ts";
 import { anIdentity, aUser, aVersion, type FakePorts, fakePorts } from "../support/fakePorts.ts";

@@ -1,6 +1,8 @@
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createIdentity, publish } from "../support/publishing.ts";
-import { call, login, startRegistry, type TestRegistry } from "../support/registry.ts";
+import { call, login, temporaryDir } from "../support/registry.ts";
+import { type ServerProcess, startServerProcess } from "../support/serverProcess.ts";
 
 // A graph any user can publish that no search settles quickly: nine pigeons,
 // each version J.0.0 of pigeon I needing hole J at version I, and eight holes
@@ -8,12 +10,24 @@ import { call, login, startRegistry, type TestRegistry } from "../support/regist
 // cannot all be placed, and there are more ways to try than any search can.
 // Resolving it must cost its asker a refusal, and nobody else anything.
 
-let registry: TestRegistry;
+let server: ServerProcess;
+let registry: { url: string; outbox: string };
 const PIGEONS = 9;
+const BUDGET_MS = 500;
 const HOLES = 8;
 
 beforeAll(async () => {
-  registry = await startRegistry();
+  // The server runs as it does in production, in a process of its own.
+  const dir = temporaryDir();
+  const outbox = join(dir, "outbox.jsonl");
+  server = await startServerProcess({
+    REGISTRY_DB_PATH: join(dir, "registry.db"),
+    REGISTRY_MAIL_OUTBOX: outbox,
+    // Proving that nine pigeons do not fit in eight holes takes the solver
+    // about two seconds here; half a second is sure to be too little.
+    REGISTRY_RESOLVE_TIMEOUT_MS: String(BUDGET_MS),
+  });
+  registry = { url: server.url, outbox };
   const token = await login(registry, "mallory@example.com");
   await createIdentity(registry, token, "coop");
   for (let hole = 1; hole <= HOLES; hole++) {
@@ -30,7 +44,7 @@ beforeAll(async () => {
   }
 }, 120_000);
 afterAll(async () => {
-  await registry.close();
+  await server?.stop();
 });
 
 const everyPigeon = Object.fromEntries(
@@ -54,13 +68,18 @@ describe("a resolution too tangled to settle", () => {
       const health = await fetch(`${registry.url}/health`);
       waits.push(performance.now() - asked);
       expect(health.status).toBe(200);
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await new Promise((resolve) => setTimeout(resolve, 10));
     }
     const [first, second] = await answers;
 
-    // Two budgets of two seconds went by: the server answered all along.
-    expect(waits.length).toBeGreaterThan(50);
-    expect(Math.max(...waits)).toBeLessThan(100);
+    // Two budgets went by, one after the other, and the server answered all
+    // along: within 100 ms, but for the odd wait on a machine busy with other
+    // work, and never as long as a resolution ran. A solver on the thread that
+    // answers would have held every one of these for its whole budget.
+    expect(waits.length).toBeGreaterThan(20);
+    const sorted = [...waits].sort((a, b) => a - b);
+    expect(sorted[Math.floor(sorted.length * 0.9)]).toBeLessThan(100);
+    expect(sorted.at(-1)).toBeLessThan(BUDGET_MS);
     for (const answer of [first!, second!]) {
       expect(answer.status).toBe(409);
       expect(answer.body.code).toBe("conflict");

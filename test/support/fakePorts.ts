@@ -5,8 +5,8 @@ import type { User } from "../../src/core/sessions.ts";
 import { migrate } from "../../src/core/stores/schema.ts";
 import { findOrCreateUser } from "../../src/core/stores/users.ts";
 import { inlineBundleReader } from "../../src/host/bundleReading/inline.ts";
+import { inlineResolver, inlineSearch } from "../../src/host/catalogueReading/inline.ts";
 import { nodeDigest } from "../../src/host/digest.ts";
-import { inlineResolver } from "../../src/host/resolving/inline.ts";
 import { SqliteDatabase } from "../../src/host/sqlite.ts";
 import type { PostResult } from "../../src/ports/http.ts";
 import type { HttpOut, Mailer, Notifier, Ports, Random } from "../../src/ports/index.ts";
@@ -97,6 +97,7 @@ export function fakePorts(): FakePorts {
     digest: nodeDigest,
     bundles: inlineBundleReader,
     resolver: inlineResolver(db),
+    search: inlineSearch(db),
   };
 }
 

@@ -228,6 +228,18 @@ export function answerFor(error: CoreError): ErrorAnswer {
       );
     case "unresolvable":
       return new ErrorAnswer("conflict", error.message, { problems: error.problems });
+    case "search_too_costly":
+      return new ErrorAnswer(
+        "invalid_request",
+        `That search would take longer than the ${error.limitMs / 1000} s the registry gives one; search for something more particular.`,
+      );
+    case "searches_busy":
+      return new ErrorAnswer(
+        "rate_limited",
+        "Too many searches are waiting already; ask again in a few seconds.",
+        {},
+        { "retry-after": "5" },
+      );
     case "resolutions_busy":
       return new ErrorAnswer(
         "rate_limited",

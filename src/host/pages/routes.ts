@@ -126,8 +126,8 @@ export const sitePages: FastifyPluginAsyncTypebox<RouteContext> = async (app, co
     const viewer = pageViewer(auth, request);
     const query = request.query.q?.trim() ?? "";
     const listing = orAnswer(
-      listPackages(
-        ports.db,
+      await listPackages(
+        ports,
         { query, limit: SEARCH_PAGE_SIZE, cursor: request.query.cursor },
         viewer,
       ),

@@ -118,8 +118,8 @@ export const packageRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
       const viewer = auth.viewer(request);
       const { q, limit, cursor } = request.query;
       return orAnswer(
-        listPackages(
-          ports.db,
+        await listPackages(
+          ports,
           { query: q, limit: limit === undefined ? undefined : Number(limit), cursor },
           viewer,
         ),

@@ -60,10 +60,11 @@ export class TimedPool {
   }
 
   /**
-   * Runs `task` (which the worker receives with a `start` to announce) and
-   * gives it up once it has run `timeoutMs`.
+   * Runs `task` (which the worker receives with a `start` to announce) with
+   * the worker's export `name` (its default one without), and gives it up once
+   * it has run `timeoutMs`.
    */
-  async run<T>(task: object, timeoutMs: number): Promise<TimedOutcome<T>> {
+  async run<T>(task: object, timeoutMs: number, name?: string): Promise<TimedOutcome<T>> {
     if (this.#pool.queueSize >= this.#maxQueue) return { kind: "queue_full" };
     const abort = new AbortController();
     const id = ++this.#tasks;
@@ -73,7 +74,10 @@ export class TimedPool {
     });
     const start: TaskStart = { channel: this.#channelName, task: id };
     try {
-      const value = (await this.#pool.run({ ...task, start }, { signal: abort.signal })) as T;
+      const value = (await this.#pool.run(
+        { ...task, start },
+        { signal: abort.signal, ...(name === undefined ? {} : { name }) },
+      )) as T;
       return { kind: "done", value };
     } catch (error) {
       if (abort.signal.aborted) return { kind: "timed_out" };

@@ -1,6 +1,8 @@
+import { searchCatalogue } from "../../core/packages.ts";
 import { LiveVersions, solveOnCatalogue } from "../../core/resolution.ts";
 import type { Database } from "../../ports/database.ts";
 import type { DependencyResolver } from "../../ports/resolver.ts";
+import type { PackageSearch } from "../../ports/search.ts";
 
 /**
  * Resolves on the calling thread, on `db`: for tools and tests that resolve
@@ -15,3 +17,8 @@ export function inlineResolver(db: Database, budgetMs?: number): DependencyResol
     },
   };
 }
+
+/** Searches on the calling thread, on `db`: for tools and tests. */
+export const inlineSearch = (db: Database): PackageSearch => ({
+  find: async (job) => ({ ok: true, value: searchCatalogue(db, job) }),
+});
