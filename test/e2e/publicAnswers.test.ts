@@ -109,6 +109,28 @@ describe("anonymous reads kept in memory", () => {
       "accept-encoding": "gzip;q=0",
     });
     expect(refused.headers["content-encoding"]).toBeUndefined();
+    for (const [header, gzip] of [
+      ["deflate, GZIP ; q=0.5", true],
+      ["br;q=1, gzip;q=0.000", false],
+      ["gzip;q=2", false],
+      ["x-gzip", false],
+    ] as const) {
+      const answer = await rawGet(registry, "/packages/acme/gears/index", {
+        "accept-encoding": header,
+      });
+      expect(answer.headers["content-encoding"], header).toBe(gzip ? "gzip" : undefined);
+    }
+  });
+
+  it("read any Accept-Encoding at once, however the client spaces it out", async () => {
+    // Read by a regular expression, 15,000 spaces after "gzip" took it half a second.
+    const spaced = `gzip${" ".repeat(15_000)}x`;
+    await rawGet(registry, "/packages/acme/widgets"); // kept from here on
+    const started = performance.now();
+    const answer = await rawGet(registry, "/packages/acme/widgets", { "accept-encoding": spaced });
+    expect(answer.status).toBe(200);
+    expect(answer.headers["content-encoding"]).toBeUndefined();
+    expect(performance.now() - started).toBeLessThan(150);
   });
 
   it("keep pages apart from JSON, and show a logged-in reader their own page", async () => {

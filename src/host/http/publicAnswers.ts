@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { LRUCache } from "lru-cache";
 import { parseNameParts } from "../../core/packages.ts";
 import { packageKey } from "../../gren/names.ts";
+import { acceptsGzip } from "./acceptEncoding.ts";
 import { gzippedEtag, matchesEtag } from "./etags.ts";
 
 // What anyone may read about a package (its versions, `latest`, its index)
@@ -166,11 +167,6 @@ const anonymousRead = (request: FastifyRequest) =>
   request.headers.cookie === undefined &&
   (request.routeOptions.config as { publicAnswer?: boolean }).publicAnswer === true;
 
-const acceptsGzip = (request: FastifyRequest) =>
-  /(^|,)\s*gzip\s*(;\s*q=(1(\.0*)?|0\.\d*[1-9]\d*))?\s*(,|$)/i.test(
-    String(request.headers["accept-encoding"] ?? ""),
-  );
-
 /**
  * Serves the routes marked `PUBLIC_ANSWER` in `app` from `answers` when it
  * can, and keeps their anonymous 200 answers for next time, apart from those
@@ -195,7 +191,10 @@ export function servePublicAnswers(
       begun.set(request, answers.now);
       return done();
     }
-    sendKept(request, reply, kept, acceptsGzip(request) ? answers.gzipped(key, kept) : null);
+    const gzipped = acceptsGzip(request.headers["accept-encoding"])
+      ? answers.gzipped(key, kept)
+      : null;
+    sendKept(request, reply, kept, gzipped);
   });
 
   app.addHook("onSend", (request, reply, payload, done) => {
