@@ -70,6 +70,29 @@ describe("the layers of src/", () => {
     expect(holders).toEqual([]);
   });
 
+  it("reach the work whose cost a request decides only from worker threads, or inline for tools and tests", () => {
+    // Reading a bundle, resolving dependencies and searching the catalogue
+    // cost what the request and the catalogue make them cost: the host runs
+    // them in its pools of workers, each task with a time limit, never on the
+    // thread that answers requests.
+    const costly = /\b(readBundle|solveOnCatalogue|searchCatalogue)\b/;
+    const callers = files
+      .filter((file) => partOf(file) === "host")
+      .filter((file) =>
+        [
+          ...readFileSync(file, "utf8").matchAll(/^import\s+(?!type\b)([^;]*?)from\s+"[^"]+"/gms),
+        ].some((match) => costly.test(match[1]!)),
+      )
+      .map((file) => relative(SRC, file))
+      .sort();
+    expect(callers).toEqual([
+      "host/bundleReading/inline.ts",
+      "host/bundleReading/worker.ts",
+      "host/catalogueReading/inline.ts",
+      "host/catalogueReading/worker.ts",
+    ]);
+  });
+
   it("have no import circles", () => {
     const graph = new Map(
       files.map((file) => [
