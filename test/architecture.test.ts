@@ -70,6 +70,33 @@ describe("the layers of src/", () => {
     expect(holders).toEqual([]);
   });
 
+  it("let the core see the wire's shapes only as types, never TypeBox's values", () => {
+    const loadsTypeBox = (file: string) => importsOf(file).includes("typebox");
+    const wrong: string[] = [];
+    for (const file of files.filter((file) => partOf(file) === "core")) {
+      const text = readFileSync(file, "utf8");
+      for (const m of text.matchAll(/^import(\s+type)?[^;]*?from\s+"([^"]+)"/gms)) {
+        const target = resolve(dirname(file), m[2]!);
+        if (m[1] || partOf(target) !== "wire" || !loadsTypeBox(target)) continue;
+        wrong.push(`${relative(SRC, file)} imports values from ${relative(SRC, target)}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it("leave every path of the API to the route table: the CLI spells none", () => {
+    const spelled = files
+      .filter((file) => partOf(file) === "cli")
+      .flatMap((file) =>
+        [
+          ...readFileSync(file, "utf8").matchAll(
+            /["'`]\/(packages|session|user|publishing-identity|resolve|feed|health|tokens|log)\b/g,
+          ),
+        ].map((m) => `${relative(SRC, file)}: ${m[0]}`),
+      );
+    expect(spelled).toEqual([]);
+  });
+
   it("have no import circles", () => {
     const graph = new Map(
       files.map((file) => [

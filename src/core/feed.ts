@@ -1,7 +1,8 @@
 import { packageKey } from "../gren/names.ts";
 import type { Database } from "../ports/database.ts";
 import { err, ok, type Result } from "../result.ts";
-import { FEED_LIMIT, type FeedEvent, type FeedPage } from "../wire/feed.ts";
+import type { FeedEvent, FeedPage } from "../wire/feed.ts";
+import { FEED_LIMIT } from "../wire/limits.ts";
 import { lastPublicSeq, publicEventsAfter } from "./stores/events.ts";
 import { feedEventView } from "./views.ts";
 

@@ -7,7 +7,8 @@ import {
 } from "../gren/names.ts";
 import type { Database } from "../ports/database.ts";
 import { err, ok, type Result } from "../result.ts";
-import { LISTING_LIMIT, type Listing, type PackageView } from "../wire/packages.ts";
+import { LISTING_LIMIT } from "../wire/limits.ts";
+import type { Listing, PackageView } from "../wire/packages.ts";
 import { isMember } from "./access.ts";
 import {
   findPackage,

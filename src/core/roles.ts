@@ -1,4 +1,4 @@
-import { ROLES, type Role } from "../wire/identities.ts";
+import { ROLES, type Role } from "../wire/roles.ts";
 
 /** What a member may do to an identity or its packages. */
 export type Action =

@@ -1,6 +1,7 @@
 import { Validator } from "@seriousme/openapi-schema-validator";
 import Ajv2020 from "ajv/dist/2020.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { API } from "../../src/wire/routes.ts";
 import { packageBundle } from "../support/bundles.ts";
 import { publish, putBundle } from "../support/publishing.ts";
 import {
@@ -91,6 +92,22 @@ describe("the OpenAPI document", () => {
     const result = await new Validator().validate(document as never);
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
+  });
+
+  it("describes exactly the routes of the route table, each with its summary", () => {
+    const documented = Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(
+        ([method, operation]) =>
+          `${method.toUpperCase()} ${path} ${(operation as { summary?: string }).summary}`,
+      ),
+    );
+    const declared = Object.values(API)
+      .filter((route) => !("websocket" in route))
+      .map(
+        (route) =>
+          `${route.method} ${route.path.replace(/:([A-Za-z]+)/g, "{$1}")} ${route.summary}`,
+      );
+    expect(documented.sort()).toEqual(declared.sort());
   });
 
   it("describes every answer of every route, and nothing answers outside its schema", async () => {

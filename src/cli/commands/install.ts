@@ -15,8 +15,8 @@ import {
   type Version,
 } from "../../gren/semver.ts";
 import { quote } from "../../gren/wording.ts";
-import type { FoundVersion, PackageIndex } from "../../wire/packages.ts";
 import type { PinnedVersion, Resolution, ResolutionRequest } from "../../wire/resolve.ts";
+import { API } from "../../wire/routes.ts";
 import { bundleMismatch, sha256Of } from "../bundleIntegrity.ts";
 import { CliError, EXIT, usageError } from "../cliError.ts";
 import { type RegistryClient, RegistryError } from "../client.ts";
@@ -36,9 +36,9 @@ import {
 } from "../projectOutline.ts";
 import {
   packageArgument,
-  packagePath,
+  packageParams,
   readIfPresent,
-  versionPath,
+  versionParams,
   writeWhole,
 } from "./packages.ts";
 
@@ -231,7 +231,9 @@ function indexReader(asker: Asker): IndexReader {
     unseenHint: privateHint(asker),
     indexOf: (name) =>
       asker.client
-        .json<PackageIndex>("GET", `${packagePath(name)}/index`, { token: asker.token })
+        .call(API.index, { params: packageParams(name), token: asker.token })
+        // No tag is sent, so the answer is never "not modified".
+        .then((index) => index ?? undefined)
         .catch((error: unknown) => {
           if (error instanceof RegistryError && (error.status === 404 || error.status === 410)) {
             return undefined;
@@ -246,11 +248,11 @@ function indexReader(asker: Asker): IndexReader {
  * does not write them: it says which range the compiler would write.
  */
 async function rangeAdvice(asker: Asker, name: PackageName, grenVersion: Version) {
-  const latest = await asker.client.json<FoundVersion>(
-    "GET",
-    `${packagePath(name)}/latest?gren=${formatVersion(grenVersion)}`,
-    { token: asker.token },
-  );
+  const latest = await asker.client.call(API.latest, {
+    params: packageParams(name),
+    query: { gren: formatVersion(grenVersion) },
+    token: asker.token,
+  });
   const version = parseVersion(latest.version);
   const range =
     version &&
@@ -418,7 +420,7 @@ function untilNextMajor(version: string): string {
 }
 
 const resolveOn = (asker: Asker, request: ResolutionRequest): Promise<Resolution> =>
-  asker.client.json<Resolution>("POST", "/resolve", { token: asker.token, json: request });
+  asker.client.call(API.resolve, { token: asker.token, body: request });
 
 const isConflict = (error: unknown): error is RegistryError =>
   error instanceof RegistryError && error.status === 409;
@@ -474,11 +476,10 @@ async function installBundles(
   await atMostAtOnce(missing, PARALLEL_DOWNLOADS, async (bundle) => {
     started++;
     tell(`Downloading ${bundle.name} ${bundle.pinned.version} (${started}/${missing.length})`);
-    const response = await asker.client.send(
-      "GET",
-      `${versionPath(bundle.parsedName, bundle.pinned.version)}/bundle`,
-      { token: asker.token },
-    );
+    const response = await asker.client.request(API.bundle, {
+      params: versionParams(bundle.parsedName, bundle.pinned.version),
+      token: asker.token,
+    });
     const bytes = new Uint8Array(await response.arrayBuffer());
     const mismatch = bundleMismatch(bytes, {
       sha256: bundle.pinned.sha256,

@@ -15,6 +15,13 @@ import { gzippedEtag, matchesEtag } from "./etags.ts";
 // The same address is a page to a browser and JSON to a client, so the two
 // are kept apart.
 
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** Anonymous answers of this route may be kept until their package changes. */
+    publicAnswer?: boolean;
+  }
+}
+
 /** The headers an answer is served again with, besides its tag; the rest are the request's own. */
 const KEPT_HEADERS = [
   "content-type",
@@ -163,7 +170,7 @@ const anonymousRead = (request: FastifyRequest) =>
   request.method === "GET" &&
   request.headers.authorization === undefined &&
   request.headers.cookie === undefined &&
-  (request.routeOptions.config as { publicAnswer?: boolean }).publicAnswer === true;
+  request.routeOptions.config.publicAnswer === true;
 
 const acceptsGzip = (request: FastifyRequest) =>
   /(^|,)\s*gzip\s*(;\s*q=(1(\.0*)?|0\.\d*[1-9]\d*))?\s*(,|$)/i.test(

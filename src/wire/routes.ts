@@ -1,0 +1,296 @@
+import { Type } from "typebox";
+import { FeedPage, FeedQuery, LiveQuery, WebhookStatusList } from "./feed.ts";
+import { Health } from "./health.ts";
+import {
+  AuditLog,
+  CreateIdentity,
+  IdentityCreated,
+  IdentityParams,
+  IdentityView,
+  Member,
+  MemberList,
+  MemberParams,
+  RoleChange,
+} from "./identities.ts";
+import {
+  FoundVersion,
+  LatestQuery,
+  Listing,
+  ListingQuery,
+  PackageIndex,
+  PackageParams,
+  PackageView,
+  Published,
+  Reason,
+  VersionParams,
+  VersionView,
+} from "./packages.ts";
+import { Resolution, ResolutionRequest } from "./resolve.ts";
+import { route } from "./route.ts";
+import {
+  CodeExchange,
+  LoginRequest,
+  LoginStarted,
+  LoginWaiting,
+  SessionCreated,
+  SessionList,
+  SessionParams,
+  UserView,
+} from "./session.ts";
+
+// Every route of the registry's API, declared once: the server registers them
+// from here, the OpenAPI document describes them from here, and the CLI calls
+// them through here. Pages for people share some of these addresses; they are
+// not part of the API and are declared with the site.
+
+const NoContent = Type.Null({ description: "Done; nothing to say" });
+const NotModified = Type.Null({ description: "What the client holds is current" });
+
+export const API = {
+  health: route({
+    method: "GET",
+    path: "/health",
+    summary: "Whether the registry and its database answer",
+    access: "anyone",
+    answers: { 200: Health },
+  }),
+
+  // ------------------------------------------------------------ logging in
+
+  startLogin: route({
+    method: "POST",
+    path: "/session",
+    summary: "Mail a login code and link to an address",
+    access: "anyone",
+    body: LoginRequest,
+    answers: { 200: LoginStarted },
+  }),
+  finishLogin: route({
+    method: "POST",
+    path: "/session/fetch",
+    summary: "Trade the fetch token and the mailed code (or the confirmed link) for a session",
+    access: "anyone",
+    body: CodeExchange,
+    answers: { 200: SessionCreated, 202: LoginWaiting },
+  }),
+  logout: route({
+    method: "DELETE",
+    path: "/session",
+    summary: "End the session this request is made with",
+    access: "session",
+    answers: { 204: NoContent },
+  }),
+
+  // ------------------------------------------------------------ the user
+
+  user: route({
+    method: "GET",
+    path: "/user",
+    summary: "Who is logged in, and their publishing identities",
+    access: "session",
+    answers: { 200: UserView },
+  }),
+  sessions: route({
+    method: "GET",
+    path: "/user/sessions",
+    summary: "The logged-in user's sessions",
+    access: "session",
+    answers: { 200: SessionList },
+  }),
+  endSession: route({
+    method: "DELETE",
+    path: "/user/sessions/:id",
+    summary: "End one of the logged-in user's sessions",
+    access: "session",
+    params: SessionParams,
+    answers: { 204: NoContent },
+  }),
+
+  // ------------------------------------------------------------ publishing identities
+
+  createIdentity: route({
+    method: "POST",
+    path: "/publishing-identity",
+    summary: "Create a publishing identity, with the caller as its first admin",
+    access: "session",
+    body: CreateIdentity,
+    answers: { 201: IdentityCreated },
+  }),
+  identity: route({
+    method: "GET",
+    path: "/publishing-identity/:name",
+    summary: "An identity's packages, and its members to its members",
+    access: "viewer",
+    params: IdentityParams,
+    answers: { 200: IdentityView },
+  }),
+  members: route({
+    method: "GET",
+    path: "/publishing-identity/:name/members",
+    summary: "An identity's members and their roles (members only)",
+    access: "viewer",
+    params: IdentityParams,
+    answers: { 200: MemberList },
+  }),
+  setMember: route({
+    method: "PUT",
+    path: "/publishing-identity/:name/members/:email",
+    summary: "Add a member to an identity, or change a member's role (admins only)",
+    access: "session",
+    params: MemberParams,
+    body: RoleChange,
+    answers: { 200: Member },
+  }),
+  removeMember: route({
+    method: "DELETE",
+    path: "/publishing-identity/:name/members/:email",
+    summary: "Remove a member from an identity",
+    access: "session",
+    params: MemberParams,
+    answers: { 204: NoContent },
+  }),
+  auditLog: route({
+    method: "GET",
+    path: "/publishing-identity/:name/audit",
+    summary: "An identity's audit log (admins only)",
+    access: "session",
+    params: IdentityParams,
+    answers: { 200: AuditLog },
+  }),
+
+  // ------------------------------------------------------------ packages
+
+  publish: route({
+    method: "PUT",
+    path: "/packages/:author/:project/:version",
+    summary: "Publish a version from the bundle the Gren compiler made",
+    access: "session",
+    params: VersionParams,
+    body: {
+      contentType: "application/gzip",
+      description: "The bundle the Gren compiler made: gzip of its JSON outline and sources.",
+    },
+    answers: { 201: Published },
+  }),
+  packages: route({
+    method: "GET",
+    path: "/packages",
+    summary: "Packages in name order, optionally those matching a search",
+    access: "viewer",
+    query: ListingQuery,
+    answers: { 200: Listing },
+  }),
+  package: route({
+    method: "GET",
+    path: "/packages/:author/:project",
+    summary: "A package and every version it ever had",
+    access: "viewer",
+    params: PackageParams,
+    answers: { 200: PackageView },
+  }),
+  latest: route({
+    method: "GET",
+    path: "/packages/:author/:project/latest",
+    summary: "A package's highest live version, optionally for a compiler version",
+    access: "viewer",
+    params: PackageParams,
+    query: LatestQuery,
+    answers: { 200: FoundVersion },
+  }),
+  index: route({
+    method: "GET",
+    path: "/packages/:author/:project/index",
+    summary: "Every version of a package as a resolver needs it",
+    access: "viewer",
+    params: PackageParams,
+    answers: { 200: PackageIndex, 304: NotModified },
+  }),
+  previous: route({
+    method: "GET",
+    path: "/packages/:author/:project/previous/:version",
+    summary: "A package's highest live version below the one given",
+    access: "viewer",
+    params: VersionParams,
+    answers: { 200: FoundVersion },
+  }),
+  version: route({
+    method: "GET",
+    path: "/packages/:author/:project/:version",
+    summary: "One version's metadata, revoked or not",
+    access: "viewer",
+    params: VersionParams,
+    answers: { 200: VersionView },
+  }),
+  bundle: route({
+    method: "GET",
+    path: "/packages/:author/:project/:version/bundle",
+    summary: "A version's bundle, exactly the bytes that were published",
+    access: "viewer",
+    params: VersionParams,
+    answers: {
+      200: Type.Unsafe<Uint8Array>({
+        description: "The bundle's exact bytes (gzip)",
+        content: { "application/gzip": { schema: { type: "string", format: "binary" } } },
+      }),
+      304: NotModified,
+    },
+  }),
+  revokeVersion: route({
+    method: "DELETE",
+    path: "/packages/:author/:project/:version",
+    summary: "Revoke a version: its number stays, its bundle is deleted",
+    access: "session",
+    params: VersionParams,
+    body: Reason,
+    answers: { 200: VersionView },
+  }),
+  revokePackage: route({
+    method: "DELETE",
+    path: "/packages/:author/:project",
+    summary: "Revoke every version of a package (admins only)",
+    access: "session",
+    params: PackageParams,
+    body: Reason,
+    answers: { 200: PackageView },
+  }),
+
+  // ------------------------------------------------------------ resolving
+
+  resolve: route({
+    method: "POST",
+    path: "/resolve",
+    summary: "Choose the versions of a project's dependencies",
+    access: "viewer",
+    body: ResolutionRequest,
+    answers: { 200: Resolution },
+  }),
+
+  // ------------------------------------------------------------ the feed
+
+  feed: route({
+    method: "GET",
+    path: "/feed",
+    summary: "Publications and revocations of public packages, in order",
+    access: "anyone",
+    query: FeedQuery,
+    answers: { 200: FeedPage },
+  }),
+  liveFeed: route({
+    method: "GET",
+    path: "/feed/live",
+    summary: "The feed as a WebSocket: the events after `since`, then each new one",
+    access: "anyone",
+    query: LiveQuery,
+    answers: {},
+    websocket: true,
+  }),
+  webhooks: route({
+    method: "GET",
+    path: "/feed/webhooks",
+    summary: "The state of webhook deliveries (operators only)",
+    access: "session",
+    answers: { 200: WebhookStatusList },
+  }),
+} as const;
+
+export type Api = typeof API;
