@@ -24,8 +24,6 @@ import {
  */
 export type Magnitude = "major" | "minor" | "patch";
 
-export const MAGNITUDES: readonly Magnitude[] = ["patch", "minor", "major"];
-
 const RANK: Record<Magnitude, number> = { patch: 0, minor: 1, major: 2 };
 
 export const largerMagnitude = (a: Magnitude, b: Magnitude): Magnitude =>
@@ -74,11 +72,12 @@ export function diffApi(old: DocsJson, next: DocsJson): ApiChanges {
     .sort(byText)
     .map((name) => diffModule(name, old[name]!, next[name]!))
     .filter((module) => module.magnitude !== "patch");
-  const magnitude = [
+  const magnitudes: Magnitude[] = [
     added.length > 0 ? "minor" : "patch",
     removed.length > 0 ? "major" : "patch",
     ...changed.map((module) => module.magnitude),
-  ].reduce<Magnitude>((a, b) => largerMagnitude(a, b as Magnitude), "patch");
+  ];
+  const magnitude = magnitudes.reduce(largerMagnitude, "patch");
   return { magnitude, modules: { added, removed, changed } };
 }
 
