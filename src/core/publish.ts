@@ -13,6 +13,7 @@ import type { Published } from "../wire/packages.ts";
 import { type AccessError, authorize } from "./access.ts";
 import { uninstallableDependencies } from "./dependencies.ts";
 import { commitWithEvents } from "./events.ts";
+import { recordPackageHead } from "./packageHead.ts";
 import { type PackageLookupError, parseNameParts } from "./packages.ts";
 import { recordEvent } from "./stores/events.ts";
 import type { Identity } from "./stores/identities.ts";
@@ -20,7 +21,6 @@ import {
   findPackage,
   findPackageInstalledAs,
   findVersion,
-  highestVersionKey,
   insertPackage,
   insertVersion,
   showInListings,
@@ -150,7 +150,8 @@ export async function publishVersion(
       publishedAt: now,
       publisherId: publisher.id,
     });
-    if (highestVersionKey(db, packageId) === key) {
+    recordEvent(db, { type: "published", packageId, versionKey: key, at: now });
+    if (recordPackageHead(db, packageId).highestKey === key) {
       showInListings(db, packageId, {
         name: formatPackageName(name),
         summary: outline.summary,
@@ -158,7 +159,6 @@ export async function publishVersion(
         modules,
       });
     }
-    recordEvent(db, { type: "published", packageId, versionKey: key, at: now });
     return ok({
       name: formatPackageName(name),
       version: formatVersion(version),

@@ -5,6 +5,7 @@ import { err, type Result } from "../result.ts";
 import type { PackageView, VersionView } from "../wire/packages.ts";
 import { type AccessError, authorize } from "./access.ts";
 import { commitWithEvents } from "./events.ts";
+import { recordPackageHead } from "./packageHead.ts";
 import { describePackage, findVisiblePackage } from "./packages.ts";
 import type { Action } from "./roles.ts";
 import { recordAudit } from "./stores/audit.ts";
@@ -48,7 +49,10 @@ export function revokeVersion(
         version: input.version,
       });
     }
-    if (!version.revoked) revoke(ports, actor, pkg.value, version, reason);
+    if (!version.revoked) {
+      revoke(ports, actor, pkg.value, version, reason);
+      recordPackageHead(ports.db, pkg.value.id);
+    }
     return describeVersion(ports.db, input, actor);
   });
 }
@@ -64,9 +68,9 @@ export function revokePackage(
   return commitWithEvents(ports, (): Result<PackageView, RevokeError> => {
     const pkg = revocable(ports, actor, input, "revoke_package");
     if (!pkg.ok) return pkg;
-    for (const version of liveVersionsOf(ports.db, pkg.value.id)) {
-      revoke(ports, actor, pkg.value, version, reason);
-    }
+    const live = liveVersionsOf(ports.db, pkg.value.id);
+    for (const version of live) revoke(ports, actor, pkg.value, version, reason);
+    if (live.length > 0) recordPackageHead(ports.db, pkg.value.id);
     return describePackage(ports.db, input.author, input.project, actor);
   });
 }

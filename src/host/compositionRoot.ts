@@ -1,4 +1,4 @@
-import { feedEnd, packagesChangedSince } from "../core/feed.ts";
+import { lastPackageChange, packagesChangedSince } from "../core/packageHead.ts";
 import { DEFAULT_WEBHOOK_POLICY } from "../core/webhooks.ts";
 import type { Clock, Ports } from "../ports/index.ts";
 import type { Notifier } from "../ports/notifier.ts";
@@ -42,16 +42,16 @@ export function openRegistry(options: StartOptions) {
   const print = options.print ?? ((text: string) => process.stderr.write(`${text}\n`));
   // Whoever follows the feed learns of new events once their transaction has committed.
   const fanOut = new FanOut();
-  const publicAnswers = new PublicAnswers(PUBLIC_ANSWERS_BYTES);
+  let changeSeen = lastPackageChange(db);
+  const publicAnswers = new PublicAnswers(PUBLIC_ANSWERS_BYTES, changeSeen);
   // What was kept about the packages a change touched is forgotten the moment
   // it commits, before its own answer goes out; followers are woken once the
-  // turn is over. The feed's own events say which packages those are.
-  let feedSeen = feedEnd(db);
+  // turn is over. The packages' heads say which packages those are.
   const notifier: Notifier = {
     eventsRecorded() {
-      const changed = packagesChangedSince(db, feedSeen);
-      feedSeen = changed.next;
-      publicAnswers.forget(changed.packageKeys);
+      const changed = packagesChangedSince(db, changeSeen);
+      changeSeen = changed.at(-1)?.changeSeq ?? changeSeen;
+      publicAnswers.forget(changed);
       fanOut.eventsRecorded();
     },
   };

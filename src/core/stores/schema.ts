@@ -241,6 +241,50 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE fetch_tokens ADD COLUMN requested_at INTEGER NOT NULL DEFAULT 0;
   CREATE UNIQUE INDEX fetch_tokens_by_link ON fetch_tokens (link_hash);
   `,
+
+  // What every read of a package asks first, written by one function in the
+  // transaction of each publication and revocation (see packageHead.ts), so
+  // that no read works it out again.
+  `
+  CREATE TABLE package_heads (
+    package_id INTEGER PRIMARY KEY REFERENCES packages (id),
+    -- the highest version not revoked; null once every version is revoked
+    latest_key INTEGER,
+    -- the highest version ever published, revoked or not
+    highest_key INTEGER NOT NULL,
+    versions INTEGER NOT NULL,
+    live_versions INTEGER NOT NULL,
+    -- the live version published last, and when: what "recently published" shows
+    last_published_key INTEGER,
+    last_published_at INTEGER,
+    -- the event that last changed the package: kept answers about it are
+    -- good while this stays where it was when they were made
+    change_seq INTEGER NOT NULL,
+    -- new at every change, never seen before, so it survives a restore to an
+    -- older state without naming two contents: the index's ETag
+    tag TEXT NOT NULL,
+    CHECK ((latest_key IS NULL) = (live_versions = 0))
+  ) STRICT;
+  CREATE INDEX package_heads_by_change ON package_heads (change_seq);
+  CREATE INDEX package_heads_by_last_published ON package_heads (last_published_at)
+    WHERE last_published_at IS NOT NULL;
+
+  INSERT INTO package_heads (package_id, latest_key, highest_key, versions, live_versions,
+                             last_published_key, last_published_at, change_seq, tag)
+  SELECT packages.id,
+         (SELECT max(version_key) FROM versions
+          WHERE package_id = packages.id AND revoked_at IS NULL),
+         (SELECT max(version_key) FROM versions WHERE package_id = packages.id),
+         (SELECT count(*) FROM versions WHERE package_id = packages.id),
+         (SELECT count(*) FROM versions WHERE package_id = packages.id AND revoked_at IS NULL),
+         (SELECT version_key FROM versions WHERE package_id = packages.id AND revoked_at IS NULL
+          ORDER BY published_at DESC, version_key DESC LIMIT 1),
+         (SELECT max(published_at) FROM versions
+          WHERE package_id = packages.id AND revoked_at IS NULL),
+         coalesce((SELECT max(seq) FROM events WHERE package_id = packages.id), 0),
+         lower(hex(randomblob(16)))
+  FROM packages WHERE EXISTS (SELECT 1 FROM versions WHERE package_id = packages.id);
+  `,
 ];
 
 export type MigrationError = { kind: "schema_too_new"; found: number; known: number };
