@@ -1,6 +1,7 @@
 import { gzipSync } from "node:zlib";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { LRUCache } from "lru-cache";
+import Negotiator from "negotiator";
 import { parseNameParts } from "../../core/packages.ts";
 import { packageKey } from "../../gren/names.ts";
 import type { Prerendered } from "../pages/layout.ts";
@@ -217,10 +218,10 @@ const anonymousRead = (request: FastifyRequest) =>
   request.headers.cookie === undefined &&
   request.routeOptions.config.publicAnswer === true;
 
+/** Whether the client takes gzip rather than the answer as it is. */
 const acceptsGzip = (request: FastifyRequest) =>
-  /(^|,)\s*gzip\s*(;\s*q=(1(\.0*)?|0\.\d*[1-9]\d*))?\s*(,|$)/i.test(
-    String(request.headers["accept-encoding"] ?? ""),
-  );
+  request.headers["accept-encoding"] !== undefined &&
+  new Negotiator(request).encoding(["identity", "gzip"]) === "gzip";
 
 /**
  * Serves the routes marked `PUBLIC_ANSWER` in `app` from `answers` when it
