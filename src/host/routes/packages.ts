@@ -4,7 +4,6 @@ import { packageIndex } from "../../core/packageIndex.ts";
 import { describePackage, listPackages } from "../../core/packages.ts";
 import { mayPublish, publishVersion } from "../../core/publish.ts";
 import { revokePackage, revokeVersion } from "../../core/revoke.ts";
-import type { User } from "../../core/sessions.ts";
 import {
   describeVersion,
   downloadBundle,
@@ -24,7 +23,7 @@ import {
   VersionParams,
   VersionView,
 } from "../../wire/packages.ts";
-import { SESSION_OPTIONAL, SESSION_REQUIRED } from "../http/auth.ts";
+import { type Caller, SESSION_OPTIONAL, TOKEN_ACCEPTED } from "../http/auth.ts";
 import { orAnswer } from "../http/coreErrors.ts";
 import { ERROR_RESPONSES, ErrorAnswer } from "../http/errorAnswer.ts";
 import { matchesEtag } from "../http/etags.ts";
@@ -46,7 +45,12 @@ export const packageRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
   );
   const uploads = new UploadSlots(config.uploads);
   /** Who is publishing, found out before the body was read. */
-  const publishers = new WeakMap<object, User>();
+  const publishers = new WeakMap<object, Caller>();
+  /** Whose uploads count together against the limit of one user's at once. */
+  const uploader = ({ user, grant }: Caller): number | string =>
+    grant?.holder.kind === "trusted_publisher"
+      ? `trusted-publisher:${grant.holder.publishers[0]!.id}`
+      : user.id;
 
   app.put(
     "/packages/:author/:project/:version",
@@ -59,7 +63,7 @@ export const packageRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
         },
       },
       schema: {
-        security: SESSION_REQUIRED,
+        security: TOKEN_ACCEPTED,
         params: VersionParams,
         response: { 201: Published, ...ERROR_RESPONSES },
       },
@@ -67,10 +71,10 @@ export const packageRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
       // nothing and its connection closes, whatever the client goes on sending.
       preParsing: async (request, reply, payload) => {
         try {
-          const publisher = auth.user(request);
+          const publisher = auth.caller(request);
           const params = request.params as { author: string; project: string; version: string };
-          orAnswer(mayPublish(ports, publisher, params));
-          uploads.take(publisher.id, reply);
+          orAnswer(mayPublish(ports, publisher.user, params, publisher.grant));
+          uploads.take(uploader(publisher), reply);
           publishers.set(request, publisher);
         } catch (error) {
           void reply.header("connection", "close");
@@ -82,7 +86,7 @@ export const packageRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
       },
     },
     async (request, reply) => {
-      const publisher = publishers.get(request) ?? auth.user(request);
+      const publisher = publishers.get(request) ?? auth.caller(request);
       if (!(request.body instanceof Buffer)) {
         throw new ErrorAnswer(
           "invalid_request",
@@ -90,15 +94,20 @@ export const packageRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
         );
       }
       const body = request.body;
-      const published = await publishVersion(ports, publisher, {
-        ...request.params,
-        // A plain view of the same bytes: a copy of the upload would only make garbage.
-        bytes: new Uint8Array(body.buffer, body.byteOffset, body.byteLength),
-        limits: {
-          maxUnpackedBytes: config.maxUnpackedBytes,
-          kernelIdentities: config.kernelIdentities,
+      const published = await publishVersion(
+        ports,
+        publisher.user,
+        {
+          ...request.params,
+          // A plain view of the same bytes: a copy of the upload would only make garbage.
+          bytes: new Uint8Array(body.buffer, body.byteOffset, body.byteLength),
+          limits: {
+            maxUnpackedBytes: config.maxUnpackedBytes,
+            kernelIdentities: config.kernelIdentities,
+          },
         },
-      });
+        publisher.grant,
+      );
       return reply.code(201).send(orAnswer(published));
     },
   );
@@ -230,16 +239,16 @@ export const packageRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
     "/packages/:author/:project/:version",
     {
       schema: {
-        security: SESSION_REQUIRED,
+        security: TOKEN_ACCEPTED,
         params: VersionParams,
         body: Reason,
         response: { 200: VersionView, ...ERROR_RESPONSES },
       },
     },
     async (request) => {
-      const actor = auth.user(request);
+      const { user, grant } = auth.caller(request);
       return orAnswer(
-        revokeVersion(ports, actor, { ...request.params, reason: request.body.reason }),
+        revokeVersion(ports, user, { ...request.params, reason: request.body.reason }, grant),
       );
     },
   );
@@ -248,16 +257,16 @@ export const packageRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
     "/packages/:author/:project",
     {
       schema: {
-        security: SESSION_REQUIRED,
+        security: TOKEN_ACCEPTED,
         params: PackageParams,
         body: Reason,
         response: { 200: PackageView, ...ERROR_RESPONSES },
       },
     },
     async (request) => {
-      const actor = auth.user(request);
+      const { user, grant } = auth.caller(request);
       return orAnswer(
-        revokePackage(ports, actor, { ...request.params, reason: request.body.reason }),
+        revokePackage(ports, user, { ...request.params, reason: request.body.reason }, grant),
       );
     },
   );
