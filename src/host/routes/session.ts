@@ -6,6 +6,7 @@ import {
   logout,
   requestLogin,
 } from "../../core/sessions.ts";
+import { looksLikeApiToken } from "../../core/tokenText.ts";
 import {
   CodeExchange,
   LoginRequest,
@@ -20,7 +21,7 @@ import type { RouteContext } from "../http/routeContext.ts";
 
 export const sessionRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
   app,
-  { ports, config, logins },
+  { ports, config, logins, auth },
 ) => {
   app.post(
     "/session",
@@ -77,6 +78,8 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
     { schema: { security: SESSION_REQUIRED, response: { 204: Type.Null(), ...ERROR_RESPONSES } } },
     async (request, reply) => {
       const token = bearerToken(request);
+      // An API token is no session to end: the authenticator says so.
+      if (token !== undefined && looksLikeApiToken(token)) auth.session(request);
       if (token === undefined || !logout(ports, token)) throw unauthenticated(token);
       return reply.code(204).send(null);
     },
