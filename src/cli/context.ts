@@ -18,7 +18,7 @@ export function requireSession(
   const session = sessionFor(client.url);
   if (!session && !options?.optional) {
     throw new CliError(
-      `you are not logged in to ${client.url}; run \`gren-registry login\`, or give a session token in GREN_REGISTRY_TOKEN`,
+      `you are not logged in to ${client.url}; run \`gren-registry login\`, or give a session token or API token in GREN_REGISTRY_TOKEN`,
       EXIT.denied,
     );
   }

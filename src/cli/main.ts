@@ -8,6 +8,7 @@ import { installCommands } from "./commands/install.ts";
 import { packageCommands } from "./commands/packages.ts";
 import { revokeCommands } from "./commands/revoke.ts";
 import { sessionCommands } from "./commands/session.ts";
+import { tokenCommands } from "./commands/token.ts";
 import type { Context } from "./context.ts";
 import { closePrompt } from "./prompt.ts";
 
@@ -44,6 +45,7 @@ packageCommands(program, context);
 installCommands(program, context);
 importCommands(program, context);
 revokeCommands(program, context);
+tokenCommands(program, context);
 feedCommands(program, context);
 
 try {

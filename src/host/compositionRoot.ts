@@ -2,6 +2,7 @@ import { lastPackageChange, packagesChangedSince } from "../core/packageHead.ts"
 import { DEFAULT_WEBHOOK_POLICY } from "../core/webhooks.ts";
 import type { Clock, Ports } from "../ports/index.ts";
 import type { Notifier } from "../ports/notifier.ts";
+import { netAddressRanges } from "./addressRanges.ts";
 import { defaultReaderThreads, WorkerBundleReader } from "./bundleReading/pool.ts";
 import { systemClock } from "./clock.ts";
 import type { Config } from "./config.ts";
@@ -15,6 +16,7 @@ import { Authenticator } from "./http/auth.ts";
 import { LoginWaiters } from "./http/loginWaiters.ts";
 import { PublicAnswers } from "./http/publicAnswers.ts";
 import { fetchHttpOut } from "./httpOut.ts";
+import { JoseIdTokenVerifier } from "./idTokens/verifier.ts";
 import { mailerFor } from "./mail/index.ts";
 import { cryptoRandom } from "./random.ts";
 import { buildServer } from "./server.ts";
@@ -77,10 +79,12 @@ export function openRegistry(options: StartOptions) {
   const app = buildServer({
     config,
     ports,
-    auth: new Authenticator(ports, config.sessions),
+    auth: new Authenticator(ports, config.sessions, netAddressRanges),
     live,
     logins: new LoginWaiters(),
     publicAnswers,
+    idTokens: new JoseIdTokenVerifier(config.oidcIssuers, ports.clock),
+    addressRanges: netAddressRanges,
     logger: options.logger ?? { level: config.logLevel },
   });
   const webhooks =

@@ -1,5 +1,6 @@
 import { type Static, Type } from "typebox";
 import { Value } from "typebox/value";
+import { CI_PROVIDERS, providerNamed } from "../core/ciProviders.ts";
 import { err, ok, type Result } from "../result.ts";
 
 // The server's configuration: environment variables, described by one schema
@@ -60,6 +61,7 @@ const Environment = Type.Object({
   REGISTRY_UPLOAD_MIN_BYTES_PER_SECOND: whole(0, 1024 * MIB, 8 * 1024),
   REGISTRY_UPLOADS_IN_FLIGHT: whole(1, 10_000, 16),
   REGISTRY_UPLOADS_PER_USER: whole(1, 10_000, 2),
+  REGISTRY_OIDC_ISSUERS: list(CI_PROVIDERS[0]!.issuer),
   REGISTRY_TRUST_PROXY: Type.Boolean({ default: false, description: '"true" or "false"' }),
   REGISTRY_LOG_LEVEL: Type.Enum(LOG_LEVELS, {
     default: "info",
@@ -99,6 +101,8 @@ export interface Config {
   /** How long a client asking for its session without a code waits for the link, each time. */
   loginWaitMs: number;
   uploads: UploadLimits;
+  /** The OIDC issuers whose CI jobs may exchange ID tokens, each as one CI provider. */
+  oidcIssuers: { issuer: string; provider: string }[];
   /** Whether to believe X-Forwarded-For (only behind a reverse proxy). */
   trustProxy: boolean;
   logLevel: string;
@@ -154,7 +158,35 @@ function crossChecks(env: Environment): string[] {
       "REGISTRY_WEBHOOK_SECRET must be set when REGISTRY_WEBHOOK_URLS is, to sign deliveries.",
     );
   }
+  for (const item of items(env.REGISTRY_OIDC_ISSUERS)) {
+    const issuer = oidcIssuer(item);
+    if (typeof issuer === "string") problems.push(issuer);
+  }
   return problems;
+}
+
+/**
+ * An item of REGISTRY_OIDC_ISSUERS: a provider's own issuer URL, or
+ * `provider=URL` for one elsewhere (GitHub Enterprise Server, a GitLab of
+ * one's own). A sentence saying what is wrong when it is neither.
+ */
+function oidcIssuer(item: string): { issuer: string; provider: string } | string {
+  const equals = item.indexOf("=");
+  const named = equals > 0 ? item.slice(0, equals) : undefined;
+  const issuer = equals > 0 ? item.slice(equals + 1) : item;
+  const known = CI_PROVIDERS.map((provider) => provider.name).join(", ");
+  if (!/^https:\/\/[^\s/]+(\/[^\s]*)?$/.test(issuer) || !isHttpUrl(issuer)) {
+    return `REGISTRY_OIDC_ISSUERS must hold https URLs of issuers; "${issuer}" is not one.`;
+  }
+  if (named !== undefined) {
+    return providerNamed(named)
+      ? { issuer, provider: named }
+      : `REGISTRY_OIDC_ISSUERS names the provider "${named}", which is none of ${known}.`;
+  }
+  const provider = CI_PROVIDERS.find((p) => p.issuer === issuer);
+  return provider
+    ? { issuer, provider: provider.name }
+    : `REGISTRY_OIDC_ISSUERS: say which provider "${issuer}" is, as PROVIDER=${issuer} (one of ${known}).`;
 }
 
 function configFrom(env: Environment): Config {
@@ -200,6 +232,10 @@ function configFrom(env: Environment): Config {
       inFlight: env.REGISTRY_UPLOADS_IN_FLIGHT,
       perUser: env.REGISTRY_UPLOADS_PER_USER,
     },
+    oidcIssuers: items(env.REGISTRY_OIDC_ISSUERS).flatMap((item) => {
+      const issuer = oidcIssuer(item);
+      return typeof issuer === "string" ? [] : [issuer];
+    }),
     trustProxy: env.REGISTRY_TRUST_PROXY,
     logLevel: env.REGISTRY_LOG_LEVEL,
   };

@@ -26,6 +26,9 @@ import { packageRoutes } from "./routes/packages.ts";
 import { publishingIdentityRoutes } from "./routes/publishingIdentity.ts";
 import { resolveRoutes } from "./routes/resolve.ts";
 import { sessionRoutes } from "./routes/session.ts";
+import { tokenRoutes } from "./routes/tokens.ts";
+import { trustedPublisherRoutes } from "./routes/trustedPublishers.ts";
+import { trustedPublishingRoutes } from "./routes/trustedPublishing.ts";
 import { userRoutes } from "./routes/user.ts";
 
 /** JSON bodies are small; only bundles (with their own limit) are large. */
@@ -119,6 +122,9 @@ export function buildServer(options: ServerOptions): FastifyInstance & App {
   app.register(sessionRoutes, options);
   app.register(userRoutes, options);
   app.register(publishingIdentityRoutes, options);
+  app.register(tokenRoutes, options);
+  app.register(trustedPublisherRoutes, options);
+  app.register(trustedPublishingRoutes, options);
   app.register(packageRoutes, options);
   app.register(resolveRoutes, options);
   app.register(feedRoutes, options);

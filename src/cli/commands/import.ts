@@ -11,10 +11,11 @@ import type { PackageView, Published } from "../../wire/packages.ts";
 import { API } from "../../wire/routes.ts";
 import { CliError, EXIT, type ExitCode } from "../cliError.ts";
 import { type RegistryClient, RegistryError } from "../client.ts";
-import { type Context, requireSession } from "../context.ts";
+import type { Context } from "../context.ts";
 import { git, type VersionTag, versionOfTag } from "../git.ts";
 import { JSON_OPTION, show } from "../output.ts";
 import { bundlePackageDirectory, OUTLINE_FILE, type PreparedBundle } from "../packageDirectory.ts";
+import { publishingToken } from "../trustedPublishing.ts";
 import { packageParams, versionParams } from "./packages.ts";
 
 /** What became of one tag. */
@@ -78,7 +79,7 @@ the remaining tags are not tried). Needs the publish role.`,
     )
     .action(async (repository: string, options: { json?: boolean }) => {
       const { client } = context();
-      const token = requireSession(client).sessionToken;
+      const token = await publishingToken(client);
       const scratch = mkdtempSync(join(tmpdir(), "gren-registry-import-"));
       try {
         const checkout = join(scratch, "repository");

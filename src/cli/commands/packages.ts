@@ -18,6 +18,7 @@ import {
   readBundleFile,
 } from "../packageDirectory.ts";
 import { printTable } from "../table.ts";
+import { publishingToken } from "../trustedPublishing.ts";
 
 /** How many search results to show unless told otherwise. */
 const SEARCH_RESULTS = 50;
@@ -34,13 +35,20 @@ export function packageCommands(program: Command, context: () => Context): void 
 From a directory, the bundle is built as the Gren compiler builds it: the outline
 is ${OUTLINE_FILE}, and the sources every src/**/*.gren module (src/Url/Parser.gren is
 Url.Parser) and the kernel JavaScript of src/Gren/Kernel/*.js. The name and version
-come from the outline. Needs the publish role in the package's identity.`,
+come from the outline. Needs the publish role in the package's identity, or an API
+token that may publish it (in GREN_REGISTRY_TOKEN).
+
+In a GitHub Actions job with \`permissions: id-token: write\` and no token
+configured, it trades the job's ID token for a publish token of half an hour:
+an admin of the identity must have added the repository and workflow as a
+trusted publisher (POST /publishing-identity/NAME/trusted-publishers, or the
+identity's settings page).`,
     )
     .action(async (path: string, options: { json?: boolean }) => {
       const { client } = context();
       // Built first, so a package's problems show even before logging in.
       const bundle = prepareBundle(path);
-      const token = requireSession(client).sessionToken;
+      const token = await publishingToken(client);
       const published = await client.call(API.publish, {
         params: versionParams(bundle.name, formatVersion(bundle.version)),
         token,

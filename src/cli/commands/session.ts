@@ -59,8 +59,9 @@ export function sessionCommands(program: Command, context: () => Context): void 
 The registry mails a link and a confirmation code: open the link and confirm, or
 type the code when asked. Scripts can pipe the code in, or run \`login EMAIL\` and
 later \`login --code CODE\`. The session token is
-kept in ${credentialsPath()}, readable only by you. In CI, give a session token in
-${TOKEN_VARIABLE} instead of logging in.`,
+kept in ${credentialsPath()}, readable only by you. In CI, give an API token
+(\`gren-registry token create\`) in ${TOKEN_VARIABLE} instead of logging in, or
+publish from GitHub Actions as a trusted publisher, with no token at all.`,
     )
     .action(
       async (emailArgument: string | undefined, options: { email?: string; code?: string }) => {

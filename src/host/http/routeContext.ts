@@ -1,3 +1,5 @@
+import type { AddressRanges } from "../../ports/addressRanges.ts";
+import type { IdTokenVerifier } from "../../ports/idTokens.ts";
 import type { Ports } from "../../ports/index.ts";
 import type { Config } from "../config.ts";
 import type { LiveFeed } from "../feed/liveFeed.ts";
@@ -15,4 +17,8 @@ export interface RouteContext {
   logins: LoginWaiters;
   /** Answers to anonymous reads of packages, kept until the next change. */
   publicAnswers: PublicAnswers;
+  /** Verifies CI jobs' ID tokens for trusted publishing. */
+  idTokens: IdTokenVerifier;
+  /** Client address ranges, as API tokens may be limited to. */
+  addressRanges: AddressRanges;
 }

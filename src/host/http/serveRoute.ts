@@ -19,7 +19,8 @@ import { ERROR_RESPONSES } from "./errorAnswer.ts";
 /** For the API document: how a route's caller shows who they are. */
 const SECURITY: Record<Access, { security?: NonNullable<FastifySchema["security"]> }> = {
   anyone: {},
-  viewer: { security: [{}, { session: [] }] },
+  viewer: { security: [{}, { session: [] }, { apiToken: [] }] },
+  token: { security: [{ session: [] }, { apiToken: [] }] },
   session: { security: [{ session: [] }] },
 };
 
