@@ -27,6 +27,7 @@ import {
   storeBlob,
 } from "./stores/packages.ts";
 import type { User } from "./stores/users.ts";
+import { logChange } from "./transparencyLog.ts";
 
 export interface PublishLimits {
   maxUnpackedBytes: number;
@@ -159,6 +160,17 @@ export async function publishVersion(
       });
     }
     recordEvent(db, { type: "published", packageId, versionKey: key, at: now });
+    logChange(ports, {
+      kind: "publish",
+      packageId,
+      name,
+      private: outline.private,
+      versionKey: key,
+      sha256,
+      size: input.bytes.byteLength,
+      readme: null,
+      at: now,
+    });
     return ok({
       name: formatPackageName(name),
       version: formatVersion(version),

@@ -17,6 +17,7 @@ import type {
   LoginLinkError,
   LoginRequestError,
 } from "../../core/sessions.ts";
+import type { LogProofError } from "../../core/transparencyLog.ts";
 import type { DownloadError, VersionQueryError } from "../../core/versions.ts";
 import { quote } from "../../gren/wording.ts";
 import { type Result, unreachable } from "../../result.ts";
@@ -43,7 +44,8 @@ export type CoreError =
   | PublishError
   | RevokeError
   | ResolutionError
-  | FeedError;
+  | FeedError
+  | LogProofError;
 
 /** What each action is, to finish "… needs the X role". */
 const DOING: Record<Action, string> = {
@@ -228,6 +230,13 @@ export function answerFor(error: CoreError): ErrorAnswer {
       );
     case "unresolvable":
       return new ErrorAnswer("conflict", error.message, { problems: error.problems });
+    case "beyond_log":
+      return new ErrorAnswer(
+        "invalid_request",
+        `${error.what} ${error.value} is beyond the log, which holds ${error.size} entr${error.size === 1 ? "y" : "ies"}.`,
+      );
+    case "invalid_log_range":
+      return new ErrorAnswer("invalid_request", error.message);
     default:
       return unreachable(error);
   }

@@ -1,6 +1,7 @@
 import type { Ports } from "../../ports/index.ts";
 import type { Config } from "../config.ts";
 import type { LiveFeed } from "../feed/liveFeed.ts";
+import type { Checkpoints } from "../transparencyLog/checkpoints.ts";
 import type { Authenticator } from "./auth.ts";
 import type { LoginWaiters } from "./loginWaiters.ts";
 import type { PublicAnswers } from "./publicAnswers.ts";
@@ -15,4 +16,6 @@ export interface RouteContext {
   logins: LoginWaiters;
   /** Answers to anonymous reads of packages, kept until the next change. */
   publicAnswers: PublicAnswers;
+  /** The transparency log's signed checkpoints, and whether the database is behind them. */
+  checkpoints: Checkpoints;
 }

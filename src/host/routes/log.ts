@@ -1,0 +1,167 @@
+import { type FastifyPluginAsyncTypebox, Type } from "@fastify/type-provider-typebox";
+import {
+  consistencyBetween,
+  entriesBetween,
+  inclusionAt,
+  inclusionOfVersion,
+} from "../../core/transparencyLog.ts";
+import { parsePackageName } from "../../gren/names.ts";
+import {
+  ConsistencyProof,
+  ConsistencyQuery,
+  InclusionProof,
+  InclusionQuery,
+  LogEntries,
+  LogEntriesQuery,
+  SignedNoteText,
+} from "../../wire/log.ts";
+import { SESSION_OPTIONAL } from "../http/auth.ts";
+import { orAnswer } from "../http/coreErrors.ts";
+import { ERROR_RESPONSES, ErrorAnswer } from "../http/errorAnswer.ts";
+import type { RouteContext } from "../http/routeContext.ts";
+
+/** What never changes: a proof for a given tree, entries already logged. */
+const FOREVER = "public, max-age=31536000, immutable";
+
+export const logRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
+  app,
+  { ports, auth, checkpoints },
+) => {
+  /** The newest signed checkpoint, which every proof without a tree size is for. */
+  const served = () => {
+    const checkpoint = checkpoints.current();
+    if (!checkpoint) {
+      throw new ErrorAnswer(
+        "unavailable",
+        "The registry holds no checkpoint it can prove: its database is behind the log it has published, and an operator must restore it.",
+      );
+    }
+    return checkpoint;
+  };
+
+  app.get(
+    "/log/checkpoint",
+    {
+      schema: {
+        description:
+          "The newest signed tree head: a c2sp.org/tlog-checkpoint in a c2sp.org/signed-note, signed by the key at /log/key.",
+        response: { 200: SignedNoteText, ...ERROR_RESPONSES },
+      },
+    },
+    async (_request, reply) =>
+      reply
+        .type("text/plain; charset=utf-8")
+        .header("cache-control", "no-cache")
+        .send(served().note),
+  );
+
+  app.get(
+    "/log/key",
+    {
+      schema: {
+        description:
+          "The verifier key of the log's checkpoints: name+hash+base64, as c2sp.org/signed-note writes it.",
+        response: {
+          200: Type.Unsafe<string>({
+            description: "The verifier key",
+            content: { "text/plain": { schema: { type: "string" } } },
+          }),
+          ...ERROR_RESPONSES,
+        },
+      },
+    },
+    async (_request, reply) =>
+      reply
+        .type("text/plain; charset=utf-8")
+        .header("cache-control", "public, max-age=3600")
+        .send(`${checkpoints.signer.text}\n`),
+  );
+
+  app.get(
+    "/log/entries",
+    {
+      schema: {
+        querystring: LogEntriesQuery,
+        response: { 200: LogEntries, ...ERROR_RESPONSES },
+      },
+    },
+    async (request, reply) => {
+      const start = Number(request.query.start);
+      const end = Number(request.query.end);
+      const entries = orAnswer(entriesBetween(ports.db, start, end));
+      // A full page never changes; one that reaches past the log's end will grow.
+      void reply.header("cache-control", entries.length === end - start ? FOREVER : "no-cache");
+      return entries;
+    },
+  );
+
+  app.get(
+    "/log/proof/inclusion",
+    {
+      schema: {
+        security: SESSION_OPTIONAL,
+        querystring: InclusionQuery,
+        response: { 200: InclusionProof, ...ERROR_RESPONSES },
+      },
+    },
+    async (request, reply) => {
+      const query = request.query;
+      const byVersion = query.package !== undefined || query.version !== undefined;
+      if (byVersion === (query.index !== undefined)) {
+        throw new ErrorAnswer(
+          "invalid_request",
+          "Ask for an inclusion proof either by package and version (?package=author/project&version=1.0.0, with treeSize if you like) or by index and treeSize.",
+        );
+      }
+      const size = query.treeSize === undefined ? undefined : Number(query.treeSize);
+      if (!byVersion) {
+        if (size === undefined) {
+          throw new ErrorAnswer(
+            "invalid_request",
+            "An inclusion proof by index needs treeSize too.",
+          );
+        }
+        void reply.header("cache-control", FOREVER);
+        return orAnswer(inclusionAt(ports.db, Number(query.index), size));
+      }
+      const name = query.package === undefined ? undefined : parsePackageName(query.package);
+      if (!name || query.version === undefined) {
+        throw new ErrorAnswer(
+          "invalid_request",
+          "package must be author/project and version MAJOR.MINOR.PATCH, like ?package=gren-lang/core&version=7.4.2.",
+        );
+      }
+      const viewer = auth.viewer(request);
+      const proof = orAnswer(
+        inclusionOfVersion(
+          ports.db,
+          { author: name.author, project: name.project, version: query.version },
+          viewer,
+          size ?? served().size,
+        ),
+      );
+      void reply.header(
+        "cache-control",
+        proof.opening ? "private, no-cache" : size === undefined ? "no-cache" : FOREVER,
+      );
+      return proof;
+    },
+  );
+
+  app.get(
+    "/log/proof/consistency",
+    {
+      schema: {
+        querystring: ConsistencyQuery,
+        response: { 200: ConsistencyProof, ...ERROR_RESPONSES },
+      },
+    },
+    async (request, reply) => {
+      const hashes = orAnswer(
+        consistencyBetween(ports.db, Number(request.query.from), Number(request.query.to)),
+      );
+      void reply.header("cache-control", FOREVER);
+      return { hashes: hashes.map((hash) => Buffer.from(hash).toString("base64")) };
+    },
+  );
+};
