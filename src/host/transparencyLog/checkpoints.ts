@@ -105,18 +105,20 @@ export class Checkpoints {
       if (!checkpoint) continue;
       if (checkpoint.size > size) {
         return {
-          message: `The database's transparency log holds ${size} entries, but this registry has already signed and published a checkpoint of ${checkpoint.size} (kept in ${where}): the database was restored from a copy that lost the newest ${checkpoint.size - size} publishes and revokes. Publishing and revoking are refused, and no new checkpoint is signed, until an operator restores a copy of the database that has them (see "Restoring the database" in the README).`,
+          message: `The database's transparency log holds ${entries(size)}, but this registry has already signed and published a checkpoint of ${checkpoint.size} (kept in ${where}): the database was restored from a copy that lost the newest ${checkpoint.size - size} publishes and revokes it logged. Publishing and revoking are refused, and no new checkpoint is signed, until an operator restores a copy of the database that has them (see "Restoring the database" in the README).`,
         };
       }
       if (!this.#holds(checkpoint)) {
         return {
-          message: `The database's transparency log does not hold the tree of ${checkpoint.size} entries this registry signed (kept in ${where}): it is not the database the registry signed for. Publishing and revoking are refused, and no new checkpoint is signed, until an operator restores the registry's own database (see "Restoring the database" in the README).`,
+          message: `The database's transparency log does not hold the tree of ${entries(checkpoint.size)} this registry signed (kept in ${where}): it is not the database the registry signed for. Publishing and revoking are refused, and no new checkpoint is signed, until an operator restores the registry's own database (see "Restoring the database" in the README).`,
         };
       }
     }
     return undefined;
   }
 }
+
+const entries = (count: number): string => `${count} entr${count === 1 ? "y" : "ies"}`;
 
 function readIfThere(file: string): string | undefined {
   try {
