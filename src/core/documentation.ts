@@ -14,6 +14,7 @@ import { ok, type Result } from "../result.ts";
 import type { PackageView, VersionView } from "../wire/packages.ts";
 import { describePackage, type PackageLookupError } from "./packages.ts";
 import type { User } from "./stores/users.ts";
+import { publishLogIndex } from "./transparencyLog.ts";
 import {
   type DownloadError,
   describeVersion,
@@ -44,6 +45,8 @@ export interface Release {
   dependencies: Dependency[];
   grenVersion: string;
   platform: string;
+  /** The index of the transparency log's entry for the version's publish. */
+  logIndex: number | undefined;
 }
 
 export interface VersionDocumentation {
@@ -88,6 +91,11 @@ export function describeRelease(
     dependencies: dependenciesOf(outline),
     grenVersion: textField(outline, "gren-version"),
     platform: textField(outline, "platform"),
+    logIndex: publishLogIndex(
+      db,
+      { author: input.author, project: input.project, version: shown },
+      viewer,
+    ),
   });
 }
 

@@ -194,6 +194,17 @@ export function inclusionOfVersion(
   });
 }
 
+/** The index of the entry that logged a version's publish, when the viewer may see the version. */
+export function publishLogIndex(
+  db: Database,
+  address: VersionAddress,
+  viewer: User | undefined,
+): number | undefined {
+  const found = findVisibleVersion(db, address, viewer);
+  if (!found.ok) return undefined;
+  return logEntryOf(db, found.value.pkg.id, found.value.version.versionKey, "publish")?.index;
+}
+
 /** The proof that the tree of `from` entries is a prefix of the tree of `to`. */
 export function consistencyBetween(
   db: Database,
