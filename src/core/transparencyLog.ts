@@ -91,7 +91,8 @@ export function logChange(
     opening,
   });
   insertLogNode(db, 0, index, leafHash(bytes));
-  const nodes = storedNodes(db);
+  // Read from the table itself: what this transaction writes is not kept until it commits.
+  const nodes = uncommittedNodes(db);
   for (const { level, index: at } of completedBy(index + 1)) {
     insertLogNode(db, level, at, nodeHash(nodes(level - 1, 2 * at), nodes(level - 1, 2 * at + 1)));
   }
@@ -119,11 +120,38 @@ function saltFrom(ports: Pick<Ports, "digest" | "random">): Uint8Array {
   return salt;
 }
 
-/** The stored hashes of the tree's complete subtrees. */
-export function storedNodes(db: Database): SubtreeHashes {
-  return (level, index) => {
+/**
+ * Complete subtrees never change, so the hashes of the higher ones, which
+ * every proof asks for, are kept once read: a few thousand for a log of
+ * hundreds of thousands of entries. The lower ones are many and each is asked
+ * for rarely.
+ */
+const KEPT_FROM_LEVEL = 4;
+const keptNodes = new WeakMap<Database, Map<string, Hash>>();
+
+const uncommittedNodes =
+  (db: Database): SubtreeHashes =>
+  (level, index) => {
     const hash = logNode(db, level, index);
     if (!hash) throw new Error(`The log has no subtree hash at level ${level}, index ${index}`);
+    return hash;
+  };
+
+/** The stored hashes of the tree's complete subtrees, read outside any transaction. */
+export function storedNodes(db: Database): SubtreeHashes {
+  let kept = keptNodes.get(db);
+  if (!kept) {
+    kept = new Map();
+    keptNodes.set(db, kept);
+  }
+  const upper = kept;
+  return (level, index) => {
+    const key = level >= KEPT_FROM_LEVEL ? `${level}/${index}` : undefined;
+    const known = key === undefined ? undefined : upper.get(key);
+    if (known) return known;
+    const hash = logNode(db, level, index);
+    if (!hash) throw new Error(`The log has no subtree hash at level ${level}, index ${index}`);
+    if (key !== undefined) upper.set(key, hash);
     return hash;
   };
 }

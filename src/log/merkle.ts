@@ -54,11 +54,28 @@ function splitPoint(n: number): number {
 
 const isPowerOfTwo = (n: number): boolean => n > 0 && Number.isInteger(Math.log2(n));
 
-/** MTH(D[start : start+size]); `start` is a multiple of every power of two not above size. */
-function rangeHash(nodes: SubtreeHashes, start: number, size: number): Hash {
+/**
+ * MTH(D[start : start+size]); `start` is a multiple of every power of two not
+ * above size. The incomplete subtrees on a tree's right border are asked for
+ * again and again by one proof, so `seen` keeps those already computed.
+ */
+function rangeHash(
+  nodes: SubtreeHashes,
+  start: number,
+  size: number,
+  seen: Map<number, Hash> = new Map(),
+): Hash {
   if (isPowerOfTwo(size)) return nodes(Math.log2(size), start / size);
+  // Within one tree, an incomplete range is known by where it starts.
+  const known = seen.get(start);
+  if (known) return known;
   const k = splitPoint(size);
-  return nodeHash(nodes(Math.log2(k), start / k), rangeHash(nodes, start + k, size - k));
+  const hash = nodeHash(
+    nodes(Math.log2(k), start / k),
+    rangeHash(nodes, start + k, size - k, seen),
+  );
+  seen.set(start, hash);
+  return hash;
 }
 
 /** The root hash of the tree's first `size` leaves. */
@@ -67,12 +84,13 @@ export const rootHash = (nodes: SubtreeHashes, size: number): Hash =>
 
 /** RFC 9162's PATH(index, D[0:size]): the audit path of one leaf, lowest hash first. */
 export function inclusionProof(nodes: SubtreeHashes, index: number, size: number): Hash[] {
+  const seen = new Map<number, Hash>();
   const path = (m: number, start: number, n: number): Hash[] => {
     if (n === 1) return [];
     const k = splitPoint(n);
     return m < k
-      ? [...path(m, start, k), rangeHash(nodes, start + k, n - k)]
-      : [...path(m - k, start + k, n - k), rangeHash(nodes, start, k)];
+      ? [...path(m, start, k), rangeHash(nodes, start + k, n - k, seen)]
+      : [...path(m - k, start + k, n - k), rangeHash(nodes, start, k, seen)];
   };
   return path(index, 0, size);
 }
@@ -80,12 +98,13 @@ export function inclusionProof(nodes: SubtreeHashes, index: number, size: number
 /** RFC 9162's PROOF(first, D[0:second]): what shows the smaller tree is a prefix of the larger. */
 export function consistencyProof(nodes: SubtreeHashes, first: number, second: number): Hash[] {
   if (first === 0 || first === second) return [];
+  const seen = new Map<number, Hash>();
   const subproof = (m: number, start: number, n: number, whole: boolean): Hash[] => {
-    if (m === n) return whole ? [] : [rangeHash(nodes, start, n)];
+    if (m === n) return whole ? [] : [rangeHash(nodes, start, n, seen)];
     const k = splitPoint(n);
     return m <= k
-      ? [...subproof(m, start, k, whole), rangeHash(nodes, start + k, n - k)]
-      : [...subproof(m - k, start + k, n - k, false), rangeHash(nodes, start, k)];
+      ? [...subproof(m, start, k, whole), rangeHash(nodes, start + k, n - k, seen)]
+      : [...subproof(m - k, start + k, n - k, false), rangeHash(nodes, start, k, seen)];
   };
   return subproof(first, 0, second, true);
 }

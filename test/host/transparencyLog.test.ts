@@ -207,4 +207,28 @@ describe("the log's answers", () => {
       message: "acme/widgets has no version 9.9.9.",
     });
   });
+
+  it("open a private package's entry to its members only, however often they ask", async () => {
+    const token = await login(registry, "alice@example.com");
+    await publish(registry, token, "acme/secret", "1.0.0", { private: true });
+    const size = Number((await text(registry.url, "/log/checkpoint")).body.split("\n")[1]);
+    const path = `/log/proof/inclusion?package=acme/secret&version=1.0.0&treeSize=${size}`;
+    for (let i = 0; i < 2; i++) {
+      const member = await call(registry, "GET", path, { token });
+      expect(member.status).toBe(200);
+      expect(member.headers.get("cache-control")).toBe("private, no-cache");
+      expect(member.body).toHaveProperty("opening");
+      const outsider = await call(registry, "GET", path);
+      expect(outsider.status).toBe(404);
+      expect(outsider.body.code).toBe("not_found");
+    }
+    const logged = await call<{ entry: string }[]>(
+      registry,
+      "GET",
+      `/log/entries?start=${size - 1}&end=${size}`,
+    );
+    expect(Buffer.from(logged.body[0]!.entry, "base64").toString()).toMatch(
+      /^\{"kind":"private","commitment":"[0-9a-f]{64}"\}$/,
+    );
+  });
 });

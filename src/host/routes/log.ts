@@ -1,11 +1,12 @@
 import { type FastifyPluginAsyncTypebox, Type } from "@fastify/type-provider-typebox";
+import type { FastifyReply } from "fastify";
 import {
   consistencyBetween,
   entriesBetween,
   inclusionAt,
   inclusionOfVersion,
 } from "../../core/transparencyLog.ts";
-import { parsePackageName } from "../../gren/names.ts";
+import { packageKey, parsePackageName } from "../../gren/names.ts";
 import {
   ConsistencyProof,
   ConsistencyQuery,
@@ -19,14 +20,23 @@ import { SESSION_OPTIONAL } from "../http/auth.ts";
 import { orAnswer } from "../http/coreErrors.ts";
 import { ERROR_RESPONSES, ErrorAnswer } from "../http/errorAnswer.ts";
 import type { RouteContext } from "../http/routeContext.ts";
+import { ProofAnswers } from "../transparencyLog/proofAnswers.ts";
 
 /** What never changes: a proof for a given tree, entries already logged. */
 const FOREVER = "public, max-age=31536000, immutable";
+
+/** Proofs kept as sent: some 10,000 of a log of a million entries. */
+const PROOF_ANSWERS_BYTES = 8 * 1024 * 1024;
+
+/** An answer already written as JSON, as its schema gives it. */
+const sendJson = (reply: FastifyReply, caching: string, body: string) =>
+  reply.type("application/json; charset=utf-8").header("cache-control", caching).send(body);
 
 export const logRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
   app,
   { ports, auth, checkpoints },
 ) => {
+  const proofs = new ProofAnswers(PROOF_ANSWERS_BYTES);
   /** The newest signed checkpoint, which every proof without a tree size is for. */
   const served = () => {
     const checkpoint = checkpoints.current();
@@ -113,16 +123,20 @@ export const logRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
           "Ask for an inclusion proof either by package and version (?package=author/project&version=1.0.0, with treeSize if you like) or by index and treeSize.",
         );
       }
-      const size = query.treeSize === undefined ? undefined : Number(query.treeSize);
+      const given = query.treeSize === undefined ? undefined : Number(query.treeSize);
       if (!byVersion) {
-        if (size === undefined) {
+        if (given === undefined) {
           throw new ErrorAnswer(
             "invalid_request",
             "An inclusion proof by index needs treeSize too.",
           );
         }
-        void reply.header("cache-control", FOREVER);
-        return orAnswer(inclusionAt(ports.db, Number(query.index), size));
+        const index = Number(query.index);
+        const key = `index ${index} ${given}`;
+        const body =
+          proofs.find(key) ?? JSON.stringify(orAnswer(inclusionAt(ports.db, index, given)));
+        proofs.keep(key, body);
+        return sendJson(reply, FOREVER, body);
       }
       const name = query.package === undefined ? undefined : parsePackageName(query.package);
       if (!name || query.version === undefined) {
@@ -131,20 +145,23 @@ export const logRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
           "package must be author/project and version MAJOR.MINOR.PATCH, like ?package=gren-lang/core&version=7.4.2.",
         );
       }
-      const viewer = auth.viewer(request);
+      const size = given ?? served().size;
+      const caching = given === undefined ? "no-cache" : FOREVER;
+      const key = `version ${packageKey(name)} ${query.version} ${size}`;
+      const kept = proofs.find(key);
+      if (kept !== undefined) return sendJson(reply, caching, kept);
       const proof = orAnswer(
         inclusionOfVersion(
           ports.db,
           { author: name.author, project: name.project, version: query.version },
-          viewer,
-          size ?? served().size,
+          auth.viewer(request),
+          size,
         ),
       );
-      void reply.header(
-        "cache-control",
-        proof.opening ? "private, no-cache" : size === undefined ? "no-cache" : FOREVER,
-      );
-      return proof;
+      const body = JSON.stringify(proof);
+      if (proof.opening) return sendJson(reply, "private, no-cache", body);
+      proofs.keep(key, body);
+      return sendJson(reply, caching, body);
     },
   );
 
