@@ -34,6 +34,8 @@ export class Checkpoints {
   /** Set at start when the database does not hold the trees already signed. */
   readonly divergence: Divergence | undefined;
   #latest: StoredCheckpoint | undefined;
+  /** While diverged: the newest checkpoint the database itself proves, once found. */
+  #held: { checkpoint: StoredCheckpoint | undefined } | undefined;
 
   constructor(db: Database, clock: Clock, signer: Signer, checkpointFile: string) {
     this.#db = db;
@@ -56,7 +58,11 @@ export class Checkpoints {
    * none.
    */
   current(): StoredCheckpoint | undefined {
-    if (this.divergence) return this.#provable();
+    // Nothing is written while diverged, so what the database proves stays the same.
+    if (this.divergence) {
+      this.#held ??= { checkpoint: this.#provable() };
+      return this.#held.checkpoint;
+    }
     const size = treeSize(this.#db);
     if (this.#latest?.size === size) return this.#latest;
     const text = formatCheckpoint({
