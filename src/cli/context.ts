@@ -1,9 +1,12 @@
 import { CliError, EXIT } from "./cliError.ts";
 import type { RegistryClient } from "./client.ts";
 import { type Session, sessionFor } from "./credentials.ts";
+import type { LogWitness } from "./transparencyLog.ts";
 
 export interface Context {
   client: RegistryClient;
+  /** What this machine knows of the registry's transparency log, to check downloads against. */
+  witness: LogWitness;
 }
 
 export function requireSession(client: RegistryClient): Session;

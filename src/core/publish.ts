@@ -30,6 +30,7 @@ import {
   storeBlob,
 } from "./stores/packages.ts";
 import type { User } from "./stores/users.ts";
+import { logChange } from "./transparencyLog.ts";
 
 export interface PublishLimits {
   maxUnpackedBytes: number;
@@ -176,6 +177,17 @@ export async function publishVersion(
       detail: publicationDetail(grant),
     });
     identityId = checked.value.id;
+    logChange(ports, {
+      kind: "publish",
+      packageId,
+      name,
+      private: outline.private,
+      versionKey: key,
+      sha256,
+      size: input.bytes.byteLength,
+      readme: null,
+      at: now,
+    });
     return ok({
       name: formatPackageName(name),
       version: formatVersion(version),

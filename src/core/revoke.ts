@@ -21,6 +21,7 @@ import {
   type VersionRecord,
 } from "./stores/packages.ts";
 import type { User } from "./stores/users.ts";
+import { logChange } from "./transparencyLog.ts";
 import { describeVersion, type VersionLookupError } from "./versions.ts";
 import { versionText } from "./views.ts";
 
@@ -122,4 +123,14 @@ function revoke(
     detail: grant ? { reason, token: { id: grant.tokenId, name: grant.tokenName } } : { reason },
   });
   recordEvent(db, { type: "revoked", packageId: pkg.id, versionKey: version.versionKey, at: now });
+  logChange(ports, {
+    kind: "revoke",
+    packageId: pkg.id,
+    name: pkg.name,
+    private: pkg.private,
+    versionKey: version.versionKey,
+    sha256: version.sha256,
+    size: version.size,
+    at: now,
+  });
 }

@@ -1,6 +1,8 @@
+import { dirname, join } from "node:path";
 import { type Static, Type } from "typebox";
 import { Value } from "typebox/value";
 import { CI_PROVIDERS, providerNamed } from "../core/ciProviders.ts";
+import { parseSignerKey } from "../log/note.ts";
 import { err, ok, type Result } from "../result.ts";
 
 // The server's configuration: environment variables, described by one schema
@@ -63,6 +65,10 @@ const Environment = Type.Object({
   REGISTRY_UPLOADS_PER_USER: whole(1, 10_000, 2),
   REGISTRY_OIDC_ISSUERS: list(CI_PROVIDERS[0]!.issuer),
   REGISTRY_TRUST_PROXY: Type.Boolean({ default: false, description: '"true" or "false"' }),
+  REGISTRY_LOG_SIGNING_KEY: Type.Optional(
+    Type.String({ description: "a signed-note signer key, PRIVATE+KEY+name+hash+key" }),
+  ),
+  REGISTRY_LOG_KEY_FILE: Type.Optional(text()),
   REGISTRY_LOG_LEVEL: Type.Enum(LOG_LEVELS, {
     default: "info",
     description: `one of ${LOG_LEVELS.join(", ")}`,
@@ -106,6 +112,19 @@ export interface Config {
   /** Whether to believe X-Forwarded-For (only behind a reverse proxy). */
   trustProxy: boolean;
   logLevel: string;
+  transparencyLog: TransparencyLogConfig;
+}
+
+/** Where the transparency log's signing key comes from, and where its last checkpoint is kept. */
+export interface TransparencyLogConfig {
+  /** The signer key given in the environment, for production; otherwise the key file's. */
+  signingKey: string | undefined;
+  /** Read, or made on first start when no key is given: beside the database unless told otherwise. */
+  keyFile: string;
+  /** The newest checkpoint signed, kept beside the key so that a restored database cannot lose it. */
+  checkpointFile: string;
+  /** The name a new key is given: the host of the public URL. */
+  origin: string;
 }
 
 export interface UploadLimits {
@@ -153,6 +172,12 @@ function crossChecks(env: Environment): string[] {
   for (const url of urls.filter((url) => !isHttpUrl(url))) {
     problems.push(`REGISTRY_WEBHOOK_URLS must hold http or https URLs; "${url}" is not one.`);
   }
+  const signingKey = env.REGISTRY_LOG_SIGNING_KEY && parseSignerKey(env.REGISTRY_LOG_SIGNING_KEY);
+  if (signingKey && !signingKey.ok) {
+    problems.push(
+      `REGISTRY_LOG_SIGNING_KEY must be a signed-note signer key (PRIVATE+KEY+name+hash+key): ${signingKey.error}.`,
+    );
+  }
   if (urls.length > 0 && !env.REGISTRY_WEBHOOK_SECRET) {
     problems.push(
       "REGISTRY_WEBHOOK_SECRET must be set when REGISTRY_WEBHOOK_URLS is, to sign deliveries.",
@@ -190,13 +215,16 @@ function oidcIssuer(item: string): { issuer: string; provider: string } | string
 }
 
 function configFrom(env: Environment): Config {
+  const publicUrl = (
+    env.REGISTRY_PUBLIC_URL ?? `http://${env.REGISTRY_HOST}:${env.REGISTRY_PORT}`
+  ).replace(/\/+$/, "");
+  const keyFile =
+    env.REGISTRY_LOG_KEY_FILE ?? join(dirname(env.REGISTRY_DB_PATH), "transparency-log.key");
   return {
     dbPath: env.REGISTRY_DB_PATH,
     host: env.REGISTRY_HOST,
     port: env.REGISTRY_PORT,
-    publicUrl: (
-      env.REGISTRY_PUBLIC_URL ?? `http://${env.REGISTRY_HOST}:${env.REGISTRY_PORT}`
-    ).replace(/\/+$/, ""),
+    publicUrl,
     mail: env.POSTMARK_SERVER_TOKEN
       ? {
           kind: "postmark",
@@ -238,6 +266,12 @@ function configFrom(env: Environment): Config {
     }),
     trustProxy: env.REGISTRY_TRUST_PROXY,
     logLevel: env.REGISTRY_LOG_LEVEL,
+    transparencyLog: {
+      signingKey: env.REGISTRY_LOG_SIGNING_KEY,
+      keyFile,
+      checkpointFile: join(dirname(keyFile), "transparency-log.checkpoint"),
+      origin: new URL(publicUrl).host,
+    },
   };
 }
 

@@ -24,3 +24,6 @@ export const TOKEN_LIMITS = {
 
 /** How long a token exchanged for a workflow's ID token works. */
 export const PUBLISH_TOKEN_MINUTES = 30;
+
+/** Entries of the transparency log in one answer. */
+export const LOG_ENTRIES_LIMIT = { max: 1000 } as const;

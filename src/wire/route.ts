@@ -26,6 +26,8 @@ export interface RouteDeclaration {
   path: string;
   /** One line for the API document. */
   summary: string;
+  /** More for the API document, where one line is not enough. */
+  description?: string;
   access: Access;
   params?: TSchema;
   query?: TSchema;

@@ -13,6 +13,15 @@ import {
   RoleChange,
 } from "./identities.ts";
 import {
+  ConsistencyProof,
+  ConsistencyQuery,
+  InclusionProof,
+  InclusionQuery,
+  LogEntries,
+  LogEntriesQuery,
+  SignedNoteText,
+} from "./log.ts";
+import {
   FoundVersion,
   LatestQuery,
   Listing,
@@ -366,6 +375,55 @@ export const API = {
     summary: "The state of webhook deliveries (operators only)",
     access: "session",
     answers: { 200: WebhookStatusList },
+  }),
+
+  // ------------------------------------------------------------ the transparency log
+
+  logCheckpoint: route({
+    method: "GET",
+    path: "/log/checkpoint",
+    summary: "The transparency log's newest signed tree head",
+    description:
+      "A c2sp.org/tlog-checkpoint in a c2sp.org/signed-note, signed by the key at /log/key.",
+    access: "anyone",
+    answers: { 200: SignedNoteText },
+  }),
+  logKey: route({
+    method: "GET",
+    path: "/log/key",
+    summary: "The verifier key of the log's checkpoints",
+    description: "name+hash+base64, as c2sp.org/signed-note writes it.",
+    access: "anyone",
+    answers: {
+      200: Type.Unsafe<string>({
+        description: "The verifier key",
+        content: { "text/plain": { schema: { type: "string" } } },
+      }),
+    },
+  }),
+  logEntries: route({
+    method: "GET",
+    path: "/log/entries",
+    summary: "The log's entries from start up to end, in their canonical bytes",
+    access: "anyone",
+    query: LogEntriesQuery,
+    answers: { 200: LogEntries },
+  }),
+  inclusionProof: route({
+    method: "GET",
+    path: "/log/proof/inclusion",
+    summary: "A proof that a version's entry, or the entry at an index, is in a tree",
+    access: "viewer",
+    query: InclusionQuery,
+    answers: { 200: InclusionProof },
+  }),
+  consistencyProof: route({
+    method: "GET",
+    path: "/log/proof/consistency",
+    summary: "A proof that one tree of the log extends another",
+    access: "anyone",
+    query: ConsistencyQuery,
+    answers: { 200: ConsistencyProof },
   }),
 } as const;
 

@@ -251,6 +251,18 @@ describe("the OpenAPI document", () => {
     await checkedCall("DELETE", `/publishing-identity/acme/trusted-publishers/${trusted.body.id}`, {
       token: admin,
     });
+    for (const path of ["/log/checkpoint", "/log/key"]) {
+      const text = await fetch(registry.url + path);
+      expect(text.headers.get("content-type")).toBe("text/plain; charset=utf-8");
+      expectDocumented("GET", path, text.status, undefined);
+    }
+    await checkedCall("GET", "/log/entries?start=0&end=2");
+    await checkedCall("GET", "/log/entries?start=2&end=1");
+    await checkedCall("GET", "/log/proof/inclusion?package=acme/widgets&version=1.1.0");
+    await checkedCall("GET", "/log/proof/inclusion?index=0&treeSize=2");
+    await checkedCall("GET", "/log/proof/inclusion?index=0");
+    await checkedCall("GET", "/log/proof/consistency?from=1&to=3");
+    await checkedCall("GET", "/log/proof/consistency?from=3&to=1");
 
     await checkedCall("GET", "/feed?since=0");
     await checkedCall("GET", "/feed/webhooks", { token: admin });

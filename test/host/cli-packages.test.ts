@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
@@ -446,11 +446,15 @@ describe("download", () => {
       expect(readdirSync(directory)).toEqual([]);
     });
 
-    it("accepts the right bytes, and prints the reason of a 410", async () => {
+    it("refuses even the right bytes from a registry that keeps no transparency log, and prints the reason of a 410", async () => {
       answer = { status: 200, etag: `"${sha256(published)}"`, bytes: published };
       const directory = scratch("downloads-");
-      expect((await fromFake(directory)).code).toBe(0);
-      expect(existsSync(join(directory, "acme_widgets__1_0_0.pkg.gz"))).toBe(true);
+      const unproven = await fromFake(directory);
+      expect(unproven.code).toBe(EXIT.unproven);
+      expect(unproven.stderr).toBe(
+        `error: ${fake.url} keeps no transparency log (GET /log/key answers 404), so nothing proves that what it serves is what it serves everyone\n`,
+      );
+      expect(readdirSync(directory)).toEqual([]);
 
       answer = { status: 410, etag: "", bytes: published };
       const gone = await fromFake(scratch("downloads-"));

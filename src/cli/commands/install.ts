@@ -34,6 +34,7 @@ import {
   type Requirements,
   readProject,
 } from "../projectOutline.ts";
+import type { LogWitness } from "../transparencyLog.ts";
 import {
   packageArgument,
   packageParams,
@@ -80,10 +81,11 @@ interface InstallResult {
   outline: { updated: boolean; changes: OutlineChange[] };
 }
 
-/** Who asks the registry, and with which session. */
+/** Who asks the registry, with which session, and what holds it to its log. */
 interface Asker {
   client: RegistryClient;
   token: string | undefined;
+  witness: LogWitness;
 }
 
 /** Every version there is, so that the registry alone decides which one fits. */
@@ -109,6 +111,12 @@ against the sha256 the registry gave. A bundle already there with that sha256 is
 kept; nothing else in gren_packages/ is touched. Afterwards
 \`gren package install\` finds every bundle it needs and downloads nothing.
 
+Before anything is written, each sha256 must be the one the registry's
+transparency log holds for its version, under a checkpoint signed by the log's
+key and consistent with every checkpoint this machine saw before (see
+\`gren-registry log verify --help\`); otherwise nothing is written and the exit
+code is 8.
+
 In an application, the registry chooses the versions (POST /resolve). Every
 version in gren.json is kept as it is; the packages they need that gren.json
 does not list are written in as indirect dependencies, as the compiler writes
@@ -130,11 +138,12 @@ gren.json is never changed; with PACKAGE, the command says which range to add
 to it instead (exit 2).`,
     )
     .action(async (packageName: string | undefined, options: { dir?: string; json?: boolean }) => {
-      const { client } = context();
+      const { client, witness } = context();
       const adding = packageName === undefined ? undefined : packageArgument(packageName);
       const directory = resolve(options.dir ?? ".");
       const project = readProject(directory);
-      const asker = { client, token: requireSession(client, { optional: true })?.sessionToken };
+      const token = requireSession(client, { optional: true })?.sessionToken;
+      const asker = { client, token, witness };
       const result =
         project.kind === "application"
           ? await installApplication(asker, directory, project, adding)
@@ -472,6 +481,7 @@ async function installBundles(
     };
   });
   const missing = wanted.filter((_, index) => installed[index]!.status !== "already-there");
+  const arrived: { bundle: WantedBundle; bytes: Uint8Array }[] = [];
   let started = 0;
   await atMostAtOnce(missing, PARALLEL_DOWNLOADS, async (bundle) => {
     started++;
@@ -491,8 +501,17 @@ async function installBundles(
         EXIT.unavailable,
       );
     }
-    writeWhole(join(folder, bundle.fileName), bytes);
+    arrived.push({ bundle, bytes });
   });
+  // Every bundle, downloaded now or there already, must be the one the
+  // registry's log holds for its version, before any is written.
+  await atMostAtOnce(wanted, PARALLEL_DOWNLOADS, (bundle) =>
+    asker.witness.prove(
+      { name: bundle.name, version: bundle.pinned.version, sha256: bundle.pinned.sha256 },
+      asker.token,
+    ),
+  );
+  for (const { bundle, bytes } of arrived) writeWhole(join(folder, bundle.fileName), bytes);
   return installed;
 }
 

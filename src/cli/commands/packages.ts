@@ -144,9 +144,10 @@ identity's settings page).`,
       "after",
       `
 The bytes are written only when their sha256 is the one the version was published
-with, and the one the registry tagged the download with. A file already there is
-kept when it holds those very bytes, and refused when it holds others, unless
---force is given.`,
+with, and the one the registry tagged the download with, and when the registry's
+transparency log proves that sha256 is the one it published for everyone (exit
+code 8 when it does not). A file already there is kept when it holds those very
+bytes, and refused when it holds others, unless --force is given.`,
     )
     .action(
       async (
@@ -154,7 +155,7 @@ kept when it holds those very bytes, and refused when it holds others, unless
         versionText: string,
         options: { output?: string; force?: boolean; json?: boolean },
       ) => {
-        const { client } = context();
+        const { client, witness } = context();
         const name = packageArgument(packageName);
         const version = versionArgument(versionText);
         const params = versionParams(name, formatVersion(version));
@@ -184,6 +185,7 @@ kept when it holds those very bytes, and refused when it holds others, unless
             EXIT.unavailable,
           );
         }
+        await witness.prove(metadata, readOptions(client).token);
         writeWhole(file, bytes);
         const result = {
           name: metadata.name,

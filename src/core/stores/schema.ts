@@ -345,6 +345,51 @@ export const MIGRATIONS: readonly string[] = [
   ) STRICT, WITHOUT ROWID;
   CREATE INDEX used_id_tokens_by_expiry ON used_id_tokens (expires_at);
   `,
+
+  // The transparency log: one entry per publish and revoke, the hashes of its
+  // Merkle tree's complete subtrees, and the checkpoints the registry signed.
+  // All three only grow.
+  `
+  CREATE TABLE log_entries (
+    -- the leaf's index in the tree, from 0
+    idx INTEGER PRIMARY KEY,
+    -- the canonical bytes the leaf's hash is taken of
+    entry BLOB NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('publish', 'revoke')),
+    package_id INTEGER NOT NULL REFERENCES packages (id),
+    version_key INTEGER NOT NULL,
+    -- a private package's change: the salt and the entry it commits to
+    salt BLOB,
+    opening BLOB,
+    CHECK ((salt IS NULL) = (opening IS NULL))
+  ) STRICT;
+  CREATE INDEX log_entries_by_version ON log_entries (package_id, version_key, kind);
+
+  -- The complete subtree over leaves idx * 2^level up to (idx + 1) * 2^level.
+  CREATE TABLE log_nodes (
+    level INTEGER NOT NULL,
+    idx INTEGER NOT NULL,
+    hash BLOB NOT NULL,
+    PRIMARY KEY (level, idx)
+  ) STRICT, WITHOUT ROWID;
+
+  CREATE TABLE log_checkpoints (
+    id INTEGER PRIMARY KEY,
+    size INTEGER NOT NULL,
+    -- the signed note, as served
+    note TEXT NOT NULL,
+    signed_at INTEGER NOT NULL
+  ) STRICT;
+
+  CREATE TRIGGER log_entries_are_append_only_delete BEFORE DELETE ON log_entries
+    BEGIN SELECT RAISE(ABORT, 'the transparency log is append-only'); END;
+  CREATE TRIGGER log_entries_are_append_only_update BEFORE UPDATE ON log_entries
+    BEGIN SELECT RAISE(ABORT, 'the transparency log is append-only'); END;
+  CREATE TRIGGER log_nodes_are_append_only_delete BEFORE DELETE ON log_nodes
+    BEGIN SELECT RAISE(ABORT, 'the transparency log is append-only'); END;
+  CREATE TRIGGER log_nodes_are_append_only_update BEFORE UPDATE ON log_nodes
+    BEGIN SELECT RAISE(ABORT, 'the transparency log is append-only'); END;
+  `,
 ];
 
 export type MigrationError = { kind: "schema_too_new"; found: number; known: number };

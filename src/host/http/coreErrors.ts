@@ -20,6 +20,7 @@ import type {
   LoginLinkError,
   LoginRequestError,
 } from "../../core/sessions.ts";
+import type { LogProofError } from "../../core/transparencyLog.ts";
 import type { ExchangeError, TrustedPublisherError } from "../../core/trustedPublishing.ts";
 import type { DownloadError, VersionQueryError } from "../../core/versions.ts";
 import { quote } from "../../gren/wording.ts";
@@ -55,7 +56,8 @@ export type CoreError =
   | GrantError
   | TrustedPublisherError
   | ExchangeError
-  | ClaimError;
+  | ClaimError
+  | LogProofError;
 
 /** What each action is, to finish "… needs the X role". */
 const DOING: Record<Action, string> = {
@@ -446,6 +448,13 @@ export function answerFor(error: CoreError): ErrorAnswer {
         "unauthenticated",
         "That ID token was already exchanged (its jti was seen before); each is accepted once. Ask the CI service for a new one.",
       );
+    case "beyond_log":
+      return new ErrorAnswer(
+        "invalid_request",
+        `${error.what} ${error.value} is beyond the log, which holds ${error.size} entr${error.size === 1 ? "y" : "ies"}.`,
+      );
+    case "invalid_log_range":
+      return new ErrorAnswer("invalid_request", error.message);
     default:
       return unreachable(error);
   }

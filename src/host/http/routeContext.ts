@@ -3,6 +3,7 @@ import type { IdTokenVerifier } from "../../ports/idTokens.ts";
 import type { Ports } from "../../ports/index.ts";
 import type { Config } from "../config.ts";
 import type { LiveFeed } from "../feed/liveFeed.ts";
+import type { Checkpoints } from "../transparencyLog/checkpoints.ts";
 import type { Authenticator } from "./auth.ts";
 import type { LoginWaiters } from "./loginWaiters.ts";
 import type { PublicAnswers } from "./publicAnswers.ts";
@@ -21,4 +22,6 @@ export interface RouteContext {
   idTokens: IdTokenVerifier;
   /** Client address ranges, as API tokens may be limited to. */
   addressRanges: AddressRanges;
+  /** The transparency log's signed checkpoints, and whether the database is behind them. */
+  checkpoints: Checkpoints;
 }

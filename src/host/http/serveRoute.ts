@@ -45,6 +45,7 @@ export function schemaOf(declaration: RouteDeclaration): FastifySchema {
   const { body } = declaration;
   return {
     summary: declaration.summary,
+    ...(declaration.description ? { description: declaration.description } : {}),
     ...(declaration.websocket ? { hide: true } : {}),
     ...SECURITY[declaration.access],
     ...(declaration.params ? { params: declaration.params } : {}),
