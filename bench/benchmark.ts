@@ -42,6 +42,7 @@ import { checkWorkerFailure } from "./worker-check.ts";
 import {
   bundleDownloads,
   graphResolutions,
+  inclusionProofs,
   latestQuestions,
   longHistoryIndex,
   longHistoryVersions,
@@ -70,6 +71,8 @@ export const TARGETS = {
   indexThroughput: 1,
   /** A package page at the read connections, p99 in ms. */
   pageP99: 20,
+  /** Inclusion proofs req/s, as the CLI asks them, as a share of the version list's. */
+  proofThroughput: 1,
 } as const;
 /**
  * The publishing stream beside the mixed workload's reads: one publisher
@@ -93,6 +96,8 @@ const log = (text: string) => process.stderr.write(`${text}\n`);
 interface RegistryResults {
   latest: LoadResult;
   versionList: LoadResult;
+  /** Inclusion proofs of versions in the transparency log, as the CLI asks them. */
+  proof: LoadResult;
   /** The version list of the package with 200 versions. */
   longList: LoadResult;
   index: LoadResult;
@@ -107,7 +112,15 @@ interface RegistryResults {
   mixed: { reads: LoadResult; writes: LoadResult };
 }
 
-type Read = "latest" | "versionList" | "longList" | "index" | "bundle" | "resolve" | "page";
+type Read =
+  | "latest"
+  | "versionList"
+  | "proof"
+  | "longList"
+  | "index"
+  | "bundle"
+  | "resolve"
+  | "page";
 
 interface ReadWorkload {
   next: () => () => Request;
@@ -158,6 +171,7 @@ export async function runBenchmark(options: BenchOptions, workDir: string): Prom
   const rows: WorkloadRow[] = [
     row("`latest?gren=`", "latest"),
     row("version list", "versionList"),
+    row("inclusion proof (as the CLI asks)", "proof"),
     row(`version list, ${LONG_HISTORY.versions} versions, gzip`, "longList"),
     row(`index, ${LONG_HISTORY.versions} versions, gzip`, "index"),
     row("bundle download", "bundle"),
@@ -213,6 +227,7 @@ async function measure(
   const reads: Record<Read, ReadWorkload> = {
     latest: { next: () => latestQuestions(catalogue), type: JSON_TYPE },
     versionList: { next: () => versionLists(catalogue), type: JSON_TYPE },
+    proof: { next: () => inclusionProofs(catalogue), type: JSON_TYPE },
     longList: { next: longHistoryVersions, type: "application/gzip", sameBytes: true },
     index: { next: longHistoryIndex, type: "application/gzip", sameBytes: true },
     bundle: { next: () => bundleDownloads(catalogue), type: "application/gzip", sameBytes: true },
@@ -472,6 +487,7 @@ function targets(options: BenchOptions, measured: Measured, graphPackages: numbe
   const versionList = answered(registry.versionList);
   const longList = answered(registry.longList);
   const page = answered(registry.page);
+  const proof = answered(registry.proof);
   const peakMiB = memory.peakBytes === undefined ? Number.NaN : memory.peakBytes / MIB;
   const perSecond = (l: Latencies) => `${Math.round(l.perSecond)}/s`;
   return [
@@ -519,6 +535,11 @@ function targets(options: BenchOptions, measured: Measured, graphPackages: numbe
       description: `a package page at ${options.connections} connections: p99 < ${TARGETS.pageP99} ms`,
       measured: `${page.p99.toFixed(2)} ms`,
       pass: page.p99 < TARGETS.pageP99,
+    },
+    {
+      description: `inclusion proofs, as the CLI asks them, ≥ ${TARGETS.proofThroughput}× the req/s of the version list`,
+      measured: `${(proof.perSecond / versionList.perSecond).toFixed(2)}× (${Math.round(proof.perSecond)} vs ${Math.round(versionList.perSecond)} req/s)`,
+      pass: proof.perSecond >= TARGETS.proofThroughput * versionList.perSecond,
     },
   ];
 }

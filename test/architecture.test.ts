@@ -12,11 +12,14 @@ const SRC = resolve(import.meta.dirname, "../src");
 const ALLOWED: Record<string, { parts: string[]; packages: RegExp }> = {
   result: { parts: [], packages: /^$/ },
   gren: { parts: ["gren", "result"], packages: /^$/ },
+  // The transparency log's formats and proofs, which the server and the CLI
+  // must compute alike: hashing and signatures are computation, not I/O.
+  log: { parts: ["log", "result"], packages: /^node:crypto$/ },
   wire: { parts: ["wire"], packages: /^typebox$/ },
   ports: { parts: ["ports", "gren", "result"], packages: /^$/ },
-  core: { parts: ["core", "gren", "wire", "ports", "result"], packages: /^$/ },
-  cli: { parts: ["cli", "gren", "wire", "result"], packages: /^(node:|commander$|ws$)/ },
-  host: { parts: ["host", "core", "gren", "wire", "ports", "result"], packages: /./ },
+  core: { parts: ["core", "gren", "log", "wire", "ports", "result"], packages: /^$/ },
+  cli: { parts: ["cli", "gren", "log", "wire", "result"], packages: /^(node:|commander$|ws$)/ },
+  host: { parts: ["host", "core", "gren", "log", "wire", "ports", "result"], packages: /./ },
 };
 
 function sourceFiles(folder: string): string[] {
@@ -91,6 +94,33 @@ describe("the layers of src/", () => {
       "host/catalogueReading/inline.ts",
       "host/catalogueReading/worker.ts",
     ]);
+  });
+
+  it("let the core see the wire's shapes only as types, never TypeBox's values", () => {
+    const loadsTypeBox = (file: string) => importsOf(file).includes("typebox");
+    const wrong: string[] = [];
+    for (const file of files.filter((file) => partOf(file) === "core")) {
+      const text = readFileSync(file, "utf8");
+      for (const m of text.matchAll(/^import(\s+type)?[^;]*?from\s+"([^"]+)"/gms)) {
+        const target = resolve(dirname(file), m[2]!);
+        if (m[1] || partOf(target) !== "wire" || !loadsTypeBox(target)) continue;
+        wrong.push(`${relative(SRC, file)} imports values from ${relative(SRC, target)}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it("leave every path of the API to the route table: the CLI spells none", () => {
+    const spelled = files
+      .filter((file) => partOf(file) === "cli")
+      .flatMap((file) =>
+        [
+          ...readFileSync(file, "utf8").matchAll(
+            /["'`]\/(packages|session|user|publishing-identity|resolve|feed|health|tokens|log)\b/g,
+          ),
+        ].map((m) => `${relative(SRC, file)}: ${m[0]}`),
+      );
+    expect(spelled).toEqual([]);
   });
 
   it("have no import circles", () => {

@@ -18,6 +18,12 @@ export const EXIT = {
   invalidBundle: 6,
   /** The registry cannot be reached, or it is in trouble or too busy (5xx, 429). */
   unavailable: 7,
+  /**
+   * The registry's transparency log does not prove what it serves: an entry or
+   * proof that does not check, a checkpoint not signed by the trusted key, or a
+   * history that differs from one this machine saw before.
+   */
+  unproven: 8,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

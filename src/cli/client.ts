@@ -1,4 +1,13 @@
 import type { ErrorBody } from "../wire/errors.ts";
+import {
+  type AnswerOf,
+  type BodyOf,
+  isRawBody,
+  type ParamsOf,
+  pathOf,
+  type QueryOf,
+  type RouteDeclaration,
+} from "../wire/route.ts";
 import { CliError, EXIT, type ExitCode } from "./cliError.ts";
 
 export const DEFAULT_REGISTRY = "http://localhost:3000";
@@ -12,6 +21,25 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
+/** A part of a call its route has no use for may be left out; one it needs may not. */
+type Part<K extends string, T> = [T] extends [Record<string, never>]
+  ? { [P in K]?: undefined }
+  : { [P in K]: T };
+
+/** What calling a declared route takes, typed by its declaration. */
+export type CallInput<R extends RouteDeclaration> = Part<"params", ParamsOf<R>> &
+  Partial<Part<"query", { [K in keyof QueryOf<R>]?: QueryOf<R>[K] | undefined }>> &
+  (BodyOf<R> extends undefined ? { body?: undefined } : { body: BodyOf<R> }) &
+  Pick<RequestOptions, "token" | "headers" | "signal">;
+
+/** The query string of the values given, in their order; undefined ones left out. */
+function queryString(query: Record<string, unknown> | undefined): string {
+  const given = Object.entries(query ?? {}).filter(([, value]) => value !== undefined);
+  return given.length === 0
+    ? ""
+    : `?${new URLSearchParams(given.map(([key, value]) => [key, String(value)]))}`;
+}
+
 /** The registry's HTTP API as the CLI sees it: errors become readable failures. */
 export class RegistryClient {
   readonly url: string;
@@ -20,7 +48,7 @@ export class RegistryClient {
     this.url = url.replace(/\/+$/, "");
   }
 
-  async send(method: string, path: string, options: RequestOptions = {}): Promise<Response> {
+  async #send(method: string, path: string, options: RequestOptions = {}): Promise<Response> {
     const headers: Record<string, string> = { accept: "application/json", ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     let body: string | Uint8Array | undefined = options.body;
@@ -50,9 +78,45 @@ export class RegistryClient {
     return response;
   }
 
-  async json<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-    const response = await this.send(method, path, options);
-    return (response.status === 204 ? undefined : await response.json()) as T;
+  /** The full URL of a declared route: for a WebSocket, which is not fetched. */
+  urlOf<R extends RouteDeclaration>(
+    route: R,
+    input: Pick<CallInput<R>, "params" | "query">,
+  ): string {
+    const { params, query } = input as { params?: Record<string, string>; query?: object };
+    return `${this.url}${pathOf(route, params ?? {})}${queryString(query as Record<string, unknown>)}`;
+  }
+
+  /** Calls a declared route and gives its answer as it is: for bodies read as they arrive. */
+  async request<R extends RouteDeclaration>(route: R, input: CallInput<R>): Promise<Response> {
+    const { params, query, body, ...options } = input as unknown as Pick<
+      RequestOptions,
+      "token" | "headers" | "signal"
+    > & {
+      params?: Record<string, string>;
+      query?: Record<string, unknown>;
+      body?: unknown;
+    };
+    const path = `${pathOf(route, params ?? {})}${queryString(query)}`;
+    if (body === undefined) return this.#send(route.method, path, options);
+    if (isRawBody(route.body)) {
+      return this.#send(route.method, path, {
+        ...options,
+        body: body as Uint8Array,
+        headers: { "content-type": route.body.contentType, ...options.headers },
+      });
+    }
+    return this.#send(route.method, path, { ...options, json: body });
+  }
+
+  /** Calls a declared route and reads its JSON answer (none for 204 and 304). */
+  async call<R extends RouteDeclaration>(route: R, input: CallInput<R>): Promise<AnswerOf<R>> {
+    const response = await this.request(route, input);
+    if (response.status === 204 || response.status === 304) {
+      await response.body?.cancel();
+      return undefined as AnswerOf<R>;
+    }
+    return (await response.json()) as AnswerOf<R>;
   }
 }
 

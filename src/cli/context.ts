@@ -1,9 +1,12 @@
 import { CliError, EXIT } from "./cliError.ts";
 import type { RegistryClient } from "./client.ts";
 import { type Session, sessionFor } from "./credentials.ts";
+import type { LogWitness } from "./transparencyLog.ts";
 
 export interface Context {
   client: RegistryClient;
+  /** What this machine knows of the registry's transparency log, to check downloads against. */
+  witness: LogWitness;
 }
 
 export function requireSession(client: RegistryClient): Session;
@@ -18,7 +21,7 @@ export function requireSession(
   const session = sessionFor(client.url);
   if (!session && !options?.optional) {
     throw new CliError(
-      `you are not logged in to ${client.url}; run \`gren-registry login\`, or give a session token in GREN_REGISTRY_TOKEN`,
+      `you are not logged in to ${client.url}; run \`gren-registry login\`, or give a session token or API token in GREN_REGISTRY_TOKEN`,
       EXIT.denied,
     );
   }

@@ -5,22 +5,25 @@
 // not download: private packages only to members, no docs of revoked versions.
 
 import { type ModuleDocs, type ModuleProblem, packageDocs } from "../gren/docs.ts";
-import { isModuleName } from "../gren/names.ts";
+import { isModuleName, packageKey } from "../gren/names.ts";
 import { exposedModuleNames } from "../gren/outline.ts";
 import { isJsonObject, type JsonObject } from "../gren/wording.ts";
 import type { Database } from "../ports/database.ts";
 import type { Gzip } from "../ports/gzip.ts";
 import { ok, type Result } from "../result.ts";
 import type { PackageView, VersionView } from "../wire/packages.ts";
-import { describePackage, type PackageLookupError } from "./packages.ts";
+import { findVisiblePackage, type PackageLookupError } from "./packages.ts";
+import { versionsOf } from "./stores/packages.ts";
 import type { User } from "./stores/users.ts";
+import { publishLogIndex } from "./transparencyLog.ts";
 import {
   type DownloadError,
-  describeVersion,
   downloadBundle,
   type VersionAddress,
   type VersionLookupError,
+  versionOf,
 } from "./versions.ts";
+import { packageView, versionText, versionView } from "./views.ts";
 
 /** Exposed modules under one heading of the outline; a plain list is one group without a title. */
 export interface ModuleGroup {
@@ -36,6 +39,8 @@ export interface Dependency {
 /** A package as its page shows it: every version, and one of them in detail. */
 export interface Release {
   package: PackageView;
+  /** The package as the database keys it, and the change that last moved it. */
+  state: { packageKey: string; changeSeq: number };
   /** The version shown: the one asked for, else the highest not revoked, else the highest. */
   version: VersionView;
   /** Whether no higher version is live: the one `gren package install` would pick today. */
@@ -44,6 +49,8 @@ export interface Release {
   dependencies: Dependency[];
   grenVersion: string;
   platform: string;
+  /** The index of the transparency log's entry for the version's publish. */
+  logIndex: number | undefined;
 }
 
 export interface VersionDocumentation {
@@ -66,28 +73,32 @@ export function describeRelease(
   input: { author: string; project: string; version: string | undefined },
   viewer: User | undefined,
 ): Result<Release, PackageLookupError | VersionLookupError> {
-  const described = describePackage(db, input.author, input.project, viewer);
-  if (!described.ok) return described;
-  const pkg = described.value;
-  const live = pkg.versions.filter((version) => version.revoked === null);
-  const shown = input.version ?? (live.at(-1) ?? pkg.versions.at(-1))?.version;
-  if (shown === undefined) throw new Error(`The package ${pkg.name} has no versions`);
-  const found = describeVersion(
-    db,
-    { author: input.author, project: input.project, version: shown },
-    viewer,
-  );
+  const found = findVisiblePackage(db, input.author, input.project, viewer);
   if (!found.ok) return found;
-  const version = found.value;
+  const { head } = found.value;
+  if (head === undefined) {
+    throw new Error(`The package ${input.author}/${input.project} has no versions`);
+  }
+  const pkg = packageView(found.value, versionsOf(db, found.value.id));
+  const shown = input.version ?? versionText(head.latestKey ?? head.highestKey);
+  const record = versionOf(db, found.value, shown);
+  if (!record.ok) return record;
+  const version = versionView(found.value, record.value);
   const outline = version.outline;
   return ok({
     package: pkg,
+    state: { packageKey: packageKey(found.value.name), changeSeq: head.changeSeq },
     version,
-    isLatest: version.revoked === null && live.at(-1)?.version === version.version,
+    isLatest: head.latestKey !== undefined && versionText(head.latestKey) === version.version,
     moduleGroups: moduleGroupsOf(outline),
     dependencies: dependenciesOf(outline),
     grenVersion: textField(outline, "gren-version"),
     platform: textField(outline, "platform"),
+    logIndex: publishLogIndex(
+      db,
+      { author: input.author, project: input.project, version: shown },
+      viewer,
+    ),
   });
 }
 

@@ -1,7 +1,7 @@
-import { packageKey } from "../gren/names.ts";
 import type { Database } from "../ports/database.ts";
 import { err, ok, type Result } from "../result.ts";
-import { FEED_LIMIT, type FeedEvent, type FeedPage } from "../wire/feed.ts";
+import type { FeedEvent, FeedPage } from "../wire/feed.ts";
+import { FEED_LIMIT } from "../wire/limits.ts";
 import { lastPublicSeq, publicEventsAfter } from "./stores/events.ts";
 import { feedEventView } from "./views.ts";
 
@@ -28,22 +28,4 @@ export function readFeed(
   if (size < 1 || size > FEED_LIMIT.max) return err({ kind: "invalid_limit", max: FEED_LIMIT.max });
   const events = eventsAfter(db, since, size);
   return ok({ events, next: events.at(-1)?.seq ?? since });
-}
-
-/**
- * The public packages that events after `since` are about, by the key the
- * database gives them, and the number of the last of those events.
- */
-export function packagesChangedSince(
-  db: Database,
-  since: number,
-): { packageKeys: Set<string>; next: number } {
-  const packageKeys = new Set<string>();
-  let next = since;
-  for (;;) {
-    const events = publicEventsAfter(db, next, FEED_LIMIT.max);
-    for (const event of events) packageKeys.add(packageKey(event.name));
-    if (events.length < FEED_LIMIT.max) return { packageKeys, next: events.at(-1)?.seq ?? next };
-    next = events.at(-1)!.seq;
-  }
 }

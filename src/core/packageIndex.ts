@@ -9,9 +9,10 @@ import { packageIndexView } from "./views.ts";
 export interface IndexAnswer {
   index: PackageIndex;
   /**
-   * Changes whenever the index does, and only then: a hash of its content.
-   * Every publication and revocation changes the content, and a tag made of
-   * it stays true across restarts and restores, which a counter would not.
+   * Changes whenever the index does, and only then: the package head's tag,
+   * made anew by every publication and revocation. It is random, not counted,
+   * so a database restored to an older state never gives one tag to two
+   * different indexes.
    */
   tag: string;
 }
@@ -22,13 +23,15 @@ export interface IndexAnswer {
  * Private packages only to their identity's members.
  */
 export function packageIndex(
-  ports: Pick<Ports, "db" | "digest">,
+  ports: Pick<Ports, "db">,
   author: string,
   project: string,
   viewer: User | undefined,
 ): Result<IndexAnswer, PackageLookupError> {
   const found = findVisiblePackage(ports.db, author, project, viewer);
   if (!found.ok) return found;
+  const { head } = found.value;
+  if (head === undefined) throw new Error(`The package ${author}/${project} has no versions`);
   const index = packageIndexView(found.value, indexEntriesOf(ports.db, found.value.id));
-  return ok({ index, tag: ports.digest.sha256(JSON.stringify(index)) });
+  return ok({ index, tag: head.tag });
 }

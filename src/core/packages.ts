@@ -9,7 +9,8 @@ import type { Database } from "../ports/database.ts";
 import type { Ports } from "../ports/index.ts";
 import type { FoundPackage, SearchJob } from "../ports/search.ts";
 import { err, ok, type Result } from "../result.ts";
-import { LISTING_LIMIT, type Listing, type PackageView } from "../wire/packages.ts";
+import { LISTING_LIMIT } from "../wire/limits.ts";
+import type { Listing, PackageView } from "../wire/packages.ts";
 import { isMember } from "./access.ts";
 import {
   findPackage,

@@ -10,23 +10,27 @@ import {
 import type { Ports } from "../ports/index.ts";
 import { err, ok, type Result } from "../result.ts";
 import type { Published } from "../wire/packages.ts";
-import { type AccessError, authorize } from "./access.ts";
+import type { AccessError } from "./access.ts";
 import { uninstallableDependencies } from "./dependencies.ts";
 import { commitWithEvents } from "./events.ts";
+import { authorizeGranted, type Grant, type GrantError } from "./grants.ts";
+import { type MachinePublication, machinePublishedNotice, tellAdmins } from "./notices.ts";
+import { recordPackageHead } from "./packageHead.ts";
 import { type PackageLookupError, parseNameParts } from "./packages.ts";
+import { recordAudit } from "./stores/audit.ts";
 import { recordEvent } from "./stores/events.ts";
 import type { Identity } from "./stores/identities.ts";
 import {
   findPackage,
   findPackageInstalledAs,
   findVersion,
-  highestVersionKey,
   insertPackage,
   insertVersion,
   showInListings,
   storeBlob,
 } from "./stores/packages.ts";
 import type { User } from "./stores/users.ts";
+import { logChange } from "./transparencyLog.ts";
 
 export interface PublishLimits {
   maxUnpackedBytes: number;
@@ -37,6 +41,7 @@ export interface PublishLimits {
 export type PublishError =
   | PackageLookupError
   | AccessError
+  | GrantError
   | { kind: "invalid_version"; version: string }
   | { kind: "author_spelling"; given: string; registered: string }
   | { kind: "version_exists"; name: string; version: string }
@@ -48,7 +53,9 @@ export type PublishError =
 /**
  * Publishes one version from the bundle the compiler made. Everything is
  * checked before anything is stored, and the version, its bytes, the search
- * index and the feed event are written in one transaction.
+ * index, the feed event and the audit entry are written in one transaction.
+ * With an API token's grant, the token's scopes apply too, and the identity's
+ * admins are told.
  */
 export async function publishVersion(
   ports: Ports,
@@ -60,9 +67,10 @@ export async function publishVersion(
     bytes: Uint8Array;
     limits: PublishLimits;
   },
+  grant?: Grant,
 ): Promise<Result<Published, PublishError>> {
   // Cheap refusals first, so nobody can make the server unpack a bundle it would refuse anyway.
-  const early = mayPublish(ports, publisher, input);
+  const early = mayPublish(ports, publisher, input, grant);
   if (!early.ok) return early;
   const { name, version } = early.value;
 
@@ -86,9 +94,10 @@ export async function publishVersion(
   const key = versionKey(version);
   const { db } = ports;
 
-  return commitWithEvents(ports, (): Result<Published, PublishError> => {
+  let identityId = 0;
+  const published = commitWithEvents(ports, (): Result<Published, PublishError> => {
     // Checked again: membership or the version may have changed while the bundle was read.
-    const checked = checkPublishable(ports, publisher, name, version);
+    const checked = checkPublishable(ports, publisher, name, version, grant);
     if (!checked.ok) return checked;
     const existing = findPackage(db, packageKey(name));
     if (existing && existing.private !== outline.private) {
@@ -150,7 +159,8 @@ export async function publishVersion(
       publishedAt: now,
       publisherId: publisher.id,
     });
-    if (highestVersionKey(db, packageId) === key) {
+    recordEvent(db, { type: "published", packageId, versionKey: key, at: now });
+    if (recordPackageHead(db, packageId).highestKey === key) {
       showInListings(db, packageId, {
         name: formatPackageName(name),
         summary: outline.summary,
@@ -158,7 +168,26 @@ export async function publishVersion(
         modules,
       });
     }
-    recordEvent(db, { type: "published", packageId, versionKey: key, at: now });
+    recordAudit(db, {
+      at: now,
+      actorId: publisher.id,
+      identityId: checked.value.id,
+      action: "version.publish",
+      subject: `${formatPackageName(name)} ${formatVersion(version)}`,
+      detail: publicationDetail(grant),
+    });
+    identityId = checked.value.id;
+    logChange(ports, {
+      kind: "publish",
+      packageId,
+      name,
+      private: outline.private,
+      versionKey: key,
+      sha256,
+      size: input.bytes.byteLength,
+      readme: null,
+      at: now,
+    });
     return ok({
       name: formatPackageName(name),
       version: formatVersion(version),
@@ -166,6 +195,49 @@ export async function publishVersion(
       size: input.bytes.byteLength,
     });
   });
+  const machine = grant && machinePublication(grant);
+  if (published.ok && machine) {
+    await tellAdmins(
+      ports,
+      identityId,
+      machinePublishedNotice(published.value.name, published.value.version, machine),
+    );
+  }
+  return published;
+}
+
+function machinePublication(grant: Grant): MachinePublication {
+  const { holder } = grant;
+  return holder.kind === "user"
+    ? {
+        kind: "api_token",
+        owner: holder.user.email,
+        tokenName: grant.tokenName,
+        tokenId: grant.tokenId,
+      }
+    : { kind: "trusted_publisher", label: holder.account.email, run: holder.run };
+}
+
+/** How a version was published, as the audit log keeps it. */
+export function publicationDetail(grant: Grant | undefined): Record<string, unknown> {
+  if (!grant) return {};
+  const { holder } = grant;
+  if (holder.kind === "user") return { token: { id: grant.tokenId, name: grant.tokenName } };
+  const { run } = holder;
+  return {
+    trustedPublishers: holder.publishers.map((p) => p.id),
+    run: {
+      provider: run.provider,
+      repository: run.repository,
+      workflow: run.workflowRef,
+      environment: run.environment ?? null,
+      ref: run.ref ?? null,
+      sha: run.sha ?? null,
+      runId: run.runId ?? null,
+      url: run.runUrl ?? null,
+      triggeredBy: run.triggeredBy ?? null,
+    },
+  };
 }
 
 /**
@@ -176,12 +248,13 @@ export function mayPublish(
   ports: Ports,
   publisher: User,
   address: { author: string; project: string; version: string },
+  grant?: Grant,
 ): Result<{ name: PackageName; version: Version }, PublishError> {
   const parts = parseNameParts(address.author, address.project);
   if (!parts.ok) return parts;
   const version = parseVersion(address.version);
   if (!version) return err({ kind: "invalid_version", version: address.version });
-  const checked = checkPublishable(ports, publisher, parts.value, version);
+  const checked = checkPublishable(ports, publisher, parts.value, version, grant);
   return checked.ok ? ok({ name: parts.value, version }) : checked;
 }
 
@@ -191,9 +264,10 @@ function checkPublishable(
   publisher: User,
   name: PackageName,
   version: Version,
+  grant: Grant | undefined,
 ): Result<Identity, PublishError> {
   const { db } = ports;
-  const access = authorize(db, name.author, publisher, "publish_version");
+  const access = authorizeGranted(db, name, publisher, "publish_version", grant);
   if (!access.ok) return access;
   const { identity } = access.value;
   if (identity.name !== name.author) {

@@ -3,8 +3,10 @@ import { parseVersion, versionKey } from "../gren/semver.ts";
 import type { Ports } from "../ports/index.ts";
 import { err, type Result } from "../result.ts";
 import type { PackageView, VersionView } from "../wire/packages.ts";
-import { type AccessError, authorize } from "./access.ts";
+import type { AccessError } from "./access.ts";
 import { commitWithEvents } from "./events.ts";
+import { authorizeGranted, type Grant, type GrantError } from "./grants.ts";
+import { recordPackageHead } from "./packageHead.ts";
 import { describePackage, findVisiblePackage } from "./packages.ts";
 import type { Action } from "./roles.ts";
 import { recordAudit } from "./stores/audit.ts";
@@ -19,10 +21,15 @@ import {
   type VersionRecord,
 } from "./stores/packages.ts";
 import type { User } from "./stores/users.ts";
+import { logChange } from "./transparencyLog.ts";
 import { describeVersion, type VersionLookupError } from "./versions.ts";
 import { versionText } from "./views.ts";
 
-export type RevokeError = VersionLookupError | AccessError | { kind: "reason_required" };
+export type RevokeError =
+  | VersionLookupError
+  | AccessError
+  | GrantError
+  | { kind: "reason_required" };
 
 /**
  * Revokes one version: its number stays registered and listed with the
@@ -32,11 +39,12 @@ export function revokeVersion(
   ports: Ports,
   actor: User,
   input: { author: string; project: string; version: string; reason: string },
+  grant?: Grant,
 ): Result<VersionView, RevokeError> {
   const reason = input.reason.trim();
   if (reason === "") return err({ kind: "reason_required" });
   return commitWithEvents(ports, (): Result<VersionView, RevokeError> => {
-    const pkg = revocable(ports, actor, input, "revoke_version");
+    const pkg = revocable(ports, actor, input, "revoke_version", grant);
     if (!pkg.ok) return pkg;
     const parsed = parseVersion(input.version);
     if (!parsed) return err({ kind: "invalid_version", version: input.version });
@@ -48,7 +56,10 @@ export function revokeVersion(
         version: input.version,
       });
     }
-    if (!version.revoked) revoke(ports, actor, pkg.value, version, reason);
+    if (!version.revoked) {
+      revoke(ports, actor, pkg.value, version, reason, grant);
+      recordPackageHead(ports.db, pkg.value.id);
+    }
     return describeVersion(ports.db, input, actor);
   });
 }
@@ -58,29 +69,34 @@ export function revokePackage(
   ports: Ports,
   actor: User,
   input: { author: string; project: string; reason: string },
+  grant?: Grant,
 ): Result<PackageView, RevokeError> {
   const reason = input.reason.trim();
   if (reason === "") return err({ kind: "reason_required" });
   return commitWithEvents(ports, (): Result<PackageView, RevokeError> => {
-    const pkg = revocable(ports, actor, input, "revoke_package");
+    const pkg = revocable(ports, actor, input, "revoke_package", grant);
     if (!pkg.ok) return pkg;
-    for (const version of liveVersionsOf(ports.db, pkg.value.id)) {
-      revoke(ports, actor, pkg.value, version, reason);
-    }
+    const live = liveVersionsOf(ports.db, pkg.value.id);
+    for (const version of live) revoke(ports, actor, pkg.value, version, reason, grant);
+    if (live.length > 0) recordPackageHead(ports.db, pkg.value.id);
     return describePackage(ports.db, input.author, input.project, actor);
   });
 }
 
-/** The package, when the actor may see it and has the role the revocation needs. */
+/**
+ * The package, when the actor may see it and has the role the revocation
+ * needs; with a token, when the token's scopes allow it too.
+ */
 function revocable(
   ports: Ports,
   actor: User,
   input: { author: string; project: string },
   action: Action,
+  grant: Grant | undefined,
 ): Result<PackageRecord, RevokeError> {
   const pkg = findVisiblePackage(ports.db, input.author, input.project, actor);
   if (!pkg.ok) return pkg;
-  const access = authorize(ports.db, pkg.value.name.author, actor, action);
+  const access = authorizeGranted(ports.db, pkg.value.name, actor, action, grant);
   return access.ok ? pkg : access;
 }
 
@@ -90,6 +106,7 @@ function revoke(
   pkg: PackageRecord,
   version: VersionRecord,
   reason: string,
+  grant: Grant | undefined,
 ): void {
   const { db } = ports;
   const now = ports.clock.now();
@@ -103,7 +120,17 @@ function revoke(
     identityId: pkg.identityId,
     action: "version.revoke",
     subject: `${formatPackageName(pkg.name)} ${versionText(version.versionKey)}`,
-    detail: { reason },
+    detail: grant ? { reason, token: { id: grant.tokenId, name: grant.tokenName } } : { reason },
   });
   recordEvent(db, { type: "revoked", packageId: pkg.id, versionKey: version.versionKey, at: now });
+  logChange(ports, {
+    kind: "revoke",
+    packageId: pkg.id,
+    name: pkg.name,
+    private: pkg.private,
+    versionKey: version.versionKey,
+    sha256: version.sha256,
+    size: version.size,
+    at: now,
+  });
 }

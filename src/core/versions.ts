@@ -6,7 +6,7 @@ import type { FoundVersion, Revocation, VersionView } from "../wire/packages.ts"
 import { findVisiblePackage, type PackageLookupError } from "./packages.ts";
 import {
   findVersion,
-  latestLiveKey,
+  latestLiveKeyFor,
   type PackageRecord,
   previousLiveKey,
   readBlob,
@@ -44,17 +44,23 @@ export function findVisibleVersion(
 ): Result<{ pkg: PackageRecord; version: VersionRecord }, VersionLookupError> {
   const found = findVisiblePackage(db, address.author, address.project, viewer);
   if (!found.ok) return found;
-  const parsed = parseVersion(address.version);
-  if (!parsed) return err({ kind: "invalid_version", version: address.version });
-  const version = findVersion(db, found.value.id, versionKey(parsed));
+  const version = versionOf(db, found.value, address.version);
+  return version.ok ? ok({ pkg: found.value, version: version.value }) : version;
+}
+
+/** One version of a package already found. */
+export function versionOf(
+  db: Database,
+  pkg: PackageRecord,
+  text: string,
+): Result<VersionRecord, VersionLookupError> {
+  const parsed = parseVersion(text);
+  if (!parsed) return err({ kind: "invalid_version", version: text });
+  const version = findVersion(db, pkg.id, versionKey(parsed));
   if (!version) {
-    return err({
-      kind: "no_such_version",
-      name: formatPackageName(found.value.name),
-      version: address.version,
-    });
+    return err({ kind: "no_such_version", name: formatPackageName(pkg.name), version: text });
   }
-  return ok({ pkg: found.value, version });
+  return ok(version);
 }
 
 /** One version's metadata, which outlives a revocation so clients can say why it is gone. */
@@ -122,13 +128,10 @@ export function latestVersion(
 ): Result<FoundVersion, VersionQueryError> {
   const found = findVisiblePackage(db, input.author, input.project, viewer);
   if (!found.ok) return found;
-  let compilerKey: number | undefined;
-  if (input.gren !== undefined) {
-    const compiler = parseVersion(input.gren);
-    if (!compiler) return err({ kind: "invalid_version", version: input.gren });
-    compilerKey = versionKey(compiler);
-  }
-  return foundVersion(found.value, latestLiveKey(db, found.value.id, compilerKey));
+  if (input.gren === undefined) return foundVersion(found.value, found.value.head?.latestKey);
+  const compiler = parseVersion(input.gren);
+  if (!compiler) return err({ kind: "invalid_version", version: input.gren });
+  return foundVersion(found.value, latestLiveKeyFor(db, found.value.id, versionKey(compiler)));
 }
 
 /** The highest version, not revoked, below the given one (which need not exist). */

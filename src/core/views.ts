@@ -1,6 +1,16 @@
+import type { ApiChanges, Changes } from "../gren/apiChanges.ts";
+import type { AliasDocs, BinopDocs, UnionDocs, ValueDocs } from "../gren/docsJson.ts";
 import { formatPackageName, type PackageName } from "../gren/names.ts";
-import { formatRange, formatVersion, versionFromKey } from "../gren/semver.ts";
+import { formatRange, formatVersion, type Version, versionFromKey } from "../gren/semver.ts";
 import type { ChosenVersion } from "../ports/resolver.ts";
+import type {
+  AliasApi,
+  ApiChangesView,
+  BinopApi,
+  ModuleChangesView,
+  UnionApi,
+  ValueApi,
+} from "../wire/apiChanges.ts";
 import type { FeedEvent } from "../wire/feed.ts";
 import type {
   IndexEntry,
@@ -108,4 +118,45 @@ export const feedEventView = (event: PublicEventRecord): FeedEvent => ({
   name: formatPackageName(event.name as PackageName),
   version: versionText(event.versionKey),
   at: isoTime(event.at),
+});
+
+/** The API changes from `from` to `to`; doc comments stay out, being no part of the API. */
+export const apiChangesView = (
+  from: Version,
+  to: Version,
+  changes: ApiChanges,
+): ApiChangesView => ({
+  from: formatVersion(from),
+  to: formatVersion(to),
+  magnitude: changes.magnitude,
+  modules: {
+    added: changes.modules.added,
+    removed: changes.modules.removed,
+    changed: changes.modules.changed.map(
+      (module): ModuleChangesView => ({
+        name: module.name,
+        magnitude: module.magnitude,
+        unions: changesView(module.unions, unionApi),
+        aliases: changesView(module.aliases, aliasApi),
+        values: changesView(module.values, valueApi),
+        binops: changesView(module.binops, binopApi),
+      }),
+    ),
+  },
+});
+
+const changesView = <T, V>(changes: Changes<T>, view: (docs: T) => V) => ({
+  added: changes.added.map(view),
+  changed: changes.changed.map((change) => ({ old: view(change.old), new: view(change.new) })),
+  removed: changes.removed.map(view),
+});
+
+const unionApi = ({ name, args, cases }: UnionDocs): UnionApi => ({ name, args, cases });
+const aliasApi = ({ name, args, type }: AliasDocs): AliasApi => ({ name, args, type });
+const valueApi = ({ name, type }: ValueDocs): ValueApi => ({ name, type });
+const binopApi = ({ name, type, associativity, precedence }: BinopDocs): BinopApi => ({
+  name,
+  type,
+  associativity,
+  precedence,
 });

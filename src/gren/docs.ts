@@ -12,59 +12,25 @@ import { err, ok, type Result } from "../result.ts";
 import { isKeyword, lex, type Token } from "./docs/lexer.ts";
 import { readOverview } from "./docs/overview.ts";
 import { formatType, joinTokens, TokenReader } from "./docs/types.ts";
+import type {
+  AliasDocs,
+  Associativity,
+  BinopDocs,
+  ModuleDocsJson,
+  UnionDocs,
+  ValueDocs,
+} from "./docsJson.ts";
 import { isKernelModule } from "./names.ts";
 
 // ---------------------------------------------------------------- documentation
 
+export type { AliasDocs, Associativity, BinopDocs, UnionDocs, ValueDocs };
+
 /** One module's documentation, as docs.json has it, plus its `@docs` groups. */
-export interface ModuleDocs {
-  name: string;
-  /** The module's doc comment: the text between `{-|` and `-}`, as written. */
-  comment: string;
+export interface ModuleDocs extends ModuleDocsJson {
   /** The names of each `@docs` line, in order; operators bare (`++`). */
   groups: string[][];
-  /** Exposed items of each kind, sorted by name as the compiler sorts them. */
-  unions: UnionDocs[];
-  aliases: AliasDocs[];
-  values: ValueDocs[];
-  binops: BinopDocs[];
 }
-
-export interface UnionDocs {
-  name: string;
-  comment: string;
-  args: string[];
-  /**
-   * Each constructor with its argument types, each type whole (`Array a`, not
-   * `(Array a)`); none when the type is exposed without `(..)`.
-   */
-  cases: [string, string[]][];
-}
-
-export interface AliasDocs {
-  name: string;
-  comment: string;
-  args: string[];
-  type: string;
-}
-
-/** A function, constant or port. */
-export interface ValueDocs {
-  name: string;
-  comment: string;
-  type: string;
-}
-
-/** An operator, documented and typed by the function it stands for. */
-export interface BinopDocs {
-  name: string;
-  comment: string;
-  type: string;
-  associativity: Associativity;
-  precedence: number;
-}
-
-export type Associativity = "left" | "non" | "right";
 
 // ---------------------------------------------------------------- parsed module
 

@@ -1,5 +1,8 @@
+import { dirname, join } from "node:path";
 import { type Static, Type } from "typebox";
 import { Value } from "typebox/value";
+import { CI_PROVIDERS, providerNamed } from "../core/ciProviders.ts";
+import { parseSignerKey } from "../log/note.ts";
 import { err, ok, type Result } from "../result.ts";
 
 // The server's configuration: environment variables, described by one schema
@@ -63,7 +66,12 @@ const Environment = Type.Object({
   REGISTRY_SEND_TIMEOUT_SECONDS: whole(1, 3600, 30),
   REGISTRY_UPLOADS_IN_FLIGHT: whole(1, 10_000, 16),
   REGISTRY_UPLOADS_PER_USER: whole(1, 10_000, 2),
+  REGISTRY_OIDC_ISSUERS: list(CI_PROVIDERS[0]!.issuer),
   REGISTRY_TRUST_PROXY: Type.Boolean({ default: false, description: '"true" or "false"' }),
+  REGISTRY_LOG_SIGNING_KEY: Type.Optional(
+    Type.String({ description: "a signed-note signer key, PRIVATE+KEY+name+hash+key" }),
+  ),
+  REGISTRY_LOG_KEY_FILE: Type.Optional(text()),
   REGISTRY_LOG_LEVEL: Type.Enum(LOG_LEVELS, {
     default: "info",
     description: `one of ${LOG_LEVELS.join(", ")}`,
@@ -108,9 +116,24 @@ export interface Config {
   uploads: UploadLimits;
   /** An answer the client takes nothing of for this long is cut, its connection closed. */
   sendTimeoutMs: number;
+  /** The OIDC issuers whose CI jobs may exchange ID tokens, each as one CI provider. */
+  oidcIssuers: { issuer: string; provider: string }[];
   /** Whether to believe X-Forwarded-For (only behind a reverse proxy). */
   trustProxy: boolean;
   logLevel: string;
+  transparencyLog: TransparencyLogConfig;
+}
+
+/** Where the transparency log's signing key comes from, and where its last checkpoint is kept. */
+export interface TransparencyLogConfig {
+  /** The signer key given in the environment, for production; otherwise the key file's. */
+  signingKey: string | undefined;
+  /** Read, or made on first start when no key is given: beside the database unless told otherwise. */
+  keyFile: string;
+  /** The newest checkpoint signed, kept beside the key so that a restored database cannot lose it. */
+  checkpointFile: string;
+  /** The name a new key is given: the host of the public URL. */
+  origin: string;
 }
 
 export interface UploadLimits {
@@ -158,22 +181,59 @@ function crossChecks(env: Environment): string[] {
   for (const url of urls.filter((url) => !isHttpUrl(url))) {
     problems.push(`REGISTRY_WEBHOOK_URLS must hold http or https URLs; "${url}" is not one.`);
   }
+  const signingKey = env.REGISTRY_LOG_SIGNING_KEY && parseSignerKey(env.REGISTRY_LOG_SIGNING_KEY);
+  if (signingKey && !signingKey.ok) {
+    problems.push(
+      `REGISTRY_LOG_SIGNING_KEY must be a signed-note signer key (PRIVATE+KEY+name+hash+key): ${signingKey.error}.`,
+    );
+  }
   if (urls.length > 0 && !env.REGISTRY_WEBHOOK_SECRET) {
     problems.push(
       "REGISTRY_WEBHOOK_SECRET must be set when REGISTRY_WEBHOOK_URLS is, to sign deliveries.",
     );
   }
+  for (const item of items(env.REGISTRY_OIDC_ISSUERS)) {
+    const issuer = oidcIssuer(item);
+    if (typeof issuer === "string") problems.push(issuer);
+  }
   return problems;
 }
 
+/**
+ * An item of REGISTRY_OIDC_ISSUERS: a provider's own issuer URL, or
+ * `provider=URL` for one elsewhere (GitHub Enterprise Server, a GitLab of
+ * one's own). A sentence saying what is wrong when it is neither.
+ */
+function oidcIssuer(item: string): { issuer: string; provider: string } | string {
+  const equals = item.indexOf("=");
+  const named = equals > 0 ? item.slice(0, equals) : undefined;
+  const issuer = equals > 0 ? item.slice(equals + 1) : item;
+  const known = CI_PROVIDERS.map((provider) => provider.name).join(", ");
+  if (!/^https:\/\/[^\s/]+(\/[^\s]*)?$/.test(issuer) || !isHttpUrl(issuer)) {
+    return `REGISTRY_OIDC_ISSUERS must hold https URLs of issuers; "${issuer}" is not one.`;
+  }
+  if (named !== undefined) {
+    return providerNamed(named)
+      ? { issuer, provider: named }
+      : `REGISTRY_OIDC_ISSUERS names the provider "${named}", which is none of ${known}.`;
+  }
+  const provider = CI_PROVIDERS.find((p) => p.issuer === issuer);
+  return provider
+    ? { issuer, provider: provider.name }
+    : `REGISTRY_OIDC_ISSUERS: say which provider "${issuer}" is, as PROVIDER=${issuer} (one of ${known}).`;
+}
+
 function configFrom(env: Environment): Config {
+  const publicUrl = (
+    env.REGISTRY_PUBLIC_URL ?? `http://${env.REGISTRY_HOST}:${env.REGISTRY_PORT}`
+  ).replace(/\/+$/, "");
+  const keyFile =
+    env.REGISTRY_LOG_KEY_FILE ?? join(dirname(env.REGISTRY_DB_PATH), "transparency-log.key");
   return {
     dbPath: env.REGISTRY_DB_PATH,
     host: env.REGISTRY_HOST,
     port: env.REGISTRY_PORT,
-    publicUrl: (
-      env.REGISTRY_PUBLIC_URL ?? `http://${env.REGISTRY_HOST}:${env.REGISTRY_PORT}`
-    ).replace(/\/+$/, ""),
+    publicUrl,
     mail: env.POSTMARK_SERVER_TOKEN
       ? {
           kind: "postmark",
@@ -212,8 +272,18 @@ function configFrom(env: Environment): Config {
       perUser: env.REGISTRY_UPLOADS_PER_USER,
     },
     sendTimeoutMs: env.REGISTRY_SEND_TIMEOUT_SECONDS * 1000,
+    oidcIssuers: items(env.REGISTRY_OIDC_ISSUERS).flatMap((item) => {
+      const issuer = oidcIssuer(item);
+      return typeof issuer === "string" ? [] : [issuer];
+    }),
     trustProxy: env.REGISTRY_TRUST_PROXY,
     logLevel: env.REGISTRY_LOG_LEVEL,
+    transparencyLog: {
+      signingKey: env.REGISTRY_LOG_SIGNING_KEY,
+      keyFile,
+      checkpointFile: join(dirname(keyFile), "transparency-log.checkpoint"),
+      origin: new URL(publicUrl).host,
+    },
   };
 }
 

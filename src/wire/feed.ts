@@ -1,7 +1,5 @@
 import { type Static, Type } from "typebox";
 
-export const FEED_LIMIT = { default: 100, max: 1000 } as const;
-
 export const EVENT_TYPES = ["published", "revoked"] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

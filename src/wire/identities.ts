@@ -1,9 +1,9 @@
 import { type Static, Type } from "typebox";
 
-/** A member's role in a publishing identity; each includes the ones before it. */
-export const ROLES = ["download", "publish", "admin"] as const;
+import { ROLES, type Role as RoleName } from "./roles.ts";
+
 export const Role = Type.Enum(ROLES);
-export type Role = (typeof ROLES)[number];
+export type Role = RoleName;
 
 /** Longer than any identity name can be, so a long name reaches the rule that explains it. */
 const IdentityName = Type.String({ maxLength: 255 });
@@ -48,6 +48,9 @@ export const AUDIT_ACTIONS = [
   "member.change_role",
   "member.remove",
   "version.revoke",
+  "version.publish",
+  "trusted_publisher.add",
+  "trusted_publisher.remove",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -1,9 +1,6 @@
 import { type Static, Type } from "typebox";
 
-/** A reason is read by people whose dependency disappeared: a sentence or a paragraph. */
-export const MAX_REASON_LENGTH = 1000;
-
-export const LISTING_LIMIT = { default: 20, max: 100 } as const;
+import { MAX_REASON_LENGTH } from "./limits.ts";
 
 /** Longer than any name or version can be, so a long one reaches the rule that explains it. */
 const Segment = Type.String({ maxLength: 255 });

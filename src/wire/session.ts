@@ -1,9 +1,6 @@
 import { type Static, Type } from "typebox";
 import { Role } from "./identities.ts";
 
-/** A fetch token works for this long after its login mail was sent. */
-export const FETCH_TOKEN_MINUTES = 15;
-
 export const Email = Type.String({ maxLength: 320 });
 
 export const LoginRequest = Type.Object({ email: Email });

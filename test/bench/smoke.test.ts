@@ -30,6 +30,7 @@ describe("npm run bench, in smoke mode", () => {
     const reads = [
       "`latest?gren=`",
       "version list",
+      "inclusion proof (as the CLI asks)",
       "version list, 200 versions, gzip",
       "index, 200 versions, gzip",
       "bundle download",
@@ -56,7 +57,7 @@ describe("npm run bench, in smoke mode", () => {
     expect(stdout).toMatch(/Then 8 publishes at once: 8 of 8 published; \/health answered 200/);
     expect(stdout).toMatch(/resident memory, sampled every 50 ms .* peaked at \d+ MiB/);
     const targets = stdout.match(/^- (PASS|MISS) .+$/gm) ?? [];
-    expect(targets).toHaveLength(9);
+    expect(targets).toHaveLength(10);
     expect(stdout).toMatch(/^\|.*\| tiny: 400 versions \| small: 4,000 versions \|$/m);
     expect(row("`latest` req/s ÷ smallest")).toMatch(/1\.00× \| +\d+\.\d\d× \|$/);
     expect(stdout).not.toMatch(/answers with status|failed or timed out/);

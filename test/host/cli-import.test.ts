@@ -206,6 +206,46 @@ describe("import", () => {
     expect(tag).toMatchObject({ tag: "v0.1.0", outcome: "published", sha256: served.body.sha256 });
   });
 
+  it("logs one entry per version it publishes, in the order it publishes them", async () => {
+    const many = scratch("repository-");
+    git(many, "init", "-q", "-b", "main");
+    const versions = Array.from({ length: 30 }, (_, i) => `1.${Math.floor(i / 10)}.${i % 10}`);
+    for (const version of versions) {
+      commit(many, packageFiles("acme/many", version), `Version ${version}`);
+      git(many, "tag", version);
+    }
+    const size = async () => {
+      const note = await (await fetch(`${registry.url}/log/checkpoint`)).text();
+      return Number(note.split("\n")[1]);
+    };
+    const before = await size();
+    const run = await as("alice", ["import", many]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(await size()).toBe(before + versions.length);
+    const entries = await call<{ index: number; entry: string }[]>(
+      registry,
+      "GET",
+      `/log/entries?start=${before}&end=${before + versions.length}`,
+    );
+    const logged = entries.body.map(({ entry }) =>
+      JSON.parse(Buffer.from(entry, "base64").toString()),
+    );
+    expect(logged.map((entry) => [entry.kind, entry.package, entry.version])).toEqual(
+      versions.map((version) => ["publish", "acme/many", version]),
+    );
+    const served = await call<{ versions: { version: string; sha256: string }[] }>(
+      registry,
+      "GET",
+      "/packages/acme/many",
+    );
+    expect(logged.map((entry) => entry.sha256)).toEqual(served.body.versions.map((v) => v.sha256));
+
+    // And anyone can check the whole log, these entries with it.
+    const audit = await as("nobody", ["log", "verify", "--json"]);
+    expect(audit.code, audit.stderr).toBe(0);
+    expect(JSON.parse(audit.stdout)).toMatchObject({ entries: before + versions.length });
+  });
+
   it("needs a login, and the publish role in the package's identity", async () => {
     const nobody = await as("nobody", ["import", repository]);
     expect(nobody.code).toBe(EXIT.denied);

@@ -120,6 +120,11 @@ beforeAll(async () => {
   await publish(registry, alice, "tiers/low", "1.0.0", {
     dependencies: { "tiers/base": "1.0.0 <= v < 1.5.0" },
   });
+  // Each user's machine has pinned the registry's log key already, as after its first install.
+  for (const home of Object.values(homes)) {
+    const pinned = await runCli(["--registry", registry.url, "log", "verify"], { home });
+    expect(pinned.code, pinned.stderr).toBe(0);
+  }
 });
 
 afterAll(async () => {

@@ -1,8 +1,7 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
-import { DatabaseSync } from "node:sqlite";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXIT } from "../../src/cli/cliError.ts";
@@ -59,19 +58,6 @@ const unpack = (bytes: Uint8Array) =>
     outline: unknown;
     sources: Record<string, string>;
   };
-
-/** Revokes a version straight in the database, as the registry's revocation does. */
-function revokeInDatabase(name: string, versionKey: number, reason: string): void {
-  const db = new DatabaseSync(registry.dbPath);
-  try {
-    db.prepare(
-      `UPDATE versions SET revoked_at = ?, revoked_reason = ?
-       WHERE version_key = ? AND package_id = (SELECT id FROM packages WHERE name_key = ?)`,
-    ).run(Date.UTC(2026, 10, 25), reason, versionKey, name);
-  } finally {
-    db.close();
-  }
-}
 
 /** A stand-in for a registry, answering as `answer` says, to see the CLI cope with bad answers. */
 async function startFakeRegistry(
@@ -267,8 +253,12 @@ describe("versions, latest and previous", () => {
         summary: "Things in order",
       });
     }
-    // 0.11.0 as a version key: 11 * 2^16
-    revokeInDatabase("acme/ordering", 11 * 65536, "Breaks the sort of negative numbers");
+    registry.clock.advance(24 * 60 * 60 * 1000);
+    const revoked = await call(registry, "DELETE", "/packages/acme/ordering/0.11.0", {
+      token: tokens.alice,
+      json: { reason: "Breaks the sort of negative numbers" },
+    });
+    expect(revoked.status).toBe(200);
   });
 
   it("versions lists every version in numeric order, with its revocation", async () => {
@@ -382,7 +372,7 @@ describe("download", () => {
     const run = await as("nobody", ["download", "acme/ordering", "0.11.0"], directory);
     expect(run.code).toBe(EXIT.notFound);
     expect(run.stderr).toBe(
-      "error: acme/ordering 0.11.0 was revoked on 2026-11-25T00:00:00.000Z: Breaks the sort of negative numbers\n",
+      "error: acme/ordering 0.11.0 was revoked on 2026-11-25T12:00:00.000Z: Breaks the sort of negative numbers\n",
     );
     expect(readdirSync(directory)).toEqual([]);
   });
@@ -456,11 +446,15 @@ describe("download", () => {
       expect(readdirSync(directory)).toEqual([]);
     });
 
-    it("accepts the right bytes, and prints the reason of a 410", async () => {
+    it("refuses even the right bytes from a registry that keeps no transparency log, and prints the reason of a 410", async () => {
       answer = { status: 200, etag: `"${sha256(published)}"`, bytes: published };
       const directory = scratch("downloads-");
-      expect((await fromFake(directory)).code).toBe(0);
-      expect(existsSync(join(directory, "acme_widgets__1_0_0.pkg.gz"))).toBe(true);
+      const unproven = await fromFake(directory);
+      expect(unproven.code).toBe(EXIT.unproven);
+      expect(unproven.stderr).toBe(
+        `error: ${fake.url} keeps no transparency log (GET /log/key answers 404), so nothing proves that what it serves is what it serves everyone\n`,
+      );
+      expect(readdirSync(directory)).toEqual([]);
 
       answer = { status: 410, etag: "", bytes: published };
       const gone = await fromFake(scratch("downloads-"));

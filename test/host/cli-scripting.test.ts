@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXIT } from "../../src/cli/cliError.ts";
+import { generateSignerKey, parseSignerKey } from "../../src/log/note.ts";
 import { packageBundle } from "../support/bundles.ts";
 import { loginCli, runCli } from "../support/cli.ts";
 import { createIdentity, publish, sha256 } from "../support/publishing.ts";
@@ -51,6 +52,13 @@ async function json(args: string[], cwd?: string): Promise<Record<string, unknow
   const run = await cli([...args, "--json"], cwd ? { cwd } : {});
   expect(run.code, run.stderr).toBe(EXIT.ok);
   return JSON.parse(run.stdout) as Record<string, unknown>;
+}
+
+/** A log key of some other registry's. */
+function anotherLogKey(): string {
+  const signer = parseSignerKey(generateSignerKey("elsewhere.example.org"));
+  if (!signer.ok) throw new Error(signer.error);
+  return signer.value.text;
 }
 
 describe("--json", () => {
@@ -142,6 +150,12 @@ describe("exit codes", () => {
         ["--registry", "http://127.0.0.1:9", "latest", "acme/widgets"],
         {},
         EXIT.unavailable,
+      ],
+      [
+        "a registry whose log is not signed by the key given",
+        ["--log-key", anotherLogKey(), "download", "acme/widgets", "1.0.0"],
+        { as: temporaryDir("registry-home-") },
+        EXIT.unproven,
       ],
     ];
     for (const [what, args, options, code] of cases) {

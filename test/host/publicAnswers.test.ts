@@ -11,9 +11,9 @@ const answer = (packageKey: string, body: string) => ({
 
 describe("kept public answers", () => {
   it("do not keep an answer begun before its package changed", () => {
-    const answers = new PublicAnswers(64 * 1024);
+    const answers = new PublicAnswers(64 * 1024, 0);
     const begun = answers.now;
-    answers.forget(["acme/widgets"]);
+    answers.forget([{ packageKey: "acme/widgets", changeSeq: 1 }]);
     answers.keep("/packages/acme/widgets/latest", begun, answer("acme/widgets", '"1.0.0"'));
     expect(answers.find("/packages/acme/widgets/latest")).toBeUndefined();
     answers.keep("/packages/acme/gears/latest", begun, answer("acme/gears", '"2.0.0"'));
@@ -23,7 +23,7 @@ describe("kept public answers", () => {
   });
 
   it("count many small answers by what holding each costs, not by their bytes alone", () => {
-    const answers = new PublicAnswers(100 * ENTRY_OVERHEAD_BYTES);
+    const answers = new PublicAnswers(100 * ENTRY_OVERHEAD_BYTES, 0);
     for (let i = 0; i < 1000; i++) {
       answers.keep(`/packages/acme/p${i}/latest`, answers.now, answer(`acme/p${i}`, '"1.0.0"'));
     }
@@ -35,7 +35,7 @@ describe("kept public answers", () => {
   });
 
   it("make a gzipped copy of answers worth compressing once, under its own tag", () => {
-    const answers = new PublicAnswers(64 * 1024);
+    const answers = new PublicAnswers(64 * 1024, 0);
     const list = JSON.stringify(Array.from({ length: 200 }, (_, i) => `1.0.${i}`));
     answers.keep("/packages/acme/widgets", answers.now, {
       ...answer("acme/widgets", list),
@@ -51,20 +51,36 @@ describe("kept public answers", () => {
   });
 
   it("forget every answer about a package that changed, and only those", () => {
-    const answers = new PublicAnswers(64 * 1024);
+    const answers = new PublicAnswers(64 * 1024, 0);
     answers.keep("/packages/acme/widgets", answers.now, answer("acme/widgets", "[]"));
     answers.keep("/packages/ACME/widgets/index", answers.now, answer("acme/widgets", "{}"));
     answers.keep("/packages/acme/gears", answers.now, answer("acme/gears", "[]"));
-    answers.forget(["acme/widgets"]);
+    answers.forget([{ packageKey: "acme/widgets", changeSeq: 7 }]);
     expect(answers.find("/packages/acme/widgets")).toBeUndefined();
     expect(answers.find("/packages/ACME/widgets/index")).toBeUndefined();
     expect(answers.find("/packages/acme/gears")).toBeDefined();
   });
 
+  it("keep page content for the state it was rendered from, and render it again after a change", () => {
+    const answers = new PublicAnswers(64 * 1024, 0);
+    let renders = 0;
+    const render = () => ({ prerendered: `<p>${++renders}</p>` });
+    const widgets = { packageKey: "acme/widgets", changeSeq: 3 };
+    expect(answers.content("acme/widgets@1.0.0", widgets, render).prerendered).toBe("<p>1</p>");
+    expect(answers.content("acme/widgets@1.0.0", widgets, render).prerendered).toBe("<p>1</p>");
+    answers.forget([{ packageKey: "acme/widgets", changeSeq: 5 }]);
+    const changed = { packageKey: "acme/widgets", changeSeq: 5 };
+    expect(answers.content("acme/widgets@1.0.0", changed, render).prerendered).toBe("<p>2</p>");
+    // Rendered from a state older than the one told of: shown, but never kept.
+    expect(answers.content("acme/widgets@1.0.1", widgets, render).prerendered).toBe("<p>3</p>");
+    expect(answers.content("acme/widgets@1.0.1", changed, render).prerendered).toBe("<p>4</p>");
+    expect(answers.content("acme/widgets@1.0.0", changed, render).prerendered).toBe("<p>2</p>");
+  });
+
   it("forget the least recently read first once they hold more than their bytes", () => {
     // Room for two of these answers, not three.
     const size = ENTRY_OVERHEAD_BYTES + 2 + 40;
-    const answers = new PublicAnswers(2 * size + 10);
+    const answers = new PublicAnswers(2 * size + 10, 0);
     const body = "x".repeat(40);
     answers.keep("/a", answers.now, answer("a/a", body));
     answers.keep("/b", answers.now, answer("b/b", body));

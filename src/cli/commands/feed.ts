@@ -1,6 +1,8 @@
 import type { Command } from "commander";
 import WebSocket from "ws";
-import { FEED_LIMIT, type FeedEvent, type FeedPage } from "../../wire/feed.ts";
+import type { FeedEvent, FeedPage } from "../../wire/feed.ts";
+import { FEED_LIMIT } from "../../wire/limits.ts";
+import { API } from "../../wire/routes.ts";
 import { usageError } from "../cliError.ts";
 import type { RegistryClient } from "../client.ts";
 import type { Context } from "../context.ts";
@@ -48,7 +50,9 @@ printed, and runs until it is interrupted.`,
 async function readAll(client: RegistryClient, since: number): Promise<FeedEvent[]> {
   const events: FeedEvent[] = [];
   for (;;) {
-    const page = await client.json<FeedPage>("GET", `/feed?since=${since}&limit=${FEED_LIMIT.max}`);
+    const page = await client.call(API.feed, {
+      query: { since: String(since), limit: String(FEED_LIMIT.max) },
+    });
     events.push(...page.events);
     if (page.events.length === 0) return events;
     since = page.next;
@@ -76,7 +80,9 @@ async function follow(
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
   while (!stopped) {
-    const url = `${client.url.replace(/^http/, "ws")}/feed/live?since=${last}`;
+    const url = client
+      .urlOf(API.liveFeed, { query: { since: String(last) } })
+      .replace(/^http/, "ws");
     const connected = await new Promise<boolean>((resolve) => {
       let opened = false;
       socket = new WebSocket(url);

@@ -1,17 +1,10 @@
 import type { Command } from "commander";
-import {
-  type IdentityCreated,
-  type IdentityView,
-  type Member,
-  ROLES,
-} from "../../wire/identities.ts";
+import { ROLES } from "../../wire/roles.ts";
+import { API } from "../../wire/routes.ts";
 import { usageError } from "../cliError.ts";
 import { type Context, requireSession } from "../context.ts";
 import { JSON_OPTION, show } from "../output.ts";
 import { printTable } from "../table.ts";
-
-const memberPath = (name: string, email: string) =>
-  `/publishing-identity/${encodeURIComponent(name)}/members/${encodeURIComponent(email)}`;
 
 export function identityCommands(program: Command, context: () => Context): void {
   const identity = program
@@ -25,9 +18,9 @@ export function identityCommands(program: Command, context: () => Context): void
     .option(...JSON_OPTION)
     .action(async (name: string, options: { json?: boolean }) => {
       const { client } = context();
-      const created = await client.json<IdentityCreated>("POST", "/publishing-identity", {
+      const created = await client.call(API.createIdentity, {
         token: requireSession(client).sessionToken,
-        json: { name },
+        body: { name },
       });
       show(options.json, created, () =>
         console.log(`Created publishing identity ${created.name}; you are its ${created.role}.`),
@@ -41,13 +34,10 @@ export function identityCommands(program: Command, context: () => Context): void
     .option(...JSON_OPTION)
     .action(async (name: string, options: { json?: boolean }) => {
       const { client } = context();
-      const view = await client.json<IdentityView>(
-        "GET",
-        `/publishing-identity/${encodeURIComponent(name)}`,
-        {
-          token: requireSession(client, { optional: true })?.sessionToken,
-        },
-      );
+      const view = await client.call(API.identity, {
+        params: { name },
+        token: requireSession(client, { optional: true })?.sessionToken,
+      });
       show(options.json, view, () => {
         console.log(view.name);
         console.log("");
@@ -87,9 +77,10 @@ Roles, each including the ones before it:
         throw usageError(`"${options.role}" is not a role; use ${ROLES.join(", ")}`);
       }
       const { client } = context();
-      const member = await client.json<Member>("PUT", memberPath(name, email), {
+      const member = await client.call(API.setMember, {
+        params: { name, email },
         token: requireSession(client).sessionToken,
-        json: { role: options.role },
+        body: { role: options.role },
       });
       show(options.json, member, () =>
         console.log(`${member.email} is now ${member.role} in ${name}.`),
@@ -103,7 +94,8 @@ Roles, each including the ones before it:
     .argument("<email>", "the member's email address")
     .action(async (name: string, email: string) => {
       const { client } = context();
-      await client.send("DELETE", memberPath(name, email), {
+      await client.call(API.removeMember, {
+        params: { name, email },
         token: requireSession(client).sessionToken,
       });
       console.log(`${email} is no longer a member of ${name}.`);

@@ -8,13 +8,15 @@ import type { Command } from "commander";
 import { formatPackageName, packageKey } from "../../gren/names.ts";
 import { compareVersions, formatVersion } from "../../gren/semver.ts";
 import type { PackageView, Published } from "../../wire/packages.ts";
+import { API } from "../../wire/routes.ts";
 import { CliError, EXIT, type ExitCode } from "../cliError.ts";
 import { type RegistryClient, RegistryError } from "../client.ts";
-import { type Context, requireSession } from "../context.ts";
+import type { Context } from "../context.ts";
 import { git, type VersionTag, versionOfTag } from "../git.ts";
 import { JSON_OPTION, show } from "../output.ts";
 import { bundlePackageDirectory, OUTLINE_FILE, type PreparedBundle } from "../packageDirectory.ts";
-import { packagePath, versionPath } from "./packages.ts";
+import { publishingToken } from "../trustedPublishing.ts";
+import { packageParams, versionParams } from "./packages.ts";
 
 /** What became of one tag. */
 type Outcome = "published" | "already-there" | "refused" | "skipped" | "not-tried";
@@ -77,7 +79,7 @@ the remaining tags are not tried). Needs the publish role.`,
     )
     .action(async (repository: string, options: { json?: boolean }) => {
       const { client } = context();
-      const token = requireSession(client).sessionToken;
+      const token = await publishingToken(client);
       const scratch = mkdtempSync(join(tmpdir(), "gren-registry-import-"));
       try {
         const checkout = join(scratch, "repository");
@@ -263,7 +265,8 @@ class Importer {
     if (!known) {
       known = new Map();
       try {
-        const view = await this.#client.json<PackageView>("GET", packagePath(bundle.name), {
+        const view = await this.#client.call(API.package, {
+          params: packageParams(bundle.name),
           token: this.#token,
         });
         for (const v of view.versions) known.set(v.version, v);
@@ -279,10 +282,10 @@ class Importer {
   async #publish(bundle: PreparedBundle, version: string): Promise<Published> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.#client.json<Published>("PUT", versionPath(bundle.name, version), {
+        return await this.#client.call(API.publish, {
+          params: versionParams(bundle.name, version),
           token: this.#token,
           body: bundle.bytes,
-          headers: { "content-type": "application/gzip" },
         });
       } catch (error) {
         if (!(error instanceof RegistryError && error.status === 429) || attempt >= BUSY_RETRIES) {

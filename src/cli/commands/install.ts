@@ -15,8 +15,8 @@ import {
   type Version,
 } from "../../gren/semver.ts";
 import { quote } from "../../gren/wording.ts";
-import type { FoundVersion, PackageIndex } from "../../wire/packages.ts";
 import type { PinnedVersion, Resolution, ResolutionRequest } from "../../wire/resolve.ts";
+import { API } from "../../wire/routes.ts";
 import { bundleMismatch, sha256Of } from "../bundleIntegrity.ts";
 import { CliError, EXIT, usageError } from "../cliError.ts";
 import { type RegistryClient, RegistryError } from "../client.ts";
@@ -34,11 +34,12 @@ import {
   type Requirements,
   readProject,
 } from "../projectOutline.ts";
+import type { LogWitness } from "../transparencyLog.ts";
 import {
   packageArgument,
-  packagePath,
+  packageParams,
   readIfPresent,
-  versionPath,
+  versionParams,
   writeWhole,
 } from "./packages.ts";
 
@@ -80,10 +81,11 @@ interface InstallResult {
   outline: { updated: boolean; changes: OutlineChange[] };
 }
 
-/** Who asks the registry, and with which session. */
+/** Who asks the registry, with which session, and what holds it to its log. */
 interface Asker {
   client: RegistryClient;
   token: string | undefined;
+  witness: LogWitness;
 }
 
 /** Every version there is, so that the registry alone decides which one fits. */
@@ -109,6 +111,12 @@ against the sha256 the registry gave. A bundle already there with that sha256 is
 kept; nothing else in gren_packages/ is touched. Afterwards
 \`gren package install\` finds every bundle it needs and downloads nothing.
 
+Before anything is written, each sha256 must be the one the registry's
+transparency log holds for its version, under a checkpoint signed by the log's
+key and consistent with every checkpoint this machine saw before (see
+\`gren-registry log verify --help\`); otherwise nothing is written and the exit
+code is 8.
+
 In an application, the registry chooses the versions (POST /resolve). Every
 version in gren.json is kept as it is; the packages they need that gren.json
 does not list are written in as indirect dependencies, as the compiler writes
@@ -130,11 +138,12 @@ gren.json is never changed; with PACKAGE, the command says which range to add
 to it instead (exit 2).`,
     )
     .action(async (packageName: string | undefined, options: { dir?: string; json?: boolean }) => {
-      const { client } = context();
+      const { client, witness } = context();
       const adding = packageName === undefined ? undefined : packageArgument(packageName);
       const directory = resolve(options.dir ?? ".");
       const project = readProject(directory);
-      const asker = { client, token: requireSession(client, { optional: true })?.sessionToken };
+      const token = requireSession(client, { optional: true })?.sessionToken;
+      const asker = { client, token, witness };
       const result =
         project.kind === "application"
           ? await installApplication(asker, directory, project, adding)
@@ -231,7 +240,9 @@ function indexReader(asker: Asker): IndexReader {
     unseenHint: privateHint(asker),
     indexOf: (name) =>
       asker.client
-        .json<PackageIndex>("GET", `${packagePath(name)}/index`, { token: asker.token })
+        .call(API.index, { params: packageParams(name), token: asker.token })
+        // No tag is sent, so the answer is never "not modified".
+        .then((index) => index ?? undefined)
         .catch((error: unknown) => {
           if (error instanceof RegistryError && (error.status === 404 || error.status === 410)) {
             return undefined;
@@ -246,11 +257,11 @@ function indexReader(asker: Asker): IndexReader {
  * does not write them: it says which range the compiler would write.
  */
 async function rangeAdvice(asker: Asker, name: PackageName, grenVersion: Version) {
-  const latest = await asker.client.json<FoundVersion>(
-    "GET",
-    `${packagePath(name)}/latest?gren=${formatVersion(grenVersion)}`,
-    { token: asker.token },
-  );
+  const latest = await asker.client.call(API.latest, {
+    params: packageParams(name),
+    query: { gren: formatVersion(grenVersion) },
+    token: asker.token,
+  });
   const version = parseVersion(latest.version);
   const range =
     version &&
@@ -418,7 +429,7 @@ function untilNextMajor(version: string): string {
 }
 
 const resolveOn = (asker: Asker, request: ResolutionRequest): Promise<Resolution> =>
-  asker.client.json<Resolution>("POST", "/resolve", { token: asker.token, json: request });
+  asker.client.call(API.resolve, { token: asker.token, body: request });
 
 const isConflict = (error: unknown): error is RegistryError =>
   error instanceof RegistryError && error.status === 409;
@@ -470,15 +481,15 @@ async function installBundles(
     };
   });
   const missing = wanted.filter((_, index) => installed[index]!.status !== "already-there");
+  const arrived: { bundle: WantedBundle; bytes: Uint8Array }[] = [];
   let started = 0;
   await atMostAtOnce(missing, PARALLEL_DOWNLOADS, async (bundle) => {
     started++;
     tell(`Downloading ${bundle.name} ${bundle.pinned.version} (${started}/${missing.length})`);
-    const response = await asker.client.send(
-      "GET",
-      `${versionPath(bundle.parsedName, bundle.pinned.version)}/bundle`,
-      { token: asker.token },
-    );
+    const response = await asker.client.request(API.bundle, {
+      params: versionParams(bundle.parsedName, bundle.pinned.version),
+      token: asker.token,
+    });
     const bytes = new Uint8Array(await response.arrayBuffer());
     const mismatch = bundleMismatch(bytes, {
       sha256: bundle.pinned.sha256,
@@ -490,8 +501,17 @@ async function installBundles(
         EXIT.unavailable,
       );
     }
-    writeWhole(join(folder, bundle.fileName), bytes);
+    arrived.push({ bundle, bytes });
   });
+  // Every bundle, downloaded now or there already, must be the one the
+  // registry's log holds for its version, before any is written.
+  await atMostAtOnce(wanted, PARALLEL_DOWNLOADS, (bundle) =>
+    asker.witness.prove(
+      { name: bundle.name, version: bundle.pinned.version, sha256: bundle.pinned.sha256 },
+      asker.token,
+    ),
+  );
+  for (const { bundle, bytes } of arrived) writeWhole(join(folder, bundle.fileName), bytes);
   return installed;
 }
 

@@ -3,13 +3,9 @@ import type { Command } from "commander";
 import { type PackageName, parsePackageName } from "../../gren/names.ts";
 import { bundleFileName } from "../../gren/packageLayout.ts";
 import { formatVersion, parseVersion, type Version } from "../../gren/semver.ts";
-import {
-  LISTING_LIMIT,
-  type Listing,
-  type PackageView,
-  type Published,
-  type VersionView,
-} from "../../wire/packages.ts";
+import { LISTING_LIMIT } from "../../wire/limits.ts";
+import type { Listing } from "../../wire/packages.ts";
+import { API } from "../../wire/routes.ts";
 import { bundleMismatch, sha256Of } from "../bundleIntegrity.ts";
 import { CliError, EXIT, usageError } from "../cliError.ts";
 import type { RegistryClient } from "../client.ts";
@@ -22,6 +18,7 @@ import {
   readBundleFile,
 } from "../packageDirectory.ts";
 import { printTable } from "../table.ts";
+import { publishingToken } from "../trustedPublishing.ts";
 
 /** How many search results to show unless told otherwise. */
 const SEARCH_RESULTS = 50;
@@ -38,22 +35,25 @@ export function packageCommands(program: Command, context: () => Context): void 
 From a directory, the bundle is built as the Gren compiler builds it: the outline
 is ${OUTLINE_FILE}, and the sources every src/**/*.gren module (src/Url/Parser.gren is
 Url.Parser) and the kernel JavaScript of src/Gren/Kernel/*.js. The name and version
-come from the outline. Needs the publish role in the package's identity.`,
+come from the outline. Needs the publish role in the package's identity, or an API
+token that may publish it (in GREN_REGISTRY_TOKEN).
+
+In a GitHub Actions job with \`permissions: id-token: write\` and no token
+configured, it trades the job's ID token for a publish token of half an hour:
+an admin of the identity must have added the repository and workflow as a
+trusted publisher (POST /publishing-identity/NAME/trusted-publishers, or the
+identity's settings page).`,
     )
     .action(async (path: string, options: { json?: boolean }) => {
       const { client } = context();
       // Built first, so a package's problems show even before logging in.
       const bundle = prepareBundle(path);
-      const token = requireSession(client).sessionToken;
-      const published = await client.json<Published>(
-        "PUT",
-        versionPath(bundle.name, formatVersion(bundle.version)),
-        {
-          token,
-          body: bundle.bytes,
-          headers: { "content-type": "application/gzip" },
-        },
-      );
+      const token = await publishingToken(client);
+      const published = await client.call(API.publish, {
+        params: versionParams(bundle.name, formatVersion(bundle.version)),
+        token,
+        body: bundle.bytes,
+      });
       show(options.json, published, () => {
         console.log(`Published ${published.name} ${published.version} to ${client.url}.`);
         printFields([
@@ -71,7 +71,10 @@ come from the outline. Needs the publish role in the package's identity.`,
     .action(async (packageName: string, options: { json?: boolean }) => {
       const { client } = context();
       const name = packageArgument(packageName);
-      const pkg = await client.json<PackageView>("GET", packagePath(name), readOptions(client));
+      const pkg = await client.call(API.package, {
+        params: packageParams(name),
+        ...readOptions(client),
+      });
       if (options.json) return show(true, pkg, () => {});
       console.log(`${pkg.name}: ${pkg.summary}`);
       console.log(
@@ -99,15 +102,13 @@ come from the outline. Needs the publish role in the package's identity.`,
     .action(async (packageName: string, options: { gren?: string; json?: boolean }) => {
       const { client } = context();
       const name = packageArgument(packageName);
-      const query =
-        options.gren === undefined
-          ? ""
-          : `?gren=${encodeURIComponent(formatVersion(versionArgument(options.gren)))}`;
-      const found = await client.json<{ version: string }>(
-        "GET",
-        `${packagePath(name)}/latest${query}`,
-        readOptions(client),
-      );
+      const gren =
+        options.gren === undefined ? undefined : formatVersion(versionArgument(options.gren));
+      const found = await client.call(API.latest, {
+        params: packageParams(name),
+        query: { gren },
+        ...readOptions(client),
+      });
       show(options.json, found, () => console.log(found.version));
     });
 
@@ -121,11 +122,10 @@ come from the outline. Needs the publish role in the package's identity.`,
       const { client } = context();
       const name = packageArgument(packageName);
       const version = formatVersion(versionArgument(versionText));
-      const found = await client.json<{ version: string }>(
-        "GET",
-        `${packagePath(name)}/previous/${version}`,
-        readOptions(client),
-      );
+      const found = await client.call(API.previous, {
+        params: versionParams(name, version),
+        ...readOptions(client),
+      });
       show(options.json, found, () => console.log(found.version));
     });
 
@@ -144,9 +144,10 @@ come from the outline. Needs the publish role in the package's identity.`,
       "after",
       `
 The bytes are written only when their sha256 is the one the version was published
-with, and the one the registry tagged the download with. A file already there is
-kept when it holds those very bytes, and refused when it holds others, unless
---force is given.`,
+with, and the one the registry tagged the download with, and when the registry's
+transparency log proves that sha256 is the one it published for everyone (exit
+code 8 when it does not). A file already there is kept when it holds those very
+bytes, and refused when it holds others, unless --force is given.`,
     )
     .action(
       async (
@@ -154,11 +155,11 @@ kept when it holds those very bytes, and refused when it holds others, unless
         versionText: string,
         options: { output?: string; force?: boolean; json?: boolean },
       ) => {
-        const { client } = context();
+        const { client, witness } = context();
         const name = packageArgument(packageName);
         const version = versionArgument(versionText);
-        const path = versionPath(name, formatVersion(version));
-        const metadata = await client.json<VersionView>("GET", path, readOptions(client));
+        const params = versionParams(name, formatVersion(version));
+        const metadata = await client.call(API.version, { params, ...readOptions(client) });
         if (metadata.revoked) {
           throw new CliError(
             `${metadata.name} ${metadata.version} was revoked on ${metadata.revoked.at}: ${metadata.revoked.reason}`,
@@ -172,7 +173,7 @@ kept when it holds those very bytes, and refused when it holds others, unless
             `${file} is already there and holds other bytes than ${metadata.name} ${metadata.version}; move it away, or add --force to overwrite it`,
           );
         }
-        const response = await client.send("GET", `${path}/bundle`, readOptions(client));
+        const response = await client.request(API.bundle, { params, ...readOptions(client) });
         const bytes = new Uint8Array(await response.arrayBuffer());
         const mismatch = bundleMismatch(bytes, {
           sha256: metadata.sha256,
@@ -184,6 +185,7 @@ kept when it holds those very bytes, and refused when it holds others, unless
             EXIT.unavailable,
           );
         }
+        await witness.prove(metadata, readOptions(client).token);
         writeWhole(file, bytes);
         const result = {
           name: metadata.name,
@@ -215,16 +217,14 @@ kept when it holds those very bytes, and refused when it holds others, unless
       let cursor: string | null = null;
       let more = false;
       do {
-        const params = new URLSearchParams({
-          q: text,
-          limit: String(Math.min(wanted - found.length, LISTING_LIMIT.max)),
+        const page: Listing = await client.call(API.packages, {
+          query: {
+            q: text,
+            limit: String(Math.min(wanted - found.length, LISTING_LIMIT.max)),
+            cursor: cursor ?? undefined,
+          },
+          ...readOptions(client),
         });
-        if (cursor !== null) params.set("cursor", cursor);
-        const page: Listing = await client.json<Listing>(
-          "GET",
-          `/packages?${params}`,
-          readOptions(client),
-        );
         found.push(...page.packages);
         cursor = page.next;
         more = cursor !== null && found.length >= wanted;
@@ -258,11 +258,15 @@ const readOptions = (client: RegistryClient) => ({
   token: requireSession(client, { optional: true })?.sessionToken,
 });
 
-export const packagePath = (name: PackageName): string =>
-  `/packages/${encodeURIComponent(name.author)}/${encodeURIComponent(name.project)}`;
+export const packageParams = (name: PackageName) => ({
+  author: name.author,
+  project: name.project,
+});
 
-export const versionPath = (name: PackageName, version: string): string =>
-  `${packagePath(name)}/${encodeURIComponent(version)}`;
+export const versionParams = (name: PackageName, version: string) => ({
+  ...packageParams(name),
+  version,
+});
 
 export function packageArgument(text: string): PackageName {
   const name = parsePackageName(text);

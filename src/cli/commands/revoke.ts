@@ -1,10 +1,11 @@
 import type { Command } from "commander";
 import { parsePackageName } from "../../gren/names.ts";
-import type { PackageView, VersionView } from "../../wire/packages.ts";
+import { API } from "../../wire/routes.ts";
 import { CliError, usageError } from "../cliError.ts";
 import { type Context, requireSession } from "../context.ts";
 import { JSON_OPTION, show } from "../output.ts";
 import { ask } from "../prompt.ts";
+import { packageParams, versionParams } from "./packages.ts";
 
 export function revokeCommands(program: Command, context: () => Context): void {
   program
@@ -45,11 +46,11 @@ Revoking a version needs the publish role; revoking a package needs admin.`,
           );
           if (answer !== "yes") throw new CliError("nothing was revoked");
         }
-        const path = `/packages/${encodeURIComponent(pkg.author)}/${encodeURIComponent(pkg.project)}`;
         if (version === undefined) {
-          const revoked = await client.json<PackageView>("DELETE", path, {
+          const revoked = await client.call(API.revokePackage, {
+            params: packageParams(pkg),
             token: session.sessionToken,
-            json: { reason: options.reason },
+            body: { reason: options.reason },
           });
           show(options.json, revoked, () =>
             console.log(
@@ -57,14 +58,11 @@ Revoking a version needs the publish role; revoking a package needs admin.`,
             ),
           );
         } else {
-          const revoked = await client.json<VersionView>(
-            "DELETE",
-            `${path}/${encodeURIComponent(version)}`,
-            {
-              token: session.sessionToken,
-              json: { reason: options.reason },
-            },
-          );
+          const revoked = await client.call(API.revokeVersion, {
+            params: versionParams(pkg, version),
+            token: session.sessionToken,
+            body: { reason: options.reason },
+          });
           const revocation = revoked.revoked;
           show(options.json, revoked, () =>
             console.log(

@@ -1,11 +1,6 @@
 import type { Command } from "commander";
-import {
-  FETCH_TOKEN_MINUTES,
-  type LoginStarted,
-  type SessionCreated,
-  type SessionList,
-  type UserView,
-} from "../../wire/session.ts";
+import { FETCH_TOKEN_MINUTES } from "../../wire/limits.ts";
+import { API } from "../../wire/routes.ts";
 import { CliError, EXIT, usageError } from "../cliError.ts";
 import { type RegistryClient, RegistryError } from "../client.ts";
 import { type Context, requireSession } from "../context.ts";
@@ -33,12 +28,11 @@ function waitForLink(
   const controller = new AbortController();
   const session = (async () => {
     for (;;) {
-      const response = await client.send("POST", "/session/fetch", {
-        json: { fetchSessionToken },
+      const answer = await client.call(API.finishLogin, {
+        body: { fetchSessionToken },
         signal: controller.signal,
       });
-      if (response.status === 200) return ((await response.json()) as SessionCreated).sessionToken;
-      await response.body?.cancel();
+      if ("sessionToken" in answer) return answer.sessionToken;
     }
   })();
   // Stopped or failed, the link no longer decides: the code typed does.
@@ -65,8 +59,9 @@ export function sessionCommands(program: Command, context: () => Context): void 
 The registry mails a link and a confirmation code: open the link and confirm, or
 type the code when asked. Scripts can pipe the code in, or run \`login EMAIL\` and
 later \`login --code CODE\`. The session token is
-kept in ${credentialsPath()}, readable only by you. In CI, give a session token in
-${TOKEN_VARIABLE} instead of logging in.`,
+kept in ${credentialsPath()}, readable only by you. In CI, give an API token
+(\`gren-registry token create\`) in ${TOKEN_VARIABLE} instead of logging in, or
+publish from GitHub Actions as a trusted publisher, with no token at all.`,
     )
     .action(
       async (emailArgument: string | undefined, options: { email?: string; code?: string }) => {
@@ -83,9 +78,7 @@ ${TOKEN_VARIABLE} instead of logging in.`,
           email ??= await ask("Email address: ");
           if (!email) throw usageError("an email address is needed to log in");
           const started = Date.now();
-          const { fetchSessionToken } = await client.json<LoginStarted>("POST", "/session", {
-            json: { email },
-          });
+          const { fetchSessionToken } = await client.call(API.startLogin, { body: { email } });
           pending = {
             email: email.trim().toLowerCase(),
             fetchSessionToken,
@@ -117,9 +110,9 @@ ${TOKEN_VARIABLE} instead of logging in.`,
           tell("When the mail arrives, finish with: gren-registry login --code CODE");
           return;
         }
-        const { sessionToken } = await client
-          .json<SessionCreated>("POST", "/session/fetch", {
-            json: { fetchSessionToken: pending.fetchSessionToken, emailConfirmationCode: code },
+        const answer = await client
+          .call(API.finishLogin, {
+            body: { fetchSessionToken: pending.fetchSessionToken, emailConfirmationCode: code },
           })
           .catch((error: unknown) => {
             if (error instanceof RegistryError && error.status === 400) {
@@ -130,7 +123,9 @@ ${TOKEN_VARIABLE} instead of logging in.`,
             }
             throw error;
           });
-        saveSession(registry, { email: pending.email, sessionToken });
+        // With a code the registry answers at once: never "waiting".
+        if (!("sessionToken" in answer)) throw new CliError(answer.message, EXIT.failed);
+        saveSession(registry, { email: pending.email, sessionToken: answer.sessionToken });
         console.log(`Logged in to ${registry} as ${pending.email}.`);
       },
     );
@@ -149,15 +144,16 @@ ${TOKEN_VARIABLE} instead of logging in.`,
       const token = session.sessionToken;
       try {
         if (options.all) {
-          const { sessions } = await client.json<SessionList>("GET", "/user/sessions", { token });
+          const { sessions } = await client.call(API.sessions, { token });
           // The current session last, so the others can still be ended with it.
           for (const other of [...sessions].sort((a, b) => Number(a.current) - Number(b.current))) {
-            await client.send("DELETE", `/user/sessions/${encodeURIComponent(other.id)}`, {
+            await client.call(API.endSession, {
+              params: { id: other.id },
               token,
             });
           }
         } else {
-          await client.send("DELETE", "/session", { token });
+          await client.call(API.logout, { token });
         }
       } catch (error) {
         // A token the registry no longer knows is as good as logged out.
@@ -177,7 +173,7 @@ ${TOKEN_VARIABLE} instead of logging in.`,
     .option(...JSON_OPTION)
     .action(async (options: { json?: boolean }) => {
       const { client } = context();
-      const user = await client.json<UserView>("GET", "/user", {
+      const user = await client.call(API.user, {
         token: requireSession(client).sessionToken,
       });
       show(options.json, user, () => {
@@ -204,7 +200,7 @@ End one with \`gren-registry logout\` on its machine, or every one with \`logout
     )
     .action(async (options: { json?: boolean }) => {
       const { client } = context();
-      const list = await client.json<SessionList>("GET", "/user/sessions", {
+      const list = await client.call(API.sessions, {
         token: requireSession(client).sessionToken,
       });
       show(options.json, list, () =>

@@ -1,6 +1,7 @@
 import type { IdentityName, PackageName, ProjectName } from "../../gren/names.ts";
 import type { Platform } from "../../gren/outline.ts";
 import type { Database, Row } from "../../ports/database.ts";
+import { HEAD_COLUMNS, type PackageHeadRecord, toHead } from "./packageHeads.ts";
 import { bytes, flag, integer, optionalInteger, optionalText, text } from "./rows.ts";
 
 // Packages, their versions, the bundles' bytes, and the search index.
@@ -14,6 +15,8 @@ export interface PackageRecord {
   /** Of the highest version, shown in listings. */
   summary: string;
   license: string;
+  /** What every read asks first; written with its first version, so only a package being created has none. */
+  head: PackageHeadRecord | undefined;
 }
 
 /** Times are milliseconds since the epoch; versions and ranges are `versionKey`s. */
@@ -39,7 +42,9 @@ export interface VersionRecord extends VersionSummaryRecord {
 }
 
 const PACKAGE_COLUMNS = `packages.id, packages.identity_id, identities.name AS author, packages.project,
-  packages.private, packages.summary, packages.license`;
+  packages.private, packages.summary, packages.license, ${HEAD_COLUMNS}`;
+const PACKAGE_TABLES = `packages JOIN identities ON identities.id = packages.identity_id
+  LEFT JOIN package_heads ON package_heads.package_id = packages.id`;
 
 const toPackage = (row: Row): PackageRecord => ({
   id: integer(row, "id"),
@@ -51,6 +56,7 @@ const toPackage = (row: Row): PackageRecord => ({
   private: flag(row, "private"),
   summary: text(row, "summary"),
   license: text(row, "license"),
+  head: row.highest_key === null ? undefined : toHead(row),
 });
 
 function toRevocation(row: Row): RevocationRecord | undefined {
@@ -80,8 +86,7 @@ const toVersion = (row: Row): VersionRecord => ({
 /** The package whose `packageKey` is `key`. */
 export function findPackage(db: Database, key: string): PackageRecord | undefined {
   const row = db.get(
-    `SELECT ${PACKAGE_COLUMNS} FROM packages JOIN identities ON identities.id = packages.identity_id
-     WHERE packages.name_key = :key`,
+    `SELECT ${PACKAGE_COLUMNS} FROM ${PACKAGE_TABLES} WHERE packages.name_key = :key`,
     { key },
   );
   return row && toPackage(row);
@@ -93,8 +98,7 @@ export function findPackageInstalledAs(
   installKey: string,
 ): PackageRecord | undefined {
   const row = db.get(
-    `SELECT ${PACKAGE_COLUMNS} FROM packages JOIN identities ON identities.id = packages.identity_id
-     WHERE packages.install_key = :installKey`,
+    `SELECT ${PACKAGE_COLUMNS} FROM ${PACKAGE_TABLES} WHERE packages.install_key = :installKey`,
     { installKey },
   );
   return row && toPackage(row);
@@ -186,9 +190,8 @@ export function listPackages(
   return db
     .all(
       `SELECT packages.name_key, identities.name AS author, packages.project, packages.summary,
-              (SELECT max(version_key) FROM versions
-               WHERE versions.package_id = packages.id AND versions.revoked_at IS NULL) AS latest
-       FROM packages JOIN identities ON identities.id = packages.identity_id
+              package_heads.latest_key AS latest
+       FROM ${PACKAGE_TABLES}
        WHERE packages.name_key > :after
          AND (packages.private = 0 OR packages.identity_id IN
               (SELECT identity_id FROM members WHERE user_id = :viewerId))
@@ -360,35 +363,21 @@ export function resolvablePackage(db: Database, key: string): ResolvableRecord |
   };
 }
 
-/** The highest version ever published, revoked or not. */
-export function highestVersionKey(db: Database, packageId: number): number | undefined {
-  const row = db.get("SELECT max(version_key) AS k FROM versions WHERE package_id = :packageId", {
-    packageId,
-  });
-  return row && optionalInteger(row, "k");
-}
+// "latest" for a compiler and "previous" read only the versions_live index.
 
-// "latest" and "previous" read only the versions_live index.
-
-/** The highest version not revoked, optionally only those whose range holds a compiler version. */
-export function latestLiveKey(
+/** The highest version not revoked whose range holds a compiler version. */
+export function latestLiveKeyFor(
   db: Database,
   packageId: number,
-  compilerKey: number | undefined,
+  compilerKey: number,
 ): number | undefined {
-  const row =
-    compilerKey === undefined
-      ? db.get(
-          "SELECT max(version_key) AS version_key FROM versions WHERE package_id = :packageId AND revoked_at IS NULL",
-          { packageId },
-        )
-      : db.get(
-          `SELECT version_key FROM versions
-           WHERE package_id = :packageId AND revoked_at IS NULL
-             AND gren_lower <= :compilerKey AND gren_upper > :compilerKey
-           ORDER BY version_key DESC LIMIT 1`,
-          { packageId, compilerKey },
-        );
+  const row = db.get(
+    `SELECT version_key FROM versions
+     WHERE package_id = :packageId AND revoked_at IS NULL
+       AND gren_lower <= :compilerKey AND gren_upper > :compilerKey
+     ORDER BY version_key DESC LIMIT 1`,
+    { packageId, compilerKey },
+  );
   return row && optionalInteger(row, "version_key");
 }
 
@@ -477,4 +466,41 @@ export function releaseBlob(db: Database, sha256: string): void {
      AND NOT EXISTS (SELECT 1 FROM versions WHERE sha256 = :sha256 AND revoked_at IS NULL)`;
   db.run(`DELETE FROM blob_chunks WHERE blob_id IN (${unused})`, { sha256 });
   db.run(`DELETE FROM blobs WHERE id IN (${unused})`, { sha256 });
+}
+
+/** What a package's head says of its versions, counted from them. */
+export function tallyVersions(
+  db: Database,
+  packageId: number,
+): {
+  latestKey: number | undefined;
+  highestKey: number;
+  versions: number;
+  liveVersions: number;
+  lastPublished: { versionKey: number; at: number } | undefined;
+} {
+  const row = db.get(
+    `SELECT max(version_key) AS highest, count(*) AS versions,
+            max(CASE WHEN revoked_at IS NULL THEN version_key END) AS latest,
+            count(revoked_at IS NULL OR NULL) AS live
+     FROM versions WHERE package_id = :packageId`,
+    { packageId },
+  );
+  const last = db.get(
+    `SELECT version_key, published_at FROM versions
+     WHERE package_id = :packageId AND revoked_at IS NULL
+     ORDER BY published_at DESC, version_key DESC LIMIT 1`,
+    { packageId },
+  );
+  if (!row) throw new Error(`No versions of package ${packageId} to count`);
+  return {
+    latestKey: optionalInteger(row, "latest"),
+    highestKey: integer(row, "highest"),
+    versions: integer(row, "versions"),
+    liveVersions: integer(row, "live"),
+    lastPublished: last && {
+      versionKey: integer(last, "version_key"),
+      at: integer(last, "published_at"),
+    },
+  };
 }

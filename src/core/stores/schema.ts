@@ -242,6 +242,155 @@ export const MIGRATIONS: readonly string[] = [
   CREATE UNIQUE INDEX fetch_tokens_by_link ON fetch_tokens (link_hash);
   `,
 
+  // What every read of a package asks first, written by one function in the
+  // transaction of each publication and revocation (see packageHead.ts), so
+  // that no read works it out again.
+  `
+  CREATE TABLE package_heads (
+    package_id INTEGER PRIMARY KEY REFERENCES packages (id),
+    -- the highest version not revoked; null once every version is revoked
+    latest_key INTEGER,
+    -- the highest version ever published, revoked or not
+    highest_key INTEGER NOT NULL,
+    versions INTEGER NOT NULL,
+    live_versions INTEGER NOT NULL,
+    -- the live version published last, and when: what "recently published" shows
+    last_published_key INTEGER,
+    last_published_at INTEGER,
+    -- the event that last changed the package: kept answers about it are
+    -- good while this stays where it was when they were made
+    change_seq INTEGER NOT NULL,
+    -- new at every change, never seen before, so it survives a restore to an
+    -- older state without naming two contents: the index's ETag
+    tag TEXT NOT NULL,
+    CHECK ((latest_key IS NULL) = (live_versions = 0))
+  ) STRICT;
+  CREATE INDEX package_heads_by_change ON package_heads (change_seq);
+  CREATE INDEX package_heads_by_last_published ON package_heads (last_published_at)
+    WHERE last_published_at IS NOT NULL;
+
+  INSERT INTO package_heads (package_id, latest_key, highest_key, versions, live_versions,
+                             last_published_key, last_published_at, change_seq, tag)
+  SELECT packages.id,
+         (SELECT max(version_key) FROM versions
+          WHERE package_id = packages.id AND revoked_at IS NULL),
+         (SELECT max(version_key) FROM versions WHERE package_id = packages.id),
+         (SELECT count(*) FROM versions WHERE package_id = packages.id),
+         (SELECT count(*) FROM versions WHERE package_id = packages.id AND revoked_at IS NULL),
+         (SELECT version_key FROM versions WHERE package_id = packages.id AND revoked_at IS NULL
+          ORDER BY published_at DESC, version_key DESC LIMIT 1),
+         (SELECT max(published_at) FROM versions
+          WHERE package_id = packages.id AND revoked_at IS NULL),
+         coalesce((SELECT max(seq) FROM events WHERE package_id = packages.id), 0),
+         lower(hex(randomblob(16)))
+  FROM packages WHERE EXISTS (SELECT 1 FROM versions WHERE package_id = packages.id);
+  `,
+
+  // API tokens: named, scoped, expiring credentials a user makes for machines,
+  // stored only as hashes. Trusted publishers: the CI workflows an identity's
+  // admins let publish, and the ID tokens (by issuer and jti) already exchanged,
+  // each accepted once. A version a workflow published names the provider's
+  // own account as its publisher (a user of kind 'workflow', who cannot log in).
+  `
+  ALTER TABLE users ADD COLUMN kind TEXT NOT NULL DEFAULT 'person'
+    CHECK (kind IN ('person', 'workflow'));
+
+  CREATE TABLE trusted_publishers (
+    id TEXT PRIMARY KEY,
+    identity_id INTEGER NOT NULL REFERENCES identities (id),
+    provider TEXT NOT NULL,
+    repository TEXT NOT NULL,
+    workflow TEXT NOT NULL,
+    -- NULL: any environment, or none
+    environment TEXT,
+    -- a JSON array of package patterns within the identity
+    packages TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    created_by INTEGER NOT NULL REFERENCES users (id),
+    -- the provider's own ids of the repository and its owner, pinned at the first
+    -- exchange, so a repository deleted and made again by someone else is refused
+    repository_id TEXT,
+    owner_id TEXT
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX trusted_publishers_by_identity ON trusted_publishers (identity_id);
+  CREATE INDEX trusted_publishers_by_repository ON trusted_publishers (provider, repository COLLATE NOCASE);
+
+  CREATE TABLE api_tokens (
+    id TEXT PRIMARY KEY,
+    token_hash TEXT NOT NULL UNIQUE,
+    -- who made it, or the trusted publisher it was exchanged for
+    user_id INTEGER REFERENCES users (id),
+    trusted_publisher_id TEXT REFERENCES trusted_publishers (id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    -- JSON arrays: the actions, the package patterns, the client address ranges
+    actions TEXT NOT NULL,
+    packages TEXT NOT NULL,
+    cidrs TEXT NOT NULL DEFAULT '[]',
+    -- for an exchanged token: the workflow run it was given to, as JSON
+    workflow_run TEXT,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    last_used_at INTEGER,
+    CHECK ((user_id IS NULL) <> (trusted_publisher_id IS NULL))
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX api_tokens_by_user ON api_tokens (user_id);
+  CREATE INDEX api_tokens_by_trusted_publisher ON api_tokens (trusted_publisher_id);
+  CREATE INDEX api_tokens_by_expiry ON api_tokens (expires_at);
+
+  CREATE TABLE used_id_tokens (
+    issuer TEXT NOT NULL,
+    jti TEXT NOT NULL,
+    expires_at INTEGER NOT NULL,
+    PRIMARY KEY (issuer, jti)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX used_id_tokens_by_expiry ON used_id_tokens (expires_at);
+  `,
+
+  // The transparency log: one entry per publish and revoke, the hashes of its
+  // Merkle tree's complete subtrees, and the checkpoints the registry signed.
+  // All three only grow.
+  `
+  CREATE TABLE log_entries (
+    -- the leaf's index in the tree, from 0
+    idx INTEGER PRIMARY KEY,
+    -- the canonical bytes the leaf's hash is taken of
+    entry BLOB NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('publish', 'revoke')),
+    package_id INTEGER NOT NULL REFERENCES packages (id),
+    version_key INTEGER NOT NULL,
+    -- a private package's change: the salt and the entry it commits to
+    salt BLOB,
+    opening BLOB,
+    CHECK ((salt IS NULL) = (opening IS NULL))
+  ) STRICT;
+  CREATE INDEX log_entries_by_version ON log_entries (package_id, version_key, kind);
+
+  -- The complete subtree over leaves idx * 2^level up to (idx + 1) * 2^level.
+  CREATE TABLE log_nodes (
+    level INTEGER NOT NULL,
+    idx INTEGER NOT NULL,
+    hash BLOB NOT NULL,
+    PRIMARY KEY (level, idx)
+  ) STRICT, WITHOUT ROWID;
+
+  CREATE TABLE log_checkpoints (
+    id INTEGER PRIMARY KEY,
+    size INTEGER NOT NULL,
+    -- the signed note, as served
+    note TEXT NOT NULL,
+    signed_at INTEGER NOT NULL
+  ) STRICT;
+
+  CREATE TRIGGER log_entries_are_append_only_delete BEFORE DELETE ON log_entries
+    BEGIN SELECT RAISE(ABORT, 'the transparency log is append-only'); END;
+  CREATE TRIGGER log_entries_are_append_only_update BEFORE UPDATE ON log_entries
+    BEGIN SELECT RAISE(ABORT, 'the transparency log is append-only'); END;
+  CREATE TRIGGER log_nodes_are_append_only_delete BEFORE DELETE ON log_nodes
+    BEGIN SELECT RAISE(ABORT, 'the transparency log is append-only'); END;
+  CREATE TRIGGER log_nodes_are_append_only_update BEFORE UPDATE ON log_nodes
+    BEGIN SELECT RAISE(ABORT, 'the transparency log is append-only'); END;
+  `,
+
   // Bundles in chunks of 64 KiB, each read as the client can take it: a blob
   // column is read whole (substr too), so sending one held all of it in memory.
   `

@@ -1,12 +1,10 @@
+import fresh from "fresh";
+
 // Entity tags, for answers a client may already hold.
 
-/** `If-None-Match` may list several tags, weak or not, or be `*`. */
+/** `If-None-Match` may list several tags, weak or not, or be `*`: compared as `fresh` compares them. */
 export function matchesEtag(header: string | undefined, etag: string): boolean {
-  if (!header) return false;
-  return header
-    .split(",")
-    .map((tag) => tag.trim().replace(/^W\//, ""))
-    .some((tag) => tag === etag || tag === "*");
+  return header !== undefined && fresh({ "if-none-match": header }, { etag });
 }
 
 /**

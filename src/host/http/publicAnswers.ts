@@ -1,9 +1,10 @@
 import { gzipSync } from "node:zlib";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { LRUCache } from "lru-cache";
+import Negotiator from "negotiator";
 import { parseNameParts } from "../../core/packages.ts";
 import { packageKey } from "../../gren/names.ts";
-import { acceptsGzip } from "./acceptEncoding.ts";
+import type { Prerendered } from "../pages/layout.ts";
 import { gzippedEtag, matchesEtag } from "./etags.ts";
 
 // What anyone may read about a package (its versions, `latest`, its index)
@@ -15,6 +16,13 @@ import { gzippedEtag, matchesEtag } from "./etags.ts";
 // cookie are kept: anyone else may be shown private packages, or themselves.
 // The same address is a page to a browser and JSON to a client, so the two
 // are kept apart.
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** Anonymous answers of this route may be kept until their package changes. */
+    publicAnswer?: boolean;
+  }
+}
 
 /** The headers an answer is served again with, besides its tag; the rest are the request's own. */
 const KEPT_HEADERS = [
@@ -35,7 +43,16 @@ const GZIP_FROM_BYTES = 1024;
  */
 export const ENTRY_OVERHEAD_BYTES = 512;
 
+/** A package's state, as its head names it: kept things are good while it holds. */
+export interface PackageState {
+  /** The package, as the database keys it. */
+  packageKey: string;
+  /** The change that last moved it. */
+  changeSeq: number;
+}
+
 interface Kept {
+  kind: "answer";
   /** The package the answer is about, as the database keys it. */
   packageKey: string;
   /**
@@ -51,31 +68,45 @@ interface Kept {
   gzipped: Buffer | null | undefined;
 }
 
+/** Page content rendered once for every viewer, until its package changes. */
+interface KeptContent extends PackageState {
+  kind: "content";
+  content: Prerendered;
+}
+
 /** Marks a route whose anonymous answers may be kept. */
 export const PUBLIC_ANSWER = { publicAnswer: true } as const;
 
 /**
- * The kept answers, by URL, the least recently used forgotten first once they
- * take more than `maxBytes`.
+ * What is kept about packages until they next change: the answers to anonymous
+ * reads, by URL, and rendered page content, which every viewer is shown. One
+ * cache for both, keyed by the change each was made at, the least recently
+ * used forgotten first once they take more than `maxBytes`.
  */
 export class PublicAnswers {
   // A Map moved to by deleting and setting again (the usual least-recently-used
   // trick) costs V8 about 100 µs a read at 50,000 entries; lru-cache keeps the
   // order in arrays and costs a fraction of a microsecond.
-  readonly #entries: LRUCache<string, Kept>;
-  /** The URLs kept for each package, to forget them together. */
+  readonly #entries: LRUCache<string, Kept | KeptContent>;
+  /** The keys kept for each package, to forget them together. */
   readonly #urlsOf = new Map<string, Set<string>>();
-  /** When each package last changed, counted in changes. */
+  /** The change that last moved each package, as far as told. */
   readonly #changedAt = new Map<string, number>();
-  #changes = 0;
+  #changes: number;
   /** The few different sets of headers answers have, each held once for all. */
   readonly #headerSets = new Map<string, Kept["headers"]>();
 
-  constructor(maxBytes: number) {
-    this.#entries = new LRUCache<string, Kept>({
+  /** `changeSeq`: the last change to any package when the registry started. */
+  constructor(maxBytes: number, changeSeq: number) {
+    this.#changes = changeSeq;
+    this.#entries = new LRUCache<string, Kept | KeptContent>({
       maxSize: maxBytes,
       sizeCalculation: (kept, url) =>
-        ENTRY_OVERHEAD_BYTES + url.length + kept.body.length + (kept.gzipped?.length ?? 0),
+        ENTRY_OVERHEAD_BYTES +
+        url.length +
+        (kept.kind === "content"
+          ? kept.content.prerendered.length
+          : kept.body.length + (kept.gzipped?.length ?? 0)),
       // However an answer leaves (forgotten, replaced, or the least recently used).
       dispose: (kept, url) => {
         const urls = this.#urlsOf.get(kept.packageKey);
@@ -86,32 +117,53 @@ export class PublicAnswers {
   }
 
   /** These packages have changed: what was kept about them is forgotten. */
-  forget(packageKeys: Iterable<string>): void {
-    this.#changes++;
-    for (const key of packageKeys) {
-      this.#changedAt.set(key, this.#changes);
-      for (const url of [...(this.#urlsOf.get(key) ?? [])]) this.#entries.delete(url);
+  forget(changes: Iterable<PackageState>): void {
+    for (const { packageKey, changeSeq } of changes) {
+      this.#changes = Math.max(this.#changes, changeSeq);
+      this.#changedAt.set(packageKey, changeSeq);
+      for (const url of [...(this.#urlsOf.get(packageKey) ?? [])]) this.#entries.delete(url);
     }
   }
 
-  /** The count of changes so far: an answer begun before a change to its package is not kept. */
+  /** The last change told of: an answer begun before a change to its package is not kept. */
   get now(): number {
     return this.#changes;
   }
 
   find(url: string): Kept | undefined {
-    return this.#entries.get(url);
+    const kept = this.#entries.get(url);
+    return kept?.kind === "answer" ? kept : undefined;
+  }
+
+  /**
+   * Page content for the package in the state given, rendered once: kept
+   * content made at another change is rendered afresh.
+   */
+  content(key: string, state: PackageState, render: () => Prerendered): Prerendered {
+    const url = `content ${key}`;
+    const kept = this.#entries.get(url);
+    if (kept?.kind === "content" && kept.changeSeq === state.changeSeq) return kept.content;
+    const content = render();
+    // Rendered from a state older than one already told of: shown, not kept.
+    if ((this.#changedAt.get(state.packageKey) ?? 0) <= state.changeSeq) {
+      this.#store(url, { kind: "content", ...state, content });
+    }
+    return content;
   }
 
   keep(
     url: string,
     begun: number,
-    answer: Omit<Kept, "gzipped" | "body" | "etags"> & { body: string; etag: string | undefined },
+    answer: Omit<Kept, "kind" | "gzipped" | "body" | "etags"> & {
+      body: string;
+      etag: string | undefined;
+    },
   ): void {
     if ((this.#changedAt.get(answer.packageKey) ?? 0) > begun) return;
     const { etag, body: text, headers, packageKey } = answer;
     const small = text.length < GZIP_FROM_BYTES;
     this.#store(url, {
+      kind: "answer",
       packageKey,
       body: small ? text : ownBytes(text),
       headers: this.#shared(headers),
@@ -128,7 +180,7 @@ export class PublicAnswers {
     return gzipped;
   }
 
-  #store(url: string, kept: Kept): void {
+  #store(url: string, kept: Kept | KeptContent): void {
     this.#entries.set(url, kept);
     // An answer larger than all the room is not kept at all.
     if (!this.#entries.has(url)) return;
@@ -165,7 +217,12 @@ const anonymousRead = (request: FastifyRequest) =>
   request.method === "GET" &&
   request.headers.authorization === undefined &&
   request.headers.cookie === undefined &&
-  (request.routeOptions.config as { publicAnswer?: boolean }).publicAnswer === true;
+  request.routeOptions.config.publicAnswer === true;
+
+/** Whether the client takes gzip rather than the answer as it is. */
+const acceptsGzip = (request: FastifyRequest) =>
+  request.headers["accept-encoding"] !== undefined &&
+  new Negotiator(request).encoding(["identity", "gzip"]) === "gzip";
 
 /**
  * Serves the routes marked `PUBLIC_ANSWER` in `app` from `answers` when it
@@ -191,10 +248,7 @@ export function servePublicAnswers(
       begun.set(request, answers.now);
       return done();
     }
-    const gzipped = acceptsGzip(request.headers["accept-encoding"])
-      ? answers.gzipped(key, kept)
-      : null;
-    sendKept(request, reply, kept, gzipped);
+    sendKept(request, reply, kept, acceptsGzip(request) ? answers.gzipped(key, kept) : null);
   });
 
   app.addHook("onSend", (request, reply, payload, done) => {

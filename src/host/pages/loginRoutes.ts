@@ -10,7 +10,7 @@ import {
   logout,
   requestLogin,
 } from "../../core/sessions.ts";
-import { FETCH_TOKEN_MINUTES } from "../../wire/session.ts";
+import { FETCH_TOKEN_MINUTES } from "../../wire/limits.ts";
 import { answerFor, orAnswer } from "../http/coreErrors.ts";
 import type { RouteContext } from "../http/routeContext.ts";
 import { siteCookies } from "./cookies.ts";

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
+import vary from "vary";
 
 // One address, two representations: the package site's pages and the API's
 // JSON live at the same URLs, and the router picks between them by the
@@ -14,7 +15,10 @@ export const PAGE = { representation: "html" } as const;
 // wildcard is not enough, so `*/*` and no header at all mean JSON) with a
 // quality above the one it gives JSON. A browser sends
 // `text/html,application/xhtml+xml,...,*/*;q=0.8`; a tie goes to JSON, so an
-// API client asking for both gets what it got before pages existed.
+// API client asking for both gets what it got before pages existed. This is
+// the registry's own rule, so it is written here: Negotiator would give a tie
+// to whichever the client names first, and match `text/html; charset=utf-8`
+// to no page at all.
 export function prefersHtml(accept: string | undefined): boolean {
   if (accept === undefined || !/html/i.test(accept)) return false;
   let html = 0;
@@ -76,11 +80,7 @@ const representation: ConstraintStrategy = {
 
 /** Every answer may differ by Accept, so caches must key on it: API answers as much as pages. */
 function varyOnAccept(reply: FastifyReply): void {
-  const vary = reply.getHeader("vary");
-  if (vary === undefined) reply.header("vary", "Accept");
-  else if (!/(^|,)\s*(accept|\*)\s*(,|$)/i.test(String(vary))) {
-    reply.header("vary", `${String(vary)}, Accept`);
-  }
+  reply.header("vary", vary.append(String(reply.getHeader("vary") ?? ""), "Accept"));
 }
 
 /** Lets routes ask for `PAGE`, and marks every answer of the server as varying by Accept. */

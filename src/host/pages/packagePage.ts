@@ -2,9 +2,9 @@ import { html } from "htm/preact";
 import type { VNode } from "preact";
 import type { Release } from "../../core/documentation.ts";
 import type { VersionSummary } from "../../wire/packages.ts";
+import type { PublicAnswers } from "../http/publicAnswers.ts";
 import { day, type Page, prerender, type Viewer } from "./layout.ts";
 import { identityPath, modulePath, packagePath, versionPath } from "./paths.ts";
-import type { RenderedPages } from "./renderedPages.ts";
 
 /** How a person gets the package into their project; the registry's own CLI names it the same way. */
 const installCommands = (name: string): string[] => [
@@ -16,27 +16,17 @@ const installCommands = (name: string): string[] => [
 export function packagePage(
   release: Release,
   viewer: Viewer | undefined,
-  rendered: RenderedPages,
+  kept: PublicAnswers,
 ): Page {
   const { package: pkg, version } = release;
   return {
     title: `${pkg.name} ${version.version}`,
     description: pkg.summary,
     viewer,
-    main: rendered.get(`${pkg.name}@${version.version}`, stateOf(release), () =>
+    main: kept.content(`${pkg.name}@${version.version}`, release.state, () =>
       prerender(packageContent(release)),
     ),
   };
-}
-
-/**
- * What a package page's content depends on, in a few characters. Versions are
- * only ever added, never changed but by a revocation, and never un-revoked, so
- * with the version shown their two counts name the whole state.
- */
-function stateOf(release: Release): string {
-  const revoked = release.package.versions.filter((version) => version.revoked !== null).length;
-  return `${release.package.versions.length}:${revoked}`;
 }
 
 function packageContent(release: Release): VNode {
@@ -86,6 +76,7 @@ function packageContent(release: Release): VNode {
           <dd><code>${release.grenVersion}</code></dd>
           <dt>Platform</dt>
           <dd>${release.platform}</dd>
+          ${logFact(pkg.name, version.version, release.logIndex)}
         </dl>
         ${revoked ? null : installSection(pkg.name)} ${modulesSection(release)}
         ${dependenciesSection(release)}
@@ -95,6 +86,14 @@ function packageContent(release: Release): VNode {
         ${versionList(pkg.name, pkg.versions, version.version)}
       </nav>
     </div>`;
+}
+
+/** Where the version's publish sits in the transparency log, and the proof that it does. */
+function logFact(name: string, version: string, index: number | undefined): VNode | null {
+  if (index === undefined) return null;
+  const proof = `/log/proof/inclusion?${new URLSearchParams({ package: name, version })}`;
+  return html`<dt>Transparency log</dt>
+    <dd>entry ${index} (<a href=${proof}>inclusion proof</a>)</dd>`;
 }
 
 function installSection(name: string): VNode {

@@ -2,8 +2,8 @@ import cookie from "@fastify/cookie";
 import { type FastifyPluginAsyncTypebox, Type } from "@fastify/type-provider-typebox";
 import type { FastifyError } from "fastify";
 import { describeRelease, documentVersion } from "../../core/documentation.ts";
-import { feedEnd } from "../../core/feed.ts";
 import { describeIdentity } from "../../core/identities.ts";
+import { lastPackageChange } from "../../core/packageHead.ts";
 import { listPackages } from "../../core/packages.ts";
 import { recentlyPublished } from "../../core/recent.ts";
 import type { User } from "../../core/sessions.ts";
@@ -16,15 +16,16 @@ import { ErrorAnswer } from "../http/errorAnswer.ts";
 import { answerForFailure } from "../http/malformedRequests.ts";
 import { PUBLIC_ANSWER, servePublicAnswers } from "../http/publicAnswers.ts";
 import type { RouteContext } from "../http/routeContext.ts";
+import { accountRoutes } from "./accountRoutes.ts";
 import { DocumentationCache } from "./documentationCache.ts";
 import { errorPage } from "./errorPage.ts";
 import { FormGuard } from "./formGuard.ts";
 import { homeContent } from "./home.ts";
 import { identityPage } from "./identityPage.ts";
+import { identitySettingsRoutes } from "./identitySettingsRoutes.ts";
 import { loginRoutes } from "./loginRoutes.ts";
 import { PAGE, prefersHtml } from "./negotiation.ts";
 import { packagePage } from "./packagePage.ts";
-import { RenderedPages } from "./renderedPages.ts";
 import { searchPage } from "./search.ts";
 import { sendPage } from "./sendPage.ts";
 import { STYLESHEET } from "./stylesheet.ts";
@@ -37,8 +38,6 @@ import { pageViewer } from "./viewer.ts";
 
 /** Rendered documentation kept in memory: about 32 MB of text, some dozens of versions. */
 const DOCUMENTATION_CACHE_CHARS = 32 * 1024 * 1024;
-/** Package pages kept rendered: a few MB for the most read packages. */
-const RENDERED_PACKAGE_PAGES = 2000;
 const RECENT_PACKAGES = 12;
 const SEARCH_PAGE_SIZE = 30;
 
@@ -67,7 +66,6 @@ export const sitePages: FastifyPluginAsyncTypebox<RouteContext> = async (app, co
   await app.register(cookie);
   servePublicAnswers(app, publicAnswers, "page");
   const documentation = new DocumentationCache(DOCUMENTATION_CACHE_CHARS);
-  const rendered = new RenderedPages(RENDERED_PACKAGE_PAGES);
 
   // Forms are taken only from this site's own pages; pages get their form tokens.
   new FormGuard(config.publicUrl).guard(app);
@@ -109,9 +107,11 @@ export const sitePages: FastifyPluginAsyncTypebox<RouteContext> = async (app, co
   );
 
   app.get("/", page({}), async (request, reply) => {
-    // The list changes only when the feed moves, so it is rendered once per event.
-    const content = rendered.get("/", String(feedEnd(ports.db)), () =>
-      homeContent(recentlyPublished(ports.db, RECENT_PACKAGES)),
+    // The list changes only when a package does, so it is rendered once per change.
+    const content = publicAnswers.content(
+      "/",
+      { packageKey: "", changeSeq: lastPackageChange(ports.db) },
+      () => homeContent(recentlyPublished(ports.db, RECENT_PACKAGES)),
     );
     return sendPage(reply, {
       title: "Gren packages",
@@ -143,7 +143,7 @@ export const sitePages: FastifyPluginAsyncTypebox<RouteContext> = async (app, co
       const release = orAnswer(
         describeRelease(ports.db, { ...request.params, version: undefined }, user),
       );
-      return sendPage(reply, packagePage(release, user, rendered));
+      return sendPage(reply, packagePage(release, user, publicAnswers));
     },
   );
 
@@ -153,7 +153,7 @@ export const sitePages: FastifyPluginAsyncTypebox<RouteContext> = async (app, co
     async (request, reply) => {
       const user = pageViewer(auth, request);
       const release = orAnswer(describeRelease(ports.db, request.params, user));
-      return sendPage(reply, packagePage(release, user, rendered));
+      return sendPage(reply, packagePage(release, user, publicAnswers));
     },
   );
 
@@ -203,6 +203,8 @@ export const sitePages: FastifyPluginAsyncTypebox<RouteContext> = async (app, co
   );
 
   await app.register(loginRoutes, context);
+  await app.register(accountRoutes, context);
+  await app.register(identitySettingsRoutes, context);
 
   // A browser asking for an address with neither a page nor an API route gets a page saying so.
   app.get("/*", page({}), async (request) => {

@@ -1,11 +1,12 @@
-import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import type { FastifyPluginAsync } from "fastify";
 import { databaseAnswers } from "../../core/health.ts";
-import { Health } from "../../wire/health.ts";
-import { ERROR_RESPONSES, ErrorAnswer } from "../http/errorAnswer.ts";
+import { API } from "../../wire/routes.ts";
+import { ErrorAnswer } from "../http/errorAnswer.ts";
 import type { RouteContext } from "../http/routeContext.ts";
+import { serve } from "../http/serveRoute.ts";
 
-export const healthRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { ports }) => {
-  app.get("/health", { schema: { response: { 200: Health, ...ERROR_RESPONSES } } }, async () => {
+export const healthRoutes: FastifyPluginAsync<RouteContext> = async (app, { ports }) => {
+  serve(app, API.health, async () => {
     if (!databaseAnswers(ports.db)) {
       throw new ErrorAnswer("unavailable", "The registry's database does not answer.", {
         status: "unavailable",

@@ -1,27 +1,13 @@
-import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import type { FastifyPluginAsync } from "fastify";
 import { resolveDependencies } from "../../core/resolution.ts";
-import { Resolution, ResolutionRequest } from "../../wire/resolve.ts";
-import { SESSION_OPTIONAL } from "../http/auth.ts";
+import { API } from "../../wire/routes.ts";
 import { orAnswer } from "../http/coreErrors.ts";
-import { ERROR_RESPONSES } from "../http/errorAnswer.ts";
 import type { RouteContext } from "../http/routeContext.ts";
+import { serve } from "../http/serveRoute.ts";
 
-export const resolveRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
-  app,
-  { ports, auth },
-) => {
-  app.post(
-    "/resolve",
-    {
-      schema: {
-        security: SESSION_OPTIONAL,
-        body: ResolutionRequest,
-        response: { 200: Resolution, ...ERROR_RESPONSES },
-      },
-    },
-    async (request) => {
-      const viewer = auth.viewer(request);
-      return orAnswer(await resolveDependencies(ports, request.body, viewer));
-    },
-  );
+export const resolveRoutes: FastifyPluginAsync<RouteContext> = async (app, { ports, auth }) => {
+  serve(app, API.resolve, async (request) => {
+    const viewer = auth.viewer(request);
+    return orAnswer(await resolveDependencies(ports, request.body, viewer));
+  });
 };

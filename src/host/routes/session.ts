@@ -1,4 +1,4 @@
-import { type FastifyPluginAsyncTypebox, Type } from "@fastify/type-provider-typebox";
+import type { FastifyPluginAsync } from "fastify";
 import {
   collectConfirmedLogin,
   exchangeCode,
@@ -6,46 +6,30 @@ import {
   logout,
   requestLogin,
 } from "../../core/sessions.ts";
-import {
-  CodeExchange,
-  LoginRequest,
-  LoginStarted,
-  LoginWaiting,
-  SessionCreated,
-} from "../../wire/session.ts";
-import { bearerToken, SESSION_REQUIRED, unauthenticated } from "../http/auth.ts";
+import { looksLikeApiToken } from "../../core/tokenText.ts";
+import { API } from "../../wire/routes.ts";
+import { bearerToken, unauthenticated } from "../http/auth.ts";
 import { answerFor, orAnswer } from "../http/coreErrors.ts";
-import { ERROR_RESPONSES } from "../http/errorAnswer.ts";
 import type { RouteContext } from "../http/routeContext.ts";
+import { serve } from "../http/serveRoute.ts";
 
-export const sessionRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
+export const sessionRoutes: FastifyPluginAsync<RouteContext> = async (
   app,
-  { ports, config, logins },
+  { ports, config, logins, auth },
 ) => {
-  app.post(
-    "/session",
-    { schema: { body: LoginRequest, response: { 200: LoginStarted, ...ERROR_RESPONSES } } },
-    async (request) =>
-      orAnswer(
-        await requestLogin(ports, {
-          email: request.body.email,
-          client: request.ip,
-          confirmationPage: `${config.publicUrl}/login/confirm`,
-        }),
-      ),
+  serve(app, API.startLogin, async (request) =>
+    orAnswer(
+      await requestLogin(ports, {
+        email: request.body.email,
+        client: request.ip,
+        confirmationPage: `${config.publicUrl}/login/confirm`,
+      }),
+    ),
   );
 
-  app.post(
-    "/session/fetch",
-    {
-      // A body of the wrong shape fails like every other failure here, so the
-      // answer never tells which part of a login attempt was wrong.
-      attachValidation: true,
-      schema: {
-        body: CodeExchange,
-        response: { 200: SessionCreated, 202: LoginWaiting, ...ERROR_RESPONSES },
-      },
-    },
+  serve(
+    app,
+    API.finishLogin,
     async (request, reply) => {
       if (request.validationError) throw answerFor({ kind: "invalid_code" });
       const { fetchSessionToken, emailConfirmationCode } = request.body;
@@ -70,15 +54,16 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
       }
       return orAnswer(collected);
     },
+    // A body of the wrong shape fails like every other failure here, so the
+    // answer never tells which part of a login attempt was wrong.
+    { attachValidation: true },
   );
 
-  app.delete(
-    "/session",
-    { schema: { security: SESSION_REQUIRED, response: { 204: Type.Null(), ...ERROR_RESPONSES } } },
-    async (request, reply) => {
-      const token = bearerToken(request);
-      if (token === undefined || !logout(ports, token)) throw unauthenticated(token);
-      return reply.code(204).send(null);
-    },
-  );
+  serve(app, API.logout, async (request, reply) => {
+    const token = bearerToken(request);
+    // An API token is no session to end: the authenticator says so.
+    if (token !== undefined && looksLikeApiToken(token)) auth.session(request);
+    if (token === undefined || !logout(ports, token)) throw unauthenticated(token);
+    return reply.code(204).send(null);
+  });
 };

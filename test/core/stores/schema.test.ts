@@ -23,6 +23,57 @@ describe("migrations", () => {
     reopened.close();
   });
 
+  it("give each package of an older database its head: latest and highest, counts, last published", () => {
+    const db = new SqliteDatabase(join(temporaryDir(), "r.db"));
+    const heads = MIGRATIONS.findIndex((sql) => sql.includes("CREATE TABLE package_heads"));
+    for (const sql of MIGRATIONS.slice(0, heads)) db.exec(sql);
+    db.exec(`PRAGMA user_version = ${heads}`);
+    db.exec(`
+      INSERT INTO users (id, email, created_at) VALUES (1, 'a@example.com', 1);
+      INSERT INTO identities (id, name, name_key, created_at) VALUES (1, 'acme', 'acme', 1);
+      INSERT INTO packages (id, identity_id, project, name_key, private, summary, license, created_at)
+        VALUES (1, 1, 'widgets', 'acme/widgets', 0, 's', 'BSD-3-Clause', 1),
+               (2, 1, 'gears', 'acme/gears', 0, 's', 'BSD-3-Clause', 1);
+      INSERT INTO versions (package_id, version_key, gren_lower, gren_upper, outline, sha256, size,
+                            published_at, publisher_id, revoked_at, revoked_reason)
+        VALUES (1, 1000000, 0, 1, '{}', 'a', 1, 10, 1, NULL, NULL),
+               (1, 3000000, 0, 1, '{}', 'b', 1, 20, 1, 25, 'Broken'),
+               (1, 2000000, 0, 1, '{}', 'c', 1, 30, 1, NULL, NULL),
+               (2, 1000000, 0, 1, '{}', 'd', 1, 40, 1, 45, 'Gone');
+      INSERT INTO events (type, package_id, version_key, at) VALUES ('published', 1, 1000000, 10),
+        ('published', 2, 1000000, 40), ('published', 1, 2000000, 30);
+    `);
+    expect(migrate(db)).toEqual(ok(undefined));
+    expect(
+      db.all(
+        `SELECT package_id, latest_key, highest_key, versions, live_versions, last_published_key,
+                last_published_at, change_seq FROM package_heads ORDER BY package_id`,
+      ),
+    ).toEqual([
+      {
+        package_id: 1,
+        latest_key: 2000000,
+        highest_key: 3000000,
+        versions: 3,
+        live_versions: 2,
+        last_published_key: 2000000,
+        last_published_at: 30,
+        change_seq: 3,
+      },
+      {
+        package_id: 2,
+        latest_key: null,
+        highest_key: 1000000,
+        versions: 1,
+        live_versions: 0,
+        last_published_key: null,
+        last_published_at: null,
+        change_seq: 2,
+      },
+    ]);
+    db.close();
+  });
+
   it("open the database in WAL mode with foreign keys on", () => {
     const db = new SqliteDatabase(join(temporaryDir(), "r.db"));
     expect(db.get("PRAGMA journal_mode")).toEqual({ journal_mode: "wal" });

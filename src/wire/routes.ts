@@ -1,0 +1,430 @@
+import { Type } from "typebox";
+import { FeedPage, FeedQuery, LiveQuery, WebhookStatusList } from "./feed.ts";
+import { Health } from "./health.ts";
+import {
+  AuditLog,
+  CreateIdentity,
+  IdentityCreated,
+  IdentityParams,
+  IdentityView,
+  Member,
+  MemberList,
+  MemberParams,
+  RoleChange,
+} from "./identities.ts";
+import {
+  ConsistencyProof,
+  ConsistencyQuery,
+  InclusionProof,
+  InclusionQuery,
+  LogEntries,
+  LogEntriesQuery,
+  SignedNoteText,
+} from "./log.ts";
+import {
+  FoundVersion,
+  LatestQuery,
+  Listing,
+  ListingQuery,
+  PackageIndex,
+  PackageParams,
+  PackageView,
+  Published,
+  Reason,
+  VersionParams,
+  VersionView,
+} from "./packages.ts";
+import { Resolution, ResolutionRequest } from "./resolve.ts";
+import { route } from "./route.ts";
+import {
+  CodeExchange,
+  LoginRequest,
+  LoginStarted,
+  LoginWaiting,
+  SessionCreated,
+  SessionList,
+  SessionParams,
+  UserView,
+} from "./session.ts";
+import { CreateToken, TokenCreated, TokenList, TokenParams } from "./tokens.ts";
+import {
+  Audience,
+  CreateTrustedPublisher,
+  IdTokenExchange,
+  PublishToken,
+  TrustedPublisherList,
+  TrustedPublisherParams,
+  TrustedPublisherView,
+} from "./trustedPublishing.ts";
+
+// Every route of the registry's API, declared once: the server registers them
+// from here, the OpenAPI document describes them from here, and the CLI calls
+// them through here. Pages for people share some of these addresses; they are
+// not part of the API and are declared with the site.
+
+const NoContent = Type.Null({ description: "Done; nothing to say" });
+const NotModified = Type.Null({ description: "What the client holds is current" });
+
+export const API = {
+  health: route({
+    method: "GET",
+    path: "/health",
+    summary: "Whether the registry and its database answer",
+    access: "anyone",
+    answers: { 200: Health },
+  }),
+
+  // ------------------------------------------------------------ logging in
+
+  startLogin: route({
+    method: "POST",
+    path: "/session",
+    summary: "Mail a login code and link to an address",
+    access: "anyone",
+    body: LoginRequest,
+    answers: { 200: LoginStarted },
+  }),
+  finishLogin: route({
+    method: "POST",
+    path: "/session/fetch",
+    summary: "Trade the fetch token and the mailed code (or the confirmed link) for a session",
+    access: "anyone",
+    body: CodeExchange,
+    answers: { 200: SessionCreated, 202: LoginWaiting },
+  }),
+  logout: route({
+    method: "DELETE",
+    path: "/session",
+    summary: "End the session this request is made with",
+    access: "session",
+    answers: { 204: NoContent },
+  }),
+
+  // ------------------------------------------------------------ the user
+
+  user: route({
+    method: "GET",
+    path: "/user",
+    summary: "Who is logged in, and their publishing identities",
+    access: "session",
+    answers: { 200: UserView },
+  }),
+  sessions: route({
+    method: "GET",
+    path: "/user/sessions",
+    summary: "The logged-in user's sessions",
+    access: "session",
+    answers: { 200: SessionList },
+  }),
+  endSession: route({
+    method: "DELETE",
+    path: "/user/sessions/:id",
+    summary: "End one of the logged-in user's sessions",
+    access: "session",
+    params: SessionParams,
+    answers: { 204: NoContent },
+  }),
+
+  // ------------------------------------------------------------ publishing identities
+
+  createIdentity: route({
+    method: "POST",
+    path: "/publishing-identity",
+    summary: "Create a publishing identity, with the caller as its first admin",
+    access: "session",
+    body: CreateIdentity,
+    answers: { 201: IdentityCreated },
+  }),
+  identity: route({
+    method: "GET",
+    path: "/publishing-identity/:name",
+    summary: "An identity's packages, and its members to its members",
+    access: "viewer",
+    params: IdentityParams,
+    answers: { 200: IdentityView },
+  }),
+  members: route({
+    method: "GET",
+    path: "/publishing-identity/:name/members",
+    summary: "An identity's members and their roles (members only)",
+    access: "viewer",
+    params: IdentityParams,
+    answers: { 200: MemberList },
+  }),
+  setMember: route({
+    method: "PUT",
+    path: "/publishing-identity/:name/members/:email",
+    summary: "Add a member to an identity, or change a member's role (admins only)",
+    access: "session",
+    params: MemberParams,
+    body: RoleChange,
+    answers: { 200: Member },
+  }),
+  removeMember: route({
+    method: "DELETE",
+    path: "/publishing-identity/:name/members/:email",
+    summary: "Remove a member from an identity",
+    access: "session",
+    params: MemberParams,
+    answers: { 204: NoContent },
+  }),
+  auditLog: route({
+    method: "GET",
+    path: "/publishing-identity/:name/audit",
+    summary: "An identity's audit log (admins only)",
+    access: "session",
+    params: IdentityParams,
+    answers: { 200: AuditLog },
+  }),
+
+  // ------------------------------------------------------------ API tokens and trusted publishing
+
+  createToken: route({
+    method: "POST",
+    path: "/tokens",
+    summary: "Make an API token: named, scoped to actions and packages, expiring",
+    access: "session",
+    body: CreateToken,
+    answers: { 201: TokenCreated },
+  }),
+  tokens: route({
+    method: "GET",
+    path: "/tokens",
+    summary: "The logged-in user's API tokens",
+    access: "session",
+    answers: { 200: TokenList },
+  }),
+  revokeToken: route({
+    method: "DELETE",
+    path: "/tokens/:id",
+    summary: "Revoke one of the logged-in user's API tokens",
+    access: "session",
+    params: TokenParams,
+    answers: { 204: NoContent },
+  }),
+  addTrustedPublisher: route({
+    method: "POST",
+    path: "/publishing-identity/:name/trusted-publishers",
+    summary: "Let a CI workflow publish some of an identity's packages (admins only)",
+    access: "session",
+    params: IdentityParams,
+    body: CreateTrustedPublisher,
+    answers: { 201: TrustedPublisherView },
+  }),
+  trustedPublishers: route({
+    method: "GET",
+    path: "/publishing-identity/:name/trusted-publishers",
+    summary: "An identity's trusted publishers (admins only)",
+    access: "session",
+    params: IdentityParams,
+    answers: { 200: TrustedPublisherList },
+  }),
+  removeTrustedPublisher: route({
+    method: "DELETE",
+    path: "/publishing-identity/:name/trusted-publishers/:id",
+    summary: "Stop trusting a CI workflow (admins only)",
+    access: "session",
+    params: TrustedPublisherParams,
+    answers: { 204: NoContent },
+  }),
+  publishingAudience: route({
+    method: "GET",
+    path: "/trusted-publishing/audience",
+    summary: "The audience a CI job's ID token must name to be exchanged here",
+    access: "anyone",
+    answers: { 200: Audience },
+  }),
+  exchangeIdToken: route({
+    method: "POST",
+    path: "/trusted-publishing/exchange",
+    summary: "Trade a CI job's OIDC ID token for a short-lived publish token",
+    access: "anyone",
+    body: IdTokenExchange,
+    answers: { 201: PublishToken },
+  }),
+
+  // ------------------------------------------------------------ packages
+
+  publish: route({
+    method: "PUT",
+    path: "/packages/:author/:project/:version",
+    summary: "Publish a version from the bundle the Gren compiler made",
+    access: "token",
+    params: VersionParams,
+    body: {
+      contentType: "application/gzip",
+      description: "The bundle the Gren compiler made: gzip of its JSON outline and sources.",
+    },
+    answers: { 201: Published },
+  }),
+  packages: route({
+    method: "GET",
+    path: "/packages",
+    summary: "Packages in name order, optionally those matching a search",
+    access: "viewer",
+    query: ListingQuery,
+    answers: { 200: Listing },
+  }),
+  package: route({
+    method: "GET",
+    path: "/packages/:author/:project",
+    summary: "A package and every version it ever had",
+    access: "viewer",
+    params: PackageParams,
+    answers: { 200: PackageView },
+  }),
+  latest: route({
+    method: "GET",
+    path: "/packages/:author/:project/latest",
+    summary: "A package's highest live version, optionally for a compiler version",
+    access: "viewer",
+    params: PackageParams,
+    query: LatestQuery,
+    answers: { 200: FoundVersion },
+  }),
+  index: route({
+    method: "GET",
+    path: "/packages/:author/:project/index",
+    summary: "Every version of a package as a resolver needs it",
+    access: "viewer",
+    params: PackageParams,
+    answers: { 200: PackageIndex, 304: NotModified },
+  }),
+  previous: route({
+    method: "GET",
+    path: "/packages/:author/:project/previous/:version",
+    summary: "A package's highest live version below the one given",
+    access: "viewer",
+    params: VersionParams,
+    answers: { 200: FoundVersion },
+  }),
+  version: route({
+    method: "GET",
+    path: "/packages/:author/:project/:version",
+    summary: "One version's metadata, revoked or not",
+    access: "viewer",
+    params: VersionParams,
+    answers: { 200: VersionView },
+  }),
+  bundle: route({
+    method: "GET",
+    path: "/packages/:author/:project/:version/bundle",
+    summary: "A version's bundle, exactly the bytes that were published",
+    access: "viewer",
+    params: VersionParams,
+    answers: {
+      200: Type.Unsafe<Uint8Array>({
+        description: "The bundle's exact bytes (gzip)",
+        content: { "application/gzip": { schema: { type: "string", format: "binary" } } },
+      }),
+      304: NotModified,
+    },
+  }),
+  revokeVersion: route({
+    method: "DELETE",
+    path: "/packages/:author/:project/:version",
+    summary: "Revoke a version: its number stays, its bundle is deleted",
+    access: "token",
+    params: VersionParams,
+    body: Reason,
+    answers: { 200: VersionView },
+  }),
+  revokePackage: route({
+    method: "DELETE",
+    path: "/packages/:author/:project",
+    summary: "Revoke every version of a package (admins only)",
+    access: "token",
+    params: PackageParams,
+    body: Reason,
+    answers: { 200: PackageView },
+  }),
+
+  // ------------------------------------------------------------ resolving
+
+  resolve: route({
+    method: "POST",
+    path: "/resolve",
+    summary: "Choose the versions of a project's dependencies",
+    access: "viewer",
+    body: ResolutionRequest,
+    answers: { 200: Resolution },
+  }),
+
+  // ------------------------------------------------------------ the feed
+
+  feed: route({
+    method: "GET",
+    path: "/feed",
+    summary: "Publications and revocations of public packages, in order",
+    access: "anyone",
+    query: FeedQuery,
+    answers: { 200: FeedPage },
+  }),
+  liveFeed: route({
+    method: "GET",
+    path: "/feed/live",
+    summary: "The feed as a WebSocket: the events after `since`, then each new one",
+    access: "anyone",
+    query: LiveQuery,
+    answers: {},
+    websocket: true,
+  }),
+  webhooks: route({
+    method: "GET",
+    path: "/feed/webhooks",
+    summary: "The state of webhook deliveries (operators only)",
+    access: "session",
+    answers: { 200: WebhookStatusList },
+  }),
+
+  // ------------------------------------------------------------ the transparency log
+
+  logCheckpoint: route({
+    method: "GET",
+    path: "/log/checkpoint",
+    summary: "The transparency log's newest signed tree head",
+    description:
+      "A c2sp.org/tlog-checkpoint in a c2sp.org/signed-note, signed by the key at /log/key.",
+    access: "anyone",
+    answers: { 200: SignedNoteText },
+  }),
+  logKey: route({
+    method: "GET",
+    path: "/log/key",
+    summary: "The verifier key of the log's checkpoints",
+    description: "name+hash+base64, as c2sp.org/signed-note writes it.",
+    access: "anyone",
+    answers: {
+      200: Type.Unsafe<string>({
+        description: "The verifier key",
+        content: { "text/plain": { schema: { type: "string" } } },
+      }),
+    },
+  }),
+  logEntries: route({
+    method: "GET",
+    path: "/log/entries",
+    summary: "The log's entries from start up to end, in their canonical bytes",
+    access: "anyone",
+    query: LogEntriesQuery,
+    answers: { 200: LogEntries },
+  }),
+  inclusionProof: route({
+    method: "GET",
+    path: "/log/proof/inclusion",
+    summary: "A proof that a version's entry, or the entry at an index, is in a tree",
+    access: "viewer",
+    query: InclusionQuery,
+    answers: { 200: InclusionProof },
+  }),
+  consistencyProof: route({
+    method: "GET",
+    path: "/log/proof/consistency",
+    summary: "A proof that one tree of the log extends another",
+    access: "anyone",
+    query: ConsistencyQuery,
+    answers: { 200: ConsistencyProof },
+  }),
+} as const;
+
+export type Api = typeof API;
