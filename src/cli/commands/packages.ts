@@ -38,7 +38,10 @@ export function packageCommands(program: Command, context: () => Context): void 
 From a directory, the bundle is built as the Gren compiler builds it: the outline
 is ${OUTLINE_FILE}, and the sources every src/**/*.gren module (src/Url/Parser.gren is
 Url.Parser) and the kernel JavaScript of src/Gren/Kernel/*.js. The name and version
-come from the outline. Needs the publish role in the package's identity.`,
+come from the outline. Only the directory's own regular files are read: a symbolic
+link (${OUTLINE_FILE}, src, or anything under it) is never followed, and is a problem
+that stops the publish, named. Every problem is listed before anything is sent.
+Needs the publish role in the package's identity.`,
     )
     .action(async (path: string, options: { json?: boolean }) => {
       const { client } = context();
