@@ -820,7 +820,11 @@ describe("install's own checks", () => {
         response.end(
           JSON.stringify({
             packages: {
-              "gren-lang/core": { version: "7.0.0", sha256: "0".repeat(64), size: 10 },
+              "gren-lang/core": {
+                version: "7.0.0",
+                sha256: "0".repeat(64),
+                size: CORE.bytes.byteLength,
+              },
             },
           }),
         );

@@ -17,7 +17,8 @@ import {
 import { quote } from "../../gren/wording.ts";
 import type { FoundVersion, PackageIndex } from "../../wire/packages.ts";
 import type { PinnedVersion, Resolution, ResolutionRequest } from "../../wire/resolve.ts";
-import { bundleMismatch, sha256Of } from "../bundleIntegrity.ts";
+import { downloadBundle, TIMEOUT_OPTION, timeoutArgument } from "../bundleDownload.ts";
+import { sha256Of } from "../bundleIntegrity.ts";
 import { CliError, EXIT, usageError } from "../cliError.ts";
 import { type RegistryClient, RegistryError } from "../client.ts";
 import { compilerChoice, type IndexReader } from "../compilerChoice.ts";
@@ -84,6 +85,8 @@ interface InstallResult {
 interface Asker {
   client: RegistryClient;
   token: string | undefined;
+  /** How long a download may receive nothing before it is given up. */
+  timeoutMs: number;
 }
 
 /** Every version there is, so that the registry alone decides which one fits. */
@@ -100,12 +103,15 @@ export function installCommands(program: Command, context: () => Context): void 
     )
     .argument("[package]", "a package to add to an application's direct dependencies")
     .option("--dir <directory>", "the project's directory (default: the current one)")
+    .option(...TIMEOUT_OPTION)
     .option(...JSON_OPTION)
     .addHelpText(
       "after",
       `
-Every bundle is saved in gren_packages/ under the compiler's file name, checked
-against the sha256 the registry gave. A bundle already there with that sha256 is
+Every bundle is saved in gren_packages/ under the compiler's file name, written
+as it arrives and checked against the size and sha256 the registry gave: a
+download that grows past its size is refused at once, and one that receives
+nothing for --timeout seconds is given up (exit 7); either leaves nothing behind. A bundle already there with that sha256 is
 kept; nothing else in gren_packages/ is touched. Afterwards
 \`gren package install\` finds every bundle it needs and downloads nothing.
 
@@ -129,18 +135,28 @@ whose gren-version or platform does not fit the package (exit 5). The package's
 gren.json is never changed; with PACKAGE, the command says which range to add
 to it instead (exit 2).`,
     )
-    .action(async (packageName: string | undefined, options: { dir?: string; json?: boolean }) => {
-      const { client } = context();
-      const adding = packageName === undefined ? undefined : packageArgument(packageName);
-      const directory = resolve(options.dir ?? ".");
-      const project = readProject(directory);
-      const asker = { client, token: requireSession(client, { optional: true })?.sessionToken };
-      const result =
-        project.kind === "application"
-          ? await installApplication(asker, directory, project, adding)
-          : await installPackage(asker, directory, project, adding);
-      show(options.json, result, printResult);
-    });
+    .action(
+      async (
+        packageName: string | undefined,
+        options: { dir?: string; timeout?: string; json?: boolean },
+      ) => {
+        const { client } = context();
+        const adding = packageName === undefined ? undefined : packageArgument(packageName);
+        const timeoutMs = timeoutArgument(options.timeout);
+        const directory = resolve(options.dir ?? ".");
+        const project = readProject(directory);
+        const asker = {
+          client,
+          token: requireSession(client, { optional: true })?.sessionToken,
+          timeoutMs,
+        };
+        const result =
+          project.kind === "application"
+            ? await installApplication(asker, directory, project, adding)
+            : await installPackage(asker, directory, project, adding);
+        show(options.json, result, printResult);
+      },
+    );
 }
 
 async function installApplication(
@@ -474,23 +490,20 @@ async function installBundles(
   await atMostAtOnce(missing, PARALLEL_DOWNLOADS, async (bundle) => {
     started++;
     tell(`Downloading ${bundle.name} ${bundle.pinned.version} (${started}/${missing.length})`);
-    const response = await asker.client.send(
-      "GET",
+    await downloadBundle(
+      asker.client,
       `${versionPath(bundle.parsedName, bundle.pinned.version)}/bundle`,
-      { token: asker.token },
+      {
+        token: asker.token,
+        expected: {
+          what: `${bundle.name} ${bundle.pinned.version}`,
+          sha256: bundle.pinned.sha256,
+          size: bundle.pinned.size,
+        },
+        file: join(folder, bundle.fileName),
+        timeoutMs: asker.timeoutMs,
+      },
     );
-    const bytes = new Uint8Array(await response.arrayBuffer());
-    const mismatch = bundleMismatch(bytes, {
-      sha256: bundle.pinned.sha256,
-      etag: response.headers.get("etag"),
-    });
-    if (mismatch) {
-      throw new CliError(
-        `refusing ${bundle.name} ${bundle.pinned.version}: ${mismatch}`,
-        EXIT.unavailable,
-      );
-    }
-    writeWhole(join(folder, bundle.fileName), bytes);
   });
   return installed;
 }

@@ -10,7 +10,8 @@ import {
   type Published,
   type VersionView,
 } from "../../wire/packages.ts";
-import { bundleMismatch, sha256Of } from "../bundleIntegrity.ts";
+import { downloadBundle, TIMEOUT_OPTION, timeoutArgument } from "../bundleDownload.ts";
+import { sha256Of } from "../bundleIntegrity.ts";
 import { CliError, EXIT, usageError } from "../cliError.ts";
 import type { RegistryClient } from "../client.ts";
 import { type Context, requireSession } from "../context.ts";
@@ -142,12 +143,16 @@ Needs the publish role in the package's identity.`,
       "where to write it (default: the compiler's name for it, e.g. gren_lang_url__6_0_0.pkg.gz)",
     )
     .option("--force", "overwrite a file already there that holds other bytes")
+    .option(...TIMEOUT_OPTION)
     .option(...JSON_OPTION)
     .addHelpText(
       "after",
       `
-The bytes are written only when their sha256 is the one the version was published
-with, and the one the registry tagged the download with. A file already there is
+The bytes are written as they arrive, beside the file, and put in its place only
+when their sha256 is the one the version was published with, and the one the
+registry tagged the download with. A download that grows past the size the
+version was published with is refused at once, and one that receives nothing for
+--timeout seconds is given up (exit 7); either leaves nothing behind. A file already there is
 kept when it holds those very bytes, and refused when it holds others, unless
 --force is given.`,
     )
@@ -155,11 +160,12 @@ kept when it holds those very bytes, and refused when it holds others, unless
       async (
         packageName: string,
         versionText: string,
-        options: { output?: string; force?: boolean; json?: boolean },
+        options: { output?: string; force?: boolean; timeout?: string; json?: boolean },
       ) => {
         const { client } = context();
         const name = packageArgument(packageName);
         const version = versionArgument(versionText);
+        const timeoutMs = timeoutArgument(options.timeout);
         const path = versionPath(name, formatVersion(version));
         const metadata = await client.json<VersionView>("GET", path, readOptions(client));
         if (metadata.revoked) {
@@ -175,30 +181,27 @@ kept when it holds those very bytes, and refused when it holds others, unless
             `${file} is already there and holds other bytes than ${metadata.name} ${metadata.version}; move it away, or add --force to overwrite it`,
           );
         }
-        const response = await client.send("GET", `${path}/bundle`, readOptions(client));
-        const bytes = new Uint8Array(await response.arrayBuffer());
-        const mismatch = bundleMismatch(bytes, {
-          sha256: metadata.sha256,
-          etag: response.headers.get("etag"),
+        await downloadBundle(client, `${path}/bundle`, {
+          ...readOptions(client),
+          expected: {
+            what: `${metadata.name} ${metadata.version}`,
+            sha256: metadata.sha256,
+            size: metadata.size,
+          },
+          file,
+          timeoutMs,
         });
-        if (mismatch) {
-          throw new CliError(
-            `refusing ${metadata.name} ${metadata.version}: ${mismatch}`,
-            EXIT.unavailable,
-          );
-        }
-        writeWhole(file, bytes);
         const result = {
           name: metadata.name,
           version: metadata.version,
           file,
           sha256: metadata.sha256,
-          size: bytes.byteLength,
+          size: metadata.size,
         };
         show(options.json, result, () => {
           console.log(`Downloaded ${metadata.name} ${metadata.version} to ${file}.`);
           printFields([
-            ["size", sizeInBytes(bytes.byteLength)],
+            ["size", sizeInBytes(metadata.size)],
             ["sha256", `${metadata.sha256} (checked)`],
           ]);
         });
