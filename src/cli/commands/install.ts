@@ -23,7 +23,7 @@ import { CliError, EXIT, usageError } from "../cliError.ts";
 import { type RegistryClient, RegistryError } from "../client.ts";
 import { compilerChoice, type IndexReader } from "../compilerChoice.ts";
 import { atMostAtOnce } from "../concurrency.ts";
-import { type Context, requireSession } from "../context.ts";
+import { type Context, commandLine, requireSession } from "../context.ts";
 import { JSON_OPTION, show, tell } from "../output.ts";
 import { OUTLINE_FILE } from "../packageDirectory.ts";
 import {
@@ -343,7 +343,7 @@ async function missingOrRevoked(
   }
   if (revoked.length > 0) {
     return new CliError(
-      `${OUTLINE_FILE} asks for ${revoked.length === 1 ? "a version that was" : `${revoked.length} versions that were`} revoked; choose another (\`gren-registry versions PACKAGE\` lists them)`,
+      `${OUTLINE_FILE} asks for ${revoked.length === 1 ? "a version that was" : `${revoked.length} versions that were`} revoked; choose another (\`${commandLine(asker.client, "versions PACKAGE")}\` lists them)`,
       EXIT.notFound,
       revoked.sort(),
     );

@@ -8,7 +8,7 @@ import {
 } from "../../wire/session.ts";
 import { CliError, EXIT, usageError } from "../cliError.ts";
 import { type RegistryClient, RegistryError } from "../client.ts";
-import { type Context, requireSession } from "../context.ts";
+import { type Context, commandLine, requireSession } from "../context.ts";
 import {
   credentialsPath,
   forgetSession,
@@ -64,7 +64,8 @@ export function sessionCommands(program: Command, context: () => Context): void 
       `
 The registry mails a link and a confirmation code: open the link and confirm, or
 type the code when asked. Scripts can pipe the code in, or run \`login EMAIL\` and
-later \`login --code CODE\`. The session token is
+later \`login --code CODE\` with the same --registry; without a terminal, login
+prints that command, ready to run. The session token is
 kept in ${credentialsPath()}, readable only by you. In CI, give a session token in
 ${TOKEN_VARIABLE} instead of logging in.`,
     )
@@ -76,7 +77,7 @@ ${TOKEN_VARIABLE} instead of logging in.`,
         let pending = options.code ? pendingLoginFor(registry, Date.now()) : undefined;
         if (options.code && (!pending || (email && email.trim().toLowerCase() !== pending.email))) {
           throw usageError(
-            `no login is waiting for a code${email ? ` for ${email}` : ""}; run \`gren-registry login${email ? ` ${email}` : ""}\` first`,
+            `no login is waiting for a code${email ? ` for ${email}` : ""}; run \`${commandLine(client, `login${email ? ` ${email}` : ""}`)}\` first`,
           );
         }
         if (!pending) {
@@ -114,7 +115,7 @@ ${TOKEN_VARIABLE} instead of logging in.`,
           code = answer.typed;
         }
         if (!code) {
-          tell("When the mail arrives, finish with: gren-registry login --code CODE");
+          tell(`When the mail arrives, finish with: ${commandLine(client, "login --code CODE")}`);
           return;
         }
         const { sessionToken } = await client
@@ -124,7 +125,7 @@ ${TOKEN_VARIABLE} instead of logging in.`,
           .catch((error: unknown) => {
             if (error instanceof RegistryError && error.status === 400) {
               throw new CliError(
-                `${error.message} (try \`gren-registry login --code CODE\` again, or start over)`,
+                `${error.message} (try \`${commandLine(client, "login --code CODE")}\` again, or start over)`,
                 EXIT.denied,
               );
             }
