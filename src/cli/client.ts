@@ -12,12 +12,45 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
+/** A registry answers its health check with one of these, whatever its state. */
+const HEALTH_STATES = ["ok", "unavailable"];
+
+/** How long the health check that tells a wrong URL from a missing thing may take. */
+const HEALTH_TIMEOUT_MS = 10_000;
+
 /** The registry's HTTP API as the CLI sees it: errors become readable failures. */
 export class RegistryClient {
   readonly url: string;
+  /** Whether a Gren registry answers at `url`, once asked. */
+  #isRegistry: Promise<boolean> | undefined;
 
   constructor(url: string) {
     this.url = url.replace(/\/+$/, "");
+  }
+
+  /**
+   * Fails, as a usage error, when no Gren registry answers at this URL: a
+   * 404 from a wrong path (or another server) is not a missing package.
+   */
+  async #mustBeRegistry(answered: string): Promise<void> {
+    this.#isRegistry ??= fetch(`${this.url}/health`, {
+      headers: { accept: "application/json" },
+      signal: AbortSignal.timeout(HEALTH_TIMEOUT_MS),
+    }).then(
+      async (response) => {
+        const body = (await response.json().catch(() => undefined)) as
+          | { status?: unknown }
+          | undefined;
+        return HEALTH_STATES.includes(String(body?.status));
+      },
+      // It answered a moment ago: a health check that fails to arrive proves nothing.
+      () => true,
+    );
+    if (await this.#isRegistry) return;
+    throw new CliError(
+      `no Gren registry answers at ${this.url}: it answered ${answered}, and ${this.url}/health is not a registry's health check; check the URL given with --registry (or GREN_REGISTRY_URL)`,
+      EXIT.usage,
+    );
   }
 
   async send(method: string, path: string, options: RequestOptions = {}): Promise<Response> {
@@ -46,13 +79,24 @@ export class RegistryClient {
         EXIT.unavailable,
       );
     }
+    if (response.status === 404) await this.#mustBeRegistry(`${method} ${path} with 404`);
     if (!response.ok && response.status !== 304) throw await RegistryError.from(response);
     return response;
   }
 
   async json<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
     const response = await this.send(method, path, options);
-    return (response.status === 204 ? undefined : await response.json()) as T;
+    if (response.status === 204) return undefined as T;
+    const text = await response.text();
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      await this.#mustBeRegistry(`${method} ${path} with something that is not JSON`);
+      throw new CliError(
+        `the registry at ${this.url} answered ${method} ${path} with something that is not JSON`,
+        EXIT.unavailable,
+      );
+    }
   }
 }
 

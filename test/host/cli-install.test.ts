@@ -462,7 +462,7 @@ describe("choosing versions", () => {
     const run = await as("nobody", ["install", "--dir", app]);
     expect(run.code).toBe(EXIT.notFound);
     expect(run.stderr).toBe(
-      "error: gren.json asks for a version that was revoked; choose another (`gren-registry versions PACKAGE` lists them)\n" +
+      `error: gren.json asks for a version that was revoked; choose another (\`gren-registry --registry ${registry.url} versions PACKAGE\` lists them)\n` +
         "  - acme/gadget 1.1.0 was revoked on 2026-11-24: It deletes files it should not.\n",
     );
     expect(installed(app)).toEqual([]);

@@ -315,7 +315,7 @@ describe("versions, latest and previous", () => {
     const bad = await as("nobody", ["versions", "ordering"]);
     expect(bad.code).toBe(EXIT.usage);
     expect(bad.stderr).toBe(
-      'error: "ordering" is not a package name: it is author/project, like gren-lang/core\n',
+      'error: "ordering" is not a package name: it is author/project, one slash between them, like gren-lang/core\n',
     );
     const missing = await as("nobody", ["versions", "acme/nothing"]);
     expect(missing.code).toBe(EXIT.notFound);

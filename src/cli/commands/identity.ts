@@ -5,6 +5,7 @@ import {
   type Member,
   ROLES,
 } from "../../wire/identities.ts";
+import { emailArgument, identityArgument } from "../arguments.ts";
 import { usageError } from "../cliError.ts";
 import { type Context, requireSession } from "../context.ts";
 import { JSON_OPTION, show } from "../output.ts";
@@ -24,6 +25,7 @@ export function identityCommands(program: Command, context: () => Context): void
     .argument("<name>", "letters, digits and single dashes, e.g. gren-lang")
     .option(...JSON_OPTION)
     .action(async (name: string, options: { json?: boolean }) => {
+      identityArgument(name);
       const { client } = context();
       const created = await client.json<IdentityCreated>("POST", "/publishing-identity", {
         token: requireSession(client).sessionToken,
@@ -40,6 +42,7 @@ export function identityCommands(program: Command, context: () => Context): void
     .argument("<name>", "the identity")
     .option(...JSON_OPTION)
     .action(async (name: string, options: { json?: boolean }) => {
+      identityArgument(name);
       const { client } = context();
       const view = await client.json<IdentityView>(
         "GET",
@@ -83,6 +86,8 @@ Roles, each including the ones before it:
   admin     may manage members and revoke whole packages`,
     )
     .action(async (name: string, email: string, options: { role: string; json?: boolean }) => {
+      identityArgument(name);
+      emailArgument(email);
       if (!(ROLES as readonly string[]).includes(options.role)) {
         throw usageError(`"${options.role}" is not a role; use ${ROLES.join(", ")}`);
       }
@@ -102,6 +107,8 @@ Roles, each including the ones before it:
     .argument("<name>", "the identity")
     .argument("<email>", "the member's email address")
     .action(async (name: string, email: string) => {
+      identityArgument(name);
+      emailArgument(email);
       const { client } = context();
       await client.send("DELETE", memberPath(name, email), {
         token: requireSession(client).sessionToken,

@@ -17,6 +17,7 @@ import {
 import { quote } from "../../gren/wording.ts";
 import type { FoundVersion, PackageIndex } from "../../wire/packages.ts";
 import type { PinnedVersion, Resolution, ResolutionRequest } from "../../wire/resolve.ts";
+import { packageArgument } from "../arguments.ts";
 import { downloadBundle, TIMEOUT_OPTION, timeoutArgument } from "../bundleDownload.ts";
 import { sha256Of } from "../bundleIntegrity.ts";
 import { CliError, EXIT, usageError } from "../cliError.ts";
@@ -35,13 +36,7 @@ import {
   type Requirements,
   readProject,
 } from "../projectOutline.ts";
-import {
-  packageArgument,
-  packagePath,
-  readIfPresent,
-  versionPath,
-  writeWhole,
-} from "./packages.ts";
+import { packagePath, readIfPresent, versionPath, writeWhole } from "./packages.ts";
 
 /** What became of a bundle the project needs. */
 type BundleStatus = "downloaded" | "already-there" | "replaced";

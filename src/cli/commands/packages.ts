@@ -1,8 +1,8 @@
 import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
-import { type PackageName, parsePackageName } from "../../gren/names.ts";
+import type { PackageName } from "../../gren/names.ts";
 import { bundleFileName } from "../../gren/packageLayout.ts";
-import { formatVersion, parseVersion, type Version } from "../../gren/semver.ts";
+import { formatVersion } from "../../gren/semver.ts";
 import {
   LISTING_LIMIT,
   type Listing,
@@ -10,6 +10,7 @@ import {
   type Published,
   type VersionView,
 } from "../../wire/packages.ts";
+import { packageArgument, versionArgument } from "../arguments.ts";
 import { downloadBundle, TIMEOUT_OPTION, timeoutArgument } from "../bundleDownload.ts";
 import { sha256Of } from "../bundleIntegrity.ts";
 import { CliError, EXIT, usageError } from "../cliError.ts";
@@ -269,20 +270,6 @@ export const packagePath = (name: PackageName): string =>
 
 export const versionPath = (name: PackageName, version: string): string =>
   `${packagePath(name)}/${encodeURIComponent(version)}`;
-
-export function packageArgument(text: string): PackageName {
-  const name = parsePackageName(text);
-  if (!name) {
-    throw usageError(`"${text}" is not a package name: it is author/project, like gren-lang/core`);
-  }
-  return name;
-}
-
-export function versionArgument(text: string): Version {
-  const version = parseVersion(text);
-  if (!version) throw usageError(`"${text}" is not a version: use MAJOR.MINOR.PATCH, like 1.0.0`);
-  return version;
-}
 
 function countArgument(text: string): number {
   const count = /^[0-9]{1,6}$/.test(text) ? Number(text) : 0;

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
-import { parsePackageName } from "../../gren/names.ts";
 import type { PackageView, VersionView } from "../../wire/packages.ts";
+import { packageArgument } from "../arguments.ts";
 import { CliError, usageError } from "../cliError.ts";
 import { type Context, requireSession } from "../context.ts";
 import { JSON_OPTION, show } from "../output.ts";
@@ -29,8 +29,7 @@ Revoking a version needs the publish role; revoking a package needs admin.`,
         version: string | undefined,
         options: { reason: string; all?: boolean; yes?: boolean; json?: boolean },
       ) => {
-        const pkg = parsePackageName(name);
-        if (!pkg) throw usageError(`"${name}" is not a package name (author/project)`);
+        const pkg = packageArgument(name);
         if (options.all === (version !== undefined)) {
           throw usageError("give either a version or --all, not both and not neither");
         }

@@ -18,6 +18,7 @@ import type {
   LoginRequestError,
 } from "../../core/sessions.ts";
 import type { DownloadError, VersionQueryError } from "../../core/versions.ts";
+import { packageNameProblem } from "../../gren/names.ts";
 import { quote } from "../../gren/wording.ts";
 import { type Result, unreachable } from "../../result.ts";
 import { ErrorAnswer } from "./errorAnswer.ts";
@@ -159,7 +160,7 @@ export function answerFor(error: CoreError): ErrorAnswer {
     case "invalid_package_name":
       return new ErrorAnswer(
         "invalid_request",
-        `${quote(error.name)} is not a package name: it is author/project, the project in lower case.`,
+        `${quote(error.name)} is not a package name: ${packageNameProblem(error.name)?.problem ?? "it is author/project"}.`,
       );
     case "no_such_package":
       return new ErrorAnswer("not_found", `There is no package ${error.name}.`);
