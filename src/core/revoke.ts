@@ -2,7 +2,7 @@ import { formatPackageName } from "../gren/names.ts";
 import { parseVersion, versionKey } from "../gren/semver.ts";
 import type { Ports } from "../ports/index.ts";
 import { err, type Result } from "../result.ts";
-import type { PackageView, VersionView } from "../wire/packages.ts";
+import type { PackageView, Revocation, VersionView } from "../wire/packages.ts";
 import { type AccessError, authorize } from "./access.ts";
 import { commitWithEvents } from "./events.ts";
 import { describePackage, findVisiblePackage } from "./packages.ts";
@@ -20,13 +20,24 @@ import {
 } from "./stores/packages.ts";
 import type { User } from "./stores/users.ts";
 import { describeVersion, type VersionLookupError } from "./versions.ts";
-import { versionText } from "./views.ts";
+import { revocationView, versionText } from "./views.ts";
 
-export type RevokeError = VersionLookupError | AccessError | { kind: "reason_required" };
+/**
+ * - `already_revoked`: a revocation is final, reason and all; asking again is
+ *   answered with the one that stands, so no new reason is silently dropped.
+ * - `nothing_to_revoke`: every version of the package is revoked already.
+ */
+export type RevokeError =
+  | VersionLookupError
+  | AccessError
+  | { kind: "reason_required" }
+  | { kind: "already_revoked"; name: string; version: string; revoked: Revocation }
+  | { kind: "nothing_to_revoke"; name: string };
 
 /**
  * Revokes one version: its number stays registered and listed with the
- * reason, its bundle's bytes are deleted. Revoking it again changes nothing.
+ * reason, its bundle's bytes are deleted. Revoking it again is refused, with
+ * the revocation that stands.
  */
 export function revokeVersion(
   ports: Ports,
@@ -48,12 +59,25 @@ export function revokeVersion(
         version: input.version,
       });
     }
-    if (!version.revoked) revoke(ports, actor, pkg.value, version, reason);
+    const standing = revocationView(version.revoked);
+    if (standing) {
+      return err({
+        kind: "already_revoked",
+        name: formatPackageName(pkg.value.name),
+        version: versionText(version.versionKey),
+        revoked: standing,
+      });
+    }
+    revoke(ports, actor, pkg.value, version, reason);
     return describeVersion(ports.db, input, actor);
   });
 }
 
-/** Revokes every version of a package that is not revoked yet; needs the admin role. */
+/**
+ * Revokes every version of a package that is not revoked yet; needs the admin
+ * role. Those revoked already keep their reasons; when all of them are, the
+ * request is refused.
+ */
 export function revokePackage(
   ports: Ports,
   actor: User,
@@ -64,9 +88,11 @@ export function revokePackage(
   return commitWithEvents(ports, (): Result<PackageView, RevokeError> => {
     const pkg = revocable(ports, actor, input, "revoke_package");
     if (!pkg.ok) return pkg;
-    for (const version of liveVersionsOf(ports.db, pkg.value.id)) {
-      revoke(ports, actor, pkg.value, version, reason);
+    const live = liveVersionsOf(ports.db, pkg.value.id);
+    if (live.length === 0) {
+      return err({ kind: "nothing_to_revoke", name: formatPackageName(pkg.value.name) });
     }
+    for (const version of live) revoke(ports, actor, pkg.value, version, reason);
     return describePackage(ports.db, input.author, input.project, actor);
   });
 }

@@ -25,7 +25,7 @@ export const ErrorBody = Type.Object({
   message: Type.String(),
   /** With `invalid_bundle` and a resolution's `conflict`: one sentence per problem. */
   problems: Type.Optional(Type.Array(Type.String())),
-  /** With `gone`: when and why the version was revoked. */
+  /** With `gone`, and a `conflict` from revoking a revoked version: when and why it was revoked. */
   revoked: Type.Optional(Revocation),
   /** With `unavailable` from /health. */
   status: Type.Optional(Type.String()),

@@ -186,7 +186,13 @@ describe("exit codes", () => {
         ["no such package", ["versions", "acme/nothing"]],
         ["a revoked version", ["download", "acme/widgets", "1.1.0"]],
       ],
-      [EXIT.conflict]: [["a name taken", ["identity", "create", "acme"]]],
+      [EXIT.conflict]: [
+        ["a name taken", ["identity", "create", "acme"]],
+        [
+          "a version revoked already",
+          ["revoke", "acme/widgets", "1.1.0", "--reason", "Again", "--yes"],
+        ],
+      ],
       [EXIT.invalidBundle]: [["a bundle refused", ["publish", bad]]],
       [EXIT.unavailable]: [
         [

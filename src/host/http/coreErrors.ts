@@ -207,6 +207,17 @@ export function answerFor(error: CoreError): ErrorAnswer {
         "conflict",
         `${error.name} would be installed as ${error.file}, the same file as ${error.existing} (the compiler turns "/", "-" and "." into "_"), so no project could use both; choose another name.`,
       );
+    case "already_revoked":
+      return new ErrorAnswer(
+        "conflict",
+        `${error.name} ${error.version} was revoked already, on ${error.revoked.at}, with the reason ${quote(error.revoked.reason)}; a revocation is final, and keeps its reason.`,
+        { revoked: error.revoked },
+      );
+    case "nothing_to_revoke":
+      return new ErrorAnswer(
+        "conflict",
+        `Every version of ${error.name} is revoked already; each keeps the reason it was revoked with.`,
+      );
     case "reason_required":
       return new ErrorAnswer(
         "invalid_request",
