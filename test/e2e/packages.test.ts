@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   gzipBomb,
   makeBundle,
+  moduleSource,
   packageBundle,
   packageOutline,
   sourcesFor,
@@ -279,6 +280,82 @@ describe("the dependencies of a new version", () => {
     expect(answer.body.problems).toEqual([
       'acme/ledger 1.0.0, the lower bound of the range "1.0.0 <= v < 2.0.0", was revoked: Gren 0.6 builds a package with the lowest version each range allows, so raise the lower bound to a version that is not revoked (the nearest in that range is 1.0.1).',
     ]);
+    expect(databaseSnapshot(registry.dbPath)).toEqual(before);
+  });
+
+  it("are checked with the bundle's own rules, so one answer lists every problem of every kind", async () => {
+    const before = databaseSnapshot(registry.dbPath);
+    // Kernel code from an identity that may not publish it, and a misspelled dependency.
+    const outline = packageOutline({
+      name: "acme/mixed",
+      dependencies: { "acme/bsae": "1.0.0 <= v < 2.0.0", "acme/base": "1.0.0 <= v < 2.0.0" },
+    });
+    const bytes = makeBundle({
+      outline,
+      sources: { ...sourcesFor(outline), "Gren.Kernel.Mixed": "var x = 1;" },
+    });
+    const answer = await putBundle(registry, tokens.pat, "/packages/acme/mixed/1.0.0", bytes);
+    expect(answer).toMatchObject({
+      status: 400,
+      body: { code: "invalid_bundle", message: "The bundle was refused: 3 problems to fix." },
+    });
+    expect(answer.body.problems).toEqual([
+      `The bundle has kernel code ("Gren.Kernel.Mixed"), which the registry accepts only from identities the operator allows, and "acme" is not one of them.`,
+      "acme/mixed depends on acme/bsae 1.0.0 <= v < 2.0.0, but the registry has no package acme/bsae: publish it first.",
+      expect.stringMatching(
+        /^acme\/base 1\.0\.0, the lower bound of the range "1\.0\.0 <= v < 2\.0\.0", is not published/,
+      ),
+    ]);
+
+    // A version that would make a public package private, with a module missing too.
+    const turningOutline = packageOutline({
+      name: "acme/widgets",
+      version: "1.2.0",
+      private: true,
+      dependencies: { "acme/nowhere": "1.0.0 <= v < 2.0.0" },
+    });
+    const turning = await putBundle(
+      registry,
+      tokens.pat,
+      "/packages/acme/widgets/1.2.0",
+      makeBundle({ outline: turningOutline, sources: { Widgets: moduleSource("Widgets") } }),
+    );
+    expect(turning).toMatchObject({ status: 400, body: { code: "invalid_bundle" } });
+    expect(turning.body.problems).toEqual([
+      'The outline exposes "Widgets.Extra", but the bundle has no source for it.',
+      'acme/widgets is public, so no version may have "private": true; a version cannot make it private.',
+      "acme/widgets depends on acme/nowhere 1.0.0 <= v < 2.0.0, but the registry has no package acme/nowhere: publish it first.",
+    ]);
+    expect(databaseSnapshot(registry.dbPath)).toEqual(before);
+  });
+
+  it("name a clash of installed files among a refused bundle's problems", async () => {
+    await call(registry, "POST", "/publishing-identity", {
+      token: tokens.alice,
+      json: { name: "acme-tools" },
+    });
+    await publish(registry, tokens.alice, "acme-tools/kit", "1.0.0");
+    const before = databaseSnapshot(registry.dbPath);
+    const outline = packageOutline({ name: "acme/tools-kit" });
+    const answer = await putBundle(
+      registry,
+      tokens.pat,
+      "/packages/acme/tools-kit/1.0.0",
+      makeBundle({ outline, sources: { ...sourcesFor(outline), "Gren.Kernel.Kit": "var x;" } }),
+    );
+    expect(answer).toMatchObject({ status: 400, body: { code: "invalid_bundle" } });
+    expect(answer.body.problems).toEqual([
+      expect.stringMatching(/^The bundle has kernel code/),
+      'acme/tools-kit would be installed as acme_tools_kit__1_0_0.pkg.gz, the same file as acme-tools/kit (the compiler turns "/", "-" and "." into "_"), so no project could use both; choose another name.',
+    ]);
+    // Alone, the clash is the conflict it always was.
+    const alone = await putBundle(
+      registry,
+      tokens.pat,
+      "/packages/acme/tools-kit/1.0.0",
+      packageBundle({ name: "acme/tools-kit" }),
+    );
+    expect(alone).toMatchObject({ status: 409, body: { code: "conflict" } });
     expect(databaseSnapshot(registry.dbPath)).toEqual(before);
   });
 
