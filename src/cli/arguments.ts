@@ -17,7 +17,7 @@ export function packageArgument(text: string): PackageName {
   if (name) return name;
   const why = packageNameProblem(text);
   throw usageError(
-    `${JSON.stringify(text)} is not a package name: ${why?.problem ?? "it is author/project"}${why?.meant ? ` (did you mean ${why.meant}?)` : ""}`,
+    `${JSON.stringify(text)} is not a package name: ${why?.problem ?? "it is author/project"}${why?.meant ? `; did you mean ${why.meant}?` : ""}`,
   );
 }
 

@@ -104,11 +104,20 @@ export class RegistryClient {
 export class RegistryError extends CliError {
   readonly status: number;
   readonly code: string | undefined;
+  /** With a package's 404: the names of packages close to it, which the registry offers. */
+  readonly suggestions: readonly string[];
 
-  constructor(status: number, code: string | undefined, message: string, problems: string[]) {
+  constructor(
+    status: number,
+    code: string | undefined,
+    message: string,
+    problems: string[],
+    suggestions: string[] = [],
+  ) {
     super(message, exitCodeOf(status, code), problems);
     this.status = status;
     this.code = code;
+    this.suggestions = suggestions;
   }
 
   static async from(response: Response): Promise<RegistryError> {
@@ -117,7 +126,8 @@ export class RegistryError extends CliError {
       const body = JSON.parse(text) as Partial<ErrorBody>;
       if (typeof body.message === "string") {
         const problems = Array.isArray(body.problems) ? body.problems.map(String) : [];
-        return new RegistryError(response.status, body.code, body.message, problems);
+        const suggestions = Array.isArray(body.suggestions) ? body.suggestions.map(String) : [];
+        return new RegistryError(response.status, body.code, body.message, problems, suggestions);
       }
     } catch {
       // not the registry's JSON: fall through to the status line

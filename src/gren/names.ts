@@ -78,7 +78,7 @@ export function packageNameProblem(text: string): PackageNameProblem | undefined
   }
   if (project !== project.toLowerCase() && parseProjectName(project.toLowerCase())) {
     return {
-      problem: `the project is written in lower case, as ${author}/${project.toLowerCase()}`,
+      problem: "its project is written in lower case",
       meant: `${author}/${project.toLowerCase()}`,
     };
   }

@@ -428,6 +428,44 @@ describe("latest and previous", () => {
     expect(await previous("0.x")).toMatchObject({ status: 400, body: { code: "invalid_request" } });
   });
 
+  it("says why no version fits: none for that compiler, none below, or all revoked", async () => {
+    const why = async (path: string) => {
+      const answer = await call(registry, "GET", path);
+      expect(answer.status, path).toBe(404);
+      return answer.body.message;
+    };
+    expect(await why("/packages/acme/ordering/latest?gren=0.7.5")).toBe(
+      "acme/ordering has no version that fits: none of its versions that are not revoked works with Gren 0.7.5, only with 0.1.0 <= v < 0.2.0, 0.5.0 <= v < 0.7.0, 0.6.0 <= v < 0.7.0, 0.8.0 <= v < 0.9.0.",
+    );
+    expect(await why("/packages/acme/ordering/previous/0.2.0")).toBe(
+      "acme/ordering has no version that fits: it has no version below 0.2.0, its lowest being 0.2.0.",
+    );
+
+    await publish(registry, tokens.pat, "acme/partly", "1.0.0", {
+      "gren-version": "0.6.0 <= v < 0.7.0",
+    });
+    await publish(registry, tokens.pat, "acme/partly", "2.0.0", {
+      "gren-version": "0.7.0 <= v < 0.8.0",
+    });
+    await call(registry, "DELETE", "/packages/acme/partly/1.0.0", {
+      token: tokens.pat,
+      json: { reason: "Loses data." },
+    });
+    expect(await why("/packages/acme/partly/latest?gren=0.6.3")).toBe(
+      "acme/partly has no version that fits: none of its versions that are not revoked works with Gren 0.6.3, only with 0.7.0 <= v < 0.8.0; 1.0.0 would, but it is revoked.",
+    );
+    expect(await why("/packages/acme/partly/previous/2.0.0")).toBe(
+      "acme/partly has no version that fits: every version below 2.0.0 is revoked (1.0.0).",
+    );
+    await call(registry, "DELETE", "/packages/acme/partly/2.0.0", {
+      token: tokens.pat,
+      json: { reason: "Loses more data." },
+    });
+    expect(await why("/packages/acme/partly/latest")).toBe(
+      'acme/partly has no version that fits: every one of its 2 versions is revoked, the newest, 2.0.0, with the reason "Loses more data.".',
+    );
+  });
+
   it("the version list is in ascending numeric order", async () => {
     const pkg = await call<{ versions: { version: string; grenVersion: string }[] }>(
       registry,
@@ -488,6 +526,28 @@ describe("private packages", () => {
       );
       expect(listing.body.packages.map((p) => p.name)).not.toContain("acme/secret");
     }
+  });
+
+  it("are offered as close names only to members, never to anyone else", async () => {
+    const close = async (token: string | undefined) => {
+      const answer = await call(registry, "GET", "/packages/acme/secrets", { token });
+      expect(answer.status).toBe(404);
+      return [answer.body.message, answer.body.suggestions];
+    };
+    for (const outsider of [undefined, tokens.olga]) {
+      expect(await close(outsider)).toEqual(["There is no package acme/secrets.", []]);
+    }
+    expect(await close(tokens.bob)).toEqual([
+      "There is no package acme/secrets; did you mean acme/secret?",
+      ["acme/secret"],
+    ]);
+    // A public package is offered to all.
+    const widget = await call(registry, "GET", "/packages/acme/widget/latest");
+    expect(widget.body).toEqual({
+      code: "not_found",
+      message: "There is no package acme/widget; did you mean acme/widgets?",
+      suggestions: ["acme/widgets"],
+    });
   });
 
   it("are visible and downloadable to members in any role, and kept out of shared caches", async () => {

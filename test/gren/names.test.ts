@@ -69,7 +69,7 @@ describe("what is wrong with a text that is not a package name", () => {
   it("names the one part at fault, and the name meant when only its case is wrong", () => {
     expect(packageNameProblem("gren-lang/node")).toBeUndefined();
     expect(packageNameProblem("gren-lang/Node")).toEqual({
-      problem: "the project is written in lower case, as gren-lang/node",
+      problem: "its project is written in lower case",
       meant: "gren-lang/node",
     });
     expect(packageNameProblem("Gren-Lang/node")).toBeUndefined();

@@ -292,8 +292,9 @@ describe("versions, latest and previous", () => {
     expect(await latest()).toBe("0.10.0\n");
     expect(await latest("--gren", "0.6.3")).toBe("0.10.0\n");
     expect(await latest("--gren", "0.5.1")).toBe("0.9.0\n");
+    // Why none fits comes from the registry: here, the one version that would is revoked.
     expect(await latest("--gren", "0.8.0")).toBe(
-      "error: acme/ordering has no version that fits.\n",
+      "error: acme/ordering has no version that fits: none of its versions that are not revoked works with Gren 0.8.0, only with 0.1.0 <= v < 0.2.0, 0.5.0 <= v < 0.7.0, 0.6.0 <= v < 0.7.0; 0.11.0 would, but it is revoked.\n",
     );
     expect(await latest("--gren", "0.6")).toBe(
       'error: "0.6" is not a version: use MAJOR.MINOR.PATCH, like 1.0.0\n',
@@ -308,7 +309,9 @@ describe("versions, latest and previous", () => {
     expect(await previous("0.10.0")).toBe("0.9.0\n");
     expect(await previous("0.10.5")).toBe("0.10.0\n");
     expect(await previous("9.0.0")).toBe("0.10.0\n");
-    expect(await previous("0.2.0")).toBe("error: acme/ordering has no version that fits.\n");
+    expect(await previous("0.2.0")).toBe(
+      "error: acme/ordering has no version that fits: it has no version below 0.2.0, its lowest being 0.2.0.\n",
+    );
   });
 
   it("refuses what is not a package name, and names a package that does not exist", async () => {

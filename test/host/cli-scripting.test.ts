@@ -226,7 +226,7 @@ describe("exit codes", () => {
       'error: "not-an-email" is not an email address that mail can be sent to, like me@example.com\n',
     );
     expect(await said(["versions", "gren-lang/Node"])).toBe(
-      'error: "gren-lang/Node" is not a package name: the project is written in lower case, as gren-lang/node (did you mean gren-lang/node?)\n',
+      'error: "gren-lang/Node" is not a package name: its project is written in lower case; did you mean gren-lang/node?\n',
     );
     expect(await said(["--registry", `${registry.url}/api`, "versions", "acme/widgets"])).toBe(
       `error: no Gren registry answers at ${registry.url}/api: it answered GET /packages/acme/widgets with 404, and ${registry.url}/api/health is not a registry's health check; check the URL given with --registry (or GREN_REGISTRY_URL)\n`,

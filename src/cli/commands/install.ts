@@ -240,17 +240,29 @@ function indexReader(asker: Asker): IndexReader {
   return {
     url: asker.client.url,
     unseenHint: privateHint(asker),
-    indexOf: (name) =>
-      asker.client
-        .json<PackageIndex>("GET", `${packagePath(name)}/index`, { token: asker.token })
-        .catch((error: unknown) => {
-          if (error instanceof RegistryError && (error.status === 404 || error.status === 410)) {
-            return undefined;
-          }
-          throw error;
-        }),
+    indexOf: async (name) => {
+      const found = await indexOrMissing(asker, name);
+      return found instanceof RegistryError ? undefined : found;
+    },
   };
 }
+
+/** A package's index, or the registry's answer that it has no such package (which may offer close names). */
+const indexOrMissing = (asker: Asker, name: PackageName): Promise<PackageIndex | RegistryError> =>
+  asker.client
+    .json<PackageIndex>("GET", `${packagePath(name)}/index`, { token: asker.token })
+    .catch((error: unknown) => {
+      if (error instanceof RegistryError && (error.status === 404 || error.status === 410)) {
+        return error;
+      }
+      throw error;
+    });
+
+/** The registry's "did you mean", as the end of a sentence; empty when it offers no names. */
+const didYouMean = (missing: RegistryError): string =>
+  missing.suggestions.length === 0
+    ? ""
+    : `; did you mean ${missing.suggestions.slice(0, -1).join(", ")}${missing.suggestions.length > 1 ? " or " : ""}${missing.suggestions.at(-1)}?`;
 
 /**
  * A package's dependencies are ranges its author chooses, so this command
@@ -312,14 +324,14 @@ async function missingOrRevoked(
 ): Promise<CliError | undefined> {
   const unknown: string[] = [];
   const revoked: string[] = [];
-  const { indexOf } = indexReader(asker);
   await Promise.all(
     Object.entries(requirements).map(async ([name, requirement]) => {
       const parsed = parsePackageName(name);
       if (!parsed) return;
-      const index = await indexOf(parsed);
-      if (!index) {
-        unknown.push(name);
+      const index = await indexOrMissing(asker, parsed);
+      if (index instanceof RegistryError) {
+        const meant = didYouMean(index);
+        unknown.push(meant ? `${name} (${meant.slice(2)})` : name);
         return;
       }
       const pinned = index.versions.find((entry) => entry.version === requirement);
@@ -359,10 +371,10 @@ async function resolveAdding(
   indirect: Requirements,
   adding: PackageName,
 ): Promise<Resolution> {
-  const index = await indexReader(asker).indexOf(adding);
-  if (!index) {
+  const index = await indexOrMissing(asker, adding);
+  if (index instanceof RegistryError) {
     throw new CliError(
-      `there is no package ${formatPackageName(adding)} on ${asker.client.url}${privateHint(asker)}`,
+      `there is no package ${formatPackageName(adding)} on ${asker.client.url}${privateHint(asker)}${didYouMean(index)}`,
       EXIT.notFound,
     );
   }

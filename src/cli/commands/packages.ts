@@ -101,6 +101,13 @@ Needs the publish role in the package's identity.`,
     .argument("<package>", "the package, author/project")
     .option("--gren <version>", "only versions that work with this compiler version, e.g. 0.6.3")
     .option(...JSON_OPTION)
+    .addHelpText(
+      "after",
+      `
+When no version fits, the registry says why (exit 4): every version is revoked,
+or none works with that compiler, and which compilers they do work with. A
+package it does not have comes with the names close to it, if it has any.`,
+    )
     .action(async (packageName: string, options: { gren?: string; json?: boolean }) => {
       const { client } = context();
       const name = packageArgument(packageName);
@@ -122,6 +129,12 @@ Needs the publish role in the package's identity.`,
     .argument("<package>", "the package, author/project")
     .argument("<version>", "the version to look below (it need not exist)")
     .option(...JSON_OPTION)
+    .addHelpText(
+      "after",
+      `
+When no version fits, the registry says why (exit 4): none was published below
+that version, or every one below it is revoked.`,
+    )
     .action(async (packageName: string, versionText: string, options: { json?: boolean }) => {
       const { client } = context();
       const name = packageArgument(packageName);

@@ -241,6 +241,13 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE fetch_tokens ADD COLUMN requested_at INTEGER NOT NULL DEFAULT 0;
   CREATE UNIQUE INDEX fetch_tokens_by_link ON fetch_tokens (link_hash);
   `,
+
+  // A package asked for by a name that is not one is told of the names close
+  // to it: those that share its identity, found by (identity_id, project), and
+  // those that share its project, found here.
+  `
+  CREATE INDEX packages_by_project ON packages (project);
+  `,
 ];
 
 export type MigrationError = { kind: "schema_too_new"; found: number; known: number };

@@ -157,13 +157,21 @@ export function answerFor(error: CoreError): ErrorAnswer {
         "conflict",
         `${quote(error.identity)} must keep at least one admin; make another member admin first.`,
       );
-    case "invalid_package_name":
+    case "invalid_package_name": {
+      const why = packageNameProblem(error.name);
       return new ErrorAnswer(
         "invalid_request",
-        `${quote(error.name)} is not a package name: ${packageNameProblem(error.name)?.problem ?? "it is author/project"}.`,
+        `${quote(error.name)} is not a package name: ${why?.problem ?? "it is author/project"}${why?.meant ? `; did you mean ${why.meant}?` : "."}`,
       );
+    }
     case "no_such_package":
-      return new ErrorAnswer("not_found", `There is no package ${error.name}.`);
+      return new ErrorAnswer(
+        "not_found",
+        error.suggestions?.length
+          ? `There is no package ${error.name}; did you mean ${alternatives(error.suggestions)}?`
+          : `There is no package ${error.name}.`,
+        error.suggestions ? { suggestions: error.suggestions } : {},
+      );
     case "invalid_limit":
       return new ErrorAnswer("invalid_request", `limit must be from 1 to ${error.max}.`);
     case "invalid_version":
@@ -174,7 +182,7 @@ export function answerFor(error: CoreError): ErrorAnswer {
     case "no_such_version":
       return new ErrorAnswer("not_found", `${error.name} has no version ${error.version}.`);
     case "no_version_found":
-      return new ErrorAnswer("not_found", `${error.name} has no version that fits.`);
+      return new ErrorAnswer("not_found", `${error.name} has no version that fits: ${error.why}.`);
     case "revoked":
       return new ErrorAnswer(
         "gone",
@@ -243,6 +251,11 @@ export function answerFor(error: CoreError): ErrorAnswer {
     default:
       return unreachable(error);
   }
+}
+
+/** `a`, `a or b`, `a, b or c`. */
+function alternatives(names: readonly string[]): string {
+  return names.length < 2 ? names.join("") : `${names.slice(0, -1).join(", ")} or ${names.at(-1)}`;
 }
 
 /** The value of a success, or the error answer of a failure, thrown for the error handler. */
