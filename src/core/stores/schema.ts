@@ -390,6 +390,13 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TRIGGER log_nodes_are_append_only_update BEFORE UPDATE ON log_nodes
     BEGIN SELECT RAISE(ABORT, 'the transparency log is append-only'); END;
   `,
+
+  // A package asked for by a name that is not one is told of the names close
+  // to it: those that share its identity, found by (identity_id, project), and
+  // those that share its project, found here.
+  `
+  CREATE INDEX packages_by_project ON packages (project);
+  `,
 ];
 
 export type MigrationError = { kind: "schema_too_new"; found: number; known: number };
