@@ -3,7 +3,6 @@
 
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type Email, parseEmail } from "../src/core/email.ts";
 import { createIdentity, setMember } from "../src/core/identities.ts";
 import { publishVersion } from "../src/core/publish.ts";
 import { revokeVersion } from "../src/core/revoke.ts";
@@ -13,6 +12,7 @@ import { findOrCreateUser } from "../src/core/stores/users.ts";
 import { openRegistry } from "../src/host/compositionRoot.ts";
 import { loadConfig } from "../src/host/config.ts";
 import type { Clock, Ports } from "../src/ports/index.ts";
+import { type Email, parseEmail } from "../src/wire/email.ts";
 import { moduleSources, type Outline, packBundle, SharedSourceBundles } from "./bundles.ts";
 import { SeededRandom } from "./seeded-random.ts";
 

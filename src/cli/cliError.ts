@@ -12,7 +12,7 @@ export const EXIT = {
   denied: 3,
   /** No such thing (404), or no longer there (410). */
   notFound: 4,
-  /** It conflicts with what exists (409): already published, a name taken, dependencies that clash. */
+  /** It conflicts with what exists (409): already published, already revoked, a name taken, dependencies that clash. */
   conflict: 5,
   /** The package or bundle was refused (invalid_bundle, 413), or fails the checks made before uploading. */
   invalidBundle: 6,

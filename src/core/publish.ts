@@ -1,4 +1,5 @@
 import { formatPackageName, identityKey, type PackageName, packageKey } from "../gren/names.ts";
+import type { Outline } from "../gren/outline.ts";
 import { bundleFileName, installKey } from "../gren/packageLayout.ts";
 import {
   formatRange,
@@ -11,6 +12,7 @@ import type { Ports } from "../ports/index.ts";
 import { err, ok, type Result } from "../result.ts";
 import type { Published } from "../wire/packages.ts";
 import type { AccessError } from "./access.ts";
+import { summedUp } from "./bundle.ts";
 import { uninstallableDependencies } from "./dependencies.ts";
 import { commitWithEvents } from "./events.ts";
 import { authorizeGranted, type Grant, type GrantError } from "./grants.ts";
@@ -26,6 +28,7 @@ import {
   findVersion,
   insertPackage,
   insertVersion,
+  type PackageRecord,
   showInListings,
   storeBlob,
 } from "./stores/packages.ts";
@@ -82,14 +85,16 @@ export async function publishVersion(
       (allowed) => identityKey(allowed) === identityKey(name.author),
     ),
   });
-  if (!bundle.ok) {
-    return err(
-      bundle.error.kind === "too_large_unpacked"
-        ? { kind: "unpacked_too_large", limit: bundle.error.limit }
-        : { kind: "invalid_bundle", problems: bundle.error.problems },
-    );
+  let outline: Outline | undefined;
+  let bundleProblems: string[] = [];
+  if (bundle.ok) outline = bundle.value.outline;
+  else if (bundle.error.kind === "too_large_unpacked") {
+    return err({ kind: "unpacked_too_large", limit: bundle.error.limit });
+  } else {
+    // Refused, but read as far as its outline: the registry's checks still add their problems.
+    outline = bundle.error.outline;
+    bundleProblems = bundle.error.problems;
   }
-  const { outline, modules, sha256 } = bundle.value;
   const now = ports.clock.now();
   const key = versionKey(version);
   const { db } = ports;
@@ -99,35 +104,29 @@ export async function publishVersion(
     // Checked again: membership or the version may have changed while the bundle was read.
     const checked = checkPublishable(ports, publisher, name, version, grant);
     if (!checked.ok) return checked;
+    if (!outline) return err({ kind: "invalid_bundle", problems: bundleProblems });
     const existing = findPackage(db, packageKey(name));
-    if (existing && existing.private !== outline.private) {
+    const clash = existing ? undefined : findPackageInstalledAs(db, installKey(name));
+    // The bundle's own problems and the registry's, of every kind, in one answer.
+    const problems = [
+      ...bundleProblems,
+      ...visibilityProblems(name, existing, outline),
+      ...uninstallableDependencies(db, { name, identityId: checked.value.id, outline }, publisher),
+    ];
+    if (problems.length > 0 || !bundle.ok) {
+      if (clash) problems.push(installClashProblem(name, version, clash));
+      return err({ kind: "invalid_bundle", problems: summedUp(problems) });
+    }
+    if (clash) {
+      // Two packages whose bundles would share one file cannot both be installed.
       return err({
-        kind: "invalid_bundle",
-        problems: [
-          existing.private
-            ? `${formatPackageName(name)} is private, so every version must have "private": true; a version cannot make it public.`
-            : `${formatPackageName(name)} is public, so no version may have "private": true; a version cannot make it private.`,
-        ],
+        kind: "install_name_taken",
+        name: formatPackageName(name),
+        existing: formatPackageName(clash.name),
+        file: bundleFileName(name, version),
       });
     }
-    if (!existing) {
-      // Two packages whose bundles would share one file cannot both be installed.
-      const clash = findPackageInstalledAs(db, installKey(name));
-      if (clash) {
-        return err({
-          kind: "install_name_taken",
-          name: formatPackageName(name),
-          existing: formatPackageName(clash.name),
-          file: bundleFileName(name, version),
-        });
-      }
-    }
-    const unusable = uninstallableDependencies(
-      db,
-      { name, identityId: checked.value.id, outline },
-      publisher,
-    );
-    if (unusable.length > 0) return err({ kind: "invalid_bundle", problems: unusable });
+    const { modules, sha256 } = bundle.value;
     const packageId =
       existing?.id ??
       insertPackage(db, {
@@ -238,6 +237,25 @@ export function publicationDetail(grant: Grant | undefined): Record<string, unkn
       triggeredBy: run.triggeredBy ?? null,
     },
   };
+}
+
+/** A package stays private or public as its first version made it. */
+function visibilityProblems(
+  name: PackageName,
+  existing: PackageRecord | undefined,
+  outline: Outline,
+): string[] {
+  if (!existing || existing.private === outline.private) return [];
+  return [
+    existing.private
+      ? `${formatPackageName(name)} is private, so every version must have "private": true; a version cannot make it public.`
+      : `${formatPackageName(name)} is public, so no version may have "private": true; a version cannot make it private.`,
+  ];
+}
+
+/** The install-name clash as one of a refused bundle's problems. */
+function installClashProblem(name: PackageName, version: Version, clash: PackageRecord): string {
+  return `${formatPackageName(name)} would be installed as ${bundleFileName(name, version)}, the same file as ${formatPackageName(clash.name)} (the compiler turns "/", "-" and "." into "_"), so no project could use both; choose another name.`;
 }
 
 /**

@@ -2,7 +2,7 @@ import { formatPackageName } from "../gren/names.ts";
 import { parseVersion, versionKey } from "../gren/semver.ts";
 import type { Ports } from "../ports/index.ts";
 import { err, type Result } from "../result.ts";
-import type { PackageView, VersionView } from "../wire/packages.ts";
+import type { PackageView, Revocation, VersionView } from "../wire/packages.ts";
 import type { AccessError } from "./access.ts";
 import { commitWithEvents } from "./events.ts";
 import { authorizeGranted, type Grant, type GrantError } from "./grants.ts";
@@ -23,17 +23,25 @@ import {
 import type { User } from "./stores/users.ts";
 import { logChange } from "./transparencyLog.ts";
 import { describeVersion, type VersionLookupError } from "./versions.ts";
-import { versionText } from "./views.ts";
+import { revocationView, versionText } from "./views.ts";
 
+/**
+ * - `already_revoked`: a revocation is final, reason and all; asking again is
+ *   answered with the one that stands, so no new reason is silently dropped.
+ * - `nothing_to_revoke`: every version of the package is revoked already.
+ */
 export type RevokeError =
   | VersionLookupError
   | AccessError
   | GrantError
-  | { kind: "reason_required" };
+  | { kind: "reason_required" }
+  | { kind: "already_revoked"; name: string; version: string; revoked: Revocation }
+  | { kind: "nothing_to_revoke"; name: string };
 
 /**
  * Revokes one version: its number stays registered and listed with the
- * reason, its bundle's bytes are deleted. Revoking it again changes nothing.
+ * reason, its bundle's bytes are deleted. Revoking it again is refused, with
+ * the revocation that stands.
  */
 export function revokeVersion(
   ports: Ports,
@@ -56,15 +64,26 @@ export function revokeVersion(
         version: input.version,
       });
     }
-    if (!version.revoked) {
-      revoke(ports, actor, pkg.value, version, reason, grant);
-      recordPackageHead(ports.db, pkg.value.id);
+    const standing = revocationView(version.revoked);
+    if (standing) {
+      return err({
+        kind: "already_revoked",
+        name: formatPackageName(pkg.value.name),
+        version: versionText(version.versionKey),
+        revoked: standing,
+      });
     }
+    revoke(ports, actor, pkg.value, version, reason, grant);
+    recordPackageHead(ports.db, pkg.value.id);
     return describeVersion(ports.db, input, actor);
   });
 }
 
-/** Revokes every version of a package that is not revoked yet; needs the admin role. */
+/**
+ * Revokes every version of a package that is not revoked yet; needs the admin
+ * role. Those revoked already keep their reasons; when all of them are, the
+ * request is refused.
+ */
 export function revokePackage(
   ports: Ports,
   actor: User,
@@ -77,8 +96,11 @@ export function revokePackage(
     const pkg = revocable(ports, actor, input, "revoke_package", grant);
     if (!pkg.ok) return pkg;
     const live = liveVersionsOf(ports.db, pkg.value.id);
+    if (live.length === 0) {
+      return err({ kind: "nothing_to_revoke", name: formatPackageName(pkg.value.name) });
+    }
     for (const version of live) revoke(ports, actor, pkg.value, version, reason, grant);
-    if (live.length > 0) recordPackageHead(ports.db, pkg.value.id);
+    recordPackageHead(ports.db, pkg.value.id);
     return describePackage(ports.db, input.author, input.project, actor);
   });
 }

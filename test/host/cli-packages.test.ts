@@ -282,8 +282,9 @@ describe("versions, latest and previous", () => {
     expect(await latest()).toBe("0.10.0\n");
     expect(await latest("--gren", "0.6.3")).toBe("0.10.0\n");
     expect(await latest("--gren", "0.5.1")).toBe("0.9.0\n");
+    // Why none fits comes from the registry: here, the one version that would is revoked.
     expect(await latest("--gren", "0.8.0")).toBe(
-      "error: acme/ordering has no version that fits.\n",
+      "error: acme/ordering has no version that fits: none of its versions that are not revoked works with Gren 0.8.0, only with 0.1.0 <= v < 0.2.0, 0.5.0 <= v < 0.7.0, 0.6.0 <= v < 0.7.0; 0.11.0 would, but it is revoked.\n",
     );
     expect(await latest("--gren", "0.6")).toBe(
       'error: "0.6" is not a version: use MAJOR.MINOR.PATCH, like 1.0.0\n',
@@ -298,14 +299,16 @@ describe("versions, latest and previous", () => {
     expect(await previous("0.10.0")).toBe("0.9.0\n");
     expect(await previous("0.10.5")).toBe("0.10.0\n");
     expect(await previous("9.0.0")).toBe("0.10.0\n");
-    expect(await previous("0.2.0")).toBe("error: acme/ordering has no version that fits.\n");
+    expect(await previous("0.2.0")).toBe(
+      "error: acme/ordering has no version that fits: it has no version below 0.2.0, its lowest being 0.2.0.\n",
+    );
   });
 
   it("refuses what is not a package name, and names a package that does not exist", async () => {
     const bad = await as("nobody", ["versions", "ordering"]);
     expect(bad.code).toBe(EXIT.usage);
     expect(bad.stderr).toBe(
-      'error: "ordering" is not a package name: it is author/project, like gren-lang/core\n',
+      'error: "ordering" is not a package name: it is author/project, one slash between them, like gren-lang/core\n',
     );
     const missing = await as("nobody", ["versions", "acme/nothing"]);
     expect(missing.code).toBe(EXIT.notFound);
@@ -409,6 +412,10 @@ describe("download", () => {
               message: "acme/widgets 1.0.0 was revoked on 2026-11-25T00:00:00.000Z: Leaked a key",
             }),
           );
+        } else if (request.url === "/health") {
+          // A registry, only one that keeps no transparency log.
+          response.writeHead(200, { "content-type": "application/json" });
+          response.end('{"status":"ok"}');
         } else {
           response.writeHead(404).end();
         }

@@ -1,6 +1,6 @@
 import type { Database, Row } from "../../ports/database.ts";
+import type { Email } from "../../wire/email.ts";
 import type { TokenAction } from "../../wire/tokens.ts";
-import type { Email } from "../email.ts";
 import { integer, optionalInteger, optionalText, text } from "./rows.ts";
 import type { User } from "./users.ts";
 

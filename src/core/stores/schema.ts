@@ -391,6 +391,13 @@ export const MIGRATIONS: readonly string[] = [
     BEGIN SELECT RAISE(ABORT, 'the transparency log is append-only'); END;
   `,
 
+  // A package asked for by a name that is not one is told of the names close
+  // to it: those that share its identity, found by (identity_id, project), and
+  // those that share its project, found here.
+  `
+  CREATE INDEX packages_by_project ON packages (project);
+  `,
+
   // Bundles in chunks of 64 KiB, each read as the client can take it: a blob
   // column is read whole (substr too), so sending one held all of it in memory.
   `

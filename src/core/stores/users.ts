@@ -1,5 +1,5 @@
 import type { Database, Row } from "../../ports/database.ts";
-import type { Email } from "../email.ts";
+import type { Email } from "../../wire/email.ts";
 import { integer, text } from "./rows.ts";
 
 export interface User {

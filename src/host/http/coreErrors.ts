@@ -23,6 +23,7 @@ import type {
 import type { LogProofError } from "../../core/transparencyLog.ts";
 import type { ExchangeError, TrustedPublisherError } from "../../core/trustedPublishing.ts";
 import type { DownloadError, VersionQueryError } from "../../core/versions.ts";
+import { packageNameProblem } from "../../gren/names.ts";
 import { quote } from "../../gren/wording.ts";
 import { type Result, unreachable } from "../../result.ts";
 import { TOKEN_LIMITS } from "../../wire/limits.ts";
@@ -174,13 +175,21 @@ export function answerFor(error: CoreError): ErrorAnswer {
         "conflict",
         `${quote(error.identity)} must keep at least one admin; make another member admin first.`,
       );
-    case "invalid_package_name":
+    case "invalid_package_name": {
+      const why = packageNameProblem(error.name);
       return new ErrorAnswer(
         "invalid_request",
-        `${quote(error.name)} is not a package name: it is author/project, the project in lower case.`,
+        `${quote(error.name)} is not a package name: ${why?.problem ?? "it is author/project"}${why?.meant ? `; did you mean ${why.meant}?` : "."}`,
       );
+    }
     case "no_such_package":
-      return new ErrorAnswer("not_found", `There is no package ${error.name}.`);
+      return new ErrorAnswer(
+        "not_found",
+        error.suggestions?.length
+          ? `There is no package ${error.name}; did you mean ${alternatives(error.suggestions)}?`
+          : `There is no package ${error.name}.`,
+        error.suggestions ? { suggestions: error.suggestions } : {},
+      );
     case "invalid_limit":
       return new ErrorAnswer("invalid_request", `limit must be from 1 to ${error.max}.`);
     case "invalid_version":
@@ -191,7 +200,7 @@ export function answerFor(error: CoreError): ErrorAnswer {
     case "no_such_version":
       return new ErrorAnswer("not_found", `${error.name} has no version ${error.version}.`);
     case "no_version_found":
-      return new ErrorAnswer("not_found", `${error.name} has no version that fits.`);
+      return new ErrorAnswer("not_found", `${error.name} has no version that fits: ${error.why}.`);
     case "revoked":
       return new ErrorAnswer(
         "gone",
@@ -223,6 +232,17 @@ export function answerFor(error: CoreError): ErrorAnswer {
       return new ErrorAnswer(
         "conflict",
         `${error.name} would be installed as ${error.file}, the same file as ${error.existing} (the compiler turns "/", "-" and "." into "_"), so no project could use both; choose another name.`,
+      );
+    case "already_revoked":
+      return new ErrorAnswer(
+        "conflict",
+        `${error.name} ${error.version} was revoked already, on ${error.revoked.at}, with the reason ${quote(error.revoked.reason)}; a revocation is final, and keeps its reason.`,
+        { revoked: error.revoked },
+      );
+    case "nothing_to_revoke":
+      return new ErrorAnswer(
+        "conflict",
+        `Every version of ${error.name} is revoked already; each keeps the reason it was revoked with.`,
       );
     case "reason_required":
       return new ErrorAnswer(
@@ -477,6 +497,11 @@ export function answerFor(error: CoreError): ErrorAnswer {
     default:
       return unreachable(error);
   }
+}
+
+/** `a`, `a or b`, `a, b or c`. */
+function alternatives(names: readonly string[]): string {
+  return names.length < 2 ? names.join("") : `${names.slice(0, -1).join(", ")} or ${names.at(-1)}`;
 }
 
 /** The value of a success, or the error answer of a failure, thrown for the error handler. */
