@@ -12,6 +12,7 @@ import { err, ok, type Result } from "../result.ts";
 import type { Published } from "../wire/packages.ts";
 import { type AccessError, authorize } from "./access.ts";
 import { uninstallableDependencies } from "./dependencies.ts";
+import { dependencyApis } from "./dependencyApis.ts";
 import { commitWithEvents } from "./events.ts";
 import { type PackageLookupError, parseNameParts } from "./packages.ts";
 import { recordEvent } from "./stores/events.ts";
@@ -27,6 +28,7 @@ import {
   storeBlob,
 } from "./stores/packages.ts";
 import type { User } from "./stores/users.ts";
+import { storeVersionDocs } from "./stores/versionDocs.ts";
 
 export interface PublishLimits {
   maxUnpackedBytes: number;
@@ -47,8 +49,8 @@ export type PublishError =
 
 /**
  * Publishes one version from the bundle the compiler made. Everything is
- * checked before anything is stored, and the version, its bytes, the search
- * index and the feed event are written in one transaction.
+ * checked before anything is stored, and the version, its bytes, its docs, the
+ * search index and the feed event are written in one transaction.
  */
 export async function publishVersion(
   ports: Ports,
@@ -66,14 +68,18 @@ export async function publishVersion(
   if (!early.ok) return early;
   const { name, version } = early.value;
 
-  const bundle = await ports.bundles.read(input.bytes, {
-    name,
-    version,
-    maxUnpackedBytes: input.limits.maxUnpackedBytes,
-    kernelAllowed: input.limits.kernelIdentities.some(
-      (allowed) => identityKey(allowed) === identityKey(name.author),
-    ),
-  });
+  const bundle = await ports.bundles.read(
+    input.bytes,
+    {
+      name,
+      version,
+      maxUnpackedBytes: input.limits.maxUnpackedBytes,
+      kernelAllowed: input.limits.kernelIdentities.some(
+        (allowed) => identityKey(allowed) === identityKey(name.author),
+      ),
+    },
+    (dependencies) => dependencyApis(ports.db, dependencies),
+  );
   if (!bundle.ok) {
     return err(
       bundle.error.kind === "too_large_unpacked"
@@ -150,6 +156,7 @@ export async function publishVersion(
       publishedAt: now,
       publisherId: publisher.id,
     });
+    storeVersionDocs(db, { packageId, versionKey: key }, bundle.value.docs, now);
     if (highestVersionKey(db, packageId) === key) {
       showInListings(db, packageId, {
         name: formatPackageName(name),

@@ -442,3 +442,21 @@ export function releaseBlob(db: Database, sha256: string): void {
     { sha256 },
   );
 }
+
+/**
+ * The lowest version of a package in `lower <= v < upper`, revoked or not: the
+ * one a dependent that asks for that range is built against.
+ */
+export function lowestVersionIn(
+  db: Database,
+  packageId: number,
+  range: { lowerKey: number; upperKey: number },
+): { id: number; versionKey: number } | undefined {
+  const row = db.get(
+    `SELECT id, version_key FROM versions
+     WHERE package_id = :packageId AND version_key >= :lowerKey AND version_key < :upperKey
+     ORDER BY version_key LIMIT 1`,
+    { packageId, ...range },
+  );
+  return row && { id: integer(row, "id"), versionKey: integer(row, "version_key") };
+}

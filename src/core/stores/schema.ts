@@ -241,6 +241,36 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE fetch_tokens ADD COLUMN requested_at INTEGER NOT NULL DEFAULT 0;
   CREATE UNIQUE INDEX fetch_tokens_by_link ON fetch_tokens (link_hash);
   `,
+
+  // 10: each version's API and documentation, made once from its bundle when
+  // it is published (or, for versions published before, in the background),
+  // and only read afterwards. A revocation deletes the pages with the bundle
+  // but keeps the API, which later versions are compared with.
+  `
+  CREATE TABLE version_docs (
+    version_id INTEGER PRIMARY KEY REFERENCES versions (id),
+    -- docs.json as served, every type qualified; NULL when the docs could not be made
+    docs_json TEXT,
+    -- why they could not be (a JSON array of sentences), or NULL
+    refusal TEXT,
+    -- module name to {"package", "version"} that defines the types it names (JSON)
+    type_homes TEXT NOT NULL,
+    -- each exposed module's exposed types, for dependents to qualify theirs (JSON)
+    exposed_types TEXT NOT NULL,
+    -- what the docs reader could not make sense of (JSON)
+    problems TEXT NOT NULL,
+    made_at INTEGER NOT NULL,
+    CHECK ((docs_json IS NULL) = (refusal IS NOT NULL))
+  ) STRICT;
+
+  CREATE TABLE module_pages (
+    version_id INTEGER NOT NULL REFERENCES versions (id),
+    module TEXT NOT NULL,
+    -- the module's article, rendered
+    content TEXT NOT NULL,
+    PRIMARY KEY (version_id, module)
+  ) STRICT, WITHOUT ROWID;
+  `,
 ];
 
 export type MigrationError = { kind: "schema_too_new"; found: number; known: number };
