@@ -31,7 +31,7 @@ async function mainOf(path: string): Promise<string> {
 const exposedModules = (bytes: Uint8Array): string[] => {
   const outline = JSON.parse(gunzipSync(bytes).toString("utf8")).outline;
   const exposed = outline["exposed-modules"];
-  return Array.isArray(exposed) ? exposed : Object.values(exposed).flat();
+  return (Array.isArray(exposed) ? exposed : Object.values(exposed).flat()) as string[];
 };
 
 const snapshot = (name: string, file: string) =>
