@@ -140,14 +140,16 @@ export function documentModule(
   });
 }
 
-/** A version's docs.json, byte for byte as stored, and whether anyone may keep a copy. */
+/** A version's docs.json, byte for byte as stored, the digest of the bundle it was made from, and whether anyone may keep a copy. */
 export function versionDocsJson(
   db: Database,
   address: VersionAddress,
   viewer: User | undefined,
-): Result<{ docsJson: string; private: boolean }, DocsError> {
+): Result<{ docsJson: string; sha256: string; private: boolean }, DocsError> {
   const found = documentedVersion(db, address, viewer);
-  return found.ok ? ok({ docsJson: found.value.docsJson, private: found.value.private }) : found;
+  if (!found.ok) return found;
+  const { docsJson, record } = found.value;
+  return ok({ docsJson, sha256: record.sha256, private: found.value.private });
 }
 
 /** A live version the viewer may see, with its docs made. */

@@ -19,6 +19,7 @@ import {
   type VersionRecord,
 } from "./stores/packages.ts";
 import type { User } from "./stores/users.ts";
+import { deleteModulePages } from "./stores/versionDocs.ts";
 import { describeVersion, type VersionLookupError } from "./versions.ts";
 import { versionText } from "./views.ts";
 
@@ -95,6 +96,8 @@ function revoke(
   const now = ports.clock.now();
   markRevoked(db, version.id, { at: now, reason, by: actor.id });
   releaseBlob(db, version.sha256);
+  // Its pages go with its bundle; its API (docs.json) stays, for comparing later versions with.
+  deleteModulePages(db, version.id);
   // The deleted bytes still sit in the database's files until they are written over.
   enqueueJob(db, "scrub_deleted_content", now);
   recordAudit(db, {

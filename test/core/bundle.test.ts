@@ -5,7 +5,7 @@ import { parsePackageName } from "../../src/gren/names.ts";
 import { parseVersion } from "../../src/gren/semver.ts";
 import { nodeDigest } from "../../src/host/digest.ts";
 import { nodeGzip } from "../../src/host/gzip.ts";
-import type { Bundle, BundleExpectation, BundleRejection } from "../../src/ports/bundles.ts";
+import type { BundleExpectation, BundleRejection } from "../../src/ports/bundles.ts";
 import type { Result } from "../../src/result.ts";
 import {
   gzipBomb,
