@@ -84,6 +84,28 @@ export function hasVersionDocs(db: Database, versionId: number): boolean {
   );
 }
 
+/** Whether a version's docs are still to be made: it has none, and its bundle is still stored. */
+export function waitsForDocs(db: Database, versionId: number): boolean {
+  return (
+    db.get(
+      `SELECT 1 FROM versions v
+       WHERE v.id = :versionId
+         AND NOT EXISTS (SELECT 1 FROM version_docs d WHERE d.version_id = v.id)
+         AND EXISTS (SELECT 1 FROM blobs b WHERE b.sha256 = v.sha256)`,
+      { versionId },
+    ) !== undefined
+  );
+}
+
+/** Whether a version was revoked, so that its pages are not kept. */
+export function isRevoked(db: Database, versionId: number): boolean {
+  return (
+    db.get("SELECT 1 FROM versions WHERE id = :versionId AND revoked_at IS NOT NULL", {
+      versionId,
+    }) !== undefined
+  );
+}
+
 /**
  * A made version's exposed types, as JSON text, when they take at most
  * `maxChars`: what a dependent's reader is handed, so it stays small.

@@ -1,0 +1,88 @@
+// Versions published before the registry kept docs get theirs in the
+// background: read from their stored bundles by the bundle readers, a few at
+// a time, while the server serves. A version's dependencies are documented
+// before it, so that its types qualify through their APIs; whatever is left
+// undone when the server stops is taken up when it starts again, as the
+// versions without docs are found afresh each time.
+
+import { packageKey, parsePackageName } from "../gren/names.ts";
+import { formatVersion, parseRange, versionFromKey, versionKey } from "../gren/semver.ts";
+import type { Ports } from "../ports/index.ts";
+import { dependencyApis } from "./dependencyApis.ts";
+import { findPackage, lowestVersionIn, readBlob } from "./stores/packages.ts";
+import {
+  deleteModulePages,
+  hasVersionDocs,
+  isRevoked,
+  storeRefusedDocs,
+  storeVersionDocs,
+  type UndocumentedRecord,
+  undocumentedVersions,
+  waitsForDocs,
+} from "./stores/versionDocs.ts";
+
+/** How many of the oldest undocumented versions are looked at to choose the next ones. */
+const WINDOW = 64;
+
+/**
+ * The next versions to document, at most `limit`: the oldest without docs,
+ * passing over those with a dependency still waiting for its own. When every
+ * one waits (a dependency beyond the window), the oldest goes anyway.
+ */
+export function nextToDocument(db: Ports["db"], limit: number): UndocumentedRecord[] {
+  const waiting = undocumentedVersions(db, WINDOW);
+  const ready = waiting.filter((record) => !dependsOnUndocumented(db, record));
+  return (ready.length > 0 ? ready : waiting).slice(0, limit);
+}
+
+function dependsOnUndocumented(db: Ports["db"], record: UndocumentedRecord): boolean {
+  const dependencies = JSON.parse(record.dependencies) as Record<string, unknown>;
+  for (const [name, range] of Object.entries(dependencies)) {
+    const parsedName = parsePackageName(name);
+    const parsedRange = typeof range === "string" ? parseRange(range) : undefined;
+    if (parsedName === undefined || parsedRange === undefined) continue;
+    const pkg = findPackage(db, packageKey(parsedName));
+    if (pkg === undefined) continue;
+    const built = lowestVersionIn(db, pkg.id, {
+      lowerKey: versionKey(parsedRange.lower),
+      upperKey: versionKey(parsedRange.upper),
+    });
+    if (built !== undefined && waitsForDocs(db, built.id)) return true;
+  }
+  return false;
+}
+
+/**
+ * Documents one version from its stored bundle, in a bundle reader, and stores
+ * what it made, or why it could not make it. A version revoked meanwhile keeps
+ * its API but gets no pages.
+ */
+export async function documentStoredVersion(
+  ports: Pick<Ports, "db" | "bundles" | "clock">,
+  record: UndocumentedRecord,
+  limits: { maxUnpackedBytes: number },
+): Promise<void> {
+  const { db } = ports;
+  const bytes = readBlob(db, record.sha256);
+  if (bytes === undefined) return;
+  const made = await ports.bundles.document(
+    bytes,
+    {
+      name: `${record.author}/${record.project}`,
+      version: formatVersion(versionFromKey(record.versionKey)),
+      maxUnpackedBytes: limits.maxUnpackedBytes,
+    },
+    (dependencies) => dependencyApis(db, dependencies),
+  );
+  db.transaction(() => {
+    // Made once: another pass may have got there first.
+    if (hasVersionDocs(db, record.versionId)) return { ok: true, value: undefined };
+    const now = ports.clock.now();
+    if (!made.ok) storeRefusedDocs(db, record, made.error, now);
+    else {
+      storeVersionDocs(db, record, made.value, now);
+      if (isRevoked(db, record.versionId)) deleteModulePages(db, record.versionId);
+    }
+    return { ok: true, value: undefined };
+  });
+}
