@@ -78,9 +78,10 @@ export async function documentStoredVersion(
     // Made once: another pass may have got there first.
     if (hasVersionDocs(db, record.versionId)) return { ok: true, value: undefined };
     const now = ports.clock.now();
-    if (!made.ok) storeRefusedDocs(db, record, made.error, now);
+    const place = { packageId: record.packageId, versionKey: record.versionKey };
+    if (!made.ok) storeRefusedDocs(db, place, made.error, now);
     else {
-      storeVersionDocs(db, record, made.value, now);
+      storeVersionDocs(db, place, made.value, now);
       if (isRevoked(db, record.versionId)) deleteModulePages(db, record.versionId);
     }
     return { ok: true, value: undefined };

@@ -30,7 +30,7 @@ export function utf8Bytes(text: string): number {
 
 const isLowSurrogate = (code: number): boolean => code >= 0xdc00 && code <= 0xdfff;
 
-const kib = (bytes: number): string => `${Math.ceil(bytes / 1024)} KiB`;
+const kib = (bytes: number): string => `${Math.floor(bytes / 1024)} KiB`;
 
 /** Why the registry will not keep these docs, one sentence each; empty when it will. */
 export function docsLimitProblems(docs: DocsJson): string[] {
