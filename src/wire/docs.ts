@@ -13,9 +13,14 @@ export const UnionDocs = Type.Object({
   name: Type.String(),
   comment: Comment,
   args: Type.Array(Type.String()),
-  cases: Type.Array(Type.Tuple([Type.String(), Type.Array(QualifiedType)]), {
-    description: "each constructor with its arguments' types; none when they are not exposed",
-  }),
+  cases: Type.Array(
+    // A pair, [constructor, [argument types]]: OpenAPI 3.0 has no tuples.
+    Type.Array(Type.Union([Type.String(), Type.Array(QualifiedType)]), {
+      minItems: 2,
+      maxItems: 2,
+    }),
+    { description: "each constructor with its arguments' types; none when they are not exposed" },
+  ),
 });
 
 export const AliasDocs = Type.Object({
