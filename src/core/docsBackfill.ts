@@ -9,11 +9,10 @@ import { packageKey, parsePackageName } from "../gren/names.ts";
 import { formatVersion, parseRange, versionFromKey, versionKey } from "../gren/semver.ts";
 import type { Ports } from "../ports/index.ts";
 import { dependencyApis } from "./dependencyApis.ts";
-import { findPackage, lowestVersionIn, readBlob } from "./stores/packages.ts";
+import { findPackage, isRevoked, lowestVersionIn, readBlob } from "./stores/packages.ts";
 import {
   deleteModulePages,
   hasVersionDocs,
-  isRevoked,
   storeRefusedDocs,
   storeVersionDocs,
   type UndocumentedRecord,

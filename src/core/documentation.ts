@@ -21,12 +21,11 @@ import {
 } from "./stores/versionDocs.ts";
 import {
   type DownloadError,
-  describeVersion,
   findVisibleVersion,
   type VersionAddress,
   type VersionLookupError,
 } from "./versions.ts";
-import { revocationView, versionText } from "./views.ts";
+import { revocationView, versionText, versionView } from "./views.ts";
 
 /** Exposed modules under one heading of the outline; a plain list is one group without a title. */
 export interface ModuleGroup {
@@ -70,16 +69,15 @@ export function describeRelease(
   const live = pkg.versions.filter((version) => version.revoked === null);
   const shown = input.version ?? (live.at(-1) ?? pkg.versions.at(-1))?.version;
   if (shown === undefined) throw new Error(`The package ${pkg.name} has no versions`);
-  const found = describeVersion(
+  const found = findVisibleVersion(
     db,
     { author: input.author, project: input.project, version: shown },
     viewer,
   );
   if (!found.ok) return found;
-  const version = found.value;
+  const version = versionView(found.value.pkg, found.value.version);
   const outline = version.outline;
-  const record = findVisibleVersion(db, { ...input, version: shown }, viewer);
-  const versionId = record.ok ? record.value.version.id : undefined;
+  const versionId = found.value.version.id;
   return ok({
     package: pkg,
     version,
@@ -88,10 +86,9 @@ export function describeRelease(
     dependencies: dependenciesOf(outline),
     grenVersion: textField(outline, "gren-version"),
     platform: textField(outline, "platform"),
-    documented:
-      versionId !== undefined && hasVersionDocs(db, versionId)
-        ? new Set(documentedModules(db, versionId))
-        : undefined,
+    documented: hasVersionDocs(db, versionId)
+      ? new Set(documentedModules(db, versionId))
+      : undefined,
   });
 }
 

@@ -460,3 +460,12 @@ export function lowestVersionIn(
   );
   return row && { id: integer(row, "id"), versionKey: integer(row, "version_key") };
 }
+
+/** Whether a version was revoked. */
+export function isRevoked(db: Database, versionId: number): boolean {
+  return (
+    db.get("SELECT 1 FROM versions WHERE id = :versionId AND revoked_at IS NOT NULL", {
+      versionId,
+    }) !== undefined
+  );
+}

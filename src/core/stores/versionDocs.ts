@@ -97,15 +97,6 @@ export function waitsForDocs(db: Database, versionId: number): boolean {
   );
 }
 
-/** Whether a version was revoked, so that its pages are not kept. */
-export function isRevoked(db: Database, versionId: number): boolean {
-  return (
-    db.get("SELECT 1 FROM versions WHERE id = :versionId AND revoked_at IS NOT NULL", {
-      versionId,
-    }) !== undefined
-  );
-}
-
 /**
  * A made version's exposed types, as JSON text, when they take at most
  * `maxChars`: what a dependent's reader is handed, so it stays small.
