@@ -147,6 +147,7 @@ class Modules {
   readonly #own: TypeHome;
   readonly #sources: Readonly<Record<string, unknown>>;
   readonly #parsed = new Map<string, ParsedModule | undefined>();
+  readonly #importable = new Map<string, ImportableModule | undefined>();
   readonly #dependencyOf = new Map<string, DependencyApi>();
   readonly #unknownApis: string[];
 
@@ -180,6 +181,13 @@ class Modules {
   }
 
   importable(module: string): ImportableModule | undefined {
+    if (this.#importable.has(module)) return this.#importable.get(module);
+    const importable = this.#importableNow(module);
+    this.#importable.set(module, importable);
+    return importable;
+  }
+
+  #importableNow(module: string): ImportableModule | undefined {
     if (isKernelModule(module)) return { types: new Set() };
     if (this.#isOwn(module)) {
       const parsed = this.parsed(module);
