@@ -9,7 +9,7 @@ import { formatVersion, parseRange, versionFromKey, versionKey } from "../gren/s
 import type { DependencyApi } from "../ports/bundles.ts";
 import type { Database } from "../ports/database.ts";
 import { findPackage, lowestVersionIn } from "./stores/packages.ts";
-import { exposedTypesText } from "./stores/versionDocs.ts";
+import { exposedTypesText, waitsForDocs } from "./stores/versionDocs.ts";
 
 /**
  * A dependency's API handed to a reader is its module and type names, a few
@@ -21,9 +21,29 @@ export const MAX_DEPENDENCY_API_CHARS = 256 * 1024;
 /** At most this many dependencies are looked up; the compiler's own limits are far below. */
 const MAX_DEPENDENCIES = 200;
 
-export function dependencyApis(
+/**
+ * Looks up the APIs a reader asks for, and remembers whether any dependency
+ * was still waiting for its own docs (a version published before the registry
+ * kept them), so that docs made without its API are made again once it has one.
+ */
+export function dependencyApiLookup(db: Database): {
+  lookUp: (dependencies: readonly { name: string; range: string }[]) => DependencyApi[];
+  awaited: () => boolean;
+} {
+  let awaited = false;
+  return {
+    lookUp: (dependencies) =>
+      dependencyApis(db, dependencies, () => {
+        awaited = true;
+      }),
+    awaited: () => awaited,
+  };
+}
+
+function dependencyApis(
   db: Database,
   dependencies: readonly { name: string; range: string }[],
+  awaiting: () => void,
 ): DependencyApi[] {
   return dependencies.slice(0, MAX_DEPENDENCIES).map(({ name, range }) => {
     const unknown: DependencyApi = { name, version: undefined, modules: undefined };
@@ -39,6 +59,7 @@ export function dependencyApis(
     if (built === undefined) return unknown;
     const version = formatVersion(versionFromKey(built.versionKey));
     const api = exposedTypesText(db, built.id, MAX_DEPENDENCY_API_CHARS);
+    if (api === undefined && waitsForDocs(db, built.id)) awaiting();
     return {
       name: formatPackageName(pkg.name),
       version,

@@ -8,15 +8,18 @@
 import { packageKey, parsePackageName } from "../gren/names.ts";
 import { formatVersion, parseRange, versionFromKey, versionKey } from "../gren/semver.ts";
 import type { Ports } from "../ports/index.ts";
-import { dependencyApis } from "./dependencyApis.ts";
+import { dependencyApiLookup } from "./dependencyApis.ts";
 import { findPackage, isRevoked, lowestVersionIn, readBlob } from "./stores/packages.ts";
 import {
   deleteModulePages,
+  deleteVersionDocs,
+  docsAwaitDependencies,
   hasVersionDocs,
   storeRefusedDocs,
   storeVersionDocs,
   type UndocumentedRecord,
   undocumentedVersions,
+  versionsAwaitingDependencies,
   waitsForDocs,
 } from "./stores/versionDocs.ts";
 
@@ -25,13 +28,18 @@ const WINDOW = 64;
 
 /**
  * The next versions to document, at most `limit`: the oldest without docs,
- * passing over those with a dependency still waiting for its own. When every
- * one waits (a dependency beyond the window), the oldest goes anyway.
+ * passing over those with a dependency still waiting for its own (when every
+ * one waits, for a dependency beyond the window, the oldest goes anyway); once
+ * none is left, those documented meanwhile without a dependency's API.
  */
 export function nextToDocument(db: Ports["db"], limit: number): UndocumentedRecord[] {
   const waiting = undocumentedVersions(db, WINDOW);
   const ready = waiting.filter((record) => !dependsOnUndocumented(db, record));
-  return (ready.length > 0 ? ready : waiting).slice(0, limit);
+  if (waiting.length > 0) return (ready.length > 0 ? ready : waiting).slice(0, limit);
+  // Then the versions published meanwhile, whose dependencies were still waiting for their docs.
+  return versionsAwaitingDependencies(db, WINDOW)
+    .filter((record) => !dependsOnUndocumented(db, record))
+    .slice(0, limit);
 }
 
 function dependsOnUndocumented(db: Ports["db"], record: UndocumentedRecord): boolean {
@@ -53,8 +61,9 @@ function dependsOnUndocumented(db: Ports["db"], record: UndocumentedRecord): boo
 
 /**
  * Documents one version from its stored bundle, in a bundle reader, and stores
- * what it made, or why it could not make it. A version revoked meanwhile keeps
- * its API but gets no pages.
+ * what it made, or why it could not make it, in place of docs made while a
+ * dependency's were still to be made. A version revoked meanwhile keeps its
+ * API but gets no pages.
  */
 export async function documentStoredVersion(
   ports: Pick<Ports, "db" | "bundles" | "clock">,
@@ -64,6 +73,7 @@ export async function documentStoredVersion(
   const { db } = ports;
   const bytes = readBlob(db, record.sha256);
   if (bytes === undefined) return;
+  const dependencies = dependencyApiLookup(db);
   const made = await ports.bundles.document(
     bytes,
     {
@@ -71,16 +81,19 @@ export async function documentStoredVersion(
       version: formatVersion(versionFromKey(record.versionKey)),
       maxUnpackedBytes: limits.maxUnpackedBytes,
     },
-    (dependencies) => dependencyApis(db, dependencies),
+    dependencies.lookUp,
   );
   db.transaction(() => {
-    // Made once: another pass may have got there first.
-    if (hasVersionDocs(db, record.versionId)) return { ok: true, value: undefined };
+    // Made once, but for docs made while a dependency's were still to be made.
+    if (hasVersionDocs(db, record.versionId)) {
+      if (!docsAwaitDependencies(db, record.versionId)) return { ok: true, value: undefined };
+      deleteVersionDocs(db, record.versionId);
+    }
     const now = ports.clock.now();
     const place = { packageId: record.packageId, versionKey: record.versionKey };
     if (!made.ok) storeRefusedDocs(db, place, made.error, now);
     else {
-      storeVersionDocs(db, place, made.value, now);
+      storeVersionDocs(db, place, made.value, { at: now, awaiting: dependencies.awaited() });
       if (isRevoked(db, record.versionId)) deleteModulePages(db, record.versionId);
     }
     return { ok: true, value: undefined };

@@ -12,7 +12,7 @@ import { err, ok, type Result } from "../result.ts";
 import type { Published } from "../wire/packages.ts";
 import { type AccessError, authorize } from "./access.ts";
 import { uninstallableDependencies } from "./dependencies.ts";
-import { dependencyApis } from "./dependencyApis.ts";
+import { dependencyApiLookup } from "./dependencyApis.ts";
 import { commitWithEvents } from "./events.ts";
 import { type PackageLookupError, parseNameParts } from "./packages.ts";
 import { recordEvent } from "./stores/events.ts";
@@ -68,6 +68,7 @@ export async function publishVersion(
   if (!early.ok) return early;
   const { name, version } = early.value;
 
+  const dependencies = dependencyApiLookup(ports.db);
   const bundle = await ports.bundles.read(
     input.bytes,
     {
@@ -78,7 +79,7 @@ export async function publishVersion(
         (allowed) => identityKey(allowed) === identityKey(name.author),
       ),
     },
-    (dependencies) => dependencyApis(ports.db, dependencies),
+    dependencies.lookUp,
   );
   if (!bundle.ok) {
     return err(
@@ -156,7 +157,10 @@ export async function publishVersion(
       publishedAt: now,
       publisherId: publisher.id,
     });
-    storeVersionDocs(db, { packageId, versionKey: key }, bundle.value.docs, now);
+    storeVersionDocs(db, { packageId, versionKey: key }, bundle.value.docs, {
+      at: now,
+      awaiting: dependencies.awaited(),
+    });
     if (highestVersionKey(db, packageId) === key) {
       showInListings(db, packageId, {
         name: formatPackageName(name),

@@ -259,6 +259,8 @@ export const MIGRATIONS: readonly string[] = [
     exposed_types TEXT NOT NULL,
     -- what the docs reader could not make sense of (JSON)
     problems TEXT NOT NULL,
+    -- 1 when a dependency's own docs were still to be made: made again once they are
+    awaiting INTEGER NOT NULL DEFAULT 0 CHECK (awaiting IN (0, 1)),
     made_at INTEGER NOT NULL,
     CHECK ((docs_json IS NULL) = (refusal IS NOT NULL))
   ) STRICT;

@@ -19,18 +19,19 @@ export function storeVersionDocs(
   db: Database,
   place: VersionPlace,
   docs: VersionDocs,
-  at: number,
+  made: { at: number; awaiting: boolean },
 ): void {
   db.run(
-    `INSERT INTO version_docs (version_id, docs_json, refusal, type_homes, exposed_types, problems, made_at)
-     VALUES (${VERSION_ID}, :docsJson, NULL, :typeHomes, :exposedTypes, :problems, :at)`,
+    `INSERT INTO version_docs (version_id, docs_json, refusal, type_homes, exposed_types, problems, awaiting, made_at)
+     VALUES (${VERSION_ID}, :docsJson, NULL, :typeHomes, :exposedTypes, :problems, :awaiting, :at)`,
     {
       ...place,
+      awaiting: made.awaiting ? 1 : 0,
       docsJson: docs.docsJson,
       typeHomes: JSON.stringify(docs.typeHomes),
       exposedTypes: JSON.stringify(docs.exposedTypes),
       problems: JSON.stringify(docs.problems),
-      at,
+      at: made.at,
     },
   );
   for (const [module, content] of Object.entries(docs.pages)) {
@@ -133,6 +134,21 @@ export function documentedModules(db: Database, versionId: number): string[] {
     .map((row) => text(row, "module"));
 }
 
+/** Docs made while a dependency's were still to be made, to make again. */
+export function deleteVersionDocs(db: Database, versionId: number): void {
+  db.run("DELETE FROM module_pages WHERE version_id = :versionId", { versionId });
+  db.run("DELETE FROM version_docs WHERE version_id = :versionId", { versionId });
+}
+
+/** Whether a version's docs were made while a dependency's were still to be made. */
+export function docsAwaitDependencies(db: Database, versionId: number): boolean {
+  return (
+    db.get("SELECT 1 FROM version_docs WHERE version_id = :versionId AND awaiting = 1", {
+      versionId,
+    }) !== undefined
+  );
+}
+
 /** A revoked version's pages go with its bundle; its API stays. */
 export function deleteModulePages(db: Database, versionId: number): void {
   db.run("DELETE FROM module_pages WHERE version_id = :versionId", { versionId });
@@ -153,13 +169,33 @@ export interface UndocumentedRecord extends VersionPlace {
  * dependency is published before the versions that depend on it.
  */
 export function undocumentedVersions(db: Database, limit: number): UndocumentedRecord[] {
+  return versionsToDocument(
+    db,
+    "NOT EXISTS (SELECT 1 FROM version_docs d WHERE d.version_id = v.id)",
+    limit,
+  );
+}
+
+/**
+ * Versions whose docs were made while a dependency's were still to be made,
+ * and whose bundle is still stored, oldest first.
+ */
+export function versionsAwaitingDependencies(db: Database, limit: number): UndocumentedRecord[] {
+  return versionsToDocument(
+    db,
+    "EXISTS (SELECT 1 FROM version_docs d WHERE d.version_id = v.id AND d.awaiting = 1)",
+    limit,
+  );
+}
+
+function versionsToDocument(db: Database, which: string, limit: number): UndocumentedRecord[] {
   return db
     .all(
       `SELECT v.id, v.package_id, v.version_key, v.sha256, v.dependencies, i.name AS author, p.project
        FROM versions v
        JOIN packages p ON p.id = v.package_id
        JOIN identities i ON i.id = p.identity_id
-       WHERE NOT EXISTS (SELECT 1 FROM version_docs d WHERE d.version_id = v.id)
+       WHERE ${which}
          AND EXISTS (SELECT 1 FROM blobs b WHERE b.sha256 = v.sha256)
        ORDER BY v.published_at, v.id
        LIMIT :limit`,
