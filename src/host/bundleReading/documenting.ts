@@ -17,7 +17,7 @@ export interface Documentable {
 }
 
 /** The version's docs, or why the registry will not keep them (one sentence each). */
-export function documentVersion(
+export function makeVersionDocs(
   bundle: Documentable,
   dependencies: readonly DependencyApi[],
 ): Result<VersionDocs, string[]> {

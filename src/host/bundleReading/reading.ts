@@ -14,7 +14,7 @@ import type {
 import { err, ok, type Result } from "../../result.ts";
 import { nodeDigest } from "../digest.ts";
 import { nodeGzip } from "../gzip.ts";
-import { documentVersion } from "./documenting.ts";
+import { makeVersionDocs } from "./documenting.ts";
 
 // A reader's work, wherever it runs: check an uploaded bundle and document
 // it, or document a bundle stored before the registry kept docs. The stored
@@ -39,7 +39,7 @@ export async function readUpload(
       range: formatRange(dependency.range),
     })),
   );
-  const docs = documentVersion(
+  const docs = makeVersionDocs(
     {
       name: formatPackageName(outline.name),
       version: formatVersion(outline.version),
@@ -64,7 +64,7 @@ export async function documentStored(
   const dependencies = Object.entries(listed).flatMap(([name, range]) =>
     typeof range === "string" ? [{ name, range }] : [],
   );
-  return documentVersion(
+  return makeVersionDocs(
     {
       name: stored.name,
       version: stored.version,
