@@ -138,7 +138,7 @@ describe("a registry upgraded from before it kept docs", () => {
     await waitForDocs(docs, 404);
     const answer = await call(registry, "GET", docs);
     expect(answer.body.message).toBe(
-      "acme/brackets 1.0.0 has no documentation: The doc comment of the module Brackets is 8192 KiB; the registry documents comments of at most 32 KiB.",
+      "acme/brackets 1.0.0 has no documentation: The doc comment of the module Brackets is 8193 KiB; the registry documents comments of at most 32 KiB.",
     );
     const latencies: number[] = [];
     for (let round = 0; round < 5; round++) {

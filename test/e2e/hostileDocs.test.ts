@@ -31,7 +31,7 @@ describe("a doc comment of 8 MiB of [", () => {
     expect(answer.status).toBe(400);
     expect(answer.body.code).toBe("invalid_bundle");
     expect(answer.body.problems).toEqual([
-      "The doc comment of the module Brackets is 8192 KiB; the registry documents comments of at most 32 KiB.",
+      "The doc comment of the module Brackets is 8193 KiB; the registry documents comments of at most 32 KiB.",
     ]);
     // Had the bundle been read on the thread that answers requests, every answer meanwhile
     // would have waited for it; the median leaves out the odd pause of a busy machine.

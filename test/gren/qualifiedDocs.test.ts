@@ -1,4 +1,10 @@
 import { describe, expect, it } from "vitest";
+import {
+  docsJsonSizeProblem,
+  docsLimitProblems,
+  MAX_DOCS_JSON_BYTES,
+  utf8Bytes,
+} from "../../src/gren/docs/limits.ts";
 import { type DependencyApi, documentPackage } from "../../src/gren/docs/packageDocs.ts";
 import { encodeDocsJson } from "../../src/gren/docsJson.ts";
 import { CORE, contentsOf } from "../support/realBundles.ts";
@@ -160,5 +166,27 @@ describe("docs.json as text", () => {
       '{"Apple":{"name":"Apple","comment":" A module. ","unions":[],"aliases":[],"values":[{"name":"plus","comment":" Adds. ","type":"Basics.Int -> Basics.Int -> Basics.Int"}],"binops":[{"name":"+++","comment":" Adds. ","type":"Basics.Int -> Basics.Int -> Basics.Int","associativity":"left","precedence":5}]},"Zebra":{"name":"Zebra","comment":" A module. ","unions":[],"aliases":[],"values":[{"name":"z","comment":" ","type":"Basics.Int"}],"binops":[]}}',
     );
     expect(encodeDocsJson(JSON.parse(text))).toBe(text);
+  });
+});
+
+describe("the limits of a version's docs", () => {
+  it("name the comments over 32 KiB, ten at most, and the size of a docs.json over 2 MiB", () => {
+    const long = "word ".repeat(7000);
+    const values = Array.from(
+      { length: 12 },
+      (_, i) => `{-| ${long} -}\nv${i} : Int\nv${i} = ${i}\n`,
+    );
+    const docs = document({ Widgets: `${header("Widgets")}${values.join("\n")}` });
+    const problems = docsLimitProblems(docs.docs);
+    expect(problems).toHaveLength(10);
+    expect(problems[0]).toBe(
+      "The doc comment of Widgets.v0 is 35 KiB; the registry documents comments of at most 32 KiB.",
+    );
+    expect(problems[9]).toBe("3 more doc comments are over the limit too.");
+    expect(docsJsonSizeProblem(encodeDocsJson(docs.docs))).toBeUndefined();
+    expect(docsJsonSizeProblem("é".repeat(MAX_DOCS_JSON_BYTES / 2 + 1))).toBe(
+      "The package's docs.json would be 2049 KiB; the registry keeps at most 2048 KiB of documentation a version.",
+    );
+    expect(utf8Bytes("aé€😀")).toBe(1 + 2 + 3 + 4);
   });
 });

@@ -12,6 +12,9 @@ export const MAX_DOC_COMMENT_BYTES = 32 * 1024;
 /** The largest docs.json, as served. */
 export const MAX_DOCS_JSON_BYTES = 2 * 1024 * 1024;
 
+/** Comments over the limit named one by one; the rest are counted. */
+const MAX_LIMIT_PROBLEMS = 10;
+
 /** The bytes a string takes in UTF-8, counted without encoding it. */
 export function utf8Bytes(text: string): number {
   let bytes = text.length;
@@ -30,7 +33,8 @@ export function utf8Bytes(text: string): number {
 
 const isLowSurrogate = (code: number): boolean => code >= 0xdc00 && code <= 0xdfff;
 
-const kib = (bytes: number): string => `${Math.floor(bytes / 1024)} KiB`;
+/** Rounded up: a size just over a limit never reads as the limit itself. */
+const kib = (bytes: number): string => `${Math.ceil(bytes / 1024)} KiB`;
 
 /** Why the registry will not keep these docs, one sentence each; empty when it will. */
 export function docsLimitProblems(docs: DocsJson): string[] {
@@ -52,7 +56,11 @@ export function docsLimitProblems(docs: DocsJson): string[] {
       }
     }
   }
-  return problems;
+  if (problems.length <= MAX_LIMIT_PROBLEMS) return problems;
+  return [
+    ...problems.slice(0, MAX_LIMIT_PROBLEMS - 1),
+    `${problems.length - (MAX_LIMIT_PROBLEMS - 1)} more doc comments are over the limit too.`,
+  ];
 }
 
 /** Why the registry will not keep a docs.json this large, when it will not. */
