@@ -1,5 +1,6 @@
 import { DatabaseSync } from "node:sqlite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readOverview } from "../../src/gren/docs/overview.ts";
 import type { DocsJson } from "../../src/gren/docsJson.ts";
 import { moduleOf, typeNamesIn, typesOf } from "../support/docsTypes.ts";
 import { createIdentity, publish } from "../support/publishing.ts";
@@ -58,6 +59,16 @@ describe("docs.json", () => {
       }
     }
     expect(names).toBeGreaterThan(1500);
+    // Every name the modules' @docs lines list, as the compiler insists, is there, and nothing else.
+    for (const module of Object.values(docs)) {
+      const listed = readOverview(module.comment).groups.flat().sort();
+      const documented = [...module.unions, ...module.aliases, ...module.values, ...module.binops]
+        .map((entry) => entry.name)
+        .sort();
+      expect(documented, module.name).toEqual(listed);
+    }
+    const values = Object.values(docs).reduce((sum, module) => sum + module.values.length, 0);
+    expect(values).toBeGreaterThan(500);
     expect(docs.Maybe?.values.find((value) => value.name === "withDefault")?.type).toBe(
       "a -> Maybe.Maybe a -> a",
     );
