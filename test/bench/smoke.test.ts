@@ -14,7 +14,7 @@ describe("npm run bench, in smoke mode", () => {
       [
         "bench/main.ts",
         ...["--catalogue", "tiny", "--scaling", "tiny,small"],
-        ...["--duration", "1", "--warmup", "0", "--rounds", "1", "--connections", "10"],
+        ...["--duration", "2", "--warmup", "0", "--rounds", "1", "--connections", "10"],
         ...["--live", "5,10"],
       ],
       { cwd: ROOT, maxBuffer: 10 * 1024 * 1024 },

@@ -3,6 +3,7 @@ import { setPriority } from "node:os";
 import { BroadcastChannel, type MessagePort } from "node:worker_threads";
 import type { BundleExpectation, DependencyApi, StoredBundle } from "../../ports/bundles.ts";
 import { announcedUnpackedBytes } from "../gzip.ts";
+import { makeVersionDocs } from "./documenting.ts";
 import { UnpackedGarbage } from "./garbage.ts";
 import { type AskApis, documentStored, readUpload } from "./reading.ts";
 
@@ -21,6 +22,49 @@ try {
 } catch {
   // Elsewhere readers run at the server's own priority.
 }
+
+// The first docs a reader makes cost it several times the next ones: the
+// Markdown renderer and the highlighter build their rules and compile their
+// patterns on first use. A reader makes a small module's docs as it starts,
+// so that the first version published after a start is not the one to wait.
+makeVersionDocs(
+  {
+    name: "registry/warm-up",
+    version: "1.0.0",
+    exposedModules: ["Warm"],
+    sources: {
+      Warm: [
+        "module Warm exposing (Shape(..), area)",
+        "",
+        "{-| # Shapes",
+        "",
+        "Read [the guide](https://gren-lang.org), and *mind* `area`:",
+        "",
+        "    area (Circle 1.0) == 3.14",
+        "",
+        "@docs Shape, area",
+        "-}",
+        "",
+        "",
+        "{-| A shape. -}",
+        "type Shape = Circle Float | Square { side : Float }",
+        "",
+        "",
+        "{-| Its area.",
+        "",
+        "```gren",
+        "when shape is",
+        '    Circle r -> "round"',
+        "```",
+        "-}",
+        "area : Shape -> Maybe Float",
+        "area shape = Nothing",
+        "",
+      ].join("\n"),
+    },
+  },
+  [],
+);
 
 const COLLECT_AFTER_UNPACKED_BYTES = 32 * 1024 * 1024;
 
