@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 
 const ROOT = join(import.meta.dirname, "../..");
 
-// The benchmark on a tiny catalogue for a second per workload: not to measure
+// The benchmark on a tiny catalogue for two seconds per workload: not to measure
 // anything (no timing is checked), but so that the benchmark cannot rot.
 describe("npm run bench, in smoke mode", () => {
   it("seeds a catalogue, runs every workload and prints the tables with their ratios", async () => {
