@@ -19,6 +19,7 @@ import { OneLinePerRequest, requestId, withIsoTimes } from "./http/requestLog.ts
 import type { RouteContext } from "./http/routeContext.ts";
 import { negotiateByAccept } from "./pages/negotiation.ts";
 import { sitePages } from "./pages/routes.ts";
+import { docsRoutes } from "./routes/docs.ts";
 import { feedRoutes } from "./routes/feed.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { logRoutes } from "./routes/log.ts";
@@ -129,6 +130,7 @@ export function buildServer(options: ServerOptions): FastifyInstance & App {
   app.register(trustedPublisherRoutes, options);
   app.register(trustedPublishingRoutes, options);
   app.register(packageRoutes, options);
+  app.register(docsRoutes, options);
   app.register(resolveRoutes, options);
   app.register(feedRoutes, options);
   app.register(logRoutes, options);

@@ -1,9 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { availableParallelism } from "node:os";
-import { BroadcastChannel } from "node:worker_threads";
+import { BroadcastChannel, MessageChannel } from "node:worker_threads";
 import { Piscina } from "piscina";
-import type { BundleReader, BundleRejection } from "../../ports/bundles.ts";
-import { err } from "../../result.ts";
+import type {
+  BundleReader,
+  BundleRejection,
+  DependencyApis,
+  StoredBundle,
+} from "../../ports/bundles.ts";
+import { err, type Result } from "../../result.ts";
+import type { ReaderTask } from "./worker.ts";
 
 export interface ReaderPoolOptions {
   /** Worker threads; one fewer than the machine's cores by default. */
@@ -27,7 +33,10 @@ export const defaultReaderThreads = (): number => Math.max(1, availableParalleli
  */
 const YOUNG_GENERATION_MB = 8;
 
-const refused = (problem: string) => err<BundleRejection>({ kind: "invalid", problems: [problem] });
+const refused = (problem: string): Result<never, BundleRejection> =>
+  err({ kind: "invalid", problems: [problem] });
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /**
  * Reads bundles in a pool of worker threads. A bundle that takes too long, or
@@ -66,7 +75,29 @@ export class WorkerBundleReader implements BundleReader {
     });
   }
 
-  async read(bytes: Uint8Array, expected: Parameters<BundleReader["read"]>[1]) {
+  read(
+    bytes: Uint8Array,
+    expected: Parameters<BundleReader["read"]>[1],
+    dependencies: DependencyApis,
+  ): ReturnType<BundleReader["read"]> {
+    return this.#run({ kind: "upload", bytes, expected }, dependencies, (problem) =>
+      refused(problem),
+    );
+  }
+
+  document(
+    bytes: Uint8Array,
+    stored: StoredBundle,
+    dependencies: DependencyApis,
+  ): ReturnType<BundleReader["document"]> {
+    return this.#run({ kind: "stored", bytes, stored }, dependencies, (problem) => err([problem]));
+  }
+
+  async #run<T>(
+    work: DistributiveOmit<ReaderTask, "task" | "channel" | "apis">,
+    dependencies: DependencyApis,
+    refusal: (problem: string) => T,
+  ): Promise<T> {
     // The time limit counts from when a worker takes the bundle up, not from
     // when it was queued: a valid bundle is never refused for a busy server.
     const abort = new AbortController();
@@ -75,20 +106,25 @@ export class WorkerBundleReader implements BundleReader {
     this.#onStart.set(task, () => {
       timer = setTimeout(() => abort.abort(), this.#options.timeoutMs);
     });
+    // The reader asks here for the stored APIs of the bundle's dependencies, once it has read its outline.
+    const apis = new MessageChannel();
+    apis.port1.on("message", (asked: Parameters<DependencyApis>[0]) => {
+      apis.port1.postMessage(dependencies(asked));
+    });
     try {
       return (await this.#pool.run(
-        { bytes, expected, task, channel: this.#channelName },
-        { signal: abort.signal },
-      )) as Awaited<ReturnType<BundleReader["read"]>>;
+        { ...work, task, channel: this.#channelName, apis: apis.port2 } satisfies ReaderTask,
+        { signal: abort.signal, transferList: [apis.port2] },
+      )) as T;
     } catch (error) {
       const code = (error as { code?: string }).code;
       if (abort.signal.aborted) {
-        return refused(
+        return refusal(
           `Reading the bundle took longer than ${this.#options.timeoutMs / 1000} seconds, the most the registry gives one.`,
         );
       }
       if (code === "ERR_WORKER_OUT_OF_MEMORY") {
-        return refused(
+        return refusal(
           `Reading the bundle needed more than the ${this.#options.memoryMb} MB of memory the registry gives one.`,
         );
       }
@@ -96,6 +132,7 @@ export class WorkerBundleReader implements BundleReader {
     } finally {
       clearTimeout(timer);
       this.#onStart.delete(task);
+      apis.port1.close();
     }
   }
 
