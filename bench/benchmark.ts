@@ -269,15 +269,26 @@ async function measure(
   const coreTogether = await peakMemoryDuring(server.pid, () =>
     bench.loadEach(url, core.byEachPublisher()),
   );
+  // Publishes still queued for the readers when a workload ends would be
+  // counted against the next one: one more, answered once they are all done,
+  // waits them out.
+  const drained = () => askOnce(url, core.bySinglePublisher()(), 201);
+  await drained();
+  const generatedAlone = await bench.load(url, generated.bySinglePublisher(), 1);
+  await drained();
+  const generatedTogether = await bench.loadEach(url, generated.byEachPublisher());
+  await drained();
+  const coreAlone = await bench.load(url, core.bySinglePublisher(), 1);
+  await drained();
   return {
     answerBytes,
     bare,
     memory: coreTogether.memory,
     registry: {
       ...registry,
-      generatedAlone: await bench.load(url, generated.bySinglePublisher(), 1),
-      generatedTogether: await bench.loadEach(url, generated.byEachPublisher()),
-      coreAlone: await bench.load(url, core.bySinglePublisher(), 1),
+      generatedAlone,
+      generatedTogether,
+      coreAlone,
       coreTogether: coreTogether.result,
       mixed: await bench.beside(
         url,

@@ -74,11 +74,12 @@ describe("the layers of src/", () => {
   });
 
   it("reach the work whose cost a request decides only from worker threads, or inline for tools and tests", () => {
-    // Reading a bundle, resolving dependencies and searching the catalogue
-    // cost what the request and the catalogue make them cost: the host runs
-    // them in its pools of workers, each task with a time limit, never on the
-    // thread that answers requests.
-    const costly = /\b(readBundle|solveOnCatalogue|searchCatalogue)\b/;
+    // Reading and documenting a bundle, resolving dependencies and searching
+    // the catalogue cost what the request and the catalogue make them cost:
+    // the host runs them in its pools of workers, each task with a time limit,
+    // never on the thread that answers requests.
+    const costly =
+      /\b(readBundle|unpackStoredBundle|readUpload|documentStored|makeVersionDocs|solveOnCatalogue|searchCatalogue)\b/;
     const callers = files
       .filter((file) => partOf(file) === "host")
       .filter((file) =>
@@ -90,6 +91,7 @@ describe("the layers of src/", () => {
       .sort();
     expect(callers).toEqual([
       "host/bundleReading/inline.ts",
+      "host/bundleReading/reading.ts",
       "host/bundleReading/worker.ts",
       "host/catalogueReading/inline.ts",
       "host/catalogueReading/worker.ts",

@@ -10,7 +10,13 @@ import {
 import { exposedModuleNames, jsonTextBytes, type Outline, parseOutline } from "../gren/outline.ts";
 import { bundleFileName, FILE_NAME_LIMIT } from "../gren/packageLayout.ts";
 import { compareVersions, formatVersion, parseVersion } from "../gren/semver.ts";
-import { describeJson, isJsonObject, quote, type Report } from "../gren/wording.ts";
+import {
+  describeJson,
+  isJsonObject,
+  type JsonObject,
+  quote,
+  type Report,
+} from "../gren/wording.ts";
 import type { Bundle, BundleExpectation, BundleRejection } from "../ports/bundles.ts";
 import type { Digest } from "../ports/digest.ts";
 import type { GunzipFailure, Gzip } from "../ports/gzip.ts";
@@ -33,6 +39,9 @@ export const MAX_JSON_DEPTH = 32;
  */
 export const MAX_JSON_KEYS = 20_000;
 
+/** A bundle that passed every check, with its sources, which its reader documents next. */
+export type CheckedBundle = Omit<Bundle, "docs"> & { sources: Readonly<Record<string, string>> };
+
 /**
  * Unpacks and checks an uploaded bundle, listing every problem it has rather
  * than only the first. A bundle has one meaning: exactly the form the compiler
@@ -45,7 +54,7 @@ export function readBundle(
   ports: { gzip: Gzip; digest: Digest },
   bytes: Uint8Array,
   expected: BundleExpectation,
-): Result<Bundle, BundleRejection> {
+): Result<CheckedBundle, BundleRejection> {
   const unpacked = ports.gzip.gunzip(bytes, expected.maxUnpackedBytes);
   if (!unpacked.ok) return err(unpackingError(unpacked.reason, expected.maxUnpackedBytes));
   const text = decodeText(unpacked.bytes);
@@ -117,7 +126,7 @@ function jsonProblem(error: StrictJsonError): string {
 function checkContents(
   json: unknown,
   expected: BundleExpectation,
-): Result<Omit<Bundle, "sha256">, BundleRejection> {
+): Result<Omit<CheckedBundle, "sha256">, BundleRejection> {
   if (!isJsonObject(json)) {
     return invalid([
       `The bundle must unpack to a JSON object with "outline" and "sources", not ${describeJson(json)}.`,
@@ -148,7 +157,12 @@ function checkContents(
     // The outline goes with the refusal, so that the registry's own checks can add theirs.
     return invalid(problems, outline);
   }
-  return ok({ outline, outlineJson, modules: sources.modules });
+  return ok({
+    outline,
+    outlineJson,
+    modules: sources.modules,
+    sources: json.sources as Record<string, string>,
+  });
 }
 
 function readOutline(
@@ -260,4 +274,32 @@ export function summedUp(problems: readonly string[]): string[] {
   return rest > 1
     ? [...problems.slice(0, MAX_PROBLEMS - 1), `The bundle has ${rest} more problems like these.`]
     : [...problems];
+}
+
+/**
+ * A stored bundle's outline and sources, read as leniently as the compiler
+ * writes them: the bundle passed the checks of its day when it was published.
+ */
+export function unpackStoredBundle(
+  gzip: Gzip,
+  bytes: Uint8Array,
+  maxUnpackedBytes: number,
+): Result<{ outline: JsonObject; sources: Readonly<Record<string, unknown>> }, string> {
+  const unpacked = gzip.gunzip(bytes, maxUnpackedBytes);
+  if (!unpacked.ok) return err(`The stored bundle no longer unpacks (${unpacked.reason}).`);
+  const text = decodeText(unpacked.bytes);
+  if (!text.ok) return text;
+  let contents: unknown;
+  try {
+    contents = JSON.parse(text.value);
+  } catch (error) {
+    return err(`The stored bundle is not JSON (${String(error)}).`);
+  }
+  if (!isJsonObject(contents) || !isJsonObject(contents.outline)) {
+    return err("The stored bundle has no outline.");
+  }
+  return ok({
+    outline: contents.outline,
+    sources: isJsonObject(contents.sources) ? contents.sources : {},
+  });
 }

@@ -1,29 +1,33 @@
 // What the package website shows of a package: one version's outline read
 // for people (its modules in their groups, its dependencies), and the
-// documentation of its modules, read from the version's bundle. Both go
-// through the same rules as the API, so a page shows nothing the viewer could
-// not download: private packages only to members, no docs of revoked versions.
+// documentation of its modules and its docs.json, as stored when it was
+// published. Both go through the same rules as the API, so a page shows
+// nothing the viewer could not download: private packages only to members,
+// no docs of revoked versions.
 
-import { type ModuleDocs, type ModuleProblem, packageDocs } from "../gren/docs.ts";
-import { isModuleName, packageKey } from "../gren/names.ts";
-import { exposedModuleNames } from "../gren/outline.ts";
+import { formatPackageName, isModuleName, packageKey } from "../gren/names.ts";
 import { isJsonObject, type JsonObject } from "../gren/wording.ts";
 import type { Database } from "../ports/database.ts";
-import type { Gzip } from "../ports/gzip.ts";
-import { ok, type Result } from "../result.ts";
+import { err, ok, type Result } from "../result.ts";
 import type { PackageView, VersionView } from "../wire/packages.ts";
 import { findVisiblePackage, type PackageLookupError } from "./packages.ts";
-import { versionsOf } from "./stores/packages.ts";
+import { type VersionRecord, versionsOf } from "./stores/packages.ts";
 import type { User } from "./stores/users.ts";
+import {
+  documentedModules,
+  findModulePage,
+  findVersionDocs,
+  hasVersionDocs,
+} from "./stores/versionDocs.ts";
 import { publishLogIndex } from "./transparencyLog.ts";
 import {
   type DownloadError,
-  downloadBundle,
+  findVisibleVersion,
   type VersionAddress,
   type VersionLookupError,
   versionOf,
 } from "./versions.ts";
-import { packageView, versionText, versionView } from "./views.ts";
+import { packageView, revocationView, versionText, versionView } from "./views.ts";
 
 /** Exposed modules under one heading of the outline; a plain list is one group without a title. */
 export interface ModuleGroup {
@@ -49,18 +53,10 @@ export interface Release {
   dependencies: Dependency[];
   grenVersion: string;
   platform: string;
+  /** The modules that have a page; undefined while the version's docs are still being made. */
+  documented: ReadonlySet<string> | undefined;
   /** The index of the transparency log's entry for the version's publish. */
   logIndex: number | undefined;
-}
-
-export interface VersionDocumentation {
-  name: string;
-  version: string;
-  moduleGroups: ModuleGroup[];
-  /** The exposed Gren modules, in the order the outline lists them. */
-  modules: ModuleDocs[];
-  /** What the documentation reader could not make sense of; the compiler checks docs more strictly. */
-  problems: ModuleProblem[];
 }
 
 /**
@@ -85,6 +81,7 @@ export function describeRelease(
   if (!record.ok) return record;
   const version = versionView(found.value, record.value);
   const outline = version.outline;
+  const versionId = record.value.id;
   return ok({
     package: pkg,
     state: { packageKey: packageKey(found.value.name), changeSeq: head.changeSeq },
@@ -94,6 +91,9 @@ export function describeRelease(
     dependencies: dependenciesOf(outline),
     grenVersion: textField(outline, "gren-version"),
     platform: textField(outline, "platform"),
+    documented: hasVersionDocs(db, versionId)
+      ? new Set(documentedModules(db, versionId))
+      : undefined,
     logIndex: publishLogIndex(
       db,
       { author: input.author, project: input.project, version: shown },
@@ -103,35 +103,82 @@ export function describeRelease(
 }
 
 /**
- * The documentation of every module a version exposes, read from its bundle.
- * The bundle was checked when it was published, so one that no longer unpacks
- * is damage, not a user's mistake, and throws.
+ * Why a version's documentation cannot be shown: the version cannot be seen,
+ * or was revoked (its pages went with its bundle), or its docs are still being
+ * made from a bundle published before the registry kept them, or could not be.
  */
-export function documentVersion(
-  ports: { db: Database; gzip: Gzip },
+export type DocsError =
+  | DownloadError
+  | { kind: "docs_pending"; name: string; version: string }
+  | { kind: "docs_refused"; name: string; version: string; reasons: string[] }
+  | { kind: "no_such_module"; name: string; version: string; module: string };
+
+/** What a module's page shows: the module's stored article, among the version's modules. */
+export interface ModuleDocumentation {
+  name: string;
+  version: string;
+  moduleGroups: ModuleGroup[];
+  /** The modules that have a page. */
+  documented: ReadonlySet<string>;
+  module: string;
+  article: string;
+}
+
+/** One module's documentation, as stored when the version was published. */
+export function documentModule(
+  db: Database,
+  address: VersionAddress & { module: string },
+  viewer: User | undefined,
+): Result<ModuleDocumentation, DocsError> {
+  const found = documentedVersion(db, address, viewer);
+  if (!found.ok) return found;
+  const { name, version, record } = found.value;
+  const article = findModulePage(db, record.id, address.module);
+  if (article === undefined) {
+    return err({ kind: "no_such_module", name, version, module: address.module });
+  }
+  return ok({
+    name,
+    version,
+    moduleGroups: moduleGroupsOf(JSON.parse(record.outline) as JsonObject),
+    documented: new Set(documentedModules(db, record.id)),
+    module: address.module,
+    article,
+  });
+}
+
+/** A version's docs.json, byte for byte as stored, the digest of the bundle it was made from, and whether anyone may keep a copy. */
+export function versionDocsJson(
+  db: Database,
   address: VersionAddress,
   viewer: User | undefined,
-  limits: { maxUnpackedBytes: number },
-): Result<VersionDocumentation, DownloadError> {
-  const download = downloadBundle(ports.db, address, viewer);
-  if (!download.ok) return download;
-  const unpacked = ports.gzip.gunzip(download.value.bytes, limits.maxUnpackedBytes);
-  if (!unpacked.ok) {
-    throw new Error(
-      `The stored bundle ${download.value.sha256} no longer unpacks (${unpacked.reason})`,
-    );
-  }
-  const contents: unknown = JSON.parse(new TextDecoder().decode(unpacked.bytes));
-  const outline = isJsonObject(contents) && isJsonObject(contents.outline) ? contents.outline : {};
-  const sources = isJsonObject(contents) && isJsonObject(contents.sources) ? contents.sources : {};
-  const docs = packageDocs(sources, exposedModuleNames(outline));
-  return ok({
-    name: textField(outline, "name"),
-    version: textField(outline, "version"),
-    moduleGroups: moduleGroupsOf(outline),
-    modules: docs.modules,
-    problems: docs.problems,
-  });
+): Result<{ docsJson: string; sha256: string; private: boolean }, DocsError> {
+  const found = documentedVersion(db, address, viewer);
+  if (!found.ok) return found;
+  const { docsJson, record } = found.value;
+  return ok({ docsJson, sha256: record.sha256, private: found.value.private });
+}
+
+/** A live version the viewer may see, with its docs made. */
+function documentedVersion(
+  db: Database,
+  address: VersionAddress,
+  viewer: User | undefined,
+): Result<
+  { name: string; version: string; record: VersionRecord; docsJson: string; private: boolean },
+  DocsError
+> {
+  const found = findVisibleVersion(db, address, viewer);
+  if (!found.ok) return found;
+  const { pkg, version: record } = found.value;
+  const name = formatPackageName(pkg.name);
+  const version = versionText(record.versionKey);
+  const revoked = revocationView(record.revoked);
+  if (revoked) return err({ kind: "revoked", name, version, revoked });
+  const docs = findVersionDocs(db, record.id);
+  if (docs === undefined) return err({ kind: "docs_pending", name, version });
+  if (!docs.made) return err({ kind: "docs_refused", name, version, reasons: docs.refusal });
+  return ok({ name, version, record, docsJson: docs.docsJson, private: pkg.private });
 }
 
 const textField = (outline: JsonObject, field: string): string => {

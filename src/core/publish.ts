@@ -14,6 +14,7 @@ import type { Published } from "../wire/packages.ts";
 import type { AccessError } from "./access.ts";
 import { summedUp } from "./bundle.ts";
 import { uninstallableDependencies } from "./dependencies.ts";
+import { dependencyApiLookup } from "./dependencyApis.ts";
 import { commitWithEvents } from "./events.ts";
 import { authorizeGranted, type Grant, type GrantError } from "./grants.ts";
 import { type MachinePublication, machinePublishedNotice, tellAdmins } from "./notices.ts";
@@ -33,6 +34,7 @@ import {
   storeBlob,
 } from "./stores/packages.ts";
 import type { User } from "./stores/users.ts";
+import { storeVersionDocs } from "./stores/versionDocs.ts";
 import { logChange } from "./transparencyLog.ts";
 
 export interface PublishLimits {
@@ -55,10 +57,10 @@ export type PublishError =
 
 /**
  * Publishes one version from the bundle the compiler made. Everything is
- * checked before anything is stored, and the version, its bytes, the search
- * index, the feed event and the audit entry are written in one transaction.
- * With an API token's grant, the token's scopes apply too, and the identity's
- * admins are told.
+ * checked before anything is stored, and the version, its bytes, its docs, the
+ * search index, the feed event and the audit entry are written in one
+ * transaction. With an API token's grant, the token's scopes apply too, and
+ * the identity's admins are told.
  */
 export async function publishVersion(
   ports: Ports,
@@ -77,14 +79,19 @@ export async function publishVersion(
   if (!early.ok) return early;
   const { name, version } = early.value;
 
-  const bundle = await ports.bundles.read(input.bytes, {
-    name,
-    version,
-    maxUnpackedBytes: input.limits.maxUnpackedBytes,
-    kernelAllowed: input.limits.kernelIdentities.some(
-      (allowed) => identityKey(allowed) === identityKey(name.author),
-    ),
-  });
+  const dependencies = dependencyApiLookup(ports.db);
+  const bundle = await ports.bundles.read(
+    input.bytes,
+    {
+      name,
+      version,
+      maxUnpackedBytes: input.limits.maxUnpackedBytes,
+      kernelAllowed: input.limits.kernelIdentities.some(
+        (allowed) => identityKey(allowed) === identityKey(name.author),
+      ),
+    },
+    dependencies.lookUp,
+  );
   let outline: Outline | undefined;
   let bundleProblems: string[] = [];
   if (bundle.ok) outline = bundle.value.outline;
@@ -159,6 +166,10 @@ export async function publishVersion(
       publisherId: publisher.id,
     });
     recordEvent(db, { type: "published", packageId, versionKey: key, at: now });
+    storeVersionDocs(db, { packageId, versionKey: key }, bundle.value.docs, {
+      at: now,
+      awaiting: dependencies.awaited(),
+    });
     if (recordPackageHead(db, packageId).highestKey === key) {
       showInListings(db, packageId, {
         name: formatPackageName(name),

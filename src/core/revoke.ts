@@ -21,6 +21,7 @@ import {
   type VersionRecord,
 } from "./stores/packages.ts";
 import type { User } from "./stores/users.ts";
+import { deleteModulePages } from "./stores/versionDocs.ts";
 import { logChange } from "./transparencyLog.ts";
 import { describeVersion, type VersionLookupError } from "./versions.ts";
 import { revocationView, versionText } from "./views.ts";
@@ -134,6 +135,8 @@ function revoke(
   const now = ports.clock.now();
   markRevoked(db, version.id, { at: now, reason, by: actor.id });
   releaseBlob(db, version.sha256);
+  // Its pages go with its bundle; its API (docs.json) stays, for comparing later versions with.
+  deleteModulePages(db, version.id);
   // The deleted bytes still sit in the database's files until they are written over.
   enqueueJob(db, "scrub_deleted_content", now);
   recordAudit(db, {

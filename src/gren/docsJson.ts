@@ -54,3 +54,44 @@ export interface BinopDocs {
 }
 
 export type Associativity = "left" | "non" | "right";
+
+/**
+ * docs.json as text: compact, as the compiler writes it (`encodeUgly`), with
+ * modules in name order and every object's keys in the order of its encoder
+ * (`Gren.Docs.encode`), so that the same docs always give the same bytes.
+ */
+export function encodeDocsJson(docs: DocsJson): string {
+  const names = Object.keys(docs).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const modules = names.map((name) => {
+    const module = docs[name]!;
+    return `${JSON.stringify(name)}:${JSON.stringify({
+      name: module.name,
+      comment: module.comment,
+      unions: module.unions.map((union) => ({
+        name: union.name,
+        comment: union.comment,
+        args: union.args,
+        cases: union.cases,
+      })),
+      aliases: module.aliases.map((alias) => ({
+        name: alias.name,
+        comment: alias.comment,
+        args: alias.args,
+        type: alias.type,
+      })),
+      values: module.values.map((value) => ({
+        name: value.name,
+        comment: value.comment,
+        type: value.type,
+      })),
+      binops: module.binops.map((binop) => ({
+        name: binop.name,
+        comment: binop.comment,
+        type: binop.type,
+        associativity: binop.associativity,
+        precedence: binop.precedence,
+      })),
+    })}`;
+  });
+  return `{${modules.join(",")}}`;
+}

@@ -11,6 +11,7 @@ import type { Config } from "./config.ts";
 import { openDatabase } from "./database.ts";
 import { DeletedContentScrubber } from "./deletedContentScrubber.ts";
 import { nodeDigest } from "./digest.ts";
+import { DocsBackfill } from "./docsBackfill.ts";
 import { FanOut } from "./feed/fanOut.ts";
 import { LiveFeed } from "./feed/liveFeed.ts";
 import { WebhookWorker } from "./feed/webhookWorker.ts";
@@ -130,6 +131,12 @@ export function openRegistry(options: StartOptions) {
         )
       : undefined;
   const scrubber = new DeletedContentScrubber(db, ports.clock, app.log);
+  // Versions published before docs were kept get theirs while the server serves.
+  const docsBackfill = new DocsBackfill(
+    ports,
+    { maxUnpackedBytes: config.maxUnpackedBytes },
+    app.log,
+  );
   fanOut.follow(() => live.wake());
   fanOut.follow(() => scrubber.wake());
   if (webhooks) fanOut.follow(() => webhooks.wake());
@@ -137,12 +144,14 @@ export function openRegistry(options: StartOptions) {
   app.addHook("onReady", async () => {
     webhooks?.wake();
     scrubber.wake();
+    docsBackfill.start();
   });
   app.addHook("onClose", async () => {
     fanOut.stop();
     scrubber.stop();
     await webhooks?.stop();
     live.close();
+    await docsBackfill.stop();
     await bundleReader.close();
     await catalogueReaders.close();
     db.close();

@@ -20,6 +20,7 @@ import type { RouteContext } from "./http/routeContext.ts";
 import { cutStalledAnswers } from "./http/stalledAnswers.ts";
 import { negotiateByAccept } from "./pages/negotiation.ts";
 import { sitePages } from "./pages/routes.ts";
+import { docsRoutes } from "./routes/docs.ts";
 import { feedRoutes } from "./routes/feed.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { logRoutes } from "./routes/log.ts";
@@ -133,6 +134,7 @@ export function buildServer(options: ServerOptions): FastifyInstance & App {
   app.register(trustedPublisherRoutes, options);
   app.register(trustedPublishingRoutes, options);
   app.register(packageRoutes, options);
+  app.register(docsRoutes, options);
   app.register(resolveRoutes, options);
   app.register(feedRoutes, options);
   app.register(logRoutes, options);

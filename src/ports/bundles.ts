@@ -1,3 +1,5 @@
+import type { ModuleProblem } from "../gren/docs/module.ts";
+import type { DependencyApi, TypeHome } from "../gren/docs/packageDocs.ts";
 import type { PackageName } from "../gren/names.ts";
 import type { Outline } from "../gren/outline.ts";
 import type { Version } from "../gren/semver.ts";
@@ -6,6 +8,8 @@ import type { Result } from "../result.ts";
 
 export interface Bundle {
   outline: Outline;
+  /** Its API and documentation, made while it was read. */
+  docs: VersionDocs;
   /** The outline exactly as uploaded, to serve back as the `outline` of the version's metadata. */
   outlineJson: JsonObject;
   /** Every module the bundle has a source for, kernel modules included. */
@@ -36,10 +40,58 @@ export type BundleRejection =
   | { kind: "invalid"; problems: string[]; outline?: Outline };
 
 /**
- * Reads and checks an uploaded bundle by the core's rules (`readBundle`),
- * wherever the host chooses to run them: unpacking and parsing half a
- * megabyte is work to keep off the thread that answers requests.
+ * A version's API and documentation, made once from its bundle: everything
+ * the package website and docs.json read of it afterwards.
+ */
+export interface VersionDocs {
+  /** docs.json as served, byte for byte: every type fully qualified. */
+  docsJson: string;
+  /** Each documented module's page content (its doc comment and entries), rendered. */
+  pages: Record<string, string>;
+  /** For each module a type in docs.json comes from, the package version that defines it. */
+  typeHomes: Record<string, TypeHome>;
+  /** Each exposed module's exposed types: what the package's dependents may import. */
+  exposedTypes: Record<string, string[]>;
+  /** What the docs reader could not make sense of; never a reason to refuse the bundle. */
+  problems: ModuleProblem[];
+}
+
+/**
+ * The stored APIs of a package's dependencies, for the versions it builds
+ * against. Asked by a reader once it has read the outline, and answered on
+ * the thread that holds the database.
+ */
+export type DependencyApis = (
+  dependencies: readonly { name: string; range: string }[],
+) => DependencyApi[];
+
+/** A version already published, documented again from its stored bundle. */
+export interface StoredBundle {
+  name: string;
+  version: string;
+  maxUnpackedBytes: number;
+}
+
+/**
+ * Reads and checks an uploaded bundle by the core's rules (`readBundle`), and
+ * documents it, wherever the host chooses to run them: unpacking, parsing and
+ * rendering half a megabyte is work to keep off the thread that answers requests.
  */
 export interface BundleReader {
-  read(bytes: Uint8Array, expected: BundleExpectation): Promise<Result<Bundle, BundleRejection>>;
+  read(
+    bytes: Uint8Array,
+    expected: BundleExpectation,
+    dependencies: DependencyApis,
+  ): Promise<Result<Bundle, BundleRejection>>;
+  /**
+   * Documents a stored bundle, published before the registry kept docs;
+   * gives why not when its docs break the registry's limits.
+   */
+  document(
+    bytes: Uint8Array,
+    stored: StoredBundle,
+    dependencies: DependencyApis,
+  ): Promise<Result<VersionDocs, string[]>>;
 }
+
+export type { DependencyApi, ModuleProblem, TypeHome };

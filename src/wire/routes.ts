@@ -1,4 +1,5 @@
 import { Type } from "typebox";
+import { DocsJson } from "./docs.ts";
 import { FeedPage, FeedQuery, LiveQuery, WebhookStatusList } from "./feed.ts";
 import { Health } from "./health.ts";
 import {
@@ -319,6 +320,16 @@ export const API = {
       }),
       304: NotModified,
     },
+  }),
+  docsJson: route({
+    method: "GET",
+    path: "/packages/:author/:project/:version/docs.json",
+    summary: "A version's API and documentation, as the compiler's docs.json",
+    description:
+      "The version's documentation as the compiler's `gren docs` writes it, every type fully qualified. The same bytes every time; a revoked version answers 410, like its bundle.",
+    access: "viewer",
+    params: VersionParams,
+    answers: { 200: DocsJson, 304: NotModified },
   }),
   revokeVersion: route({
     method: "DELETE",

@@ -197,11 +197,14 @@ describe("the OpenAPI document", () => {
     });
     const bundle = await fetch(`${registry.url}/packages/acme/widgets/1.0.0/bundle`);
     expectDocumented("GET", "/packages/acme/widgets/1.0.0/bundle", bundle.status, undefined);
+    await checkedCall("GET", "/packages/acme/widgets/1.0.0/docs.json");
+    await checkedCall("GET", "/packages/acme/widgets/9.0.0/docs.json");
     await checkedCall("DELETE", "/packages/acme/widgets/1.0.0", {
       token: other,
       json: { reason: "Broken" },
     });
     await checkedCall("GET", "/packages/acme/widgets/1.0.0/bundle");
+    await checkedCall("GET", "/packages/acme/widgets/1.0.0/docs.json");
     await checkedCall("DELETE", "/packages/acme/widgets", {
       token: admin,
       json: { reason: "Retired" },

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { moduleDocs } from "../../src/gren/docs.ts";
+import { moduleDocs } from "../../src/gren/docs/moduleDocs.ts";
 import { CORE, contentsOf } from "../support/realBundles.ts";
 import { startRegistry, type TestRegistry } from "../support/registry.ts";
 import {

@@ -1,13 +1,10 @@
 import { describe, expect, it } from "vitest";
-import type { VersionDocumentation } from "../../src/core/documentation.ts";
-import { moduleDocs } from "../../src/gren/docs.ts";
-import { DocumentationCache } from "../../src/host/pages/documentationCache.ts";
 import { highlightGren } from "../../src/host/pages/highlightGren.ts";
 import { renderMarkdown } from "../../src/host/pages/markdown.ts";
 import { prefersHtml } from "../../src/host/pages/negotiation.ts";
 
 // The package site's pieces on their own: which Accept headers get a page,
-// how doc comments become HTML, and how much rendered documentation is kept.
+// and how doc comments become HTML.
 
 describe("prefersHtml", () => {
   it.each([
@@ -79,42 +76,5 @@ describe("doc comments as HTML", () => {
     expect(code).toContain(
       '<span class="hljs-string">&quot;&quot;&quot;x&quot;&quot;&quot;</span>',
     );
-  });
-});
-
-describe("the documentation cache", () => {
-  const documentation = (version: string): VersionDocumentation => {
-    const docs = moduleDocs(
-      `module Big exposing (big)\n\n{-| ${"words ".repeat(200)} -}\nbig : Int\nbig = 1\n`,
-    );
-    if (!docs.ok) throw new Error(docs.error);
-    return {
-      name: "acme/big",
-      version,
-      moduleGroups: [{ title: undefined, modules: ["Big"] }],
-      modules: [docs.value],
-      problems: [],
-    };
-  };
-
-  it("renders a module's page once, and drops the least recently read versions past its size", () => {
-    const cache = new DocumentationCache(7000);
-    const first = cache.add("acme/big@1.0.0", documentation("1.0.0"));
-    const page = first.page("Big");
-    expect(page?.prerendered).toContain("words words");
-    expect(first.page("Big")).toBe(page);
-    expect(first.page("Nope")).toBeUndefined();
-
-    cache.add("acme/big@2.0.0", documentation("2.0.0")).page("Big");
-    expect(cache.get("acme/big@1.0.0")).toBeDefined();
-    cache.add("acme/big@3.0.0", documentation("3.0.0")).page("Big");
-    expect(cache.chars).toBeLessThanOrEqual(7000);
-    // 1.0.0 was read after 2.0.0 was added, so 2.0.0 went first.
-    expect(cache.get("acme/big@2.0.0")).toBeUndefined();
-    expect(cache.get("acme/big@1.0.0")).toBeDefined();
-    expect(cache.get("acme/big@3.0.0")).toBeDefined();
-
-    cache.forget("acme/big@3.0.0");
-    expect(cache.get("acme/big@3.0.0")).toBeUndefined();
   });
 });

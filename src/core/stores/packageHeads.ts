@@ -15,7 +15,7 @@ export interface PackageHeadRecord {
   liveVersions: number;
   /** The live version published last, and when. */
   lastPublished: { versionKey: number; at: number } | undefined;
-  /** The event of the last change to the package. */
+  /** The number of the last change to the package, counted across all packages. */
   changeSeq: number;
   /** Different after every change, and never seen before. */
   tag: string;
@@ -52,7 +52,8 @@ export function writeHead(
                                 last_published_key, last_published_at, change_seq, tag)
      VALUES (:packageId, :latestKey, :highestKey, :versions, :liveVersions,
              :lastKey, :lastAt,
-             coalesce((SELECT max(seq) FROM events), 0), lower(hex(randomblob(16))))
+             (SELECT coalesce(max(change_seq), 0) + 1 FROM package_heads),
+             lower(hex(randomblob(16))))
      ON CONFLICT (package_id) DO UPDATE SET
        latest_key = excluded.latest_key, highest_key = excluded.highest_key,
        versions = excluded.versions, live_versions = excluded.live_versions,

@@ -538,3 +538,30 @@ export function tallyVersions(
     },
   };
 }
+
+/**
+ * The lowest version of a package in `lower <= v < upper`, revoked or not: the
+ * one a dependent that asks for that range is built against.
+ */
+export function lowestVersionIn(
+  db: Database,
+  packageId: number,
+  range: { lowerKey: number; upperKey: number },
+): { id: number; versionKey: number } | undefined {
+  const row = db.get(
+    `SELECT id, version_key FROM versions
+     WHERE package_id = :packageId AND version_key >= :lowerKey AND version_key < :upperKey
+     ORDER BY version_key LIMIT 1`,
+    { packageId, ...range },
+  );
+  return row && { id: integer(row, "id"), versionKey: integer(row, "version_key") };
+}
+
+/** Whether a version was revoked. */
+export function isRevoked(db: Database, versionId: number): boolean {
+  return (
+    db.get("SELECT 1 FROM versions WHERE id = :versionId AND revoked_at IS NOT NULL", {
+      versionId,
+    }) !== undefined
+  );
+}

@@ -257,8 +257,9 @@ export const MIGRATIONS: readonly string[] = [
     -- the live version published last, and when: what "recently published" shows
     last_published_key INTEGER,
     last_published_at INTEGER,
-    -- the event that last changed the package: kept answers about it are
-    -- good while this stays where it was when they were made
+    -- the number of the package's last change (a version published or
+    -- revoked, or its docs made), counted across all packages: kept answers
+    -- about it are good while this stays where it was when they were made
     change_seq INTEGER NOT NULL,
     -- new at every change, never seen before, so it survives a restore to an
     -- older state without naming two contents: the index's ETag
@@ -396,6 +397,38 @@ export const MIGRATIONS: readonly string[] = [
   // those that share its project, found here.
   `
   CREATE INDEX packages_by_project ON packages (project);
+  `,
+
+  // 10: each version's API and documentation, made once from its bundle when
+  // it is published (or, for versions published before, in the background),
+  // and only read afterwards. A revocation deletes the pages with the bundle
+  // but keeps the API, which later versions are compared with.
+  `
+  CREATE TABLE version_docs (
+    version_id INTEGER PRIMARY KEY REFERENCES versions (id),
+    -- docs.json as served, every type qualified; NULL when the docs could not be made
+    docs_json TEXT,
+    -- why they could not be (a JSON array of sentences), or NULL
+    refusal TEXT,
+    -- module name to {"package", "version"} that defines the types it names (JSON)
+    type_homes TEXT NOT NULL,
+    -- each exposed module's exposed types, for dependents to qualify theirs (JSON)
+    exposed_types TEXT NOT NULL,
+    -- what the docs reader could not make sense of (JSON)
+    problems TEXT NOT NULL,
+    -- 1 when a dependency's own docs were still to be made: made again once they are
+    awaiting INTEGER NOT NULL DEFAULT 0 CHECK (awaiting IN (0, 1)),
+    made_at INTEGER NOT NULL,
+    CHECK ((docs_json IS NULL) = (refusal IS NOT NULL))
+  ) STRICT;
+
+  CREATE TABLE module_pages (
+    version_id INTEGER NOT NULL REFERENCES versions (id),
+    module TEXT NOT NULL,
+    -- the module's article, rendered
+    content TEXT NOT NULL,
+    PRIMARY KEY (version_id, module)
+  ) STRICT, WITHOUT ROWID;
   `,
 
   // Bundles in chunks of 64 KiB, each read as the client can take it: a blob

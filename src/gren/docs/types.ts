@@ -11,7 +11,9 @@ export type TypeNode =
   | { kind: "function"; from: TypeNode; to: TypeNode }
   | { kind: "record"; extending?: string; fields: RecordField[] }
   /** `()`: not Gren, but read rather than rejected. */
-  | { kind: "unit" };
+  | { kind: "unit" }
+  /** Tokens that do not read as a type, kept as written so that they still show and compare. */
+  | { kind: "unreadable"; text: string };
 
 export interface RecordField {
   name: string;
@@ -154,6 +156,8 @@ export function formatType(type: TypeNode, place: Place = "top"): string {
       return type.name;
     case "unit":
       return "()";
+    case "unreadable":
+      return type.text;
     case "named": {
       if (type.args.length === 0) return type.name;
       const text = [type.name, ...type.args.map((arg) => formatType(arg, "typeArgument"))].join(

@@ -1,10 +1,10 @@
-import { readBundle } from "../../core/bundle.ts";
 import type { BundleReader } from "../../ports/bundles.ts";
-import { nodeDigest } from "../digest.ts";
-import { nodeGzip } from "../gzip.ts";
+import { documentStored, readUpload } from "./reading.ts";
 
 /** Reads bundles on the calling thread: for tools and tests that publish one at a time. */
 export const inlineBundleReader: BundleReader = {
-  read: async (bytes, expected) =>
-    readBundle({ gzip: nodeGzip, digest: nodeDigest }, bytes, expected),
+  read: (bytes, expected, dependencies) =>
+    readUpload(bytes, expected, async (asked) => dependencies(asked)),
+  document: (bytes, stored, dependencies) =>
+    documentStored(bytes, stored, async (asked) => dependencies(asked)),
 };

@@ -1,7 +1,15 @@
+import { randomUUID } from "node:crypto";
 import { availableParallelism } from "node:os";
-import type { BundleReader, BundleRejection } from "../../ports/bundles.ts";
-import { err } from "../../result.ts";
-import { TimedPool } from "../threads/timedPool.ts";
+import { BroadcastChannel, MessageChannel } from "node:worker_threads";
+import { Piscina } from "piscina";
+import type {
+  BundleReader,
+  BundleRejection,
+  DependencyApis,
+  StoredBundle,
+} from "../../ports/bundles.ts";
+import { err, type Result } from "../../result.ts";
+import type { ReaderTask } from "./worker.ts";
 
 export interface ReaderPoolOptions {
   /** Worker threads; one fewer than the machine's cores by default. */
@@ -25,7 +33,10 @@ export const defaultReaderThreads = (): number => Math.max(1, availableParalleli
  */
 const YOUNG_GENERATION_MB = 8;
 
-const refused = (problem: string) => err<BundleRejection>({ kind: "invalid", problems: [problem] });
+const refused = (problem: string): Result<never, BundleRejection> =>
+  err({ kind: "invalid", problems: [problem] });
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /**
  * Reads bundles in a pool of worker threads. A bundle that takes too long, or
@@ -33,48 +44,100 @@ const refused = (problem: string) => err<BundleRejection>({ kind: "invalid", pro
  * the worker it held is replaced, and every other request goes on.
  */
 export class WorkerBundleReader implements BundleReader {
-  readonly #pool: TimedPool;
+  readonly #pool: Piscina;
   readonly #options: ReaderPoolOptions;
+  /**
+   * Where readers say which task they have taken up. One channel for the
+   * pool: a channel for each task would be a handful of objects each that a
+   * reader's heap never gives back.
+   */
+  readonly #channelName = `bundle-readers-${randomUUID()}`;
+  readonly #started = new BroadcastChannel(this.#channelName);
+  /** What to do when each task waiting for a reader is taken up. */
+  readonly #onStart = new Map<number, () => void>();
+  #tasks = 0;
 
   constructor(options: ReaderPoolOptions) {
     this.#options = options;
-    this.#pool = new TimedPool({
+    this.#started.onmessage = (event) => this.#onStart.get((event as { data: number }).data)?.();
+    this.#started.unref();
+    this.#pool = new Piscina({
       filename: new URL("./worker.ts", import.meta.url).href,
-      threads: options.threads,
+      minThreads: options.threads,
+      maxThreads: options.threads,
       // A waiting upload holds its bytes; beyond a few per thread, wait in the queue.
       maxQueue: options.threads * 64,
-      memoryMb: options.memoryMb,
-      youngGenerationMb: YOUNG_GENERATION_MB,
+      idleTimeout: 60_000,
+      resourceLimits: {
+        maxOldGenerationSizeMb: options.memoryMb,
+        maxYoungGenerationSizeMb: YOUNG_GENERATION_MB,
+      },
     });
   }
 
-  async read(bytes: Uint8Array, expected: Parameters<BundleReader["read"]>[1]) {
+  read(
+    bytes: Uint8Array,
+    expected: Parameters<BundleReader["read"]>[1],
+    dependencies: DependencyApis,
+  ): ReturnType<BundleReader["read"]> {
+    return this.#run({ kind: "upload", bytes, expected }, dependencies, (problem) =>
+      refused(problem),
+    );
+  }
+
+  document(
+    bytes: Uint8Array,
+    stored: StoredBundle,
+    dependencies: DependencyApis,
+  ): ReturnType<BundleReader["document"]> {
+    return this.#run({ kind: "stored", bytes, stored }, dependencies, (problem) => err([problem]));
+  }
+
+  async #run<T>(
+    work: DistributiveOmit<ReaderTask, "task" | "channel" | "apis">,
+    dependencies: DependencyApis,
+    refusal: (problem: string) => T,
+  ): Promise<T> {
     // The time limit counts from when a worker takes the bundle up, not from
     // when it was queued: a valid bundle is never refused for a busy server.
-    const outcome = await this.#pool.run<Awaited<ReturnType<BundleReader["read"]>>>(
-      { bytes, expected },
-      this.#options.timeoutMs,
-    );
-    switch (outcome.kind) {
-      case "done":
-        return outcome.value;
-      case "timed_out":
-        return refused(
+    const abort = new AbortController();
+    const task = ++this.#tasks;
+    let timer: NodeJS.Timeout | undefined;
+    this.#onStart.set(task, () => {
+      timer = setTimeout(() => abort.abort(), this.#options.timeoutMs);
+    });
+    // The reader asks here for the stored APIs of the bundle's dependencies, once it has read its outline.
+    const apis = new MessageChannel();
+    apis.port1.on("message", (asked: Parameters<DependencyApis>[0]) => {
+      apis.port1.postMessage(dependencies(asked));
+    });
+    try {
+      return (await this.#pool.run(
+        { ...work, task, channel: this.#channelName, apis: apis.port2 } satisfies ReaderTask,
+        { signal: abort.signal, transferList: [apis.port2] },
+      )) as T;
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (abort.signal.aborted) {
+        return refusal(
           `Reading the bundle took longer than ${this.#options.timeoutMs / 1000} seconds, the most the registry gives one.`,
         );
-      case "out_of_memory":
-        return refused(
+      }
+      if (code === "ERR_WORKER_OUT_OF_MEMORY") {
+        return refusal(
           `Reading the bundle needed more than the ${this.#options.memoryMb} MB of memory the registry gives one.`,
         );
-      case "queue_full":
-        // Uploads in flight are fewer than the queue holds, so this is a bug.
-        throw new Error("The bundle readers' queue is full");
-      default:
-        return outcome satisfies never;
+      }
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      this.#onStart.delete(task);
+      apis.port1.close();
     }
   }
 
   async close(): Promise<void> {
-    await this.#pool.close();
+    this.#started.close();
+    await this.#pool.destroy();
   }
 }

@@ -1,6 +1,7 @@
 import type { AccessError } from "../../core/access.ts";
 import type { CreateTokenError, RevokeTokenError, TokenAuthError } from "../../core/apiTokens.ts";
 import type { ClaimError } from "../../core/ciProviders.ts";
+import type { DocsError } from "../../core/documentation.ts";
 import type { FeedError } from "../../core/feed.ts";
 import type { GrantError } from "../../core/grants.ts";
 import type {
@@ -58,7 +59,8 @@ export type CoreError =
   | TrustedPublisherError
   | ExchangeError
   | ClaimError
-  | LogProofError;
+  | LogProofError
+  | DocsError;
 
 /** What each action is, to finish "… needs the X role". */
 const DOING: Record<Action, string> = {
@@ -206,6 +208,23 @@ export function answerFor(error: CoreError): ErrorAnswer {
         "gone",
         `${error.name} ${error.version} was revoked on ${error.revoked.at}: ${error.revoked.reason}`,
         { revoked: error.revoked },
+      );
+    case "docs_pending":
+      return new ErrorAnswer(
+        "unavailable",
+        `The documentation of ${error.name} ${error.version} is still being made from its bundle; ask again in a minute.`,
+        {},
+        { "retry-after": "30" },
+      );
+    case "docs_refused":
+      return new ErrorAnswer(
+        "not_found",
+        `${error.name} ${error.version} has no documentation: ${error.reasons.join(" ")}`,
+      );
+    case "no_such_module":
+      return new ErrorAnswer(
+        "not_found",
+        `${error.name} ${error.version} has no module named ${error.module}.`,
       );
     case "author_spelling":
       return new ErrorAnswer(

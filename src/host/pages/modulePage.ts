@@ -1,40 +1,34 @@
 import { html } from "htm/preact";
 import type { VNode } from "preact";
-import type { ModuleGroup, VersionDocumentation } from "../../core/documentation.ts";
-import { readOverview } from "../../gren/docs/overview.ts";
-import type { AliasDocs, BinopDocs, ModuleDocs, UnionDocs, ValueDocs } from "../../gren/docs.ts";
-import { escapeHtml, highlightType } from "./highlightGren.ts";
+import type { ModuleGroup } from "../../core/documentation.ts";
 import { type Prerendered, prerender } from "./layout.ts";
-import { renderMarkdown } from "./markdown.ts";
 import { identityPath, modulePath, packagePath, versionPath } from "./paths.ts";
 
-// A module's documentation page, as the package website has always shown it:
-// the module's doc comment, with each `@docs` line replaced by the entries it
-// names, each entry its signature and its own doc comment.
+// A module's documentation page: the module's article, rendered when the
+// version was published, between the version's breadcrumbs and the list of
+// its modules.
 
-type Entry =
-  | { kind: "union"; docs: UnionDocs }
-  | { kind: "alias"; docs: AliasDocs }
-  | { kind: "value"; docs: ValueDocs }
-  | { kind: "binop"; docs: BinopDocs };
-
-/** The content of one module's page. */
-export function renderModulePage(
-  documentation: VersionDocumentation,
-  module: ModuleDocs,
-): Prerendered {
-  return prerender(html`${breadcrumbs(documentation, module.name)}
-    <div class="with-sidebar">
-      <article aria-labelledby="module-title">
-        <h1 id="module-title">${module.name}</h1>
-        ${moduleBody(module)}
-      </article>
-      ${moduleNavigation(documentation, module.name)}
-    </div>`);
+export interface ModulePageInput {
+  name: string;
+  version: string;
+  moduleGroups: ModuleGroup[];
+  /** The modules that have a page. */
+  documented: ReadonlySet<string>;
+  module: string;
+  /** The module's article, as stored. */
+  article: string;
 }
 
-function breadcrumbs(documentation: VersionDocumentation, module: string): VNode {
-  const { name, version } = documentation;
+/** The content of one module's page. */
+export function renderModulePage(input: ModulePageInput): Prerendered {
+  const before = prerender(breadcrumbs(input)).prerendered;
+  const after = prerender(moduleNavigation(input)).prerendered;
+  return {
+    prerendered: `${before}<div class="with-sidebar">${input.article}${after}</div>`,
+  };
+}
+
+function breadcrumbs({ name, version, module }: ModulePageInput): VNode {
   const [author = "", project = ""] = name.split("/");
   return html`<nav aria-label="Breadcrumb" class="breadcrumbs">
     <ol>
@@ -47,9 +41,13 @@ function breadcrumbs(documentation: VersionDocumentation, module: string): VNode
   </nav>`;
 }
 
-function moduleNavigation(documentation: VersionDocumentation, current: string): VNode {
-  const { name, version } = documentation;
-  const documented = new Set(documentation.modules.map((module) => module.name));
+function moduleNavigation({
+  name,
+  version,
+  module: current,
+  documented,
+  moduleGroups,
+}: ModulePageInput): VNode {
   const link = (module: string) =>
     html`<li>
       ${
@@ -62,9 +60,7 @@ function moduleNavigation(documentation: VersionDocumentation, current: string):
           : module
       }
     </li>`;
-  const groups: ModuleGroup[] = documentation.moduleGroups.filter(
-    (group) => group.modules.length > 0,
-  );
+  const groups = moduleGroups.filter((group) => group.modules.length > 0);
   return html`<nav class="sidebar" aria-labelledby="modules-heading">
     <h2 id="modules-heading">Modules of ${name} ${version}</h2>
     ${groups.map(
@@ -74,135 +70,4 @@ function moduleNavigation(documentation: VersionDocumentation, current: string):
         </ul>`,
     )}
   </nav>`;
-}
-
-/** The module's doc comment with its entries placed where its `@docs` lines name them. */
-function moduleBody(module: ModuleDocs): VNode[] {
-  const entries = entriesOf(module);
-  const typeNames = new Set([...module.unions, ...module.aliases].map((type) => type.name));
-  const nodes: VNode[] = [];
-  const shown = new Set<string>();
-  // Each entry's heading goes one level below the comment's last heading, so the outline stays in order.
-  let level = 1;
-  const place = (name: string) => {
-    const entry = entries.get(name);
-    if (entry === undefined || shown.has(name)) return;
-    shown.add(name);
-    nodes.push(entryNode(entry, Math.min(level + 1, 6), typeNames));
-  };
-  for (const part of overviewParts(module.comment)) {
-    if (part.kind === "docs") {
-      for (const name of part.names) place(name);
-      continue;
-    }
-    const rendered = renderMarkdown(part.text, 2);
-    if (rendered.html.trim() !== "") {
-      nodes.push(
-        html`<div class="overview" dangerouslySetInnerHTML=${{ __html: rendered.html }} />`,
-      );
-    }
-    level = rendered.lastHeading ?? level;
-  }
-  // What the comment forgot to list is still public, so it is still shown.
-  const rest = [...entries.keys()].filter((name) => !shown.has(name));
-  if (rest.length > 0 && shown.size > 0) {
-    nodes.push(html`<h2>Also exposed</h2>`);
-    level = 2;
-  }
-  for (const name of rest) place(name);
-  return nodes;
-}
-
-type OverviewPart = { kind: "text"; text: string } | { kind: "docs"; names: string[] };
-
-const DOCS_LINE = /^\s*@docs(?![\p{L}\p{N}_])/u;
-
-/** The comment cut at its `@docs` lines; a list ending in a comma goes on to the next line. */
-function overviewParts(comment: string): OverviewPart[] {
-  const parts: OverviewPart[] = [];
-  let text: string[] = [];
-  let docs: string[] | undefined;
-  const flushDocs = () => {
-    if (docs === undefined) return;
-    parts.push({ kind: "docs", names: readOverview(docs.join("\n")).groups.flat() });
-    docs = undefined;
-  };
-  for (const line of comment.split("\n")) {
-    if (docs?.at(-1)?.trimEnd().endsWith(",")) {
-      docs.push(line);
-      continue;
-    }
-    flushDocs();
-    if (DOCS_LINE.test(line)) {
-      if (text.length > 0) parts.push({ kind: "text", text: text.join("\n") });
-      text = [];
-      docs = [line];
-    } else text.push(line);
-  }
-  flushDocs();
-  if (text.length > 0) parts.push({ kind: "text", text: text.join("\n") });
-  return parts;
-}
-
-function entriesOf(module: ModuleDocs): Map<string, Entry> {
-  const entries = new Map<string, Entry>();
-  for (const docs of module.unions) entries.set(docs.name, { kind: "union", docs });
-  for (const docs of module.aliases) entries.set(docs.name, { kind: "alias", docs });
-  for (const docs of module.values) entries.set(docs.name, { kind: "value", docs });
-  for (const docs of module.binops) entries.set(docs.name, { kind: "binop", docs });
-  return entries;
-}
-
-function entryNode(entry: Entry, level: number, typeNames: ReadonlySet<string>): VNode {
-  const heading = `h${level}`;
-  const comment = entry.docs.comment.trim();
-  return html`<div class="item" id=${entry.docs.name}>
-    <${heading}>
-      <code class="signature" dangerouslySetInnerHTML=${{ __html: signature(entry, typeNames) }} />
-    </${heading}>
-    ${
-      comment === ""
-        ? null
-        : html`<div
-            class="doc"
-            dangerouslySetInnerHTML=${{ __html: renderMarkdown(comment, Math.min(level + 1, 6)).html }}
-          />`
-    }
-  </div>`;
-}
-
-const keyword = (word: string): string => `<span class="hljs-keyword">${word}</span>`;
-
-/** The entry's name, linking to itself so that a reader can share the address. */
-const selfLink = (name: string, shown = name): string =>
-  `<a class="item-name" href="#${escapeHtml(name)}">${escapeHtml(shown)}</a>`;
-
-/** A constructor's argument, parenthesised where the source must have had parentheses. */
-const argument = (type: string): string =>
-  /[\s]/.test(type) && !/^[({[]/.test(type) ? `(${type})` : type;
-
-function signature(entry: Entry, typeNames: ReadonlySet<string>): string {
-  const type = (text: string) => highlightType(text, typeNames);
-  switch (entry.kind) {
-    case "value":
-      return entry.docs.type === ""
-        ? selfLink(entry.docs.name)
-        : `${selfLink(entry.docs.name)} : ${type(entry.docs.type)}`;
-    case "binop":
-      return `${selfLink(entry.docs.name, `(${entry.docs.name})`)} : ${type(entry.docs.type)}`;
-    case "alias": {
-      const { name, args } = entry.docs;
-      const head = [selfLink(name), ...args.map(escapeHtml)].join(" ");
-      return `${keyword("type alias")} ${head} =\n    ${type(entry.docs.type)}`;
-    }
-    case "union": {
-      const { name, args, cases } = entry.docs;
-      const head = `${keyword("type")} ${[selfLink(name), ...args.map(escapeHtml)].join(" ")}`;
-      const lines = cases.map(
-        ([variant, variantArgs], index) =>
-          `\n    ${index === 0 ? "=" : "|"} ${type([variant, ...variantArgs.map(argument)].join(" "))}`,
-      );
-      return head + lines.join("");
-    }
-  }
 }

@@ -107,14 +107,24 @@ function installSection(name: string): VNode {
 function modulesSection(release: Release): VNode {
   const { package: pkg, version } = release;
   const live = version.revoked === null;
+  const pending = live && release.documented === undefined;
   const moduleItem = (module: string) =>
     html`<li>
-      ${live ? html`<a href=${modulePath(pkg.name, version.version, module)}>${module}</a>` : module}
+      ${
+        live && release.documented?.has(module)
+          ? html`<a href=${modulePath(pkg.name, version.version, module)}>${module}</a>`
+          : module
+      }
     </li>`;
   const groups = release.moduleGroups.filter((group) => group.modules.length > 0);
   return html`<section aria-labelledby="modules-heading">
     <h2 id="modules-heading">Modules</h2>
     ${live ? null : html`<p>The documentation went with the revoked bundle.</p>`}
+    ${
+      pending
+        ? html`<p>The documentation of this version is still being made; its modules' pages will follow shortly.</p>`
+        : null
+    }
     ${
       groups.length === 0
         ? html`<p>This package exposes no modules.</p>`

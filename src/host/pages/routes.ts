@@ -1,29 +1,27 @@
 import cookie from "@fastify/cookie";
 import { type FastifyPluginAsyncTypebox, Type } from "@fastify/type-provider-typebox";
 import type { FastifyError } from "fastify";
-import { describeRelease, documentVersion } from "../../core/documentation.ts";
+import { describeRelease, documentModule } from "../../core/documentation.ts";
 import { describeIdentity } from "../../core/identities.ts";
 import { lastPackageChange } from "../../core/packageHead.ts";
 import { listPackages } from "../../core/packages.ts";
 import { recentlyPublished } from "../../core/recent.ts";
 import type { User } from "../../core/sessions.ts";
-import { describeVersion } from "../../core/versions.ts";
 import { IdentityParams } from "../../wire/identities.ts";
 import { ListingQuery, PackageParams, VersionParams } from "../../wire/packages.ts";
-import { nodeGzip } from "../gzip.ts";
 import { orAnswer } from "../http/coreErrors.ts";
 import { ErrorAnswer } from "../http/errorAnswer.ts";
 import { answerForFailure } from "../http/malformedRequests.ts";
 import { PUBLIC_ANSWER, servePublicAnswers } from "../http/publicAnswers.ts";
 import type { RouteContext } from "../http/routeContext.ts";
 import { accountRoutes } from "./accountRoutes.ts";
-import { DocumentationCache } from "./documentationCache.ts";
 import { errorPage } from "./errorPage.ts";
 import { FormGuard } from "./formGuard.ts";
 import { homeContent } from "./home.ts";
 import { identityPage } from "./identityPage.ts";
 import { identitySettingsRoutes } from "./identitySettingsRoutes.ts";
 import { loginRoutes } from "./loginRoutes.ts";
+import { renderModulePage } from "./modulePage.ts";
 import { PAGE, prefersHtml } from "./negotiation.ts";
 import { packagePage } from "./packagePage.ts";
 import { searchPage } from "./search.ts";
@@ -36,8 +34,6 @@ import { pageViewer } from "./viewer.ts";
 // Each page asks the same core rules as the API, so it shows exactly what the
 // viewer may see, and fails with the API's statuses, as a page.
 
-/** Rendered documentation kept in memory: about 32 MB of text, some dozens of versions. */
-const DOCUMENTATION_CACHE_CHARS = 32 * 1024 * 1024;
 const RECENT_PACKAGES = 12;
 const SEARCH_PAGE_SIZE = 30;
 
@@ -65,7 +61,6 @@ export const sitePages: FastifyPluginAsyncTypebox<RouteContext> = async (app, co
   // Sessions travel in a cookie to pages only; the API reads its bearer token, never a cookie.
   await app.register(cookie);
   servePublicAnswers(app, publicAnswers, "page");
-  const documentation = new DocumentationCache(DOCUMENTATION_CACHE_CHARS);
 
   // Forms are taken only from this site's own pages; pages get their form tokens.
   new FormGuard(config.publicUrl).guard(app);
@@ -161,33 +156,15 @@ export const sitePages: FastifyPluginAsyncTypebox<RouteContext> = async (app, co
     "/packages/:author/:project/:version/modules/:module",
     packagePageRoute({ params: ModuleParams }),
     async (request, reply) => {
-      const { module, ...address } = request.params;
+      const { module } = request.params;
       const user = pageViewer(auth, request);
-      const version = orAnswer(describeVersion(ports.db, address, user));
-      const key = `${version.name}@${version.version}`;
-      if (version.revoked !== null) documentation.forget(key);
-      let pages = version.revoked === null ? documentation.get(key) : undefined;
-      if (pages === undefined) {
-        // A revoked version has no bundle: the core answers why, which becomes a 410 page.
-        const documented = orAnswer(
-          documentVersion({ db: ports.db, gzip: nodeGzip }, address, user, {
-            maxUnpackedBytes: config.maxUnpackedBytes,
-          }),
-        );
-        pages = documentation.add(key, documented);
-      }
-      const content = pages.page(module);
-      if (content === undefined) {
-        throw new ErrorAnswer(
-          "not_found",
-          `${version.name} ${version.version} has no module named ${module}.`,
-        );
-      }
+      // A revoked version's pages went with its bundle: the core answers why, which becomes a 410 page.
+      const documented = orAnswer(documentModule(ports.db, request.params, user));
       return sendPage(reply, {
-        title: `${module} · ${version.name} ${version.version}`,
-        description: `The documentation of ${module}, in ${version.name} ${version.version}`,
+        title: `${module} · ${documented.name} ${documented.version}`,
+        description: `The documentation of ${module}, in ${documented.name} ${documented.version}`,
         viewer: user,
-        main: content,
+        main: renderModulePage(documented),
       });
     },
   );

@@ -1,256 +1,29 @@
-// A module's public API and documentation, read from its source text: what the
-// package website shows, and what a check of a new version's version number
-// compares with the previous version's. It reads only the module header and the
-// top-level declarations' heads, never expressions, so it is small and fast; and
-// it never throws, whatever it is given: what it cannot read it reports.
-//
-// The shape follows the docs.json the compiler writes (`gren docs`), except that
-// types are written as the source writes them, not qualified by module, since
-// qualifying them would need every imported module's exposing list.
+// Reads a module's source into its header, imports and top-level declarations.
+// It reads only the module header and the top-level declarations' heads, never
+// expressions, so it is small and fast; and it never throws, whatever it is
+// given: what it cannot read it reports.
 
-import { err, ok, type Result } from "../result.ts";
-import { isKeyword, lex, type Token } from "./docs/lexer.ts";
-import { readOverview } from "./docs/overview.ts";
-import { formatType, joinTokens, TokenReader } from "./docs/types.ts";
-import type {
-  AliasDocs,
-  Associativity,
-  BinopDocs,
-  ModuleDocsJson,
-  UnionDocs,
-  ValueDocs,
-} from "./docsJson.ts";
-import { isKernelModule } from "./names.ts";
-
-// ---------------------------------------------------------------- documentation
-
-export type { AliasDocs, Associativity, BinopDocs, UnionDocs, ValueDocs };
-
-/** One module's documentation, as docs.json has it, plus its `@docs` groups. */
-export interface ModuleDocs extends ModuleDocsJson {
-  /** The names of each `@docs` line, in order; operators bare (`++`). */
-  groups: string[][];
-}
-
-// ---------------------------------------------------------------- parsed module
-
-/** Everything read from a module, public or not, with what could not be read. */
-export interface ParsedModule {
-  /** Missing when the source does not start with a module header. */
-  header?: ModuleHeader;
-  /** The doc comment right after the header. */
-  comment?: string;
-  groups: string[][];
-  imports: Import[];
-  /** Top-level declarations in source order; a value's annotation and definition are one. */
-  declarations: Declaration[];
-  /** What is wrong, for the compiler or for the package website; empty for a well-documented module. */
-  problems: Problem[];
-}
-
-export type ModuleKind = "module" | "port" | "effect";
-
-export interface ModuleHeader {
-  kind: ModuleKind;
-  name: string;
-  exposing: Exposing;
-  /** An effect module's `where { command = MyCmd, subscription = MySub }`. */
-  effects?: { command?: string; subscription?: string };
-}
-
-export type Exposing = { kind: "everything" } | { kind: "explicit"; items: ExposedItem[] };
-
-export type ExposedItem =
-  | { kind: "value"; name: string }
-  /** `(++)`, named without its parentheses. */
-  | { kind: "operator"; name: string }
-  /** `Maybe`, or `Maybe(..)` when its constructors are exposed too. */
-  | { kind: "type"; name: string; constructors: boolean };
-
-export interface Import {
-  module: string;
-  alias?: string;
-  exposing?: Exposing;
-  line: number;
-}
-
-interface DeclarationBase {
-  name: string;
-  /** Its doc comment's text, when it has one. */
-  comment?: string;
-  /** Where it starts, 1-based. */
-  line: number;
-  exposed: boolean;
-}
-
-export interface ValueDeclaration extends DeclarationBase {
-  kind: "value";
-  /** Missing when the value has no type annotation. */
-  type?: string;
-}
-
-export interface PortDeclaration extends DeclarationBase {
-  kind: "port";
-  type: string;
-}
-
-export interface UnionDeclaration extends DeclarationBase {
-  kind: "union";
-  args: string[];
-  cases: Constructor[];
-  /** Whether the exposing list opens the type with `Type(..)`. */
-  constructorsExposed: boolean;
-}
-
-export interface Constructor {
-  name: string;
-  args: string[];
-}
-
-export interface AliasDeclaration extends DeclarationBase {
-  kind: "alias";
-  args: string[];
-  type: string;
-}
-
-/** `infix left 5 (++) = append`; its name is the operator, without parentheses. */
-export interface InfixDeclaration extends DeclarationBase {
-  kind: "infix";
-  associativity: Associativity;
-  precedence: number;
-  function: string;
-}
-
-export type Declaration =
-  | ValueDeclaration
-  | PortDeclaration
-  | UnionDeclaration
-  | AliasDeclaration
-  | InfixDeclaration;
-
-export interface Problem {
-  /** 1-based line of the source where it is. */
-  line: number;
-  message: string;
-}
-
-/** A problem in one module of a package. */
-export interface ModuleProblem extends Problem {
-  module: string;
-}
-
-export interface PackageDocs {
-  /** In the order of the exposed modules given, or by name. */
-  modules: ModuleDocs[];
-  problems: ModuleProblem[];
-}
-
-// ---------------------------------------------------------------- entry points
-
-/** A module's documentation, or why there is none: only a source without a module header has none. */
-export function moduleDocs(source: string): Result<ModuleDocs, string> {
-  const parsed = parseModule(source);
-  const docs = docsOf(parsed);
-  if (docs !== undefined) return ok(docs);
-  return err("The source does not start with a module header like `module Name exposing (..)`.");
-}
-
-/** The documentation of a parsed module, when it has a header to name it. */
-export function docsOf(parsed: ParsedModule): ModuleDocs | undefined {
-  if (parsed.header === undefined) return undefined;
-  const declarations = parsed.declarations.filter((declaration) => declaration.exposed);
-  const values: ValueDocs[] = [];
-  const unions: UnionDocs[] = [];
-  const aliases: AliasDocs[] = [];
-  const binops: BinopDocs[] = [];
-  const functions = valuesByName(parsed.declarations);
-  for (const declaration of declarations) {
-    const comment = declaration.comment ?? "";
-    switch (declaration.kind) {
-      case "value":
-      case "port":
-        values.push({ name: declaration.name, comment, type: declaration.type ?? "" });
-        break;
-      case "union":
-        unions.push({
-          name: declaration.name,
-          comment,
-          args: declaration.args,
-          cases: declaration.constructorsExposed
-            ? declaration.cases.map((c): [string, string[]] => [c.name, c.args])
-            : [],
-        });
-        break;
-      case "alias":
-        aliases.push({
-          name: declaration.name,
-          comment,
-          args: declaration.args,
-          type: declaration.type,
-        });
-        break;
-      case "infix": {
-        const target = functions.get(declaration.function);
-        binops.push({
-          name: declaration.name,
-          comment: target?.comment ?? "",
-          type: target?.type ?? "",
-          associativity: declaration.associativity,
-          precedence: declaration.precedence,
-        });
-        break;
-      }
-    }
-  }
-  return {
-    name: parsed.header.name,
-    comment: parsed.comment ?? "",
-    groups: parsed.groups,
-    unions: byName(unions),
-    aliases: byName(aliases),
-    values: byName(values),
-    binops: byName(binops),
-  };
-}
-
-/**
- * The documentation of a package's modules, from a bundle's `sources`. Kernel
- * modules are JavaScript and are skipped; given the outline's exposed modules,
- * only those are read, and one without a source is a problem.
- */
-export function packageDocs(
-  sources: Readonly<Record<string, unknown>>,
-  exposedModules?: readonly string[],
-): PackageDocs {
-  const names =
-    exposedModules ??
-    Object.keys(sources)
-      .filter((name) => !isKernelModule(name))
-      .sort();
-  const modules: ModuleDocs[] = [];
-  const problems: ModuleProblem[] = [];
-  for (const name of new Set(names)) {
-    if (isKernelModule(name)) continue;
-    const source = Object.hasOwn(sources, name) ? sources[name] : undefined;
-    if (typeof source !== "string") {
-      problems.push({ module: name, line: 1, message: `The package has no source for ${name}.` });
-      continue;
-    }
-    const parsed = parseModule(source);
-    for (const problem of parsed.problems) problems.push({ module: name, ...problem });
-    const docs = docsOf(parsed);
-    if (docs === undefined) continue;
-    if (docs.name !== name) {
-      problems.push({
-        module: name,
-        line: 1,
-        message: `The source for ${name} declares the module ${docs.name}.`,
-      });
-    }
-    modules.push(docs);
-  }
-  return { modules, problems };
-}
+import { checkDocumentation } from "./checks.ts";
+import { applyExposing } from "./exposure.ts";
+import { isKeyword, lex, type Token } from "./lexer.ts";
+import {
+  type Constructor,
+  type Declaration,
+  type DeclarationBase,
+  type ExposedItem,
+  type Exposing,
+  type Import,
+  keyOf,
+  type ModuleHeader,
+  type ModuleKind,
+  type ParsedModule,
+  type Problem,
+  type UnionDeclaration,
+  type ValueDeclaration,
+} from "./module.ts";
+import { readOverview } from "./overview.ts";
+import { capped, clip } from "./problems.ts";
+import { joinTokens, TokenReader, type TypeNode } from "./types.ts";
 
 /** Everything a module's source declares, and what is wrong with it. Never throws. */
 export function parseModule(source: string): ParsedModule {
@@ -268,7 +41,7 @@ export function parseModule(source: string): ParsedModule {
   }
 }
 
-// ---------------------------------------------------------------- reading
+type Base = Pick<DeclarationBase, "line" | "exposed" | "comment">;
 
 class ModuleReader {
   private readonly tokens: Token[];
@@ -317,8 +90,19 @@ class ModuleReader {
         if (declaration.kind === "union") declaration.constructorsExposed = true;
       }
     } else {
-      this.expose(header.exposing);
-      this.checkDocumentation(header, comment, overview.groups);
+      applyExposing(this.declarations, header.exposing, (message) =>
+        this.problem(this.headerLine, message),
+      );
+      checkDocumentation(
+        {
+          header,
+          headerLine: this.headerLine,
+          comment,
+          groups: overview.groups,
+          declarations: this.declarations,
+        },
+        (problem) => this.problems.push(problem),
+      );
     }
 
     return {
@@ -327,7 +111,10 @@ class ModuleReader {
       groups: overview.groups,
       imports: this.imports,
       declarations: this.declarations,
-      problems: capped(this.problems.sort((a, b) => a.line - b.line)),
+      problems: capped(
+        this.problems.sort((a, b) => a.line - b.line),
+        (message, last) => ({ line: last.line, message }),
+      ),
     };
   }
 
@@ -562,11 +349,11 @@ class ModuleReader {
     for (;;) {
       const name = reader.take("upper");
       if (name === undefined || name.text.includes(".")) break;
-      const args: string[] = [];
+      const args: TypeNode[] = [];
       while (reader.startsTerm()) {
         const arg = reader.term();
         if (arg === undefined) break;
-        args.push(formatType(arg));
+        args.push(arg);
       }
       cases.push({ name: name.text, args });
       if (!reader.take("operator", "|")) break;
@@ -683,14 +470,14 @@ class ModuleReader {
     if (base.comment !== undefined && known.comment === undefined) known.comment = base.comment;
   }
 
-  /** The rest of the reader's tokens as a type, laid out canonically when they read as one. */
-  private typeText(reader: TokenReader, what: string, line: number): string {
+  /** The rest of the reader's tokens as a type; kept as written, and reported, when they do not read as one. */
+  private typeText(reader: TokenReader, what: string, line: number): TypeNode {
     const start = reader.at;
     const type = reader.type();
-    if (type !== undefined && reader.done) return formatType(type);
+    if (type !== undefined && reader.done) return type;
     this.problem(line, `The type of ${what} could not be read, so it is kept as written.`);
     reader.at = reader.end;
-    return joinTokens(this.tokens, start, reader.end);
+    return { kind: "unreadable", text: joinTokens(this.tokens, start, reader.end) };
   }
 
   private addDeclaration(declaration: Declaration): void {
@@ -705,145 +492,4 @@ class ModuleReader {
     }
     this.declarations.push(declaration);
   }
-
-  // ------------------------------------------------------------ exposure and documentation
-
-  private expose(exposing: Exposing): void {
-    if (exposing.kind === "everything") {
-      for (const declaration of this.declarations) {
-        declaration.exposed = true;
-        if (declaration.kind === "union") declaration.constructorsExposed = true;
-      }
-      return;
-    }
-    const seen = new Set<string>();
-    for (const item of exposing.items) {
-      const key = `${item.kind}:${item.name}`;
-      if (seen.has(key)) {
-        this.problem(this.headerLine, `The module exposes ${display(item)} more than once.`);
-        continue;
-      }
-      seen.add(key);
-      const declaration = this.byKey.get(key);
-      if (declaration === undefined) {
-        this.problem(
-          this.headerLine,
-          `The module exposes ${display(item)}, which it does not declare.`,
-        );
-        continue;
-      }
-      declaration.exposed = true;
-      if (item.kind !== "type" || !item.constructors) continue;
-      if (declaration.kind === "union") declaration.constructorsExposed = true;
-      else
-        this.problem(
-          this.headerLine,
-          `The module exposes ${item.name}(..), but ${item.name} is a type alias, which has no constructors.`,
-        );
-    }
-  }
-
-  private checkDocumentation(
-    header: ModuleHeader,
-    comment: string | undefined,
-    groups: string[][],
-  ): void {
-    if (comment === undefined) {
-      this.problem(
-        this.headerLine,
-        "The module has no doc comment `{-| ... -}` right after its header.",
-      );
-    }
-    const exposed = this.declarations.filter((declaration) => declaration.exposed);
-    for (const declaration of exposed) {
-      const documented =
-        declaration.kind === "infix" ? this.values.get(declaration.function) : declaration;
-      if (declaration.kind === "infix" && documented === undefined) {
-        this.problem(
-          declaration.line,
-          `The operator (${declaration.name}) stands for ${declaration.function}, which the module does not declare.`,
-        );
-        continue;
-      }
-      if (documented?.comment === undefined) {
-        this.problem(declaration.line, `${nameOf(declaration)} is exposed but has no doc comment.`);
-      }
-      if (documented?.kind === "value" && documented.type === undefined) {
-        this.problem(
-          declaration.line,
-          `${nameOf(declaration)} is exposed but has no type annotation.`,
-        );
-      }
-    }
-
-    const exposedNames =
-      header.exposing.kind === "explicit"
-        ? header.exposing.items.map((item) => item.name)
-        : exposed.map((declaration) => declaration.name);
-    const listed = new Set<string>();
-    for (const name of groups.flat()) {
-      if (listed.has(name)) this.problem(this.headerLine, `@docs lists ${name} more than once.`);
-      listed.add(name);
-    }
-    const exposedSet = new Set(exposedNames);
-    for (const name of listed) {
-      if (!exposedSet.has(name))
-        this.problem(this.headerLine, `@docs lists ${name}, which the module does not expose.`);
-    }
-    for (const name of exposedSet) {
-      if (!listed.has(name))
-        this.problem(this.headerLine, `${name} is exposed but no @docs line lists it.`);
-    }
-  }
 }
-
-// A hostile source can have a problem on every line; an answer listing them all
-// would be as large as the source, and no more useful than the first ones.
-const PROBLEM_LIMIT = 100;
-
-function capped(problems: Problem[]): Problem[] {
-  if (problems.length <= PROBLEM_LIMIT) return problems;
-  const rest = problems.length - (PROBLEM_LIMIT - 1);
-  const last = problems[PROBLEM_LIMIT - 2]?.line ?? 1;
-  return [
-    ...problems.slice(0, PROBLEM_LIMIT - 1),
-    { line: last, message: `${rest} more problems are not listed.` },
-  ];
-}
-
-type Base = Pick<DeclarationBase, "line" | "exposed" | "comment">;
-
-const isType = (declaration: Declaration): boolean =>
-  declaration.kind === "union" || declaration.kind === "alias";
-
-/** Types, values and operators have separate names: `Maybe` the type, `maybe` the function, `(+)`. */
-function keyOf(declaration: Declaration): string {
-  if (isType(declaration)) return `type:${declaration.name}`;
-  return `${declaration.kind === "infix" ? "operator" : "value"}:${declaration.name}`;
-}
-
-const nameOf = (declaration: Declaration): string =>
-  declaration.kind === "infix" ? `(${declaration.name})` : declaration.name;
-
-function display(item: ExposedItem): string {
-  if (item.kind === "operator") return `(${item.name})`;
-  return item.kind === "type" && item.constructors ? `${item.name}(..)` : item.name;
-}
-
-/** Keeps a quoted piece of a malformed source short in a problem's sentence. */
-const clip = (text: string): string => (text.length > 40 ? `${text.slice(0, 39)}…` : text);
-
-function valuesByName(
-  declarations: readonly Declaration[],
-): Map<string, ValueDeclaration | PortDeclaration> {
-  const values = new Map<string, ValueDeclaration | PortDeclaration>();
-  for (const declaration of declarations) {
-    if (declaration.kind === "value" || declaration.kind === "port")
-      values.set(declaration.name, declaration);
-  }
-  return values;
-}
-
-/** Code-unit order, as the compiler sorts names in docs.json. */
-const byName = <T extends { name: string }>(items: T[]): T[] =>
-  items.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

@@ -1,0 +1,76 @@
+import { readBundle, unpackStoredBundle } from "../../core/bundle.ts";
+import { formatPackageName } from "../../gren/names.ts";
+import { exposedModuleNames } from "../../gren/outline.ts";
+import { formatRange, formatVersion } from "../../gren/semver.ts";
+import { isJsonObject } from "../../gren/wording.ts";
+import type {
+  Bundle,
+  BundleExpectation,
+  BundleRejection,
+  DependencyApi,
+  StoredBundle,
+  VersionDocs,
+} from "../../ports/bundles.ts";
+import { err, ok, type Result } from "../../result.ts";
+import { nodeDigest } from "../digest.ts";
+import { nodeGzip } from "../gzip.ts";
+import { makeVersionDocs } from "./documenting.ts";
+
+// A reader's work, wherever it runs: check an uploaded bundle and document
+// it, or document a bundle stored before the registry kept docs. The stored
+// APIs of the bundle's dependencies are asked for once its outline is read.
+
+type Dependencies = readonly { name: string; range: string }[];
+
+export type AskApis = (dependencies: Dependencies) => Promise<DependencyApi[]>;
+
+export async function readUpload(
+  bytes: Uint8Array,
+  expected: BundleExpectation,
+  ask: AskApis,
+): Promise<Result<Bundle, BundleRejection>> {
+  const read = readBundle({ gzip: nodeGzip, digest: nodeDigest }, bytes, expected);
+  if (!read.ok) return read;
+  const { sources, ...bundle } = read.value;
+  const { outline } = bundle;
+  const apis = await ask(
+    outline.dependencies.map((dependency) => ({
+      name: formatPackageName(dependency.name),
+      range: formatRange(dependency.range),
+    })),
+  );
+  const docs = makeVersionDocs(
+    {
+      name: formatPackageName(outline.name),
+      version: formatVersion(outline.version),
+      sources,
+      exposedModules: exposedModuleNames(bundle.outlineJson),
+    },
+    apis,
+  );
+  if (!docs.ok) return err({ kind: "invalid", problems: docs.error });
+  return ok({ ...bundle, docs: docs.value });
+}
+
+export async function documentStored(
+  bytes: Uint8Array,
+  stored: StoredBundle,
+  ask: AskApis,
+): Promise<Result<VersionDocs, string[]>> {
+  const unpacked = unpackStoredBundle(nodeGzip, bytes, stored.maxUnpackedBytes);
+  if (!unpacked.ok) return err([unpacked.error]);
+  const { outline, sources } = unpacked.value;
+  const listed = isJsonObject(outline.dependencies) ? outline.dependencies : {};
+  const dependencies = Object.entries(listed).flatMap(([name, range]) =>
+    typeof range === "string" ? [{ name, range }] : [],
+  );
+  return makeVersionDocs(
+    {
+      name: stored.name,
+      version: stored.version,
+      sources,
+      exposedModules: exposedModuleNames(outline),
+    },
+    await ask(dependencies),
+  );
+}

@@ -1,0 +1,30 @@
+import type { FastifyPluginAsync } from "fastify";
+import { versionDocsJson } from "../../core/documentation.ts";
+import type { DocsJson } from "../../wire/docs.ts";
+import { API } from "../../wire/routes.ts";
+import { orAnswer } from "../http/coreErrors.ts";
+import { matchesEtag } from "../http/etags.ts";
+import type { RouteContext } from "../http/routeContext.ts";
+import { serve } from "../http/serveRoute.ts";
+
+// A version's API and documentation as the compiler's docs.json: made once
+// when the version was published, and sent as stored, byte for byte.
+
+export const docsRoutes: FastifyPluginAsync<RouteContext> = async (app, { ports, auth }) => {
+  serve(app, API.docsJson, async (request, reply) => {
+    const viewer = auth.viewer(request);
+    const docs = orAnswer(versionDocsJson(ports.db, request.params, viewer));
+    // The bundle's digest names the docs too: they are made from it, once.
+    const etag = `"docs-${docs.sha256}"`;
+    void reply
+      .header("etag", etag)
+      // A version's docs never change; private ones must not sit in shared caches.
+      .header(
+        "cache-control",
+        docs.private ? "private, no-cache" : "public, max-age=31536000, immutable",
+      );
+    if (matchesEtag(request.headers["if-none-match"], etag)) return reply.code(304).send(null);
+    // Sent as stored: a string with a JSON type goes out as it is, not serialized again.
+    return reply.type("application/json; charset=utf-8").send(docs.docsJson as unknown as DocsJson);
+  });
+};
