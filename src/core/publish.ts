@@ -13,6 +13,7 @@ import type { Published } from "../wire/packages.ts";
 import { type AccessError, authorize } from "./access.ts";
 import { uninstallableDependencies } from "./dependencies.ts";
 import { commitWithEvents } from "./events.ts";
+import { queueMirrorUpdate } from "./mirror.ts";
 import { recordPackageHead } from "./packageHead.ts";
 import { type PackageLookupError, parseNameParts } from "./packages.ts";
 import { recordEvent } from "./stores/events.ts";
@@ -151,6 +152,7 @@ export async function publishVersion(
       publisherId: publisher.id,
     });
     recordEvent(db, { type: "published", packageId, versionKey: key, at: now });
+    queueMirrorUpdate(ports, { packageId, versionKey: key });
     if (recordPackageHead(db, packageId).highestKey === key) {
       showInListings(db, packageId, {
         name: formatPackageName(name),

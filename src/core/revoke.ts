@@ -5,6 +5,7 @@ import { err, type Result } from "../result.ts";
 import type { PackageView, VersionView } from "../wire/packages.ts";
 import { type AccessError, authorize } from "./access.ts";
 import { commitWithEvents } from "./events.ts";
+import { queueMirrorUpdate } from "./mirror.ts";
 import { recordPackageHead } from "./packageHead.ts";
 import { describePackage, findVisiblePackage } from "./packages.ts";
 import type { Action } from "./roles.ts";
@@ -110,4 +111,5 @@ function revoke(
     detail: { reason },
   });
   recordEvent(db, { type: "revoked", packageId: pkg.id, versionKey: version.versionKey, at: now });
+  queueMirrorUpdate(ports, { packageId: pkg.id, versionKey: version.versionKey });
 }
