@@ -1,3 +1,4 @@
+import { DEFAULT_MIRROR_POLICY } from "../core/mirror.ts";
 import { lastPackageChange, packagesChangedSince } from "../core/packageHead.ts";
 import { DEFAULT_WEBHOOK_POLICY } from "../core/webhooks.ts";
 import type { Clock, Ports } from "../ports/index.ts";
@@ -16,6 +17,8 @@ import { LoginWaiters } from "./http/loginWaiters.ts";
 import { PublicAnswers } from "./http/publicAnswers.ts";
 import { fetchHttpOut } from "./httpOut.ts";
 import { mailerFor } from "./mail/index.ts";
+import { mirrorAt } from "./mirror/index.ts";
+import { MirrorWorker } from "./mirror/mirrorWorker.ts";
 import { cryptoRandom } from "./random.ts";
 import { buildServer } from "./server.ts";
 
@@ -69,6 +72,7 @@ export function openRegistry(options: StartOptions) {
     bundles: bundleReader,
     http: fetchHttpOut,
     notifier,
+    mirror: config.mirror && mirrorAt(config.mirror),
   };
   const live = new LiveFeed(db, {
     pingIntervalMs: config.livePingMs,
@@ -97,18 +101,30 @@ export function openRegistry(options: StartOptions) {
         )
       : undefined;
   const scrubber = new DeletedContentScrubber(db, ports.clock, app.log);
+  const mirrorWorker =
+    ports.mirror &&
+    new MirrorWorker(
+      ports,
+      ports.mirror,
+      { ...DEFAULT_MIRROR_POLICY, firstRetryMs: config.mirrorRetryMs },
+      app.log,
+    );
   fanOut.follow(() => live.wake());
   fanOut.follow(() => scrubber.wake());
   if (webhooks) fanOut.follow(() => webhooks.wake());
-  // Deliveries left over from before a restart are taken up as soon as the server is ready.
+  if (mirrorWorker) fanOut.follow(() => mirrorWorker.wake());
+  // Deliveries and mirror writes left over from before a restart are taken up as soon as the server is ready.
   app.addHook("onReady", async () => {
     webhooks?.wake();
     scrubber.wake();
+    mirrorWorker?.wake();
   });
   app.addHook("onClose", async () => {
     fanOut.stop();
     scrubber.stop();
     await webhooks?.stop();
+    await mirrorWorker?.stop();
+    await ports.mirror?.close();
     live.close();
     await bundleReader.close();
     db.close();
