@@ -139,6 +139,8 @@ describe("a registry with a mirror in an S3 bucket", () => {
   it("holds exactly the public content, as the API answers it, with the API's type and caching", async () => {
     await publish(registry, token, "acme/widgets", "1.0.0");
     await publish(registry, token, "acme/widgets", "1.1.0");
+    await caughtUp();
+    expect((await fromBucket("packages/acme/widgets/1.0.0/bundle")).status).toBe(200);
     const revoked = await call(registry, "DELETE", "/packages/acme/widgets/1.0.0", {
       token,
       json: { reason: "Breaks parsing of empty lists" },
