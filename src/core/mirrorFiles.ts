@@ -24,19 +24,24 @@ interface VersionFile {
   name: string;
   type: MirrorFile["type"];
   /** Its bytes, which never change once the version is published. */
-  content: (db: Database, version: VersionSummaryRecord) => Uint8Array | undefined;
+  content: (
+    db: Database,
+    pkg: PackageRecord,
+    version: VersionSummaryRecord,
+  ) => Uint8Array | undefined;
 }
 
 /**
  * The files of each version. One more kind of file (the version's docs.json)
  * is one more entry here: every change to a version then queues it, checks
- * and rebuilds cover it, and `mirror.json` lists it.
+ * and rebuilds cover it, `mirror.json` lists it, and static servers and
+ * buckets serve it as lasting for good.
  */
 export const VERSION_FILES = {
   bundle: {
     name: "bundle",
     type: "gzip",
-    content: (db, version) => readBlob(db, version.sha256),
+    content: (db, _pkg, version) => readBlob(db, version.sha256),
   },
 } as const satisfies Record<string, VersionFile>;
 
@@ -124,7 +129,7 @@ function versionFile(
 ): MirrorFile | undefined {
   if (pkg.private || version === undefined || version.revoked) return undefined;
   const file = VERSION_FILES[kind];
-  const bytes = file.content(db, version);
+  const bytes = file.content(db, pkg, version);
   if (bytes === undefined) return undefined;
   return {
     path: versionFilePath(pkg, version.versionKey, kind),
