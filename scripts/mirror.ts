@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { mirrorBacklog } from "../src/core/mirror.ts";
 import { checkMirror, type MirrorDifference, rebuildMirror } from "../src/core/mirrorCheck.ts";
 import { systemClock } from "../src/host/clock.ts";
@@ -45,6 +46,9 @@ const { dbPath, mirror: mirrorConfig } = config.value;
 if (mirrorConfig === undefined) {
   fail("REGISTRY_MIRROR is not set, so there is no mirror to work on.", 2);
 }
+
+// A mistyped path would open a new, empty database, by which a rebuild would delete the whole mirror.
+if (!existsSync(dbPath)) fail(`There is no database at ${dbPath}; set REGISTRY_DB_PATH.`, 2);
 
 let db: ReturnType<typeof openDatabase>;
 try {
