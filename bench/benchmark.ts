@@ -43,6 +43,7 @@ import { checkWorkerFailure } from "./worker-check.ts";
 import {
   bundleDownloads,
   graphResolutions,
+  inclusionProofs,
   latestQuestions,
   longHistoryIndex,
   longHistoryVersions,
@@ -71,6 +72,8 @@ export const TARGETS = {
   indexThroughput: 1,
   /** A package page at the read connections, p99 in ms. */
   pageP99: 20,
+  /** Inclusion proofs req/s, as the CLI asks them, as a share of the version list's. */
+  proofThroughput: 1,
   /** Publishes of the real core bundle by one publisher with a file mirror, as a share of those without. */
   mirrorPublishes: 0.8,
 } as const;
@@ -96,6 +99,8 @@ const log = (text: string) => process.stderr.write(`${text}\n`);
 interface RegistryResults {
   latest: LoadResult;
   versionList: LoadResult;
+  /** Inclusion proofs of versions in the transparency log, as the CLI asks them. */
+  proof: LoadResult;
   /** The version list of the package with 200 versions. */
   longList: LoadResult;
   index: LoadResult;
@@ -110,7 +115,15 @@ interface RegistryResults {
   mixed: { reads: LoadResult; writes: LoadResult };
 }
 
-type Read = "latest" | "versionList" | "longList" | "index" | "bundle" | "resolve" | "page";
+type Read =
+  | "latest"
+  | "versionList"
+  | "proof"
+  | "longList"
+  | "index"
+  | "bundle"
+  | "resolve"
+  | "page";
 
 interface ReadWorkload {
   next: () => () => Request;
@@ -166,6 +179,7 @@ export async function runBenchmark(options: BenchOptions, workDir: string): Prom
   const rows: WorkloadRow[] = [
     row("`latest?gren=`", "latest"),
     row("version list", "versionList"),
+    row("inclusion proof (as the CLI asks)", "proof"),
     row(`version list, ${LONG_HISTORY.versions} versions, gzip`, "longList"),
     row(`index, ${LONG_HISTORY.versions} versions, gzip`, "index"),
     row("bundle download", "bundle"),
@@ -224,6 +238,7 @@ async function measure(
   const reads: Record<Read, ReadWorkload> = {
     latest: { next: () => latestQuestions(catalogue), type: JSON_TYPE },
     versionList: { next: () => versionLists(catalogue), type: JSON_TYPE },
+    proof: { next: () => inclusionProofs(catalogue), type: JSON_TYPE },
     longList: { next: longHistoryVersions, type: "application/gzip", sameBytes: true },
     index: { next: longHistoryIndex, type: "application/gzip", sameBytes: true },
     bundle: { next: () => bundleDownloads(catalogue), type: "application/gzip", sameBytes: true },
@@ -488,6 +503,7 @@ function targets(
   const versionList = answered(registry.versionList);
   const longList = answered(registry.longList);
   const page = answered(registry.page);
+  const proof = answered(registry.proof);
   const coreAloneMirrored = answered(mirror.alone, 201);
   const peakMiB = memory.peakBytes === undefined ? Number.NaN : memory.peakBytes / MIB;
   const perSecond = (l: Latencies) => `${Math.round(l.perSecond)}/s`;
@@ -536,6 +552,11 @@ function targets(
       description: `a package page at ${options.connections} connections: p99 < ${TARGETS.pageP99} ms`,
       measured: `${page.p99.toFixed(2)} ms`,
       pass: page.p99 < TARGETS.pageP99,
+    },
+    {
+      description: `inclusion proofs, as the CLI asks them, ≥ ${TARGETS.proofThroughput}× the req/s of the version list`,
+      measured: `${(proof.perSecond / versionList.perSecond).toFixed(2)}× (${Math.round(proof.perSecond)} vs ${Math.round(versionList.perSecond)} req/s)`,
+      pass: proof.perSecond >= TARGETS.proofThroughput * versionList.perSecond,
     },
     {
       description: `one publisher of the real core bundle with a static mirror in a folder ≥ ${TARGETS.mirrorPublishes}× the publishes without`,

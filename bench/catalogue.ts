@@ -3,7 +3,6 @@
 
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type Email, parseEmail } from "../src/core/email.ts";
 import { createIdentity, setMember } from "../src/core/identities.ts";
 import { publishVersion } from "../src/core/publish.ts";
 import { revokeVersion } from "../src/core/revoke.ts";
@@ -13,6 +12,7 @@ import { findOrCreateUser } from "../src/core/stores/users.ts";
 import { openRegistry } from "../src/host/compositionRoot.ts";
 import { loadConfig } from "../src/host/config.ts";
 import type { Clock, Ports } from "../src/ports/index.ts";
+import { type Email, parseEmail } from "../src/wire/email.ts";
 import { moduleSources, type Outline, packBundle, SharedSourceBundles } from "./bundles.ts";
 import { SeededRandom } from "./seeded-random.ts";
 
@@ -124,6 +124,8 @@ export interface CataloguePackage {
   name: string;
   private: boolean;
   versions: number;
+  /** Every version published, revoked ones included. */
+  releases: string[];
   /** Compilers for which some version, not revoked, fits: `latest?gren=` finds one. */
   compilers: string[];
 }
@@ -151,6 +153,8 @@ export interface SeededCatalogue {
     revoked: number;
   };
   packages: CataloguePackage[];
+  /** The transparency log's entries once seeded: a tree size every seeded version is in. */
+  logSize: number;
   /** The bundle download path of a version whose bundle is about 100 KB. */
   largeBundle: { path: string; bytes: number };
   publishers: Publisher[];
@@ -176,7 +180,7 @@ class SeedingClock implements Clock {
   }
 }
 
-interface PlannedPackage extends CataloguePackage {
+interface PlannedPackage extends Omit<CataloguePackage, "releases"> {
   author: string;
   project: string;
   summary: string;
@@ -245,6 +249,7 @@ export async function seedCatalogue(dbPath: string, size: CatalogueSize): Promis
     const uploads = await createUploads(ports, random, mail, limits, coreOwner);
     const graph = await seedGraph(ports, limits);
     const users = Number(ports.db.get("SELECT count(*) AS n FROM users")?.n);
+    const logSize = Number(ports.db.get("SELECT count(*) AS n FROM log_entries")?.n);
     return {
       dbPath,
       seconds: (performance.now() - started) / 1000,
@@ -256,12 +261,14 @@ export async function seedCatalogue(dbPath: string, size: CatalogueSize): Promis
         versions: planned.reduce((sum, pkg) => sum + pkg.versions, 0),
         revoked: planned.reduce((sum, pkg) => sum + pkg.revoked.length, 0),
       },
-      packages: planned.map(({ name, private: hidden, versions, compilers }) => ({
+      packages: planned.map(({ name, private: hidden, versions, compilers, releases }) => ({
         name,
         private: hidden,
         versions,
+        releases: releases.map((release) => release.version),
         compilers,
       })),
+      logSize,
       ...uploads,
       graph,
     };

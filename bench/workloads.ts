@@ -60,6 +60,26 @@ export function versionLists(catalogue: SeededCatalogue): () => Request {
   return cycle(shuffled(lists, new SeededRandom(2)));
 }
 
+/** At most this many distinct inclusion proofs are prepared. */
+const MAX_PROOF_QUESTIONS = 50_000;
+
+/**
+ * `GET /log/proof/inclusion?package=&version=&treeSize=`, as the CLI asks it
+ * for every bundle it installs: every public version, in random order, in the
+ * tree the seeded catalogue ended with.
+ */
+export function inclusionProofs(catalogue: SeededCatalogue): () => Request {
+  const proofs = publicPackages(catalogue).flatMap((pkg) =>
+    pkg.releases.map(
+      (version): Request => ({
+        method: "GET",
+        path: `/log/proof/inclusion?${new URLSearchParams({ package: pkg.name, version, treeSize: String(catalogue.logSize) })}`,
+      }),
+    ),
+  );
+  return cycle(shuffled(proofs, new SeededRandom(5)).slice(0, MAX_PROOF_QUESTIONS));
+}
+
 /** The bundle of the version published with a 100 KB bundle. */
 export function bundleDownloads(catalogue: SeededCatalogue): () => Request {
   return cycle([{ method: "GET", path: catalogue.largeBundle.path }]);

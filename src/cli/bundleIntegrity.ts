@@ -14,11 +14,16 @@ export function etagSha256(etag: string | null): string | undefined {
  * when they are: their sha256 must be the one the version's metadata gives,
  * and the one the download's `ETag` gives.
  */
-export function bundleMismatch(
+export const bundleMismatch = (
   bytes: Uint8Array,
   expected: { sha256: string; etag: string | null },
+): string | undefined => digestMismatch(sha256Of(bytes), expected);
+
+/** The same, for bytes whose sha256 (in hex) was computed as they arrived. */
+export function digestMismatch(
+  actual: string,
+  expected: { sha256: string; etag: string | null },
 ): string | undefined {
-  const actual = sha256Of(bytes);
   const published = expected.sha256.toLowerCase();
   if (actual !== published) {
     return `the bytes received have sha256 ${actual}, but the version was published with sha256 ${published}`;

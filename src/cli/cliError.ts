@@ -12,12 +12,18 @@ export const EXIT = {
   denied: 3,
   /** No such thing (404), or no longer there (410). */
   notFound: 4,
-  /** It conflicts with what exists (409): already published, a name taken, dependencies that clash. */
+  /** It conflicts with what exists (409): already published, already revoked, a name taken, dependencies that clash. */
   conflict: 5,
   /** The package or bundle was refused (invalid_bundle, 413), or fails the checks made before uploading. */
   invalidBundle: 6,
   /** The registry cannot be reached, or it is in trouble or too busy (5xx, 429). */
   unavailable: 7,
+  /**
+   * The registry's transparency log does not prove what it serves: an entry or
+   * proof that does not check, a checkpoint not signed by the trusted key, or a
+   * history that differs from one this machine saw before.
+   */
+  unproven: 8,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

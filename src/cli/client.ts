@@ -40,12 +40,45 @@ function queryString(query: Record<string, unknown> | undefined): string {
     : `?${new URLSearchParams(given.map(([key, value]) => [key, String(value)]))}`;
 }
 
+/** A registry answers its health check with one of these, whatever its state. */
+const HEALTH_STATES = ["ok", "unavailable"];
+
+/** How long the health check that tells a wrong URL from a missing thing may take. */
+const HEALTH_TIMEOUT_MS = 10_000;
+
 /** The registry's HTTP API as the CLI sees it: errors become readable failures. */
 export class RegistryClient {
   readonly url: string;
+  /** Whether a Gren registry answers at `url`, once asked. */
+  #isRegistry: Promise<boolean> | undefined;
 
   constructor(url: string) {
     this.url = url.replace(/\/+$/, "");
+  }
+
+  /**
+   * Fails, as a usage error, when no Gren registry answers at this URL: a
+   * 404 from a wrong path (or another server) is not a missing package.
+   */
+  async #mustBeRegistry(answered: string): Promise<void> {
+    this.#isRegistry ??= fetch(`${this.url}/health`, {
+      headers: { accept: "application/json" },
+      signal: AbortSignal.timeout(HEALTH_TIMEOUT_MS),
+    }).then(
+      async (response) => {
+        const body = (await response.json().catch(() => undefined)) as
+          | { status?: unknown }
+          | undefined;
+        return HEALTH_STATES.includes(String(body?.status));
+      },
+      // It answered a moment ago: a health check that fails to arrive proves nothing.
+      () => true,
+    );
+    if (await this.#isRegistry) return;
+    throw new CliError(
+      `no Gren registry answers at ${this.url}: it answered ${answered}, and ${this.url}/health is not a registry's health check; check the URL given with --registry (or GREN_REGISTRY_URL)`,
+      EXIT.usage,
+    );
   }
 
   async #send(method: string, path: string, options: RequestOptions = {}): Promise<Response> {
@@ -74,6 +107,7 @@ export class RegistryClient {
         EXIT.unavailable,
       );
     }
+    if (response.status === 404) await this.#mustBeRegistry(`${method} ${path} with 404`);
     if (!response.ok && response.status !== 304) throw await RegistryError.from(response);
     return response;
   }
@@ -116,7 +150,17 @@ export class RegistryClient {
       await response.body?.cancel();
       return undefined as AnswerOf<R>;
     }
-    return (await response.json()) as AnswerOf<R>;
+    const text = await response.text();
+    try {
+      return JSON.parse(text) as AnswerOf<R>;
+    } catch {
+      const what = `${route.method} ${response.url.slice(this.url.length)}`;
+      await this.#mustBeRegistry(`${what} with something that is not JSON`);
+      throw new CliError(
+        `the registry at ${this.url} answered ${what} with something that is not JSON`,
+        EXIT.unavailable,
+      );
+    }
   }
 }
 
@@ -124,11 +168,20 @@ export class RegistryClient {
 export class RegistryError extends CliError {
   readonly status: number;
   readonly code: string | undefined;
+  /** With a package's 404: the names of packages close to it, which the registry offers. */
+  readonly suggestions: readonly string[];
 
-  constructor(status: number, code: string | undefined, message: string, problems: string[]) {
+  constructor(
+    status: number,
+    code: string | undefined,
+    message: string,
+    problems: string[],
+    suggestions: string[] = [],
+  ) {
     super(message, exitCodeOf(status, code), problems);
     this.status = status;
     this.code = code;
+    this.suggestions = suggestions;
   }
 
   static async from(response: Response): Promise<RegistryError> {
@@ -137,7 +190,8 @@ export class RegistryError extends CliError {
       const body = JSON.parse(text) as Partial<ErrorBody>;
       if (typeof body.message === "string") {
         const problems = Array.isArray(body.problems) ? body.problems.map(String) : [];
-        return new RegistryError(response.status, body.code, body.message, problems);
+        const suggestions = Array.isArray(body.suggestions) ? body.suggestions.map(String) : [];
+        return new RegistryError(response.status, body.code, body.message, problems, suggestions);
       }
     } catch {
       // not the registry's JSON: fall through to the status line

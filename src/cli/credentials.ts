@@ -6,10 +6,11 @@ import { CliError } from "./cliError.ts";
 export interface Session {
   /** Unknown for a token given in GREN_REGISTRY_TOKEN. */
   email: string | undefined;
+  /** A session token, or an API token given in GREN_REGISTRY_TOKEN. */
   sessionToken: string;
 }
 
-/** A session token given in the environment, for CI: it comes before the token file. */
+/** A session token or API token given in the environment, for CI: it comes before the token file. */
 export const TOKEN_VARIABLE = "GREN_REGISTRY_TOKEN";
 
 export interface PendingLogin {

@@ -5,11 +5,14 @@ import { feedCommands } from "./commands/feed.ts";
 import { identityCommands } from "./commands/identity.ts";
 import { importCommands } from "./commands/import.ts";
 import { installCommands } from "./commands/install.ts";
+import { logCommands } from "./commands/log.ts";
 import { packageCommands } from "./commands/packages.ts";
 import { revokeCommands } from "./commands/revoke.ts";
 import { sessionCommands } from "./commands/session.ts";
+import { tokenCommands } from "./commands/token.ts";
 import type { Context } from "./context.ts";
 import { closePrompt } from "./prompt.ts";
+import { LogWitness } from "./transparencyLog.ts";
 
 const program = new Command("gren-registry")
   .description(
@@ -19,23 +22,26 @@ const program = new Command("gren-registry")
     "--registry <url>",
     "the registry's URL (default: $GREN_REGISTRY_URL, or http://localhost:3000)",
   )
+  .option(
+    "--log-key <key>",
+    "the registry's transparency log key, name+hash+key (default: $GREN_REGISTRY_LOG_KEY, or the one pinned on first use)",
+  )
   // The build writes the package's version in here.
   .version(process.env.GREN_REGISTRY_CLI_VERSION ?? "development")
   .showHelpAfterError("(add --help for usage)")
   .exitOverride();
 
 const context = (): Context => {
-  const registry =
-    program.opts<{ registry?: string }>().registry ??
-    process.env.GREN_REGISTRY_URL ??
-    DEFAULT_REGISTRY;
+  const options = program.opts<{ registry?: string; logKey?: string }>();
+  const registry = options.registry ?? process.env.GREN_REGISTRY_URL ?? DEFAULT_REGISTRY;
   try {
     const url = new URL(registry);
     if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error();
   } catch {
     throw usageError(`"${registry}" is not an http or https URL for --registry`);
   }
-  return { client: new RegistryClient(registry) };
+  const client = new RegistryClient(registry);
+  return { client, witness: new LogWitness(client, options.logKey) };
 };
 
 sessionCommands(program, context);
@@ -44,7 +50,9 @@ packageCommands(program, context);
 installCommands(program, context);
 importCommands(program, context);
 revokeCommands(program, context);
+tokenCommands(program, context);
 feedCommands(program, context);
+logCommands(program, context);
 
 try {
   await program.parseAsync(process.argv);

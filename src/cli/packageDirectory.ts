@@ -1,4 +1,13 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+} from "node:fs";
 import { join, resolve } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { type PackageName, parsePackageName } from "../gren/names.ts";
@@ -6,6 +15,7 @@ import { exposedModuleNames, parseOutline } from "../gren/outline.ts";
 import { SOURCE_DIRECTORY, sourceFileAt } from "../gren/packageLayout.ts";
 import { parseVersion, type Version } from "../gren/semver.ts";
 import { isJsonObject } from "../gren/wording.ts";
+import { unreachable } from "../result.ts";
 import { CliError, EXIT, type ExitCode, usageError } from "./cliError.ts";
 
 /** A bundle ready to upload, and what it says it is. */
@@ -18,43 +28,99 @@ export interface PreparedBundle {
 /** The file a package directory keeps its outline in. */
 export const OUTLINE_FILE = "gren.json";
 
+/**
+ * What a path among a package's files is. Only regular files are read: a
+ * link could make a bundle of anything its target holds (another file of the
+ * publisher's, /proc/self/environ), so a link is a problem, never followed.
+ */
+export type PackageEntry =
+  | { kind: "file" }
+  | { kind: "link"; target: string }
+  /** A named pipe, a device, a git submodule: nothing a bundle can hold. */
+  | { kind: "other"; what: string };
+
+/**
+ * A package's files as a bundle is made from them, from a directory on disk
+ * or from a tag of a git repository.
+ */
+export interface PackageFiles {
+  /** Where the package is, for messages: a directory's path, or `tag 1.2.0`. */
+  where: string;
+  /** How to name one of its paths where it stands alone in a message. */
+  show(path: string): string;
+  /** What `gren.json` is. */
+  outline: PackageEntry;
+  /** Every entry under `src/` but hidden ones, by its path from the package's root, in name order. */
+  sources: ReadonlyMap<string, PackageEntry>;
+  /** The text of a regular file, by its path from the package's root. */
+  read(path: string): string;
+}
+
 /** More unpacked bytes than this, and a bundle file is surely not one (the registry's own limit is lower). */
 const MAX_UNPACKED_BYTES = 256 * 1024 * 1024;
 
+/** A source larger than this is no source: more than the registry takes in a whole bundle. */
+export const MAX_FILE_BYTES = MAX_UNPACKED_BYTES;
+
 /**
- * A package directory's bundle, built as the compiler builds it: gzip of the
- * compact JSON `{"outline": <gren.json>, "sources": {<module>: <source>}}`, with
- * every `.gren` module under `src/` and the kernel JavaScript of `src/Gren/Kernel/`.
- * Checks what the registry would check, and fails listing every problem.
+ * A package directory's bundle, built as the compiler builds it. Only the
+ * directory's own regular files are read.
  */
 export function bundlePackageDirectory(directory: string): PreparedBundle {
-  const outlineJson = readOutlineFile(directory);
+  return bundlePackageFiles(directoryFiles(directory));
+}
+
+/**
+ * A package's bundle, built as the compiler builds it: gzip of the compact
+ * JSON `{"outline": <gren.json>, "sources": {<module>: <source>}}`, with every
+ * `.gren` module under `src/` and the kernel JavaScript of `src/Gren/Kernel/`.
+ * Checks what the registry would check, and fails listing every problem.
+ */
+export function bundlePackageFiles(files: PackageFiles): PreparedBundle {
   const problems: string[] = [];
+  const outlineJson = files.outline.kind === "file" ? readOutlineFile(files) : undefined;
+  if (files.outline.kind !== "file") problems.push(notAFile(OUTLINE_FILE, files.outline));
   const sources: Record<string, string> = {};
-  for (const path of filesUnder(join(directory, SOURCE_DIRECTORY))) {
-    const file = sourceFileAt(path);
-    if (file.kind === "module")
-      sources[file.name] = readFileSync(sourcePath(directory, path), "utf8");
+  for (const [path, entry] of files.sources) {
+    if (entry.kind !== "file") {
+      problems.push(notAFile(path, entry));
+      continue;
+    }
+    const file = sourceFileAt(path.slice(SOURCE_DIRECTORY.length + 1));
+    if (file.kind === "module") sources[file.name] = files.read(path);
     else if (file.kind === "misplaced") problems.push(file.problem);
   }
-  const outline = parseOutline(outlineJson);
-  if (!outline.ok) problems.unshift(...outline.error);
-  for (const name of exposedModuleNames(outlineJson)) {
+  const outline = outlineJson === undefined ? undefined : parseOutline(outlineJson);
+  if (outline && !outline.ok) problems.unshift(...outline.error);
+  for (const name of outlineJson === undefined ? [] : exposedModuleNames(outlineJson)) {
     if (!Object.hasOwn(sources, name)) {
       problems.push(
         `${OUTLINE_FILE} exposes ${name}, but there is no ${SOURCE_DIRECTORY}/${name.replaceAll(".", "/")}.gren.`,
       );
     }
   }
-  if (!outline.ok || problems.length > 0) {
+  if (!outline?.ok || problems.length > 0) {
     throw new CliError(
-      `the package in ${resolve(directory)} cannot be published: ${counted(problems.length, "problem")} to fix`,
+      `the package in ${files.where} cannot be published: ${counted(problems.length, "problem")} to fix`,
       EXIT.invalidBundle,
       problems,
     );
   }
   const bytes = encodeBundle(outlineJson, sortedByName(sources));
   return { name: outline.value.name, version: outline.value.version, bytes };
+}
+
+function notAFile(path: string, entry: PackageEntry): string {
+  switch (entry.kind) {
+    case "link":
+      return `${path} is a symbolic link (to ${entry.target}), which is never followed: a package is made of the files in its own directory, so put the file itself there.`;
+    case "other":
+      return `${path} is ${entry.what}, not a file: a package is made of files.`;
+    case "file":
+      return `${path} is a file.`;
+    default:
+      return unreachable(entry);
+  }
 }
 
 /** The JSON the compiler writes, without spaces, gzipped. */
@@ -121,12 +187,18 @@ export function readOutlineJson(
   }
 }
 
-function readOutlineFile(directory: string): unknown {
-  const { path, json } = readOutlineJson(
-    directory,
-    "give a package's directory or a .pkg.gz bundle to publish",
-    EXIT.invalidBundle,
-  );
+/** The outline of a package to publish, which must be JSON of `"type": "package"`. */
+function readOutlineFile(files: PackageFiles): unknown {
+  const path = files.show(OUTLINE_FILE);
+  let json: unknown;
+  try {
+    json = JSON.parse(files.read(OUTLINE_FILE));
+  } catch (error) {
+    throw new CliError(
+      `${path} is not valid JSON (${(error as Error).message})`,
+      EXIT.invalidBundle,
+    );
+  }
   if (isJsonObject(json) && json.type === "application") {
     throw new CliError(
       `${path} describes an application, and only packages can be published ("type": "package")`,
@@ -151,43 +223,98 @@ function readBytes(path: string): Uint8Array {
   }
 }
 
-const sourcePath = (directory: string, path: string): string =>
-  join(directory, SOURCE_DIRECTORY, ...path.split("/"));
-
 /**
- * Every file under `root`, as paths relative to it with `/` between folders.
- * Hidden entries are skipped, and so are links to folders, which could loop.
+ * The files of a package directory, as they are: `gren.json` and what is
+ * under `src/`, hidden entries left out. Nothing is followed or read through
+ * a link, the directory's own `src` and `gren.json` included.
  */
-function filesUnder(root: string): string[] {
-  const found: string[] = [];
-  const walk = (folder: string, prefix: string) => {
-    for (const entry of readdirSync(folder, { withFileTypes: true })) {
-      if (entry.name.startsWith(".")) continue;
-      const relative = prefix + entry.name;
-      const full = join(folder, entry.name);
-      if (entry.isDirectory()) walk(full, `${relative}/`);
-      else if (entry.isFile() || (entry.isSymbolicLink() && isFile(full))) found.push(relative);
+export function directoryFiles(directory: string): PackageFiles {
+  const root = resolve(directory);
+  const onDisk = (path: string) => join(root, ...path.split("/"));
+  const found = entryAt(onDisk(OUTLINE_FILE));
+  if (!found) {
+    throw usageError(
+      `there is no ${onDisk(OUTLINE_FILE)}; give a package's directory or a .pkg.gz bundle to publish`,
+    );
+  }
+  const outline: PackageEntry = found === "folder" ? { kind: "other", what: "a folder" } : found;
+  const sources = new Map<string, PackageEntry>();
+  const walk = (path: string, entry: PackageEntry | "folder") => {
+    if (entry !== "folder") {
+      sources.set(path, entry);
+      return;
+    }
+    for (const name of readdirSync(onDisk(path)).sort(byCodeUnit)) {
+      if (name.startsWith(".")) continue;
+      const inner = `${path}/${name}`;
+      const found = entryAt(onDisk(inner));
+      if (found) walk(inner, found);
     }
   };
-  if (isDirectory(root)) walk(root, "");
-  return found.sort();
+  const top = entryAt(onDisk(SOURCE_DIRECTORY));
+  if (top) walk(SOURCE_DIRECTORY, top);
+  return {
+    where: root,
+    show: onDisk,
+    outline,
+    sources,
+    read: (path) => readRegularFile(onDisk(path)),
+  };
 }
 
-function isFile(path: string): boolean {
+/** What is at `path`, not following a link; undefined when nothing is. */
+function entryAt(path: string): PackageEntry | "folder" | undefined {
+  const stats = lstatSync(path, { throwIfNoEntry: false });
+  if (!stats) return undefined;
+  if (stats.isDirectory()) return "folder";
+  if (stats.isFile()) return { kind: "file" };
+  if (stats.isSymbolicLink()) return { kind: "link", target: readlinkSync(path) };
+  return {
+    kind: "other",
+    what: stats.isFIFO()
+      ? "a named pipe"
+      : stats.isSocket()
+        ? "a socket"
+        : stats.isCharacterDevice() || stats.isBlockDevice()
+          ? "a device"
+          : "something else",
+  };
+}
+
+/**
+ * A regular file's text. Opened without following a link, and checked to be
+ * a regular file once open, so that nothing put in its place since it was
+ * listed is read instead.
+ */
+function readRegularFile(path: string): string {
+  let descriptor: number;
   try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
+    descriptor = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (error) {
+    throw new CliError(`cannot read ${path} (${(error as Error).message})`, EXIT.invalidBundle);
+  }
+  try {
+    const stats = fstatSync(descriptor);
+    if (!stats.isFile()) {
+      throw new CliError(
+        `${path} is no longer a regular file; nothing was published`,
+        EXIT.invalidBundle,
+      );
+    }
+    if (stats.size > MAX_FILE_BYTES) {
+      throw new CliError(
+        `${path} is ${stats.size} bytes, more than any registry takes in a whole bundle`,
+        EXIT.invalidBundle,
+      );
+    }
+    return readFileSync(descriptor, "utf8");
+  } finally {
+    closeSync(descriptor);
   }
 }
 
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
+/** Strings compared code unit by code unit, as the compiler's `Dict` orders its keys. */
+export const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * The same entries in the order of the compiler's `Dict`, strings compared
@@ -195,9 +322,7 @@ function isDirectory(path: string): boolean {
  * and a rewritten gren.json lists dependencies as the compiler would.
  */
 export function sortedByName<T>(entries: Record<string, T>): Record<string, T> {
-  return Object.fromEntries(
-    Object.entries(entries).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-  );
+  return Object.fromEntries(Object.entries(entries).sort(([a], [b]) => byCodeUnit(a, b)));
 }
 
 const counted = (count: number, noun: string): string =>

@@ -145,7 +145,8 @@ function checkContents(
   }
 
   if (problems.length > 0 || !outline || !sources?.valid || !isJsonObject(outlineJson)) {
-    return invalid(problems);
+    // The outline goes with the refusal, so that the registry's own checks can add theirs.
+    return invalid(problems, outline);
   }
   return ok({ outline, outlineJson, modules: sources.modules });
 }
@@ -249,11 +250,14 @@ function listed(names: string[], shown = 5): string {
   return names.length > shown ? `${quoted} and ${names.length - shown} more` : quoted;
 }
 
-function invalid(problems: string[]): { ok: false; error: BundleRejection } {
+function invalid(problems: string[], outline?: Outline): { ok: false; error: BundleRejection } {
+  return err({ kind: "invalid", problems: summedUp(problems), ...(outline ? { outline } : {}) });
+}
+
+/** At most `MAX_PROBLEMS` sentences, the last saying how many more there are. */
+export function summedUp(problems: readonly string[]): string[] {
   const rest = problems.length - (MAX_PROBLEMS - 1);
-  const shown =
-    rest > 1
-      ? [...problems.slice(0, MAX_PROBLEMS - 1), `The bundle has ${rest} more problems like these.`]
-      : problems;
-  return err({ kind: "invalid", problems: shown });
+  return rest > 1
+    ? [...problems.slice(0, MAX_PROBLEMS - 1), `The bundle has ${rest} more problems like these.`]
+    : [...problems];
 }

@@ -63,7 +63,12 @@ export function uninstallableDependencies(
       continue;
     }
     const found = findPackage(db, packageKey(dependency.name));
-    if (!found || (found.private && !isMember(db, found.identityId, publisher))) {
+    // The identity's own private packages are known to whoever publishes for it.
+    const hidden =
+      found?.private &&
+      found.identityId !== pkg.identityId &&
+      !isMember(db, found.identityId, publisher);
+    if (!found || hidden) {
       problems.push(
         `${self} depends on ${wanted}, but the registry has no package ${name}: publish it first.`,
       );

@@ -15,6 +15,7 @@ import type { PackageView, VersionView } from "../wire/packages.ts";
 import { findVisiblePackage, type PackageLookupError } from "./packages.ts";
 import { versionsOf } from "./stores/packages.ts";
 import type { User } from "./stores/users.ts";
+import { publishLogIndex } from "./transparencyLog.ts";
 import {
   type DownloadError,
   downloadBundle,
@@ -48,6 +49,8 @@ export interface Release {
   dependencies: Dependency[];
   grenVersion: string;
   platform: string;
+  /** The index of the transparency log's entry for the version's publish. */
+  logIndex: number | undefined;
 }
 
 export interface VersionDocumentation {
@@ -91,6 +94,11 @@ export function describeRelease(
     dependencies: dependenciesOf(outline),
     grenVersion: textField(outline, "gren-version"),
     platform: textField(outline, "platform"),
+    logIndex: publishLogIndex(
+      db,
+      { author: input.author, project: input.project, version: shown },
+      viewer,
+    ),
   });
 }
 

@@ -2,6 +2,7 @@ import { type IdentityName, identityKey, parseIdentityName } from "../gren/names
 import type { Database } from "../ports/database.ts";
 import type { Ports } from "../ports/index.ts";
 import { err, ok, type Result } from "../result.ts";
+import { type Email, parseEmail } from "../wire/email.ts";
 import type {
   AuditEntry,
   IdentityCreated,
@@ -11,7 +12,6 @@ import type {
 } from "../wire/identities.ts";
 import type { UserView } from "../wire/session.ts";
 import { type AccessError, authorize, identityNamed, isMember } from "./access.ts";
-import { type Email, parseEmail } from "./email.ts";
 import { parseRole } from "./roles.ts";
 import { auditTrail, recordAudit } from "./stores/audit.ts";
 import {

@@ -10,6 +10,7 @@ import { err, ok, type Result } from "../result.ts";
 import { LISTING_LIMIT } from "../wire/limits.ts";
 import type { Listing, PackageView } from "../wire/packages.ts";
 import { isMember } from "./access.ts";
+import { similarPackageNames } from "./similarNames.ts";
 import {
   findPackage,
   listPackages as listPage,
@@ -21,11 +22,12 @@ import { listedPackageView, packageView } from "./views.ts";
 
 /**
  * - `no_such_package` also answers for a private package the viewer may not
- *   see: to outsiders it does not exist, so its existence does not leak.
+ *   see: to outsiders it does not exist, so its existence does not leak. It
+ *   names the packages close to the name that the viewer may see.
  */
 export type PackageLookupError =
   | { kind: "invalid_package_name"; name: string }
-  | { kind: "no_such_package"; name: string };
+  | { kind: "no_such_package"; name: string; suggestions?: string[] };
 
 export function parseNameParts(
   author: string,
@@ -49,7 +51,11 @@ export function findVisiblePackage(
   if (!name.ok) return name;
   const pkg = findPackage(db, packageKey(name.value));
   if (!pkg || (pkg.private && !isMember(db, pkg.identityId, viewer))) {
-    return err({ kind: "no_such_package", name: `${author}/${project}` });
+    return err({
+      kind: "no_such_package",
+      name: `${author}/${project}`,
+      suggestions: similarPackageNames(db, name.value, viewer),
+    });
   }
   return ok(pkg);
 }

@@ -2,9 +2,10 @@ import { formatPackageName } from "../gren/names.ts";
 import { parseVersion, versionKey } from "../gren/semver.ts";
 import type { Ports } from "../ports/index.ts";
 import { err, type Result } from "../result.ts";
-import type { PackageView, VersionView } from "../wire/packages.ts";
-import { type AccessError, authorize } from "./access.ts";
+import type { PackageView, Revocation, VersionView } from "../wire/packages.ts";
+import type { AccessError } from "./access.ts";
 import { commitWithEvents } from "./events.ts";
+import { authorizeGranted, type Grant, type GrantError } from "./grants.ts";
 import { queueMirrorUpdate } from "./mirror.ts";
 import { recordPackageHead } from "./packageHead.ts";
 import { describePackage, findVisiblePackage } from "./packages.ts";
@@ -21,24 +22,38 @@ import {
   type VersionRecord,
 } from "./stores/packages.ts";
 import type { User } from "./stores/users.ts";
+import { logChange } from "./transparencyLog.ts";
 import { describeVersion, type VersionLookupError } from "./versions.ts";
-import { versionText } from "./views.ts";
+import { revocationView, versionText } from "./views.ts";
 
-export type RevokeError = VersionLookupError | AccessError | { kind: "reason_required" };
+/**
+ * - `already_revoked`: a revocation is final, reason and all; asking again is
+ *   answered with the one that stands, so no new reason is silently dropped.
+ * - `nothing_to_revoke`: every version of the package is revoked already.
+ */
+export type RevokeError =
+  | VersionLookupError
+  | AccessError
+  | GrantError
+  | { kind: "reason_required" }
+  | { kind: "already_revoked"; name: string; version: string; revoked: Revocation }
+  | { kind: "nothing_to_revoke"; name: string };
 
 /**
  * Revokes one version: its number stays registered and listed with the
- * reason, its bundle's bytes are deleted. Revoking it again changes nothing.
+ * reason, its bundle's bytes are deleted. Revoking it again is refused, with
+ * the revocation that stands.
  */
 export function revokeVersion(
   ports: Ports,
   actor: User,
   input: { author: string; project: string; version: string; reason: string },
+  grant?: Grant,
 ): Result<VersionView, RevokeError> {
   const reason = input.reason.trim();
   if (reason === "") return err({ kind: "reason_required" });
   return commitWithEvents(ports, (): Result<VersionView, RevokeError> => {
-    const pkg = revocable(ports, actor, input, "revoke_version");
+    const pkg = revocable(ports, actor, input, "revoke_version", grant);
     if (!pkg.ok) return pkg;
     const parsed = parseVersion(input.version);
     if (!parsed) return err({ kind: "invalid_version", version: input.version });
@@ -50,42 +65,61 @@ export function revokeVersion(
         version: input.version,
       });
     }
-    if (!version.revoked) {
-      revoke(ports, actor, pkg.value, version, reason);
-      recordPackageHead(ports.db, pkg.value.id);
+    const standing = revocationView(version.revoked);
+    if (standing) {
+      return err({
+        kind: "already_revoked",
+        name: formatPackageName(pkg.value.name),
+        version: versionText(version.versionKey),
+        revoked: standing,
+      });
     }
+    revoke(ports, actor, pkg.value, version, reason, grant);
+    recordPackageHead(ports.db, pkg.value.id);
     return describeVersion(ports.db, input, actor);
   });
 }
 
-/** Revokes every version of a package that is not revoked yet; needs the admin role. */
+/**
+ * Revokes every version of a package that is not revoked yet; needs the admin
+ * role. Those revoked already keep their reasons; when all of them are, the
+ * request is refused.
+ */
 export function revokePackage(
   ports: Ports,
   actor: User,
   input: { author: string; project: string; reason: string },
+  grant?: Grant,
 ): Result<PackageView, RevokeError> {
   const reason = input.reason.trim();
   if (reason === "") return err({ kind: "reason_required" });
   return commitWithEvents(ports, (): Result<PackageView, RevokeError> => {
-    const pkg = revocable(ports, actor, input, "revoke_package");
+    const pkg = revocable(ports, actor, input, "revoke_package", grant);
     if (!pkg.ok) return pkg;
     const live = liveVersionsOf(ports.db, pkg.value.id);
-    for (const version of live) revoke(ports, actor, pkg.value, version, reason);
-    if (live.length > 0) recordPackageHead(ports.db, pkg.value.id);
+    if (live.length === 0) {
+      return err({ kind: "nothing_to_revoke", name: formatPackageName(pkg.value.name) });
+    }
+    for (const version of live) revoke(ports, actor, pkg.value, version, reason, grant);
+    recordPackageHead(ports.db, pkg.value.id);
     return describePackage(ports.db, input.author, input.project, actor);
   });
 }
 
-/** The package, when the actor may see it and has the role the revocation needs. */
+/**
+ * The package, when the actor may see it and has the role the revocation
+ * needs; with a token, when the token's scopes allow it too.
+ */
 function revocable(
   ports: Ports,
   actor: User,
   input: { author: string; project: string },
   action: Action,
+  grant: Grant | undefined,
 ): Result<PackageRecord, RevokeError> {
   const pkg = findVisiblePackage(ports.db, input.author, input.project, actor);
   if (!pkg.ok) return pkg;
-  const access = authorize(ports.db, pkg.value.name.author, actor, action);
+  const access = authorizeGranted(ports.db, pkg.value.name, actor, action, grant);
   return access.ok ? pkg : access;
 }
 
@@ -95,6 +129,7 @@ function revoke(
   pkg: PackageRecord,
   version: VersionRecord,
   reason: string,
+  grant: Grant | undefined,
 ): void {
   const { db } = ports;
   const now = ports.clock.now();
@@ -108,8 +143,18 @@ function revoke(
     identityId: pkg.identityId,
     action: "version.revoke",
     subject: `${formatPackageName(pkg.name)} ${versionText(version.versionKey)}`,
-    detail: { reason },
+    detail: grant ? { reason, token: { id: grant.tokenId, name: grant.tokenName } } : { reason },
   });
   recordEvent(db, { type: "revoked", packageId: pkg.id, versionKey: version.versionKey, at: now });
+  logChange(ports, {
+    kind: "revoke",
+    packageId: pkg.id,
+    name: pkg.name,
+    private: pkg.private,
+    versionKey: version.versionKey,
+    sha256: version.sha256,
+    size: version.size,
+    at: now,
+  });
   queueMirrorUpdate(ports, { packageId: pkg.id, versionKey: version.versionKey });
 }

@@ -9,6 +9,7 @@ export type Action =
   | "revoke_version"
   | "revoke_package"
   | "manage_members"
+  | "manage_trusted_publishers"
   | "read_operations";
 
 interface Rule {
@@ -29,6 +30,7 @@ const RULES: Record<Action, Rule> = {
   revoke_version: { needed: "publish", outsiders: "forbidden" },
   revoke_package: { needed: "admin", outsiders: "forbidden" },
   manage_members: { needed: "admin", outsiders: "hidden" },
+  manage_trusted_publishers: { needed: "admin", outsiders: "hidden" },
   read_operations: { needed: "admin", outsiders: "forbidden" },
 };
 

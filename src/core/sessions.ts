@@ -1,8 +1,8 @@
 import type { Ports } from "../ports/index.ts";
 import { err, failKeepingWrites, ok, type Result } from "../result.ts";
+import { type Email, parseEmail } from "../wire/email.ts";
 import { FETCH_TOKEN_MINUTES } from "../wire/limits.ts";
 import type { SessionView } from "../wire/session.ts";
-import { type Email, parseEmail } from "./email.ts";
 import {
   confirmPendingLogin,
   countWrongCode,

@@ -1,5 +1,6 @@
 import { formatPackageName } from "../gren/names.ts";
 import { parseVersion, versionKey } from "../gren/semver.ts";
+import { quote } from "../gren/wording.ts";
 import type { Database } from "../ports/database.ts";
 import { err, ok, type Result } from "../result.ts";
 import type { FoundVersion, Revocation, VersionView } from "../wire/packages.ts";
@@ -11,6 +12,8 @@ import {
   previousLiveKey,
   readBlob,
   type VersionRecord,
+  type VersionSummaryRecord,
+  versionsOf,
 } from "./stores/packages.ts";
 import type { User } from "./stores/users.ts";
 import { revocationView, versionText, versionView } from "./views.ts";
@@ -24,10 +27,11 @@ export type DownloadError =
   | VersionLookupError
   | { kind: "revoked"; name: string; version: string; revoked: Revocation };
 
+/** - `no_version_found`: `why` says what the versions there are do not offer. */
 export type VersionQueryError =
   | PackageLookupError
   | { kind: "invalid_version"; version: string }
-  | { kind: "no_version_found"; name: string };
+  | { kind: "no_version_found"; name: string; why: string };
 
 export interface VersionAddress {
   author: string;
@@ -102,10 +106,18 @@ export function latestVersion(
 ): Result<FoundVersion, VersionQueryError> {
   const found = findVisiblePackage(db, input.author, input.project, viewer);
   if (!found.ok) return found;
-  if (input.gren === undefined) return foundVersion(found.value, found.value.head?.latestKey);
-  const compiler = parseVersion(input.gren);
-  if (!compiler) return err({ kind: "invalid_version", version: input.gren });
-  return foundVersion(found.value, latestLiveKeyFor(db, found.value.id, versionKey(compiler)));
+  let compilerKey: number | undefined;
+  if (input.gren !== undefined) {
+    const compiler = parseVersion(input.gren);
+    if (!compiler) return err({ kind: "invalid_version", version: input.gren });
+    compilerKey = versionKey(compiler);
+  }
+  const key =
+    compilerKey === undefined
+      ? found.value.head?.latestKey
+      : latestLiveKeyFor(db, found.value.id, compilerKey);
+  if (key !== undefined) return ok({ version: versionText(key) });
+  return noVersion(found.value, whyNoLatest(versionsOf(db, found.value.id), compilerKey));
 }
 
 /** The highest version, not revoked, below the given one (which need not exist). */
@@ -118,14 +130,64 @@ export function previousVersion(
   if (!found.ok) return found;
   const before = parseVersion(address.version);
   if (!before) return err({ kind: "invalid_version", version: address.version });
-  return foundVersion(found.value, previousLiveKey(db, found.value.id, versionKey(before)));
+  const key = previousLiveKey(db, found.value.id, versionKey(before));
+  if (key !== undefined) return ok({ version: versionText(key) });
+  return noVersion(found.value, whyNoPrevious(versionsOf(db, found.value.id), versionKey(before)));
 }
 
-function foundVersion(
-  pkg: PackageRecord,
-  key: number | undefined,
-): Result<FoundVersion, VersionQueryError> {
-  return key === undefined
-    ? err({ kind: "no_version_found", name: formatPackageName(pkg.name) })
-    : ok({ version: versionText(key) });
+const noVersion = (pkg: PackageRecord, why: string): Result<FoundVersion, VersionQueryError> =>
+  err({ kind: "no_version_found", name: formatPackageName(pkg.name), why });
+
+// Why nothing fits is read only when nothing does, from the package's own
+// versions: a question about one package, answered from its few rows.
+
+/** Why no version is the latest: every one revoked, or none for that compiler. */
+function whyNoLatest(versions: VersionSummaryRecord[], compilerKey: number | undefined): string {
+  const live = versions.filter((v) => !v.revoked);
+  if (live.length === 0) return allRevoked(versions);
+  // Only with a compiler version can live versions fail to fit.
+  const compiler = versionText(compilerKey ?? 0);
+  const works = (v: VersionSummaryRecord) =>
+    compilerKey !== undefined && v.grenLower <= compilerKey && compilerKey < v.grenUpper;
+  const ranges = [...new Set(live.map((v) => rangeText(v)))];
+  const revokedFits = versions.filter((v) => v.revoked && works(v));
+  const revokedNote =
+    revokedFits.length === 0
+      ? ""
+      : `; ${listed(
+          revokedFits.map((v) => versionText(v.versionKey)),
+          "version",
+        )} would, but ${revokedFits.length === 1 ? "it is" : "they are"} revoked`;
+  return `none of its versions that are not revoked works with Gren ${compiler}, only with ${listed(ranges, "range")}${revokedNote}`;
+}
+
+/** Why no version is below `beforeKey`: none was ever published there, or all there are revoked. */
+function whyNoPrevious(versions: VersionSummaryRecord[], beforeKey: number): string {
+  const below = versions.filter((v) => v.versionKey < beforeKey);
+  const lowest = versions[0];
+  if (below.length === 0) {
+    return `it has no version below ${versionText(beforeKey)}${lowest ? `, its lowest being ${versionText(lowest.versionKey)}` : ""}`;
+  }
+  return `every version below ${versionText(beforeKey)} is revoked (${listed(
+    below.map((v) => versionText(v.versionKey)),
+    "version",
+  )})`;
+}
+
+function allRevoked(versions: VersionSummaryRecord[]): string {
+  const newest = versions.at(-1)!;
+  const why = newest.revoked ? ` with the reason ${quote(newest.revoked.reason)}` : "";
+  return versions.length === 1
+    ? `its one version, ${versionText(newest.versionKey)}, was revoked${why}`
+    : `every one of its ${versions.length} versions is revoked, the newest, ${versionText(newest.versionKey)},${why}`;
+}
+
+const rangeText = (v: VersionSummaryRecord): string =>
+  `${versionText(v.grenLower)} <= v < ${versionText(v.grenUpper)}`;
+
+/** A few items, newest last, and how many more there are. */
+function listed(items: string[], noun: string, shown = 5): string {
+  const tail = items.slice(-shown);
+  const more = items.length - tail.length;
+  return more > 0 ? `${tail.join(", ")} and ${more} more ${noun}s` : tail.join(", ");
 }

@@ -43,6 +43,61 @@ export function parsePackageName(text: string): PackageName | undefined {
 
 export const formatPackageName = (name: PackageName): string => `${name.author}/${name.project}`;
 
+/** What is wrong with a text that is not a package name, and the name meant when that is plain. */
+export interface PackageNameProblem {
+  /** Finishes "… is not a package name: ", without a full stop. */
+  problem: string;
+  /** The name with only its case mended, when that is the whole problem. */
+  meant?: string;
+}
+
+const IDENTITY_RULE = "ASCII letters, digits and single dashes, not starting or ending with a dash";
+const PROJECT_RULE =
+  "lower-case letters, digits and single dashes, starting with a letter and not ending with a dash";
+
+/** Why `text` is not a package name; undefined when it is one. */
+export function packageNameProblem(text: string): PackageNameProblem | undefined {
+  if (parsePackageName(text)) return undefined;
+  const parts = text.split("/");
+  if (parts.length !== 2) {
+    return { problem: "it is author/project, one slash between them, like gren-lang/core" };
+  }
+  if (text.length >= PACKAGE_NAME_LIMIT) {
+    return {
+      problem: `it is ${text.length} characters, and a package name is under ${PACKAGE_NAME_LIMIT}`,
+    };
+  }
+  const [author = "", project = ""] = parts;
+  if (!parseIdentityName(author)) {
+    return {
+      problem:
+        author === ""
+          ? "it has no author before the slash"
+          : `its author, ${JSON.stringify(author)}, must be ${IDENTITY_RULE}`,
+    };
+  }
+  if (project !== project.toLowerCase() && parseProjectName(project.toLowerCase())) {
+    return {
+      problem: "its project is written in lower case",
+      meant: `${author}/${project.toLowerCase()}`,
+    };
+  }
+  return {
+    problem:
+      project === ""
+        ? "it has no project after the slash"
+        : `its project, ${JSON.stringify(project)}, must be ${PROJECT_RULE}`,
+  };
+}
+
+/** Why `text` is not an identity name; undefined when it is one. */
+export function identityNameProblem(text: string): string | undefined {
+  if (parseIdentityName(text)) return undefined;
+  return text.length > PART_LIMIT
+    ? `it is ${text.length} characters, and an identity name is at most ${PART_LIMIT}`
+    : `an identity name is ${IDENTITY_RULE}, like gren-lang`;
+}
+
 /** Dot-separated sections, each an upper-case letter followed by letters and digits, under 256 bytes. */
 export function isModuleName(text: string): boolean {
   return text.length < MODULE_NAME_LIMIT && MODULE.test(text);

@@ -1,8 +1,10 @@
 import { DEFAULT_MIRROR_POLICY } from "../core/mirror.ts";
 import { lastPackageChange, packagesChangedSince } from "../core/packageHead.ts";
+import { logPastChanges } from "../core/transparencyLog.ts";
 import { DEFAULT_WEBHOOK_POLICY } from "../core/webhooks.ts";
 import type { Clock, Ports } from "../ports/index.ts";
 import type { Notifier } from "../ports/notifier.ts";
+import { netAddressRanges } from "./addressRanges.ts";
 import { defaultReaderThreads, WorkerBundleReader } from "./bundleReading/pool.ts";
 import { systemClock } from "./clock.ts";
 import type { Config } from "./config.ts";
@@ -16,11 +18,14 @@ import { Authenticator } from "./http/auth.ts";
 import { LoginWaiters } from "./http/loginWaiters.ts";
 import { PublicAnswers } from "./http/publicAnswers.ts";
 import { fetchHttpOut } from "./httpOut.ts";
+import { JoseIdTokenVerifier } from "./idTokens/verifier.ts";
 import { mailerFor } from "./mail/index.ts";
 import { mirrorAt } from "./mirror/index.ts";
 import { MirrorWorker } from "./mirror/mirrorWorker.ts";
 import { cryptoRandom } from "./random.ts";
 import { buildServer } from "./server.ts";
+import { Checkpoints } from "./transparencyLog/checkpoints.ts";
+import { loadSigningKey } from "./transparencyLog/signingKey.ts";
 
 /** Kept answers to anonymous reads: the pages, indexes and version lists of a few thousand packages. */
 const PUBLIC_ANSWERS_BYTES = 32 * 1024 * 1024;
@@ -50,11 +55,18 @@ export function openRegistry(options: StartOptions) {
   // What was kept about the packages a change touched is forgotten the moment
   // it commits, before its own answer goes out; followers are woken once the
   // turn is over. The packages' heads say which packages those are.
+  let checkpoints: Checkpoints | undefined;
   const notifier: Notifier = {
     eventsRecorded() {
       const changed = packagesChangedSince(db, changeSeen);
       changeSeen = changed.at(-1)?.changeSeq ?? changeSeen;
       publicAnswers.forget(changed);
+      // Every change is in a signed checkpoint, and in the file beside the key, as soon as it commits.
+      try {
+        checkpoints?.current();
+      } catch (error) {
+        app.log.error({ err: error }, "signing the transparency log's checkpoint failed");
+      }
       fanOut.eventsRecorded();
     },
   };
@@ -74,6 +86,10 @@ export function openRegistry(options: StartOptions) {
     notifier,
     mirror: config.mirror && mirrorAt(config.mirror),
   };
+  // A database that had versions before it had a log has them logged, in order, once.
+  logPastChanges(ports);
+  const key = loadSigningKey(config.transparencyLog);
+  checkpoints = new Checkpoints(db, ports.clock, key.signer, config.transparencyLog.checkpointFile);
   const live = new LiveFeed(db, {
     pingIntervalMs: config.livePingMs,
     maxBufferedBytes: 1024 * 1024,
@@ -81,12 +97,20 @@ export function openRegistry(options: StartOptions) {
   const app = buildServer({
     config,
     ports,
-    auth: new Authenticator(ports, config.sessions),
+    auth: new Authenticator(ports, config.sessions, netAddressRanges),
     live,
     logins: new LoginWaiters(),
     publicAnswers,
+    idTokens: new JoseIdTokenVerifier(config.oidcIssuers, ports.clock),
+    addressRanges: netAddressRanges,
+    checkpoints,
     logger: options.logger ?? { level: config.logLevel },
   });
+  for (const notice of [...key.notices, ...checkpoints.notices()]) {
+    app.log[notice.level](notice.message);
+  }
+  // The tree as it stands is signed before the first request.
+  checkpoints.current();
   const webhooks =
     config.webhookUrls.length > 0 && config.webhookSecret
       ? new WebhookWorker(

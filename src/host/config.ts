@@ -1,6 +1,9 @@
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Static, Type } from "typebox";
 import { Value } from "typebox/value";
+import { CI_PROVIDERS, providerNamed } from "../core/ciProviders.ts";
+import { parseSignerKey } from "../log/note.ts";
 import { err, ok, type Result } from "../result.ts";
 
 // The server's configuration: environment variables, described by one schema
@@ -77,7 +80,12 @@ const Environment = Type.Object({
   REGISTRY_UPLOAD_MIN_BYTES_PER_SECOND: whole(0, 1024 * MIB, 8 * 1024),
   REGISTRY_UPLOADS_IN_FLIGHT: whole(1, 10_000, 16),
   REGISTRY_UPLOADS_PER_USER: whole(1, 10_000, 2),
+  REGISTRY_OIDC_ISSUERS: list(CI_PROVIDERS[0]!.issuer),
   REGISTRY_TRUST_PROXY: Type.Boolean({ default: false, description: '"true" or "false"' }),
+  REGISTRY_LOG_SIGNING_KEY: Type.Optional(
+    Type.String({ description: "a signed-note signer key, PRIVATE+KEY+name+hash+key" }),
+  ),
+  REGISTRY_LOG_KEY_FILE: Type.Optional(text()),
   REGISTRY_MIRROR: Type.Optional(
     Type.String({
       pattern: "^(file:///|s3://)[^\\s]+$",
@@ -133,6 +141,8 @@ export interface Config {
   /** How long a client asking for its session without a code waits for the link, each time. */
   loginWaitMs: number;
   uploads: UploadLimits;
+  /** The OIDC issuers whose CI jobs may exchange ID tokens, each as one CI provider. */
+  oidcIssuers: { issuer: string; provider: string }[];
   /** Whether to believe X-Forwarded-For (only behind a reverse proxy). */
   trustProxy: boolean;
   logLevel: string;
@@ -140,6 +150,19 @@ export interface Config {
   mirror: MirrorConfig | undefined;
   /** Delay before a mirror file that failed to be written is first tried again; later retries back off from it. */
   mirrorRetryMs: number;
+  transparencyLog: TransparencyLogConfig;
+}
+
+/** Where the transparency log's signing key comes from, and where its last checkpoint is kept. */
+export interface TransparencyLogConfig {
+  /** The signer key given in the environment, for production; otherwise the key file's. */
+  signingKey: string | undefined;
+  /** Read, or made on first start when no key is given: beside the database unless told otherwise. */
+  keyFile: string;
+  /** The newest checkpoint signed, kept beside the key so that a restored database cannot lose it. */
+  checkpointFile: string;
+  /** The name a new key is given: the host of the public URL. */
+  origin: string;
 }
 
 export interface UploadLimits {
@@ -187,6 +210,12 @@ function crossChecks(env: Environment): string[] {
   for (const url of urls.filter((url) => !isHttpUrl(url))) {
     problems.push(`REGISTRY_WEBHOOK_URLS must hold http or https URLs; "${url}" is not one.`);
   }
+  const signingKey = env.REGISTRY_LOG_SIGNING_KEY && parseSignerKey(env.REGISTRY_LOG_SIGNING_KEY);
+  if (signingKey && !signingKey.ok) {
+    problems.push(
+      `REGISTRY_LOG_SIGNING_KEY must be a signed-note signer key (PRIVATE+KEY+name+hash+key): ${signingKey.error}.`,
+    );
+  }
   if (urls.length > 0 && !env.REGISTRY_WEBHOOK_SECRET) {
     problems.push(
       "REGISTRY_WEBHOOK_SECRET must be set when REGISTRY_WEBHOOK_URLS is, to sign deliveries.",
@@ -209,6 +238,10 @@ function crossChecks(env: Environment): string[] {
         "REGISTRY_MIRROR_S3_ACCESS_KEY_ID and REGISTRY_MIRROR_S3_SECRET_ACCESS_KEY must be set together, or neither.",
       );
     }
+  }
+  for (const item of items(env.REGISTRY_OIDC_ISSUERS)) {
+    const issuer = oidcIssuer(item);
+    if (typeof issuer === "string") problems.push(issuer);
   }
   return problems;
 }
@@ -262,14 +295,41 @@ function mirrorConfig(env: Environment): MirrorConfig | undefined {
   };
 }
 
+/**
+ * An item of REGISTRY_OIDC_ISSUERS: a provider's own issuer URL, or
+ * `provider=URL` for one elsewhere (GitHub Enterprise Server, a GitLab of
+ * one's own). A sentence saying what is wrong when it is neither.
+ */
+function oidcIssuer(item: string): { issuer: string; provider: string } | string {
+  const equals = item.indexOf("=");
+  const named = equals > 0 ? item.slice(0, equals) : undefined;
+  const issuer = equals > 0 ? item.slice(equals + 1) : item;
+  const known = CI_PROVIDERS.map((provider) => provider.name).join(", ");
+  if (!/^https:\/\/[^\s/]+(\/[^\s]*)?$/.test(issuer) || !isHttpUrl(issuer)) {
+    return `REGISTRY_OIDC_ISSUERS must hold https URLs of issuers; "${issuer}" is not one.`;
+  }
+  if (named !== undefined) {
+    return providerNamed(named)
+      ? { issuer, provider: named }
+      : `REGISTRY_OIDC_ISSUERS names the provider "${named}", which is none of ${known}.`;
+  }
+  const provider = CI_PROVIDERS.find((p) => p.issuer === issuer);
+  return provider
+    ? { issuer, provider: provider.name }
+    : `REGISTRY_OIDC_ISSUERS: say which provider "${issuer}" is, as PROVIDER=${issuer} (one of ${known}).`;
+}
+
 function configFrom(env: Environment): Config {
+  const publicUrl = (
+    env.REGISTRY_PUBLIC_URL ?? `http://${env.REGISTRY_HOST}:${env.REGISTRY_PORT}`
+  ).replace(/\/+$/, "");
+  const keyFile =
+    env.REGISTRY_LOG_KEY_FILE ?? join(dirname(env.REGISTRY_DB_PATH), "transparency-log.key");
   return {
     dbPath: env.REGISTRY_DB_PATH,
     host: env.REGISTRY_HOST,
     port: env.REGISTRY_PORT,
-    publicUrl: (
-      env.REGISTRY_PUBLIC_URL ?? `http://${env.REGISTRY_HOST}:${env.REGISTRY_PORT}`
-    ).replace(/\/+$/, ""),
+    publicUrl,
     mail: env.POSTMARK_SERVER_TOKEN
       ? {
           kind: "postmark",
@@ -305,10 +365,20 @@ function configFrom(env: Environment): Config {
       inFlight: env.REGISTRY_UPLOADS_IN_FLIGHT,
       perUser: env.REGISTRY_UPLOADS_PER_USER,
     },
+    oidcIssuers: items(env.REGISTRY_OIDC_ISSUERS).flatMap((item) => {
+      const issuer = oidcIssuer(item);
+      return typeof issuer === "string" ? [] : [issuer];
+    }),
     trustProxy: env.REGISTRY_TRUST_PROXY,
     logLevel: env.REGISTRY_LOG_LEVEL,
     mirror: mirrorConfig(env),
     mirrorRetryMs: env.REGISTRY_MIRROR_RETRY_MS,
+    transparencyLog: {
+      signingKey: env.REGISTRY_LOG_SIGNING_KEY,
+      keyFile,
+      checkpointFile: join(dirname(keyFile), "transparency-log.checkpoint"),
+      origin: new URL(publicUrl).host,
+    },
   };
 }
 

@@ -21,12 +21,17 @@ import { negotiateByAccept } from "./pages/negotiation.ts";
 import { sitePages } from "./pages/routes.ts";
 import { feedRoutes } from "./routes/feed.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { logRoutes } from "./routes/log.ts";
 import { OPENAPI, openApiRoutes } from "./routes/openApi.ts";
 import { packageRoutes } from "./routes/packages.ts";
 import { publishingIdentityRoutes } from "./routes/publishingIdentity.ts";
 import { resolveRoutes } from "./routes/resolve.ts";
 import { sessionRoutes } from "./routes/session.ts";
+import { tokenRoutes } from "./routes/tokens.ts";
+import { trustedPublisherRoutes } from "./routes/trustedPublishers.ts";
+import { trustedPublishingRoutes } from "./routes/trustedPublishing.ts";
 import { userRoutes } from "./routes/user.ts";
+import { refuseWritesWhileDiverged } from "./transparencyLog/writeGuard.ts";
 
 /** JSON bodies are small; only bundles (with their own limit) are large. */
 export const JSON_BODY_LIMIT = 64 * 1024;
@@ -96,6 +101,7 @@ export function buildServer(options: ServerOptions): FastifyInstance & App {
     done();
   });
   answerUnmetExpectations(app);
+  refuseWritesWhileDiverged(app, options.checkpoints);
 
   app.setNotFoundHandler((request, reply) => {
     const answer = new ErrorAnswer(
@@ -119,9 +125,13 @@ export function buildServer(options: ServerOptions): FastifyInstance & App {
   app.register(sessionRoutes, options);
   app.register(userRoutes, options);
   app.register(publishingIdentityRoutes, options);
+  app.register(tokenRoutes, options);
+  app.register(trustedPublisherRoutes, options);
+  app.register(trustedPublishingRoutes, options);
   app.register(packageRoutes, options);
   app.register(resolveRoutes, options);
   app.register(feedRoutes, options);
+  app.register(logRoutes, options);
   app.register(sitePages, options);
   return app as FastifyInstance & App;
 }

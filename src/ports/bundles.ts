@@ -27,11 +27,13 @@ export interface BundleExpectation {
 /**
  * - `too_large_unpacked`: the bundle decompresses to more than `limit` bytes,
  *   which the contract answers like an oversized upload: 413 `payload_too_large`.
- * - `invalid`: 400 `invalid_bundle` with these `problems`, one sentence each.
+ * - `invalid`: 400 `invalid_bundle` with these `problems`, one sentence each,
+ *   and the outline when it could be read all the same: the registry checks
+ *   its dependencies too, so that one answer lists every problem.
  */
 export type BundleRejection =
   | { kind: "too_large_unpacked"; limit: number }
-  | { kind: "invalid"; problems: string[] };
+  | { kind: "invalid"; problems: string[]; outline?: Outline };
 
 /**
  * Reads and checks an uploaded bundle by the core's rules (`readBundle`),

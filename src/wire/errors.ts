@@ -25,8 +25,10 @@ export const ErrorBody = Type.Object({
   message: Type.String(),
   /** With `invalid_bundle` and a resolution's `conflict`: one sentence per problem. */
   problems: Type.Optional(Type.Array(Type.String())),
-  /** With `gone`: when and why the version was revoked. */
+  /** With `gone`, and a `conflict` from revoking a revoked version: when and why it was revoked. */
   revoked: Type.Optional(Revocation),
+  /** With `not_found` for a package: close names of packages the caller may see, perhaps none. */
+  suggestions: Type.Optional(Type.Array(Type.String())),
   /** With `unavailable` from /health. */
   status: Type.Optional(Type.String()),
 });

@@ -48,6 +48,9 @@ export const AUDIT_ACTIONS = [
   "member.change_role",
   "member.remove",
   "version.revoke",
+  "version.publish",
+  "trusted_publisher.add",
+  "trusted_publisher.remove",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

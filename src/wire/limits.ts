@@ -12,3 +12,18 @@ export const LISTING_LIMIT = { default: 20, max: 100 } as const;
 
 /** Events in a page of the feed. */
 export const FEED_LIMIT = { default: 100, max: 1000 } as const;
+
+/** The bounds of an API token's scopes and life. */
+export const TOKEN_LIMITS = {
+  nameLength: 100,
+  patterns: 20,
+  cidrs: 20,
+  defaultDays: 90,
+  maxDays: 365,
+} as const;
+
+/** How long a token exchanged for a workflow's ID token works. */
+export const PUBLISH_TOKEN_MINUTES = 30;
+
+/** Entries of the transparency log in one answer. */
+export const LOG_ENTRIES_LIMIT = { max: 1000 } as const;

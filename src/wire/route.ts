@@ -8,10 +8,11 @@ import type { Static, TSchema } from "typebox";
 export type Method = "GET" | "PUT" | "POST" | "DELETE";
 
 /**
- * Who may call: anyone; anyone, a session token showing what members see; or
- * only a caller with a session token.
+ * Who may call: anyone; anyone, a token showing what members see; a caller
+ * with a session token or an API token whose scopes allow it; or only a
+ * caller with a session token.
  */
-export type Access = "anyone" | "viewer" | "session";
+export type Access = "anyone" | "viewer" | "token" | "session";
 
 /** A request body that is not JSON: its bytes, described for the API document. */
 export interface RawBody {
@@ -25,6 +26,8 @@ export interface RouteDeclaration {
   path: string;
   /** One line for the API document. */
   summary: string;
+  /** More for the API document, where one line is not enough. */
+  description?: string;
   access: Access;
   params?: TSchema;
   query?: TSchema;

@@ -13,6 +13,15 @@ import {
   RoleChange,
 } from "./identities.ts";
 import {
+  ConsistencyProof,
+  ConsistencyQuery,
+  InclusionProof,
+  InclusionQuery,
+  LogEntries,
+  LogEntriesQuery,
+  SignedNoteText,
+} from "./log.ts";
+import {
   FoundVersion,
   LatestQuery,
   Listing,
@@ -37,6 +46,16 @@ import {
   SessionParams,
   UserView,
 } from "./session.ts";
+import { CreateToken, TokenCreated, TokenList, TokenParams } from "./tokens.ts";
+import {
+  Audience,
+  CreateTrustedPublisher,
+  IdTokenExchange,
+  PublishToken,
+  TrustedPublisherList,
+  TrustedPublisherParams,
+  TrustedPublisherView,
+} from "./trustedPublishing.ts";
 
 // Every route of the registry's API, declared once: the server registers them
 // from here, the OpenAPI document describes them from here, and the CLI calls
@@ -158,13 +177,79 @@ export const API = {
     answers: { 200: AuditLog },
   }),
 
+  // ------------------------------------------------------------ API tokens and trusted publishing
+
+  createToken: route({
+    method: "POST",
+    path: "/tokens",
+    summary: "Make an API token: named, scoped to actions and packages, expiring",
+    access: "session",
+    body: CreateToken,
+    answers: { 201: TokenCreated },
+  }),
+  tokens: route({
+    method: "GET",
+    path: "/tokens",
+    summary: "The logged-in user's API tokens",
+    access: "session",
+    answers: { 200: TokenList },
+  }),
+  revokeToken: route({
+    method: "DELETE",
+    path: "/tokens/:id",
+    summary: "Revoke one of the logged-in user's API tokens",
+    access: "session",
+    params: TokenParams,
+    answers: { 204: NoContent },
+  }),
+  addTrustedPublisher: route({
+    method: "POST",
+    path: "/publishing-identity/:name/trusted-publishers",
+    summary: "Let a CI workflow publish some of an identity's packages (admins only)",
+    access: "session",
+    params: IdentityParams,
+    body: CreateTrustedPublisher,
+    answers: { 201: TrustedPublisherView },
+  }),
+  trustedPublishers: route({
+    method: "GET",
+    path: "/publishing-identity/:name/trusted-publishers",
+    summary: "An identity's trusted publishers (admins only)",
+    access: "session",
+    params: IdentityParams,
+    answers: { 200: TrustedPublisherList },
+  }),
+  removeTrustedPublisher: route({
+    method: "DELETE",
+    path: "/publishing-identity/:name/trusted-publishers/:id",
+    summary: "Stop trusting a CI workflow (admins only)",
+    access: "session",
+    params: TrustedPublisherParams,
+    answers: { 204: NoContent },
+  }),
+  publishingAudience: route({
+    method: "GET",
+    path: "/trusted-publishing/audience",
+    summary: "The audience a CI job's ID token must name to be exchanged here",
+    access: "anyone",
+    answers: { 200: Audience },
+  }),
+  exchangeIdToken: route({
+    method: "POST",
+    path: "/trusted-publishing/exchange",
+    summary: "Trade a CI job's OIDC ID token for a short-lived publish token",
+    access: "anyone",
+    body: IdTokenExchange,
+    answers: { 201: PublishToken },
+  }),
+
   // ------------------------------------------------------------ packages
 
   publish: route({
     method: "PUT",
     path: "/packages/:author/:project/:version",
     summary: "Publish a version from the bundle the Gren compiler made",
-    access: "session",
+    access: "token",
     params: VersionParams,
     body: {
       contentType: "application/gzip",
@@ -239,7 +324,7 @@ export const API = {
     method: "DELETE",
     path: "/packages/:author/:project/:version",
     summary: "Revoke a version: its number stays, its bundle is deleted",
-    access: "session",
+    access: "token",
     params: VersionParams,
     body: Reason,
     answers: { 200: VersionView },
@@ -248,7 +333,7 @@ export const API = {
     method: "DELETE",
     path: "/packages/:author/:project",
     summary: "Revoke every version of a package (admins only)",
-    access: "session",
+    access: "token",
     params: PackageParams,
     body: Reason,
     answers: { 200: PackageView },
@@ -290,6 +375,55 @@ export const API = {
     summary: "The state of webhook deliveries (operators only)",
     access: "session",
     answers: { 200: WebhookStatusList },
+  }),
+
+  // ------------------------------------------------------------ the transparency log
+
+  logCheckpoint: route({
+    method: "GET",
+    path: "/log/checkpoint",
+    summary: "The transparency log's newest signed tree head",
+    description:
+      "A c2sp.org/tlog-checkpoint in a c2sp.org/signed-note, signed by the key at /log/key.",
+    access: "anyone",
+    answers: { 200: SignedNoteText },
+  }),
+  logKey: route({
+    method: "GET",
+    path: "/log/key",
+    summary: "The verifier key of the log's checkpoints",
+    description: "name+hash+base64, as c2sp.org/signed-note writes it.",
+    access: "anyone",
+    answers: {
+      200: Type.Unsafe<string>({
+        description: "The verifier key",
+        content: { "text/plain": { schema: { type: "string" } } },
+      }),
+    },
+  }),
+  logEntries: route({
+    method: "GET",
+    path: "/log/entries",
+    summary: "The log's entries from start up to end, in their canonical bytes",
+    access: "anyone",
+    query: LogEntriesQuery,
+    answers: { 200: LogEntries },
+  }),
+  inclusionProof: route({
+    method: "GET",
+    path: "/log/proof/inclusion",
+    summary: "A proof that a version's entry, or the entry at an index, is in a tree",
+    access: "viewer",
+    query: InclusionQuery,
+    answers: { 200: InclusionProof },
+  }),
+  consistencyProof: route({
+    method: "GET",
+    path: "/log/proof/consistency",
+    summary: "A proof that one tree of the log extends another",
+    access: "anyone",
+    query: ConsistencyQuery,
+    answers: { 200: ConsistencyProof },
   }),
 } as const;
 

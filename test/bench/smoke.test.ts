@@ -30,6 +30,7 @@ describe("npm run bench, in smoke mode", () => {
     const reads = [
       "`latest?gren=`",
       "version list",
+      "inclusion proof (as the CLI asks)",
       "version list, 200 versions, gzip",
       "index, 200 versions, gzip",
       "bundle download",
@@ -58,7 +59,7 @@ describe("npm run bench, in smoke mode", () => {
     expect(stdout).toMatch(/Then 8 publishes at once: 8 of 8 published; \/health answered 200/);
     expect(stdout).toMatch(/resident memory, sampled every 50 ms .* peaked at \d+ MiB/);
     const targets = stdout.match(/^- (PASS|MISS) .+$/gm) ?? [];
-    expect(targets).toHaveLength(10);
+    expect(targets).toHaveLength(11);
     // Publishing with a static mirror: the folder ends up holding every version published.
     const mirrored =
       /the folder held every file [\d.]+ s later, with (\d+) bundles for the (\d+) versions published/.exec(

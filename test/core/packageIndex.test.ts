@@ -75,7 +75,7 @@ describe("a package's index, as a rule of the core", () => {
     for (const viewer of [undefined, outsider]) {
       expect(indexOf(ports, "acme/vault", viewer)).toEqual({
         ok: false,
-        error: { kind: "no_such_package", name: "acme/vault" },
+        error: { kind: "no_such_package", name: "acme/vault", suggestions: [] },
       });
     }
     expect(indexOf(ports, "acme/vault", reader)).toMatchObject({

@@ -91,7 +91,15 @@ describe("revoking, as a rule of the core", () => {
     });
     ports.clock.advance(1000);
     const again = revokeVersion(ports, publisher, { ...address, reason: "Other" });
-    expect(again.ok && again.value.revoked).toEqual(revoked.ok && revoked.value.revoked);
+    expect(again).toEqual({
+      ok: false,
+      error: {
+        kind: "already_revoked",
+        name: "acme/widgets",
+        version: "1.0.0",
+        revoked: revoked.ok && revoked.value.revoked,
+      },
+    });
     expect(rows(ports, "events")).toBe(2);
   });
 

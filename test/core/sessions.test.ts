@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { parseEmail } from "../../src/core/email.ts";
 import {
   authenticate,
   CODE_ALPHABET,
@@ -15,6 +14,7 @@ import {
   normalizeCode,
   requestLogin,
 } from "../../src/core/sessions.ts";
+import { parseEmail } from "../../src/wire/email.ts";
 import { aUser, type FakePorts, fakePorts } from "../support/fakePorts.ts";
 
 const HOUR = 60 * 60 * 1000;

@@ -3,6 +3,7 @@ import Ajv2020 from "ajv/dist/2020.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { API } from "../../src/wire/routes.ts";
 import { packageBundle } from "../support/bundles.ts";
+import { githubClaims, OidcIssuer } from "../support/oidcIssuer.ts";
 import { publish, putBundle } from "../support/publishing.ts";
 import {
   type Answer,
@@ -26,17 +27,24 @@ interface Operation {
 type OpenApi = { openapi: string; paths: Record<string, Record<string, Operation>> };
 
 let registry: TestRegistry;
+let issuer: OidcIssuer;
 let document: OpenApi;
 const ajv = new Ajv2020({ strict: false, validateFormats: false, allErrors: true });
 /** "GET /packages/{author}/{project}" for each answer checked, with its status. */
 const checked = new Map<string, Set<number>>();
 
 beforeAll(async () => {
-  registry = await startRegistry({ REGISTRY_OPERATOR_IDENTITY: "acme" });
+  issuer = await OidcIssuer.start(() => registry.clock.now());
+  issuer.trustInThisProcess();
+  registry = await startRegistry({
+    REGISTRY_OPERATOR_IDENTITY: "acme",
+    REGISTRY_OIDC_ISSUERS: `github=${issuer.url}`,
+  });
   document = (await call<OpenApi>(registry, "GET", "/openapi.json")).body;
 });
 afterAll(async () => {
   await registry.close();
+  await issuer.close();
 });
 
 /** The documented path a request path matches, e.g. /packages/acme/x -> /packages/{author}/{project}. */
@@ -198,6 +206,63 @@ describe("the OpenAPI document", () => {
       token: admin,
       json: { reason: "Retired" },
     });
+
+    const made = await checkedCall("POST", "/tokens", {
+      token: admin,
+      json: { name: "ci", actions: ["publish"], packages: ["acme/*"] },
+    });
+    await checkedCall("POST", "/tokens", {
+      token: admin,
+      json: { name: "ci", actions: ["delete"], packages: ["acme/*"] },
+    });
+    await checkedCall("GET", "/tokens", { token: admin });
+    await checkedCall("PUT", "/packages/acme/widgets/1.2.0", {
+      token: String(made.body.token),
+      body: packageBundle({ name: "acme/widgets", version: "1.2.0" }),
+    });
+    await checkedCall("DELETE", `/tokens/${made.body.id}`, { token: admin });
+    await checkedCall("DELETE", "/tokens/none", { token: admin });
+    const trusted = await checkedCall("POST", "/publishing-identity/acme/trusted-publishers", {
+      token: admin,
+      json: {
+        provider: "github",
+        repository: "acme/widgets",
+        workflow: "release.yml",
+        packages: ["acme/*"],
+      },
+    });
+    await checkedCall("POST", "/publishing-identity/acme/trusted-publishers", {
+      token: admin,
+      json: {
+        provider: "nobody",
+        repository: "acme/widgets",
+        workflow: "release.yml",
+        packages: ["acme/*"],
+      },
+    });
+    await checkedCall("GET", "/publishing-identity/acme/trusted-publishers", { token: admin });
+    const audience = await checkedCall("GET", "/trusted-publishing/audience");
+    const idToken = await issuer.mint(
+      githubClaims("acme/widgets", "release.yml"),
+      String(audience.body.audience),
+    );
+    await checkedCall("POST", "/trusted-publishing/exchange", { json: { token: idToken } });
+    await checkedCall("POST", "/trusted-publishing/exchange", { json: { token: idToken } });
+    await checkedCall("DELETE", `/publishing-identity/acme/trusted-publishers/${trusted.body.id}`, {
+      token: admin,
+    });
+    for (const path of ["/log/checkpoint", "/log/key"]) {
+      const text = await fetch(registry.url + path);
+      expect(text.headers.get("content-type")).toBe("text/plain; charset=utf-8");
+      expectDocumented("GET", path, text.status, undefined);
+    }
+    await checkedCall("GET", "/log/entries?start=0&end=2");
+    await checkedCall("GET", "/log/entries?start=2&end=1");
+    await checkedCall("GET", "/log/proof/inclusion?package=acme/widgets&version=1.1.0");
+    await checkedCall("GET", "/log/proof/inclusion?index=0&treeSize=2");
+    await checkedCall("GET", "/log/proof/inclusion?index=0");
+    await checkedCall("GET", "/log/proof/consistency?from=1&to=3");
+    await checkedCall("GET", "/log/proof/consistency?from=3&to=1");
 
     await checkedCall("GET", "/feed?since=0");
     await checkedCall("GET", "/feed/webhooks", { token: admin });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   gzipBomb,
   makeBundle,
+  moduleSource,
   packageBundle,
   packageOutline,
   sourcesFor,
@@ -282,6 +283,82 @@ describe("the dependencies of a new version", () => {
     expect(databaseSnapshot(registry.dbPath)).toEqual(before);
   });
 
+  it("are checked with the bundle's own rules, so one answer lists every problem of every kind", async () => {
+    const before = databaseSnapshot(registry.dbPath);
+    // Kernel code from an identity that may not publish it, and a misspelled dependency.
+    const outline = packageOutline({
+      name: "acme/mixed",
+      dependencies: { "acme/bsae": "1.0.0 <= v < 2.0.0", "acme/base": "1.0.0 <= v < 2.0.0" },
+    });
+    const bytes = makeBundle({
+      outline,
+      sources: { ...sourcesFor(outline), "Gren.Kernel.Mixed": "var x = 1;" },
+    });
+    const answer = await putBundle(registry, tokens.pat, "/packages/acme/mixed/1.0.0", bytes);
+    expect(answer).toMatchObject({
+      status: 400,
+      body: { code: "invalid_bundle", message: "The bundle was refused: 3 problems to fix." },
+    });
+    expect(answer.body.problems).toEqual([
+      `The bundle has kernel code ("Gren.Kernel.Mixed"), which the registry accepts only from identities the operator allows, and "acme" is not one of them.`,
+      "acme/mixed depends on acme/bsae 1.0.0 <= v < 2.0.0, but the registry has no package acme/bsae: publish it first.",
+      expect.stringMatching(
+        /^acme\/base 1\.0\.0, the lower bound of the range "1\.0\.0 <= v < 2\.0\.0", is not published/,
+      ),
+    ]);
+
+    // A version that would make a public package private, with a module missing too.
+    const turningOutline = packageOutline({
+      name: "acme/widgets",
+      version: "1.2.0",
+      private: true,
+      dependencies: { "acme/nowhere": "1.0.0 <= v < 2.0.0" },
+    });
+    const turning = await putBundle(
+      registry,
+      tokens.pat,
+      "/packages/acme/widgets/1.2.0",
+      makeBundle({ outline: turningOutline, sources: { Widgets: moduleSource("Widgets") } }),
+    );
+    expect(turning).toMatchObject({ status: 400, body: { code: "invalid_bundle" } });
+    expect(turning.body.problems).toEqual([
+      'The outline exposes "Widgets.Extra", but the bundle has no source for it.',
+      'acme/widgets is public, so no version may have "private": true; a version cannot make it private.',
+      "acme/widgets depends on acme/nowhere 1.0.0 <= v < 2.0.0, but the registry has no package acme/nowhere: publish it first.",
+    ]);
+    expect(databaseSnapshot(registry.dbPath)).toEqual(before);
+  });
+
+  it("name a clash of installed files among a refused bundle's problems", async () => {
+    await call(registry, "POST", "/publishing-identity", {
+      token: tokens.alice,
+      json: { name: "acme-tools" },
+    });
+    await publish(registry, tokens.alice, "acme-tools/kit", "1.0.0");
+    const before = databaseSnapshot(registry.dbPath);
+    const outline = packageOutline({ name: "acme/tools-kit" });
+    const answer = await putBundle(
+      registry,
+      tokens.pat,
+      "/packages/acme/tools-kit/1.0.0",
+      makeBundle({ outline, sources: { ...sourcesFor(outline), "Gren.Kernel.Kit": "var x;" } }),
+    );
+    expect(answer).toMatchObject({ status: 400, body: { code: "invalid_bundle" } });
+    expect(answer.body.problems).toEqual([
+      expect.stringMatching(/^The bundle has kernel code/),
+      'acme/tools-kit would be installed as acme_tools_kit__1_0_0.pkg.gz, the same file as acme-tools/kit (the compiler turns "/", "-" and "." into "_"), so no project could use both; choose another name.',
+    ]);
+    // Alone, the clash is the conflict it always was.
+    const alone = await putBundle(
+      registry,
+      tokens.pat,
+      "/packages/acme/tools-kit/1.0.0",
+      packageBundle({ name: "acme/tools-kit" }),
+    );
+    expect(alone).toMatchObject({ status: 409, body: { code: "conflict" } });
+    expect(databaseSnapshot(registry.dbPath)).toEqual(before);
+  });
+
   it("accepts a range whose lower bound is published, though newer versions are too", async () => {
     const answer = await publishReport("1.0.0", {
       "acme/base": "1.2.0 <= v < 2.0.0",
@@ -351,6 +428,44 @@ describe("latest and previous", () => {
     expect(await previous("0.x")).toMatchObject({ status: 400, body: { code: "invalid_request" } });
   });
 
+  it("says why no version fits: none for that compiler, none below, or all revoked", async () => {
+    const why = async (path: string) => {
+      const answer = await call(registry, "GET", path);
+      expect(answer.status, path).toBe(404);
+      return answer.body.message;
+    };
+    expect(await why("/packages/acme/ordering/latest?gren=0.7.5")).toBe(
+      "acme/ordering has no version that fits: none of its versions that are not revoked works with Gren 0.7.5, only with 0.1.0 <= v < 0.2.0, 0.5.0 <= v < 0.7.0, 0.6.0 <= v < 0.7.0, 0.8.0 <= v < 0.9.0.",
+    );
+    expect(await why("/packages/acme/ordering/previous/0.2.0")).toBe(
+      "acme/ordering has no version that fits: it has no version below 0.2.0, its lowest being 0.2.0.",
+    );
+
+    await publish(registry, tokens.pat, "acme/partly", "1.0.0", {
+      "gren-version": "0.6.0 <= v < 0.7.0",
+    });
+    await publish(registry, tokens.pat, "acme/partly", "2.0.0", {
+      "gren-version": "0.7.0 <= v < 0.8.0",
+    });
+    await call(registry, "DELETE", "/packages/acme/partly/1.0.0", {
+      token: tokens.pat,
+      json: { reason: "Loses data." },
+    });
+    expect(await why("/packages/acme/partly/latest?gren=0.6.3")).toBe(
+      "acme/partly has no version that fits: none of its versions that are not revoked works with Gren 0.6.3, only with 0.7.0 <= v < 0.8.0; 1.0.0 would, but it is revoked.",
+    );
+    expect(await why("/packages/acme/partly/previous/2.0.0")).toBe(
+      "acme/partly has no version that fits: every version below 2.0.0 is revoked (1.0.0).",
+    );
+    await call(registry, "DELETE", "/packages/acme/partly/2.0.0", {
+      token: tokens.pat,
+      json: { reason: "Loses more data." },
+    });
+    expect(await why("/packages/acme/partly/latest")).toBe(
+      'acme/partly has no version that fits: every one of its 2 versions is revoked, the newest, 2.0.0, with the reason "Loses more data.".',
+    );
+  });
+
   it("the version list is in ascending numeric order", async () => {
     const pkg = await call<{ versions: { version: string; grenVersion: string }[] }>(
       registry,
@@ -411,6 +526,28 @@ describe("private packages", () => {
       );
       expect(listing.body.packages.map((p) => p.name)).not.toContain("acme/secret");
     }
+  });
+
+  it("are offered as close names only to members, never to anyone else", async () => {
+    const close = async (token: string | undefined) => {
+      const answer = await call(registry, "GET", "/packages/acme/secrets", { token });
+      expect(answer.status).toBe(404);
+      return [answer.body.message, answer.body.suggestions];
+    };
+    for (const outsider of [undefined, tokens.olga]) {
+      expect(await close(outsider)).toEqual(["There is no package acme/secrets.", []]);
+    }
+    expect(await close(tokens.bob)).toEqual([
+      "There is no package acme/secrets; did you mean acme/secret?",
+      ["acme/secret"],
+    ]);
+    // A public package is offered to all.
+    const widget = await call(registry, "GET", "/packages/acme/widget/latest");
+    expect(widget.body).toEqual({
+      code: "not_found",
+      message: "There is no package acme/widget; did you mean acme/widgets?",
+      suggestions: ["acme/widgets"],
+    });
   });
 
   it("are visible and downloadable to members in any role, and kept out of shared caches", async () => {

@@ -218,7 +218,7 @@ describe("resolving dependencies", () => {
       [[{}, { platform: "windows" }], '"windows" is not a platform: use common, browser or node.'],
       [
         [{ "Acme/Base": "1.0.0" }],
-        '"Acme/Base" is not a package name: it is author/project, the project in lower case.',
+        '"Acme/Base" is not a package name: its project is written in lower case; did you mean Acme/base?',
       ],
       [
         [{ "acme/base": "^1.0.0" }],

@@ -136,11 +136,27 @@ describe("revoking a version", () => {
     expect(again).toMatchObject({ status: 409, body: { code: "conflict" } });
   });
 
-  it("is idempotent: revoking again answers the original revocation", async () => {
+  it("is final: revoking again is a conflict that carries the revocation standing", async () => {
     const first = await call(registry, "GET", "/packages/acme/tools/1.1.0");
+    const standing = first.body.revoked as { at: string; reason: string };
     const again = await revoke("/packages/acme/tools/1.1.0", tokens.admin, "A different reason");
-    expect(again.status).toBe(200);
-    expect(again.body.revoked).toEqual(first.body.revoked);
+    expect(again.status).toBe(409);
+    expect(again.body).toEqual({
+      code: "conflict",
+      message: `acme/tools 1.1.0 was revoked already, on ${standing.at}, with the reason "${standing.reason}"; a revocation is final, and keeps its reason.`,
+      revoked: standing,
+    });
+    // The new reason went nowhere: not into the version, not into the audit log.
+    expect((await call(registry, "GET", "/packages/acme/tools/1.1.0")).body.revoked).toEqual(
+      standing,
+    );
+    const audit = await call<{ entries: { detail: unknown }[] }>(
+      registry,
+      "GET",
+      "/publishing-identity/acme/audit",
+      { token: tokens.admin },
+    );
+    expect(JSON.stringify(audit.body.entries)).not.toContain("A different reason");
   });
 
   it("is recorded in the audit log with who, when and why", async () => {
@@ -251,7 +267,15 @@ describe("revoking a whole package", () => {
       token: tokens.admin,
       json: { reason: "Again" },
     });
-    expect(again.body).toEqual(answer.body);
+    expect(again).toMatchObject({
+      status: 409,
+      body: {
+        code: "conflict",
+        message:
+          "Every version of acme/doomed is revoked already; each keeps the reason it was revoked with.",
+      },
+    });
+    expect((await call(registry, "GET", "/packages/acme/doomed")).body).toEqual(answer.body);
     const events = new DatabaseSync(registry.dbPath, { readOnly: true });
     const types = events
       .prepare(

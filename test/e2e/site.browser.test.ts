@@ -4,6 +4,7 @@ import { join } from "node:path";
 import axe from "axe-core";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { leafHash, verifyInclusion } from "../../src/log/merkle.ts";
 import { sentMail, startRegistry, type TestRegistry } from "../support/registry.ts";
 import { AUTHOR, publishSiteCatalogue, REVOKE_REASON } from "../support/siteCatalogue.ts";
 
@@ -159,6 +160,39 @@ describe.skipIf(!hasChromium)("the package site in a real browser", () => {
     expect(await page.locator(".notice.revoked").textContent()).toContain(REVOKE_REASON);
     await expectNoErrors("revoked version");
     await expectAccessibleInBothSchemes("revoked version");
+  });
+
+  it("shows where a version sits in the transparency log, linking to a proof that checks", async () => {
+    await visit("/packages/acme/widgets/1.0.0");
+    const fact = page.locator("dt", { hasText: "Transparency log" }).locator("+ dd");
+    const index = Number(/^entry (\d+)/.exec((await fact.textContent()) ?? "")?.[1]);
+    expect(Number.isInteger(index)).toBe(true);
+    await fact.getByRole("link", { name: "inclusion proof" }).click();
+    await page.waitForURL(/\/log\/proof\/inclusion\?package=acme%2Fwidgets&version=1\.0\.0$/);
+    const proof = JSON.parse(((await page.locator("body").textContent()) ?? "").trim());
+    expect(proof.index).toBe(index);
+    // A JSON document names no icon, so Chromium asks for /favicon.ico, which is not there.
+    await page.waitForLoadState("networkidle");
+    problems = [];
+    const note = await (await fetch(`${registry.url}/log/checkpoint`)).text();
+    const [, size, root] = note.split("\n");
+    expect(proof.treeSize).toBe(Number(size));
+    const entry = new Uint8Array(Buffer.from(proof.entry, "base64"));
+    expect(JSON.parse(Buffer.from(entry).toString())).toMatchObject({
+      kind: "publish",
+      package: "acme/widgets",
+      version: "1.0.0",
+    });
+    const hashes = proof.hashes.map((hash: string) => new Uint8Array(Buffer.from(hash, "base64")));
+    expect(
+      verifyInclusion(
+        index,
+        proof.treeSize,
+        leafHash(entry),
+        hashes,
+        new Uint8Array(Buffer.from(root!, "base64")),
+      ),
+    ).toBe(true);
   });
 
   it("shows a real package and its docs well, on a wide screen and a phone", async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   isModuleName,
+  packageNameProblem,
   parseIdentityName,
   parsePackageName,
   parseProjectName,
@@ -61,5 +62,27 @@ describe("module names", () => {
     ]) {
       expect(isModuleName(bad)).toBe(false);
     }
+  });
+});
+
+describe("what is wrong with a text that is not a package name", () => {
+  it("names the one part at fault, and the name meant when only its case is wrong", () => {
+    expect(packageNameProblem("gren-lang/node")).toBeUndefined();
+    expect(packageNameProblem("gren-lang/Node")).toEqual({
+      problem: "its project is written in lower case",
+      meant: "gren-lang/node",
+    });
+    expect(packageNameProblem("Gren-Lang/node")).toBeUndefined();
+    expect(packageNameProblem("node")?.problem).toMatch(/^it is author\/project/);
+    expect(packageNameProblem("a/b/c")?.problem).toMatch(/^it is author\/project/);
+    expect(packageNameProblem("gren_lang/node")?.problem).toBe(
+      'its author, "gren_lang", must be ASCII letters, digits and single dashes, not starting or ending with a dash',
+    );
+    expect(packageNameProblem("gren-lang/no_de")).toEqual({
+      problem:
+        'its project, "no_de", must be lower-case letters, digits and single dashes, starting with a letter and not ending with a dash',
+    });
+    expect(packageNameProblem("/node")?.problem).toBe("it has no author before the slash");
+    expect(packageNameProblem("gren-lang/")?.problem).toBe("it has no project after the slash");
   });
 });

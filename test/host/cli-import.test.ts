@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -206,6 +206,46 @@ describe("import", () => {
     expect(tag).toMatchObject({ tag: "v0.1.0", outcome: "published", sha256: served.body.sha256 });
   });
 
+  it("logs one entry per version it publishes, in the order it publishes them", async () => {
+    const many = scratch("repository-");
+    git(many, "init", "-q", "-b", "main");
+    const versions = Array.from({ length: 30 }, (_, i) => `1.${Math.floor(i / 10)}.${i % 10}`);
+    for (const version of versions) {
+      commit(many, packageFiles("acme/many", version), `Version ${version}`);
+      git(many, "tag", version);
+    }
+    const size = async () => {
+      const note = await (await fetch(`${registry.url}/log/checkpoint`)).text();
+      return Number(note.split("\n")[1]);
+    };
+    const before = await size();
+    const run = await as("alice", ["import", many]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(await size()).toBe(before + versions.length);
+    const entries = await call<{ index: number; entry: string }[]>(
+      registry,
+      "GET",
+      `/log/entries?start=${before}&end=${before + versions.length}`,
+    );
+    const logged = entries.body.map(({ entry }) =>
+      JSON.parse(Buffer.from(entry, "base64").toString()),
+    );
+    expect(logged.map((entry) => [entry.kind, entry.package, entry.version])).toEqual(
+      versions.map((version) => ["publish", "acme/many", version]),
+    );
+    const served = await call<{ versions: { version: string; sha256: string }[] }>(
+      registry,
+      "GET",
+      "/packages/acme/many",
+    );
+    expect(logged.map((entry) => entry.sha256)).toEqual(served.body.versions.map((v) => v.sha256));
+
+    // And anyone can check the whole log, these entries with it.
+    const audit = await as("nobody", ["log", "verify", "--json"]);
+    expect(audit.code, audit.stderr).toBe(0);
+    expect(JSON.parse(audit.stdout)).toMatchObject({ entries: before + versions.length });
+  });
+
   it("needs a login, and the publish role in the package's identity", async () => {
     const nobody = await as("nobody", ["import", repository]);
     expect(nobody.code).toBe(EXIT.denied);
@@ -237,5 +277,106 @@ describe("import", () => {
     expect(run.stderr).toBe(
       `error: ${untagged} has no tag that names a version, like 1.2.3 or v1.2.3\n`,
     );
+  });
+});
+
+describe("links in a repository", () => {
+  /**
+   * A package whose src/Env.gren links to the environment of whoever reads it,
+   * and src/Secret.gren to a file of theirs: tag 1.0.0. At tag 1.1.0, src
+   * itself links to a folder of theirs. Left checked out at 1.0.0.
+   */
+  function repositoryWithLinks(): { repository: string; secret: string } {
+    const theirs = scratch("theirs-");
+    const secret = "the-secret-in-a-file-of-theirs";
+    writeFileSync(join(theirs, "secret.txt"), `${secret}\n`);
+    mkdirSync(join(theirs, "src"));
+    writeFileSync(join(theirs, "src", "Widgets.gren"), `-- ${secret}\n${moduleSource("Widgets")}`);
+
+    const repository = scratch("repository-");
+    git(repository, "init", "-q", "-b", "main");
+    const files = packageFiles("acme/linked", "1.0.0", { "exposed-modules": ["Widgets"] });
+    commit(repository, files, "First");
+    symlinkSync("/proc/self/environ", join(repository, "src", "Env.gren"));
+    symlinkSync(join(theirs, "secret.txt"), join(repository, "src", "Secret.gren"));
+    git(repository, "add", "-A");
+    git(repository, "commit", "-q", "-m", "Links");
+    git(repository, "tag", "1.0.0");
+
+    git(repository, "rm", "-r", "-q", "src");
+    writeFileSync(
+      join(repository, "gren.json"),
+      JSON.stringify(
+        packageOutline({ name: "acme/linked", version: "1.1.0", "exposed-modules": ["Widgets"] }),
+      ),
+    );
+    symlinkSync(join(theirs, "src"), join(repository, "src"));
+    git(repository, "add", "-A");
+    git(repository, "commit", "-q", "-m", "A linked src");
+    git(repository, "tag", "1.1.0");
+    git(repository, "checkout", "-q", "1.0.0");
+    return { repository, secret };
+  }
+
+  it("refuses every tag with a link, naming each, and publishes nothing", async () => {
+    const { repository, secret } = repositoryWithLinks();
+    // The token is in the environment of the command, where /proc/self/environ would show it.
+    const run = await runCli(["--registry", registry.url, "import", repository, "--json"], {
+      home: homes.nobody,
+      env: { GREN_REGISTRY_TOKEN: aliceToken },
+    });
+    expect(run.code, run.stderr).toBe(EXIT.invalidBundle);
+    const result = JSON.parse(run.stdout) as ImportJson;
+    expect(result.tags.map((t) => [t.tag, t.outcome])).toEqual([
+      ["1.0.0", "refused"],
+      ["1.1.0", "refused"],
+    ]);
+    expect(result.tags[0]!.reason).toBe(
+      "the package in tag 1.0.0 cannot be published: 2 problems to fix",
+    );
+    expect(result.tags[0]!.problems).toEqual([
+      expect.stringMatching(/^src\/Env\.gren is a symbolic link \(to \/proc\/self\/environ\)/),
+      expect.stringMatching(/^src\/Secret\.gren is a symbolic link \(to \S+secret\.txt\)/),
+    ]);
+    expect(result.tags[1]!.problems).toEqual([
+      expect.stringMatching(/^src is a symbolic link \(to \S+src\)/),
+      "gren.json exposes Widgets, but there is no src/Widgets.gren.",
+    ]);
+    for (const said of [run.stdout, run.stderr]) {
+      expect(said).not.toContain(secret);
+      expect(said).not.toContain(aliceToken);
+    }
+    expect((await call(registry, "GET", "/packages/acme/linked")).status).toBe(404);
+  });
+
+  it("refuses them in `publish DIR` too, reading nothing through them", async () => {
+    const { repository, secret } = repositoryWithLinks();
+    const run = await runCli(["--registry", registry.url, "publish", repository], {
+      home: homes.nobody,
+      env: { GREN_REGISTRY_TOKEN: aliceToken },
+    });
+    expect(run.code).toBe(EXIT.invalidBundle);
+    expect(run.stderr.split("\n")).toEqual([
+      `error: the package in ${repository} cannot be published: 2 problems to fix`,
+      expect.stringMatching(
+        /^ {2}- src\/Env\.gren is a symbolic link \(to \/proc\/self\/environ\), which is never followed/,
+      ),
+      expect.stringMatching(
+        /^ {2}- src\/Secret\.gren is a symbolic link \(to \S+secret\.txt\), which is never followed/,
+      ),
+      "",
+    ]);
+    expect(run.stderr).not.toContain(secret);
+    expect(run.stderr).not.toContain(aliceToken);
+
+    git(repository, "checkout", "-q", "1.1.0");
+    const linkedSource = await runCli(["--registry", registry.url, "publish", repository], {
+      home: homes.nobody,
+      env: { GREN_REGISTRY_TOKEN: aliceToken },
+    });
+    expect(linkedSource.code).toBe(EXIT.invalidBundle);
+    expect(linkedSource.stderr).toMatch(/^ {2}- src is a symbolic link \(to \S+src\)/m);
+    expect(linkedSource.stderr).not.toContain(secret);
+    expect((await call(registry, "GET", "/packages/acme/linked")).status).toBe(404);
   });
 });

@@ -120,6 +120,11 @@ beforeAll(async () => {
   await publish(registry, alice, "tiers/low", "1.0.0", {
     dependencies: { "tiers/base": "1.0.0 <= v < 1.5.0" },
   });
+  // Each user's machine has pinned the registry's log key already, as after its first install.
+  for (const home of Object.values(homes)) {
+    const pinned = await runCli(["--registry", registry.url, "log", "verify"], { home });
+    expect(pinned.code, pinned.stderr).toBe(0);
+  }
 });
 
 afterAll(async () => {
@@ -462,7 +467,7 @@ describe("choosing versions", () => {
     const run = await as("nobody", ["install", "--dir", app]);
     expect(run.code).toBe(EXIT.notFound);
     expect(run.stderr).toBe(
-      "error: gren.json asks for a version that was revoked; choose another (`gren-registry versions PACKAGE` lists them)\n" +
+      `error: gren.json asks for a version that was revoked; choose another (\`gren-registry --registry ${registry.url} versions PACKAGE\` lists them)\n` +
         "  - acme/gadget 1.1.0 was revoked on 2026-11-24: It deletes files it should not.\n",
     );
     expect(installed(app)).toEqual([]);
@@ -512,6 +517,27 @@ describe("choosing versions", () => {
       `error: gren.json asks for a package that ${registry.url} does not have: acme/nothing (or it is private, and you are not logged in)\n`,
     );
     expect(installed(listed)).toEqual([]);
+  });
+
+  it("offers the registry's close names for a package that is not there", async () => {
+    const app = application({ "gren-lang/core": "7.0.0" });
+    const adding = await as("nobody", ["install", "gren-lang/cor", "--dir", app]);
+    expect(adding.code).toBe(EXIT.notFound);
+    expect(adding.stderr).toBe(
+      `error: there is no package gren-lang/cor on ${registry.url} (or it is private, and you are not logged in); did you mean gren-lang/core?\n`,
+    );
+    const listed = application({ "gren-lang/core": "7.0.0", "gren-lang/cor": "1.0.0" });
+    const run = await as("nobody", ["install", "--dir", listed]);
+    expect(run.code).toBe(EXIT.notFound);
+    expect(run.stderr).toBe(
+      `error: gren.json asks for a package that ${registry.url} does not have: gren-lang/cor (did you mean gren-lang/core?) (or it is private, and you are not logged in)\n`,
+    );
+    // A name with a capital letter in its project is explained before anything is asked.
+    const capital = await as("nobody", ["install", "gren-lang/Core", "--dir", app]);
+    expect(capital.code).toBe(EXIT.usage);
+    expect(capital.stderr).toBe(
+      'error: "gren-lang/Core" is not a package name: its project is written in lower case; did you mean gren-lang/core?\n',
+    );
   });
 
   it("installs a private package only for members of its identity", async () => {
@@ -820,7 +846,11 @@ describe("install's own checks", () => {
         response.end(
           JSON.stringify({
             packages: {
-              "gren-lang/core": { version: "7.0.0", sha256: "0".repeat(64), size: 10 },
+              "gren-lang/core": {
+                version: "7.0.0",
+                sha256: "0".repeat(64),
+                size: CORE.bytes.byteLength,
+              },
             },
           }),
         );

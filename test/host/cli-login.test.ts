@@ -40,7 +40,10 @@ describe("the CLI's login, whoami and logout", () => {
     );
     child.stdin!.end(`${code}\n`);
     const loggedIn = await done;
-    expect(loggedIn.stderr).toContain("Open the link in the mail, or type the code from it:");
+    // The question's line ends before anything else is said, though no terminal echoed the code.
+    expect(loggedIn.stderr).toBe(
+      "A link and a code were sent to pat@example.com.\nOpen the link in the mail, or type the code from it: \n",
+    );
     expect(loggedIn.stdout).toContain("Logged in");
     expect(loggedIn.code).toBe(0);
 
@@ -113,6 +116,27 @@ describe("the CLI's login, whoami and logout", () => {
     const finished = await cli(["login", "--code", code]);
     expect(finished.code).toBe(0);
     expect((await cli(["whoami"])).stdout).toContain("ray@example.com");
+  });
+
+  it("without a terminal, ends the question's line and gives a hint that works as it stands", async () => {
+    const started = await cli(["login", "vic@example.com"]);
+    expect(started.code).toBe(0);
+    const lines = started.stderr.split("\n");
+    expect(lines).toEqual([
+      "A link and a code were sent to vic@example.com.",
+      "Open the link in the mail, or type the code from it: ",
+      `When the mail arrives, finish with: gren-registry --registry ${registry.url} login --code CODE`,
+      "",
+    ]);
+    // Followed word for word, with only the code filled in: no --registry added by hand.
+    const hint = lines[2]!.slice(lines[2]!.indexOf("gren-registry ") + "gren-registry ".length);
+    const code = latestCode(registry.outbox, "vic@example.com");
+    const finished = await runCli(
+      hint.split(" ").map((word) => (word === "CODE" ? code : word)),
+      { home },
+    );
+    expect(finished.code, finished.stderr).toBe(0);
+    expect(finished.stdout).toBe(`Logged in to ${registry.url} as vic@example.com.\n`);
   });
 
   it("says in one line that a wrong code is wrong, and exits non-zero", async () => {

@@ -1,8 +1,7 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
-import { DatabaseSync } from "node:sqlite";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXIT } from "../../src/cli/cliError.ts";
@@ -59,19 +58,6 @@ const unpack = (bytes: Uint8Array) =>
     outline: unknown;
     sources: Record<string, string>;
   };
-
-/** Revokes a version straight in the database, as the registry's revocation does. */
-function revokeInDatabase(name: string, versionKey: number, reason: string): void {
-  const db = new DatabaseSync(registry.dbPath);
-  try {
-    db.prepare(
-      `UPDATE versions SET revoked_at = ?, revoked_reason = ?
-       WHERE version_key = ? AND package_id = (SELECT id FROM packages WHERE name_key = ?)`,
-    ).run(Date.UTC(2026, 10, 25), reason, versionKey, name);
-  } finally {
-    db.close();
-  }
-}
 
 /** A stand-in for a registry, answering as `answer` says, to see the CLI cope with bad answers. */
 async function startFakeRegistry(
@@ -267,8 +253,12 @@ describe("versions, latest and previous", () => {
         summary: "Things in order",
       });
     }
-    // 0.11.0 as a version key: 11 * 2^16
-    revokeInDatabase("acme/ordering", 11 * 65536, "Breaks the sort of negative numbers");
+    registry.clock.advance(24 * 60 * 60 * 1000);
+    const revoked = await call(registry, "DELETE", "/packages/acme/ordering/0.11.0", {
+      token: tokens.alice,
+      json: { reason: "Breaks the sort of negative numbers" },
+    });
+    expect(revoked.status).toBe(200);
   });
 
   it("versions lists every version in numeric order, with its revocation", async () => {
@@ -292,8 +282,9 @@ describe("versions, latest and previous", () => {
     expect(await latest()).toBe("0.10.0\n");
     expect(await latest("--gren", "0.6.3")).toBe("0.10.0\n");
     expect(await latest("--gren", "0.5.1")).toBe("0.9.0\n");
+    // Why none fits comes from the registry: here, the one version that would is revoked.
     expect(await latest("--gren", "0.8.0")).toBe(
-      "error: acme/ordering has no version that fits.\n",
+      "error: acme/ordering has no version that fits: none of its versions that are not revoked works with Gren 0.8.0, only with 0.1.0 <= v < 0.2.0, 0.5.0 <= v < 0.7.0, 0.6.0 <= v < 0.7.0; 0.11.0 would, but it is revoked.\n",
     );
     expect(await latest("--gren", "0.6")).toBe(
       'error: "0.6" is not a version: use MAJOR.MINOR.PATCH, like 1.0.0\n',
@@ -308,14 +299,16 @@ describe("versions, latest and previous", () => {
     expect(await previous("0.10.0")).toBe("0.9.0\n");
     expect(await previous("0.10.5")).toBe("0.10.0\n");
     expect(await previous("9.0.0")).toBe("0.10.0\n");
-    expect(await previous("0.2.0")).toBe("error: acme/ordering has no version that fits.\n");
+    expect(await previous("0.2.0")).toBe(
+      "error: acme/ordering has no version that fits: it has no version below 0.2.0, its lowest being 0.2.0.\n",
+    );
   });
 
   it("refuses what is not a package name, and names a package that does not exist", async () => {
     const bad = await as("nobody", ["versions", "ordering"]);
     expect(bad.code).toBe(EXIT.usage);
     expect(bad.stderr).toBe(
-      'error: "ordering" is not a package name: it is author/project, like gren-lang/core\n',
+      'error: "ordering" is not a package name: it is author/project, one slash between them, like gren-lang/core\n',
     );
     const missing = await as("nobody", ["versions", "acme/nothing"]);
     expect(missing.code).toBe(EXIT.notFound);
@@ -382,7 +375,7 @@ describe("download", () => {
     const run = await as("nobody", ["download", "acme/ordering", "0.11.0"], directory);
     expect(run.code).toBe(EXIT.notFound);
     expect(run.stderr).toBe(
-      "error: acme/ordering 0.11.0 was revoked on 2026-11-25T00:00:00.000Z: Breaks the sort of negative numbers\n",
+      "error: acme/ordering 0.11.0 was revoked on 2026-11-25T12:00:00.000Z: Breaks the sort of negative numbers\n",
     );
     expect(readdirSync(directory)).toEqual([]);
   });
@@ -419,6 +412,10 @@ describe("download", () => {
               message: "acme/widgets 1.0.0 was revoked on 2026-11-25T00:00:00.000Z: Leaked a key",
             }),
           );
+        } else if (request.url === "/health") {
+          // A registry, only one that keeps no transparency log.
+          response.writeHead(200, { "content-type": "application/json" });
+          response.end('{"status":"ok"}');
         } else {
           response.writeHead(404).end();
         }
@@ -456,11 +453,15 @@ describe("download", () => {
       expect(readdirSync(directory)).toEqual([]);
     });
 
-    it("accepts the right bytes, and prints the reason of a 410", async () => {
+    it("refuses even the right bytes from a registry that keeps no transparency log, and prints the reason of a 410", async () => {
       answer = { status: 200, etag: `"${sha256(published)}"`, bytes: published };
       const directory = scratch("downloads-");
-      expect((await fromFake(directory)).code).toBe(0);
-      expect(existsSync(join(directory, "acme_widgets__1_0_0.pkg.gz"))).toBe(true);
+      const unproven = await fromFake(directory);
+      expect(unproven.code).toBe(EXIT.unproven);
+      expect(unproven.stderr).toBe(
+        `error: ${fake.url} keeps no transparency log (GET /log/key answers 404), so nothing proves that what it serves is what it serves everyone\n`,
+      );
+      expect(readdirSync(directory)).toEqual([]);
 
       answer = { status: 410, etag: "", bytes: published };
       const gone = await fromFake(scratch("downloads-"));

@@ -7,10 +7,11 @@ import { call, startRegistry, type TestRegistry, temporaryDir } from "../support
 
 let registry: TestRegistry;
 let home: string;
+let token: string;
 beforeAll(async () => {
   registry = await startRegistry();
   home = temporaryDir("home-");
-  const token = await loginCli(registry, "alice@example.com", home);
+  token = await loginCli(registry, "alice@example.com", home);
   await createIdentity(registry, token, "acme");
   for (const version of ["1.0.0", "1.1.0", "2.0.0"])
     await publish(registry, token, "acme/tools", version);
@@ -32,10 +33,44 @@ describe("the CLI's revoke command", () => {
     });
   });
 
-  it("revokes every version with --all", async () => {
+  it("refuses to revoke a revoked version again, saying when and why it was, and keeps its reason", async () => {
+    const standing = (await call(registry, "GET", "/packages/acme/tools/1.1.0")).body.revoked as {
+      at: string;
+      reason: string;
+    };
+    const run = await cli(["revoke", "acme/tools", "1.1.0", "--reason", "Another reason", "--yes"]);
+    expect(run.code).toBe(EXIT.conflict);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toBe(
+      `error: acme/tools 1.1.0 was revoked already, on ${standing.at}, with the reason "Broken build"; a revocation is final, and keeps its reason.\n`,
+    );
+    expect((await call(registry, "GET", "/packages/acme/tools/1.1.0")).body.revoked).toEqual(
+      standing,
+    );
+  });
+
+  it("revokes every version with --all, naming those revoked before, and refuses when all were", async () => {
+    await publish(registry, token, "acme/old", "1.1.0");
+    await call(registry, "DELETE", "/packages/acme/old/1.1.0", { token, json: { reason: "Bad" } });
     const run = await cli(["revoke", "acme/old", "--all", "--reason", "Superseded", "--yes"]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain("Revoked acme/old: 1.0.0.");
+    expect(run.stdout).toBe(
+      "Revoked acme/old: 1.0.0. (Revoked before, with their own reasons: 1.1.0.)\n",
+    );
+    const versions = (
+      await call<{ versions: { revoked: { reason: string } }[] }>(
+        registry,
+        "GET",
+        "/packages/acme/old",
+      )
+    ).body.versions;
+    expect(versions.map((v) => v.revoked.reason)).toEqual(["Superseded", "Bad"]);
+
+    const again = await cli(["revoke", "acme/old", "--all", "--reason", "Again", "--yes"]);
+    expect(again.code).toBe(EXIT.conflict);
+    expect(again.stderr).toBe(
+      "error: Every version of acme/old is revoked already; each keeps the reason it was revoked with.\n",
+    );
   });
 
   it("asks for confirmation, and without a terminal refuses unless --yes is given", async () => {
@@ -85,9 +120,15 @@ describe("the CLI's revoke command", () => {
     );
   });
 
-  it("has --help", async () => {
+  it("has --help, whose usage line asks for the reason it requires", async () => {
     const run = await cli(["revoke", "--help"]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain("--reason <text>");
+    expect(run.stdout).toMatch(
+      /^Usage: gren-registry revoke <package> \[version\] --reason <text> \[options\]\n/,
+    );
+    expect(run.stdout).toMatch(/--reason <text> +why, always required/);
+    const without = await cli(["revoke", "acme/tools", "2.0.0", "--yes"]);
+    expect(without.code).toBe(EXIT.usage);
+    expect(without.stderr).toContain("error: required option '--reason <text>' not specified");
   });
 });

@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXIT } from "../../src/cli/cliError.ts";
+import { generateSignerKey, parseSignerKey } from "../../src/log/note.ts";
 import { packageBundle } from "../support/bundles.ts";
 import { loginCli, runCli } from "../support/cli.ts";
 import { createIdentity, publish, sha256 } from "../support/publishing.ts";
@@ -18,12 +19,15 @@ import {
 
 let registry: TestRegistry;
 let token: string;
+/** A user with no role in acme. */
+let otherToken: string;
 let home: string;
 
 beforeAll(async () => {
   registry = await startRegistry();
   home = temporaryDir("registry-home-");
   token = await loginCli(registry, "ci@example.com", home);
+  otherToken = await login(registry, "stranger@example.com");
   await createIdentity(registry, token, "acme");
   await publish(registry, token, "acme/widgets", "1.0.0");
   await publish(registry, token, "acme/widgets", "1.1.0");
@@ -51,6 +55,13 @@ async function json(args: string[], cwd?: string): Promise<Record<string, unknow
   const run = await cli([...args, "--json"], cwd ? { cwd } : {});
   expect(run.code, run.stderr).toBe(EXIT.ok);
   return JSON.parse(run.stdout) as Record<string, unknown>;
+}
+
+/** A log key of some other registry's. */
+function anotherLogKey(): string {
+  const signer = parseSignerKey(generateSignerKey("elsewhere.example.org"));
+  if (!signer.ok) throw new Error(signer.error);
+  return signer.value.text;
 }
 
 describe("--json", () => {
@@ -115,46 +126,126 @@ describe("a session token in GREN_REGISTRY_TOKEN", () => {
 });
 
 describe("exit codes", () => {
-  it("tell the kinds of failure apart, one code each", async () => {
+  /** The README's exit-code table: each code with its meaning. */
+  const table = new Map(
+    [
+      ...readFileSync(join(import.meta.dirname, "../../README.md"), "utf8").matchAll(
+        /^\| (\d) \| (.+) \|$/gm,
+      ),
+    ].map((row) => [Number(row[1]), row[2]!]),
+  );
+
+  it("are the README's table, one code for each kind of failure", () => {
+    expect([...table.keys()]).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(Object.values(EXIT).sort()).toEqual([...table.keys()]);
+  });
+
+  it("match the README's table, row by row, against a real registry", async () => {
     const outsider = temporaryDir("registry-home-");
-    const cases: [string, string[], { as?: string; env?: Record<string, string> }, number][] = [
-      ["success", ["latest", "acme/widgets"], {}, EXIT.ok],
-      [
-        "a request the registry finds invalid",
-        ["identity", "create", "bad--name"],
-        {},
-        EXIT.failed,
-      ],
-      ["a malformed argument", ["latest", "widgets"], {}, EXIT.usage],
-      ["an unknown option", ["latest", "acme/widgets", "--nope"], {}, EXIT.usage],
-      ["not logged in", ["whoami"], { as: outsider }, EXIT.denied],
-      [
-        "a token the registry does not know",
-        ["whoami"],
-        { env: { GREN_REGISTRY_TOKEN: "nope" } },
-        EXIT.denied,
-      ],
-      ["no such package", ["versions", "acme/nothing"], {}, EXIT.notFound],
-      ["a revoked version", ["download", "acme/widgets", "1.1.0"], {}, EXIT.notFound],
-      ["a name taken", ["identity", "create", "acme"], {}, EXIT.conflict],
-      [
-        "a registry that cannot be reached",
-        ["--registry", "http://127.0.0.1:9", "latest", "acme/widgets"],
-        {},
-        EXIT.unavailable,
-      ],
+    const folder = temporaryDir();
+    const bad = join(folder, "bad.pkg.gz");
+    writeFileSync(bad, packageBundle({ name: "acme/bad", version: "1.0.0", license: "Mine" }));
+    const misspelled = join(folder, "misspelled.pkg.gz");
+    writeFileSync(misspelled, packageBundle({ name: "ACME/spelled", version: "1.0.0" }));
+    // Five login mails to one address in a quarter of an hour are all it gets.
+    for (let sent = 0; sent < 5; sent++) {
+      expect((await cli(["login", "often@example.com"], { as: outsider })).code).toBe(EXIT.ok);
+    }
+
+    type Case = [
+      what: string,
+      args: string[],
+      options?: { as?: string; env?: Record<string, string> },
     ];
-    for (const [what, args, options, code] of cases) {
-      const run = await cli(args, options);
-      expect(run.code, `${what}: ${run.stderr}`).toBe(code);
-      if (code !== EXIT.ok) {
-        expect(run.stderr, what).toMatch(/^error: \S/);
-        expect(run.stdout, what).toBe("");
+    const rows: Record<number, Case[]> = {
+      [EXIT.ok]: [["it worked", ["latest", "acme/widgets"]]],
+      [EXIT.failed]: [
+        ["a request the registry found invalid", ["publish", misspelled]],
+        [
+          "a file that cannot be written",
+          ["download", "acme/widgets", "1.0.0", "-o", join(folder, "no-such-folder", "x.pkg.gz")],
+        ],
+      ],
+      [EXIT.usage]: [
+        ["a malformed package name", ["latest", "widgets"]],
+        ["an unknown option", ["latest", "acme/widgets", "--nope"]],
+        ["a missing argument", ["versions"]],
+        ["a malformed identity name", ["identity", "create", "gren_lang"]],
+        ["a malformed email address", ["login", "not-an-email"], { as: outsider }],
+        [
+          "a --registry URL with a wrong path",
+          ["--registry", `${registry.url}/api`, "versions", "acme/widgets"],
+        ],
+      ],
+      [EXIT.denied]: [
+        ["not logged in", ["whoami"], { as: outsider }],
+        [
+          "a token the registry does not know",
+          ["whoami"],
+          { env: { GREN_REGISTRY_TOKEN: "nope" } },
+        ],
+        [
+          "not allowed",
+          ["revoke", "acme/widgets", "1.0.0", "--reason", "No", "--yes"],
+          { as: outsider, env: { GREN_REGISTRY_TOKEN: otherToken } },
+        ],
+      ],
+      [EXIT.notFound]: [
+        ["no such package", ["versions", "acme/nothing"]],
+        ["a revoked version", ["download", "acme/widgets", "1.1.0"]],
+      ],
+      [EXIT.conflict]: [
+        ["a name taken", ["identity", "create", "acme"]],
+        [
+          "a version revoked already",
+          ["revoke", "acme/widgets", "1.1.0", "--reason", "Again", "--yes"],
+        ],
+      ],
+      [EXIT.invalidBundle]: [["a bundle refused", ["publish", bad]]],
+      [EXIT.unavailable]: [
+        [
+          "a registry that cannot be reached",
+          ["--registry", "http://127.0.0.1:9", "latest", "acme/widgets"],
+        ],
+        ["a registry too busy to answer (429)", ["login", "often@example.com"], { as: outsider }],
+      ],
+      [EXIT.unproven]: [
+        [
+          "a registry whose log is not signed by the key given",
+          ["--log-key", anotherLogKey(), "download", "acme/widgets", "1.0.0"],
+          { as: temporaryDir("registry-home-") },
+        ],
+      ],
+    };
+    for (const [code, meaning] of table) {
+      const cases = rows[code] ?? [];
+      expect(cases.length, `a case for exit ${code}: ${meaning}`).toBeGreaterThan(0);
+      for (const [what, args, options = {}] of cases) {
+        const run = await cli(args, options);
+        expect(run.code, `${what} (${meaning}): ${run.stderr}`).toBe(code);
+        if (code !== EXIT.ok) {
+          expect(run.stderr, what).toMatch(/^error: \S/);
+          expect(run.stdout, what).toBe("");
+        }
       }
     }
-    const bad = join(temporaryDir(), "bad.pkg.gz");
-    writeFileSync(bad, packageBundle({ name: "acme/bad", version: "1.0.0", license: "Mine" }));
-    expect((await cli(["publish", bad])).code).toBe(EXIT.invalidBundle);
+  });
+
+  it("say what is wrong with a malformed argument, or with a --registry URL", async () => {
+    const said = async (args: string[]) =>
+      (await cli(args, { as: temporaryDir("registry-home-") })).stderr;
+    expect(await said(["identity", "create", "gren_lang"])).toBe(
+      'error: "gren_lang" is not an identity name: an identity name is ASCII letters, digits and single dashes, not starting or ending with a dash, like gren-lang\n',
+    );
+    expect(await said(["login", "not-an-email"])).toBe(
+      'error: "not-an-email" is not an email address that mail can be sent to, like me@example.com\n',
+    );
+    expect(await said(["versions", "gren-lang/Node"])).toBe(
+      'error: "gren-lang/Node" is not a package name: its project is written in lower case; did you mean gren-lang/node?\n',
+    );
+    expect(await said(["--registry", `${registry.url}/api`, "versions", "acme/widgets"])).toBe(
+      `error: no Gren registry answers at ${registry.url}/api: it answered GET /packages/acme/widgets with 404, and ${registry.url}/api/health is not a registry's health check; check the URL given with --registry (or GREN_REGISTRY_URL)\n`,
+    );
   });
 });
 

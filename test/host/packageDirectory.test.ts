@@ -41,16 +41,37 @@ describe("bundling a package directory", () => {
     expect(bundlePackageDirectory(directory).bytes).toEqual(bundle.bytes);
   });
 
-  it("follows links to files, but not links to folders, which could loop", () => {
+  it("follows no link, to a file or a folder, and names each one as a problem", () => {
     const directory = writeTree({
       "gren.json": JSON.stringify(packageOutline({ "exposed-modules": ["Widgets"] })),
-      "shared/Widgets.gren": "linked",
+      "elsewhere/Widgets.gren": "linked",
     });
     mkdirSync(join(directory, "src"));
-    symlinkSync(join(directory, "shared/Widgets.gren"), join(directory, "src/Widgets.gren"));
+    symlinkSync(join(directory, "elsewhere/Widgets.gren"), join(directory, "src/Widgets.gren"));
     symlinkSync(directory, join(directory, "src/Loop"));
-    const sources = JSON.parse(unpacked(bundlePackageDirectory(directory).bytes)).sources;
-    expect(sources).toEqual({ Widgets: "linked" });
+    let failure: CliError | undefined;
+    try {
+      bundlePackageDirectory(directory);
+    } catch (error) {
+      failure = error as CliError;
+    }
+    expect(failure?.exitCode).toBe(EXIT.invalidBundle);
+    expect(failure?.details).toEqual([
+      `src/Loop is a symbolic link (to ${directory}), which is never followed: a package is made of the files in its own directory, so put the file itself there.`,
+      expect.stringMatching(
+        /^src\/Widgets\.gren is a symbolic link \(to \S+elsewhere\/Widgets\.gren\)/,
+      ),
+      "gren.json exposes Widgets, but there is no src/Widgets.gren.",
+    ]);
+  });
+
+  it("reads gren.json only when it is a file of the directory's own", () => {
+    const directory = writeTree({
+      "elsewhere.json": JSON.stringify(packageOutline({ "exposed-modules": ["Widgets"] })),
+      "src/Widgets.gren": "widgets",
+    });
+    symlinkSync(join(directory, "elsewhere.json"), join(directory, "gren.json"));
+    expect(() => bundlePackageDirectory(directory)).toThrow(/cannot be published: 1 problem/);
   });
 
   it("fails with every problem, counted", () => {

@@ -210,4 +210,30 @@ export const drillFacts: DrillFact[] = [
       };
     },
   },
+  {
+    name: "the transparency log comes back whole: the same checkpoint, and publishing extends it",
+    async write(registry) {
+      const token = await login(registry, "frank@example.com");
+      await call(registry, "POST", "/publishing-identity", { token, json: { name: "logged" } });
+      await publish(registry, token, "logged/thing", "1.0.0");
+      const text = async (url: string, path: string) => (await fetch(url + path)).text();
+      const checkpoint = await text(registry.url, "/log/checkpoint");
+      const key = await text(registry.url, "/log/key");
+      const size = Number(checkpoint.split("\n")[1]);
+      return async (restored) => {
+        expect(await text(restored.url, "/log/key")).toBe(key);
+        expect(await text(restored.url, "/log/checkpoint")).toBe(checkpoint);
+        const again = await login(restored, "frank@example.com");
+        await publish(restored, again, "logged/thing", "1.1.0");
+        const grown = await text(restored.url, "/log/checkpoint");
+        expect(Number(grown.split("\n")[1])).toBe(size + 1);
+        const proof = await call<{ hashes: string[] }>(
+          restored,
+          "GET",
+          `/log/proof/consistency?from=${size}&to=${size + 1}`,
+        );
+        expect(proof.status).toBe(200);
+      };
+    },
+  },
 ];

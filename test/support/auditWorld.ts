@@ -141,7 +141,8 @@ export const isSentence = (text: unknown): boolean =>
 
 /**
  * What is wrong with a failure answer, by the contract: a 4xx whose body is
- * exactly `{code, message}` (plus `problems` for invalid_bundle and conflict),
+ * exactly `{code, message}` (plus `problems` for invalid_bundle and conflict,
+ * `suggestions` for not_found, `revoked` for gone and conflict),
  * the code one the contract lists with this very status, the message a
  * sentence, each problem a sentence. Empty when nothing is.
  */
@@ -170,7 +171,21 @@ export function contractViolations(status: number, body: unknown): string[] {
       violations.push(`the problems ${JSON.stringify(problems)} are not what ${code} lists`);
     }
   }
-  const extra = Object.keys(rest);
+  const { suggestions, revoked, ...others } = rest;
+  if (suggestions !== undefined) {
+    if (code !== "not_found") violations.push(`${code} carries suggestions`);
+    if (!Array.isArray(suggestions) || !suggestions.every((name) => typeof name === "string")) {
+      violations.push(`the suggestions ${JSON.stringify(suggestions)} are not names`);
+    }
+  }
+  if (revoked !== undefined) {
+    if (code !== "gone" && code !== "conflict") violations.push(`${code} carries revoked`);
+    const { at, reason } = (revoked ?? {}) as { at?: unknown; reason?: unknown };
+    if (typeof at !== "string" || typeof reason !== "string") {
+      violations.push(`the revocation ${JSON.stringify(revoked)} is not {at, reason}`);
+    }
+  }
+  const extra = Object.keys(others);
   if (extra.length > 0) violations.push(`the body has fields beyond the contract: ${extra}`);
   return violations;
 }

@@ -1,4 +1,3 @@
-import { type Email, parseEmail } from "../../src/core/email.ts";
 import { createIdentity, setMember } from "../../src/core/identities.ts";
 import { publishVersion } from "../../src/core/publish.ts";
 import type { User } from "../../src/core/sessions.ts";
@@ -10,6 +9,7 @@ import { SqliteDatabase } from "../../src/host/sqlite.ts";
 import type { PostResult } from "../../src/ports/http.ts";
 import type { HttpOut, Mailer, Notifier, Ports, Random } from "../../src/ports/index.ts";
 import type { Mail } from "../../src/ports/mailer.ts";
+import { type Email, parseEmail } from "../../src/wire/email.ts";
 import type { Role } from "../../src/wire/identities.ts";
 import { packageBundle } from "./bundles.ts";
 import { TestClock } from "./registry.ts";

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { ROLES } from "../../wire/roles.ts";
 import { API } from "../../wire/routes.ts";
+import { emailArgument, identityArgument } from "../arguments.ts";
 import { usageError } from "../cliError.ts";
 import { type Context, requireSession } from "../context.ts";
 import { JSON_OPTION, show } from "../output.ts";
@@ -17,6 +18,7 @@ export function identityCommands(program: Command, context: () => Context): void
     .argument("<name>", "letters, digits and single dashes, e.g. gren-lang")
     .option(...JSON_OPTION)
     .action(async (name: string, options: { json?: boolean }) => {
+      identityArgument(name);
       const { client } = context();
       const created = await client.call(API.createIdentity, {
         token: requireSession(client).sessionToken,
@@ -33,6 +35,7 @@ export function identityCommands(program: Command, context: () => Context): void
     .argument("<name>", "the identity")
     .option(...JSON_OPTION)
     .action(async (name: string, options: { json?: boolean }) => {
+      identityArgument(name);
       const { client } = context();
       const view = await client.call(API.identity, {
         params: { name },
@@ -73,6 +76,8 @@ Roles, each including the ones before it:
   admin     may manage members and revoke whole packages`,
     )
     .action(async (name: string, email: string, options: { role: string; json?: boolean }) => {
+      identityArgument(name);
+      emailArgument(email);
       if (!(ROLES as readonly string[]).includes(options.role)) {
         throw usageError(`"${options.role}" is not a role; use ${ROLES.join(", ")}`);
       }
@@ -93,6 +98,8 @@ Roles, each including the ones before it:
     .argument("<name>", "the identity")
     .argument("<email>", "the member's email address")
     .action(async (name: string, email: string) => {
+      identityArgument(name);
+      emailArgument(email);
       const { client } = context();
       await client.call(API.removeMember, {
         params: { name, email },

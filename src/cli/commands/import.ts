@@ -3,7 +3,7 @@
 
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve, sep } from "node:path";
+import { join } from "node:path";
 import type { Command } from "commander";
 import { formatPackageName, packageKey } from "../../gren/names.ts";
 import { compareVersions, formatVersion } from "../../gren/semver.ts";
@@ -11,10 +11,11 @@ import type { PackageView, Published } from "../../wire/packages.ts";
 import { API } from "../../wire/routes.ts";
 import { CliError, EXIT, type ExitCode } from "../cliError.ts";
 import { type RegistryClient, RegistryError } from "../client.ts";
-import { type Context, requireSession } from "../context.ts";
-import { git, type VersionTag, versionOfTag } from "../git.ts";
+import type { Context } from "../context.ts";
+import { git, tagFiles, type VersionTag, versionOfTag } from "../git.ts";
 import { JSON_OPTION, show } from "../output.ts";
-import { bundlePackageDirectory, OUTLINE_FILE, type PreparedBundle } from "../packageDirectory.ts";
+import { bundlePackageFiles, OUTLINE_FILE, type PreparedBundle } from "../packageDirectory.ts";
+import { publishingToken } from "../trustedPublishing.ts";
 import { packageParams, versionParams } from "./packages.ts";
 
 /** What became of one tag. */
@@ -64,9 +65,11 @@ export function importCommands(program: Command, context: () => Context): void {
     .addHelpText(
       "after",
       `
-Every tag that names a version (1.2.3 or v1.2.3) is checked out in a temporary
-clone, oldest version first, bundled as \`publish DIR\` bundles, and published.
-The repository itself is only read. A version the registry has already (even
+Every tag that names a version (1.2.3 or v1.2.3) is read from a temporary clone,
+oldest version first, bundled as \`publish DIR\` bundles, and published. The
+repository itself is only read, and no tag is checked out: only its gren.json
+and the regular files under src/ are read, from git's objects. A symbolic link
+there is never followed: it is a problem that refuses the tag, named. A version the registry has already (even
 revoked) is reported as already there, so running import again publishes only
 new tags. A tag whose package is invalid, or whose gren.json has another version
 than the tag, is reported and the others go on.
@@ -78,11 +81,13 @@ the remaining tags are not tried). Needs the publish role.`,
     )
     .action(async (repository: string, options: { json?: boolean }) => {
       const { client } = context();
-      const token = requireSession(client).sessionToken;
+      const token = await publishingToken(client);
       const scratch = mkdtempSync(join(tmpdir(), "gren-registry-import-"));
       try {
-        const checkout = join(scratch, "repository");
-        await git(["clone", "--quiet", "--no-checkout", "--", repository, checkout]).catch(
+        const clone = join(scratch, "repository.git");
+        // Bare, so no tag is ever checked out; through git's own transport even from a
+        // path, so that what a repository's folder links to is never copied in.
+        await git(["clone", "--bare", "--no-local", "--quiet", "--", repository, clone]).catch(
           (error: unknown) => {
             throw new CliError(
               `cannot clone ${repository}: is it a git repository's path or URL?`,
@@ -91,14 +96,14 @@ the remaining tags are not tried). Needs the publish role.`,
             );
           },
         );
-        const { versions, otherTags } = versionTags(await git(["tag", "--list"], checkout));
+        const { versions, otherTags } = versionTags(await git(["tag", "--list"], clone));
         if (versions.length === 0) {
           throw new CliError(
             `${repository} has no tag that names a version, like 1.2.3 or v1.2.3`,
             EXIT.notFound,
           );
         }
-        const importer = new Importer(client, token, checkout, !options.json);
+        const importer = new Importer(client, token, clone, !options.json);
         const result: ImportResult = { repository, tags: [], otherTags };
         for (const tag of versions) result.tags.push(await importer.importTag(tag));
         show(options.json, result, printSummary);
@@ -143,7 +148,7 @@ function versionTags(listed: string): { versions: VersionTag[]; otherTags: strin
 class Importer {
   readonly #client: RegistryClient;
   readonly #token: string;
-  readonly #checkout: string;
+  readonly #clone: string;
   readonly #printing: boolean;
   /** The versions each package has on the registry, by its name in lower case. */
   readonly #published = new Map<string, Map<string, PackageView["versions"][number] | null>>();
@@ -151,10 +156,10 @@ class Importer {
   #stopped: Failure | undefined;
   firstFailure: Failure | undefined;
 
-  constructor(client: RegistryClient, token: string, checkout: string, printing: boolean) {
+  constructor(client: RegistryClient, token: string, clone: string, printing: boolean) {
     this.#client = client;
     this.#token = token;
-    this.#checkout = checkout;
+    this.#clone = clone;
     this.#printing = printing;
   }
 
@@ -191,16 +196,12 @@ class Importer {
 
     let bundle: PreparedBundle;
     try {
-      await git(
-        ["checkout", "--quiet", "--force", "--detach", `refs/tags/${tag.tag}`],
-        this.#checkout,
-      );
-      bundle = bundlePackageDirectory(this.#checkout);
+      bundle = bundlePackageFiles(await tagFiles(this.#clone, tag.tag));
     } catch (error) {
       if (!(error instanceof CliError)) throw error;
       return this.#fail(
         outcome("refused", {
-          reason: this.#withoutCheckout(error.message, tag.tag),
+          reason: error.message,
           problems: [...error.details],
         }),
         error.exitCode === EXIT.usage ? EXIT.invalidBundle : error.exitCode,
@@ -249,12 +250,6 @@ class Importer {
     this.firstFailure ??= failure;
     if (stopsImport) this.#stopped = failure;
     return outcome;
-  }
-
-  /** Messages about the package name the temporary clone; the tag is what the user knows. */
-  #withoutCheckout(message: string, tag: string): string {
-    const checkout = resolve(this.#checkout);
-    return message.replaceAll(`${checkout}${sep}`, "").replaceAll(checkout, `tag ${tag}`);
   }
 
   /** The versions the registry has of the bundle's package, revoked ones included. */

@@ -15,14 +15,22 @@ import {
   type Version,
 } from "../../gren/semver.ts";
 import { quote } from "../../gren/wording.ts";
+import type { PackageIndex } from "../../wire/packages.ts";
 import type { PinnedVersion, Resolution, ResolutionRequest } from "../../wire/resolve.ts";
 import { API } from "../../wire/routes.ts";
-import { bundleMismatch, sha256Of } from "../bundleIntegrity.ts";
+import { packageArgument } from "../arguments.ts";
+import {
+  type DownloadedBundle,
+  downloadBundle,
+  TIMEOUT_OPTION,
+  timeoutArgument,
+} from "../bundleDownload.ts";
+import { sha256Of } from "../bundleIntegrity.ts";
 import { CliError, EXIT, usageError } from "../cliError.ts";
 import { type RegistryClient, RegistryError } from "../client.ts";
 import { compilerChoice, type IndexReader } from "../compilerChoice.ts";
 import { atMostAtOnce } from "../concurrency.ts";
-import { type Context, requireSession } from "../context.ts";
+import { type Context, commandLine, requireSession } from "../context.ts";
 import { JSON_OPTION, show, tell } from "../output.ts";
 import { OUTLINE_FILE } from "../packageDirectory.ts";
 import {
@@ -34,13 +42,8 @@ import {
   type Requirements,
   readProject,
 } from "../projectOutline.ts";
-import {
-  packageArgument,
-  packageParams,
-  readIfPresent,
-  versionParams,
-  writeWhole,
-} from "./packages.ts";
+import type { LogWitness } from "../transparencyLog.ts";
+import { packageParams, readIfPresent, versionParams, writeWhole } from "./packages.ts";
 
 /** What became of a bundle the project needs. */
 type BundleStatus = "downloaded" | "already-there" | "replaced";
@@ -84,6 +87,10 @@ interface InstallResult {
 interface Asker {
   client: RegistryClient;
   token: string | undefined;
+  /** What holds the registry to its transparency log. */
+  witness: LogWitness;
+  /** How long a download may receive nothing before it is given up. */
+  timeoutMs: number;
 }
 
 /** Every version there is, so that the registry alone decides which one fits. */
@@ -100,14 +107,23 @@ export function installCommands(program: Command, context: () => Context): void 
     )
     .argument("[package]", "a package to add to an application's direct dependencies")
     .option("--dir <directory>", "the project's directory (default: the current one)")
+    .option(...TIMEOUT_OPTION)
     .option(...JSON_OPTION)
     .addHelpText(
       "after",
       `
-Every bundle is saved in gren_packages/ under the compiler's file name, checked
-against the sha256 the registry gave. A bundle already there with that sha256 is
+Every bundle is saved in gren_packages/ under the compiler's file name, written
+as it arrives and checked against the size and sha256 the registry gave: a
+download that grows past its size is refused at once, and one that receives
+nothing for --timeout seconds is given up (exit 7); either leaves nothing behind. A bundle already there with that sha256 is
 kept; nothing else in gren_packages/ is touched. Afterwards
 \`gren package install\` finds every bundle it needs and downloads nothing.
+
+Before anything is written, each sha256 must be the one the registry's
+transparency log holds for its version, under a checkpoint signed by the log's
+key and consistent with every checkpoint this machine saw before (see
+\`gren-registry log verify --help\`); otherwise nothing is written and the exit
+code is 8.
 
 In an application, the registry chooses the versions (POST /resolve). Every
 version in gren.json is kept as it is; the packages they need that gren.json
@@ -129,18 +145,29 @@ whose gren-version or platform does not fit the package (exit 5). The package's
 gren.json is never changed; with PACKAGE, the command says which range to add
 to it instead (exit 2).`,
     )
-    .action(async (packageName: string | undefined, options: { dir?: string; json?: boolean }) => {
-      const { client } = context();
-      const adding = packageName === undefined ? undefined : packageArgument(packageName);
-      const directory = resolve(options.dir ?? ".");
-      const project = readProject(directory);
-      const asker = { client, token: requireSession(client, { optional: true })?.sessionToken };
-      const result =
-        project.kind === "application"
-          ? await installApplication(asker, directory, project, adding)
-          : await installPackage(asker, directory, project, adding);
-      show(options.json, result, printResult);
-    });
+    .action(
+      async (
+        packageName: string | undefined,
+        options: { dir?: string; timeout?: string; json?: boolean },
+      ) => {
+        const { client, witness } = context();
+        const adding = packageName === undefined ? undefined : packageArgument(packageName);
+        const timeoutMs = timeoutArgument(options.timeout);
+        const directory = resolve(options.dir ?? ".");
+        const project = readProject(directory);
+        const asker = {
+          client,
+          token: requireSession(client, { optional: true })?.sessionToken,
+          witness,
+          timeoutMs,
+        };
+        const result =
+          project.kind === "application"
+            ? await installApplication(asker, directory, project, adding)
+            : await installPackage(asker, directory, project, adding);
+        show(options.json, result, printResult);
+      },
+    );
 }
 
 async function installApplication(
@@ -229,19 +256,31 @@ function indexReader(asker: Asker): IndexReader {
   return {
     url: asker.client.url,
     unseenHint: privateHint(asker),
-    indexOf: (name) =>
-      asker.client
-        .call(API.index, { params: packageParams(name), token: asker.token })
-        // No tag is sent, so the answer is never "not modified".
-        .then((index) => index ?? undefined)
-        .catch((error: unknown) => {
-          if (error instanceof RegistryError && (error.status === 404 || error.status === 410)) {
-            return undefined;
-          }
-          throw error;
-        }),
+    indexOf: async (name) => {
+      const found = await indexOrMissing(asker, name);
+      return found instanceof RegistryError ? undefined : found;
+    },
   };
 }
+
+/** A package's index, or the registry's answer that it has no such package (which may offer close names). */
+const indexOrMissing = (asker: Asker, name: PackageName): Promise<PackageIndex | RegistryError> =>
+  asker.client
+    .call(API.index, { params: packageParams(name), token: asker.token })
+    // No tag is sent, so the answer is never "not modified".
+    .then((index) => index as PackageIndex)
+    .catch((error: unknown) => {
+      if (error instanceof RegistryError && (error.status === 404 || error.status === 410)) {
+        return error;
+      }
+      throw error;
+    });
+
+/** The registry's "did you mean", as the end of a sentence; empty when it offers no names. */
+const didYouMean = (missing: RegistryError): string =>
+  missing.suggestions.length === 0
+    ? ""
+    : `; did you mean ${missing.suggestions.slice(0, -1).join(", ")}${missing.suggestions.length > 1 ? " or " : ""}${missing.suggestions.at(-1)}?`;
 
 /**
  * A package's dependencies are ranges its author chooses, so this command
@@ -303,14 +342,14 @@ async function missingOrRevoked(
 ): Promise<CliError | undefined> {
   const unknown: string[] = [];
   const revoked: string[] = [];
-  const { indexOf } = indexReader(asker);
   await Promise.all(
     Object.entries(requirements).map(async ([name, requirement]) => {
       const parsed = parsePackageName(name);
       if (!parsed) return;
-      const index = await indexOf(parsed);
-      if (!index) {
-        unknown.push(name);
+      const index = await indexOrMissing(asker, parsed);
+      if (index instanceof RegistryError) {
+        const meant = didYouMean(index);
+        unknown.push(meant ? `${name} (${meant.slice(2)})` : name);
         return;
       }
       const pinned = index.versions.find((entry) => entry.version === requirement);
@@ -329,7 +368,7 @@ async function missingOrRevoked(
   }
   if (revoked.length > 0) {
     return new CliError(
-      `${OUTLINE_FILE} asks for ${revoked.length === 1 ? "a version that was" : `${revoked.length} versions that were`} revoked; choose another (\`gren-registry versions PACKAGE\` lists them)`,
+      `${OUTLINE_FILE} asks for ${revoked.length === 1 ? "a version that was" : `${revoked.length} versions that were`} revoked; choose another (\`${commandLine(asker.client, "versions PACKAGE")}\` lists them)`,
       EXIT.notFound,
       revoked.sort(),
     );
@@ -350,10 +389,10 @@ async function resolveAdding(
   indirect: Requirements,
   adding: PackageName,
 ): Promise<Resolution> {
-  const index = await indexReader(asker).indexOf(adding);
-  if (!index) {
+  const index = await indexOrMissing(asker, adding);
+  if (index instanceof RegistryError) {
     throw new CliError(
-      `there is no package ${formatPackageName(adding)} on ${asker.client.url}${privateHint(asker)}`,
+      `there is no package ${formatPackageName(adding)} on ${asker.client.url}${privateHint(asker)}${didYouMean(index)}`,
       EXIT.notFound,
     );
   }
@@ -473,26 +512,41 @@ async function installBundles(
   });
   const missing = wanted.filter((_, index) => installed[index]!.status !== "already-there");
   let started = 0;
-  await atMostAtOnce(missing, PARALLEL_DOWNLOADS, async (bundle) => {
-    started++;
-    tell(`Downloading ${bundle.name} ${bundle.pinned.version} (${started}/${missing.length})`);
-    const response = await asker.client.request(API.bundle, {
-      params: versionParams(bundle.parsedName, bundle.pinned.version),
-      token: asker.token,
-    });
-    const bytes = new Uint8Array(await response.arrayBuffer());
-    const mismatch = bundleMismatch(bytes, {
-      sha256: bundle.pinned.sha256,
-      etag: response.headers.get("etag"),
-    });
-    if (mismatch) {
-      throw new CliError(
-        `refusing ${bundle.name} ${bundle.pinned.version}: ${mismatch}`,
-        EXIT.unavailable,
+  const downloaded: DownloadedBundle[] = [];
+  try {
+    await atMostAtOnce(missing, PARALLEL_DOWNLOADS, async (bundle) => {
+      started++;
+      tell(`Downloading ${bundle.name} ${bundle.pinned.version} (${started}/${missing.length})`);
+      downloaded.push(
+        await downloadBundle(
+          asker.client,
+          versionParams(bundle.parsedName, bundle.pinned.version),
+          {
+            token: asker.token,
+            expected: {
+              what: `${bundle.name} ${bundle.pinned.version}`,
+              sha256: bundle.pinned.sha256,
+              size: bundle.pinned.size,
+            },
+            file: join(folder, bundle.fileName),
+            timeoutMs: asker.timeoutMs,
+          },
+        ),
       );
-    }
-    writeWhole(join(folder, bundle.fileName), bytes);
-  });
+    });
+    // Every bundle, downloaded now or there already, must be the one the
+    // registry's log holds for its version, before any is written.
+    await atMostAtOnce(wanted, PARALLEL_DOWNLOADS, (bundle) =>
+      asker.witness.prove(
+        { name: bundle.name, version: bundle.pinned.version, sha256: bundle.pinned.sha256 },
+        asker.token,
+      ),
+    );
+  } catch (error) {
+    await Promise.all(downloaded.map((bundle) => bundle.discard()));
+    throw error;
+  }
+  for (const bundle of downloaded) await bundle.keep();
   return installed;
 }
 

@@ -1,12 +1,14 @@
 import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
-import { type PackageName, parsePackageName } from "../../gren/names.ts";
+import type { PackageName } from "../../gren/names.ts";
 import { bundleFileName } from "../../gren/packageLayout.ts";
-import { formatVersion, parseVersion, type Version } from "../../gren/semver.ts";
+import { formatVersion } from "../../gren/semver.ts";
 import { LISTING_LIMIT } from "../../wire/limits.ts";
 import type { Listing } from "../../wire/packages.ts";
 import { API } from "../../wire/routes.ts";
-import { bundleMismatch, sha256Of } from "../bundleIntegrity.ts";
+import { packageArgument, versionArgument } from "../arguments.ts";
+import { downloadBundle, TIMEOUT_OPTION, timeoutArgument } from "../bundleDownload.ts";
+import { sha256Of } from "../bundleIntegrity.ts";
 import { CliError, EXIT, usageError } from "../cliError.ts";
 import type { RegistryClient } from "../client.ts";
 import { type Context, requireSession } from "../context.ts";
@@ -18,6 +20,7 @@ import {
   readBundleFile,
 } from "../packageDirectory.ts";
 import { printTable } from "../table.ts";
+import { publishingToken } from "../trustedPublishing.ts";
 
 /** How many search results to show unless told otherwise. */
 const SEARCH_RESULTS = 50;
@@ -34,13 +37,23 @@ export function packageCommands(program: Command, context: () => Context): void 
 From a directory, the bundle is built as the Gren compiler builds it: the outline
 is ${OUTLINE_FILE}, and the sources every src/**/*.gren module (src/Url/Parser.gren is
 Url.Parser) and the kernel JavaScript of src/Gren/Kernel/*.js. The name and version
-come from the outline. Needs the publish role in the package's identity.`,
+come from the outline. Only the directory's own regular files are read: a symbolic
+link (${OUTLINE_FILE}, src, or anything under it) is never followed, and is a problem
+that stops the publish, named. Every problem is listed before anything is sent.
+Needs the publish role in the package's identity, or an API token that may
+publish it (in GREN_REGISTRY_TOKEN).
+
+In a GitHub Actions job with \`permissions: id-token: write\` and no token
+configured, it trades the job's ID token for a publish token of half an hour:
+an admin of the identity must have added the repository and workflow as a
+trusted publisher (POST /publishing-identity/NAME/trusted-publishers, or the
+identity's settings page).`,
     )
     .action(async (path: string, options: { json?: boolean }) => {
       const { client } = context();
       // Built first, so a package's problems show even before logging in.
       const bundle = prepareBundle(path);
-      const token = requireSession(client).sessionToken;
+      const token = await publishingToken(client);
       const published = await client.call(API.publish, {
         params: versionParams(bundle.name, formatVersion(bundle.version)),
         token,
@@ -91,6 +104,13 @@ come from the outline. Needs the publish role in the package's identity.`,
     .argument("<package>", "the package, author/project")
     .option("--gren <version>", "only versions that work with this compiler version, e.g. 0.6.3")
     .option(...JSON_OPTION)
+    .addHelpText(
+      "after",
+      `
+When no version fits, the registry says why (exit 4): every version is revoked,
+or none works with that compiler, and which compilers they do work with. A
+package it does not have comes with the names close to it, if it has any.`,
+    )
     .action(async (packageName: string, options: { gren?: string; json?: boolean }) => {
       const { client } = context();
       const name = packageArgument(packageName);
@@ -110,6 +130,12 @@ come from the outline. Needs the publish role in the package's identity.`,
     .argument("<package>", "the package, author/project")
     .argument("<version>", "the version to look below (it need not exist)")
     .option(...JSON_OPTION)
+    .addHelpText(
+      "after",
+      `
+When no version fits, the registry says why (exit 4): none was published below
+that version, or every one below it is revoked.`,
+    )
     .action(async (packageName: string, versionText: string, options: { json?: boolean }) => {
       const { client } = context();
       const name = packageArgument(packageName);
@@ -131,24 +157,30 @@ come from the outline. Needs the publish role in the package's identity.`,
       "where to write it (default: the compiler's name for it, e.g. gren_lang_url__6_0_0.pkg.gz)",
     )
     .option("--force", "overwrite a file already there that holds other bytes")
+    .option(...TIMEOUT_OPTION)
     .option(...JSON_OPTION)
     .addHelpText(
       "after",
       `
-The bytes are written only when their sha256 is the one the version was published
-with, and the one the registry tagged the download with. A file already there is
-kept when it holds those very bytes, and refused when it holds others, unless
---force is given.`,
+The bytes are written as they arrive, beside the file, and put in its place only
+when their sha256 is the one the version was published with, the one the
+registry tagged the download with, and the one the registry's transparency log
+proves it published for everyone (exit code 8 when it does not). A download that
+grows past the size the version was published with is refused at once, and one
+that receives nothing for --timeout seconds is given up (exit 7); either leaves
+nothing behind. A file already there is kept when it holds those very bytes, and
+refused when it holds others, unless --force is given.`,
     )
     .action(
       async (
         packageName: string,
         versionText: string,
-        options: { output?: string; force?: boolean; json?: boolean },
+        options: { output?: string; force?: boolean; timeout?: string; json?: boolean },
       ) => {
-        const { client } = context();
+        const { client, witness } = context();
         const name = packageArgument(packageName);
         const version = versionArgument(versionText);
+        const timeoutMs = timeoutArgument(options.timeout);
         const params = versionParams(name, formatVersion(version));
         const metadata = await client.call(API.version, { params, ...readOptions(client) });
         if (metadata.revoked) {
@@ -164,30 +196,33 @@ kept when it holds those very bytes, and refused when it holds others, unless
             `${file} is already there and holds other bytes than ${metadata.name} ${metadata.version}; move it away, or add --force to overwrite it`,
           );
         }
-        const response = await client.request(API.bundle, { params, ...readOptions(client) });
-        const bytes = new Uint8Array(await response.arrayBuffer());
-        const mismatch = bundleMismatch(bytes, {
-          sha256: metadata.sha256,
-          etag: response.headers.get("etag"),
+        const downloaded = await downloadBundle(client, params, {
+          ...readOptions(client),
+          expected: {
+            what: `${metadata.name} ${metadata.version}`,
+            sha256: metadata.sha256,
+            size: metadata.size,
+          },
+          file,
+          timeoutMs,
         });
-        if (mismatch) {
-          throw new CliError(
-            `refusing ${metadata.name} ${metadata.version}: ${mismatch}`,
-            EXIT.unavailable,
-          );
-        }
-        writeWhole(file, bytes);
+        // Kept only once the log proves those are the bytes everyone is served.
+        await witness.prove(metadata, readOptions(client).token).catch(async (error: unknown) => {
+          await downloaded.discard();
+          throw error;
+        });
+        await downloaded.keep();
         const result = {
           name: metadata.name,
           version: metadata.version,
           file,
           sha256: metadata.sha256,
-          size: bytes.byteLength,
+          size: metadata.size,
         };
         show(options.json, result, () => {
           console.log(`Downloaded ${metadata.name} ${metadata.version} to ${file}.`);
           printFields([
-            ["size", sizeInBytes(bytes.byteLength)],
+            ["size", sizeInBytes(metadata.size)],
             ["sha256", `${metadata.sha256} (checked)`],
           ]);
         });
@@ -257,20 +292,6 @@ export const versionParams = (name: PackageName, version: string) => ({
   ...packageParams(name),
   version,
 });
-
-export function packageArgument(text: string): PackageName {
-  const name = parsePackageName(text);
-  if (!name) {
-    throw usageError(`"${text}" is not a package name: it is author/project, like gren-lang/core`);
-  }
-  return name;
-}
-
-export function versionArgument(text: string): Version {
-  const version = parseVersion(text);
-  if (!version) throw usageError(`"${text}" is not a version: use MAJOR.MINOR.PATCH, like 1.0.0`);
-  return version;
-}
 
 function countArgument(text: string): number {
   const count = /^[0-9]{1,6}$/.test(text) ? Number(text) : 0;

@@ -1,9 +1,10 @@
 import type { Command } from "commander";
 import { FETCH_TOKEN_MINUTES } from "../../wire/limits.ts";
 import { API } from "../../wire/routes.ts";
+import { emailArgument } from "../arguments.ts";
 import { CliError, EXIT, usageError } from "../cliError.ts";
 import { type RegistryClient, RegistryError } from "../client.ts";
-import { type Context, requireSession } from "../context.ts";
+import { type Context, commandLine, requireSession } from "../context.ts";
 import {
   credentialsPath,
   forgetSession,
@@ -58,76 +59,79 @@ export function sessionCommands(program: Command, context: () => Context): void 
       `
 The registry mails a link and a confirmation code: open the link and confirm, or
 type the code when asked. Scripts can pipe the code in, or run \`login EMAIL\` and
-later \`login --code CODE\`. The session token is
-kept in ${credentialsPath()}, readable only by you. In CI, give a session token in
-${TOKEN_VARIABLE} instead of logging in.`,
+later \`login --code CODE\` with the same --registry; without a terminal, login
+prints that command, ready to run. The session token is
+kept in ${credentialsPath()}, readable only by you. In CI, give an API token
+(\`gren-registry token create\`) in ${TOKEN_VARIABLE} instead of logging in, or
+publish from GitHub Actions as a trusted publisher, with no token at all.`,
     )
-    .action(
-      async (emailArgument: string | undefined, options: { email?: string; code?: string }) => {
-        const { client } = context();
-        const registry = client.url;
-        let email = options.email ?? emailArgument;
-        let pending = options.code ? pendingLoginFor(registry, Date.now()) : undefined;
-        if (options.code && (!pending || (email && email.trim().toLowerCase() !== pending.email))) {
-          throw usageError(
-            `no login is waiting for a code${email ? ` for ${email}` : ""}; run \`gren-registry login${email ? ` ${email}` : ""}\` first`,
-          );
-        }
-        if (!pending) {
-          email ??= await ask("Email address: ");
-          if (!email) throw usageError("an email address is needed to log in");
-          const started = Date.now();
-          const { fetchSessionToken } = await client.call(API.startLogin, { body: { email } });
-          pending = {
-            email: email.trim().toLowerCase(),
-            fetchSessionToken,
-            expiresAt: started + FETCH_TOKEN_MINUTES * 60_000,
-          };
-          savePendingLogin(registry, pending);
-          tell(`A link and a code were sent to ${pending.email}.`);
-        }
-        let code = options.code;
-        if (code === undefined) {
-          // Whichever comes first: the code typed here, or the link in the mail confirmed.
-          const linked = waitForLink(client, pending.fetchSessionToken);
-          const answer = await Promise.race([
-            linked.session.then((sessionToken) => ({ sessionToken })),
-            ask("Open the link in the mail, or type the code from it: ").then((typed) => ({
-              typed,
-            })),
-          ]);
-          linked.stop();
-          if ("sessionToken" in answer) {
-            closePrompt();
-            saveSession(registry, { email: pending.email, sessionToken: answer.sessionToken });
-            console.log(`Logged in to ${registry} as ${pending.email}.`);
-            return;
-          }
-          code = answer.typed;
-        }
-        if (!code) {
-          tell("When the mail arrives, finish with: gren-registry login --code CODE");
+    .action(async (emailGiven: string | undefined, options: { email?: string; code?: string }) => {
+      const { client } = context();
+      const registry = client.url;
+      let email = options.email ?? emailGiven;
+      let pending = options.code ? pendingLoginFor(registry, Date.now()) : undefined;
+      if (options.code && (!pending || (email && email.trim().toLowerCase() !== pending.email))) {
+        throw usageError(
+          `no login is waiting for a code${email ? ` for ${email}` : ""}; run \`${commandLine(client, `login${email ? ` ${email}` : ""}`)}\` first`,
+        );
+      }
+      if (!pending) {
+        email ??= await ask("Email address: ");
+        if (!email) throw usageError("an email address is needed to log in");
+        const address = emailArgument(email);
+        const started = Date.now();
+        const { fetchSessionToken } = await client.call(API.startLogin, {
+          body: { email: address },
+        });
+        pending = {
+          email: address,
+          fetchSessionToken,
+          expiresAt: started + FETCH_TOKEN_MINUTES * 60_000,
+        };
+        savePendingLogin(registry, pending);
+        tell(`A link and a code were sent to ${pending.email}.`);
+      }
+      let code = options.code;
+      if (code === undefined) {
+        // Whichever comes first: the code typed here, or the link in the mail confirmed.
+        const linked = waitForLink(client, pending.fetchSessionToken);
+        const answer = await Promise.race([
+          linked.session.then((sessionToken) => ({ sessionToken })),
+          ask("Open the link in the mail, or type the code from it: ").then((typed) => ({
+            typed,
+          })),
+        ]);
+        linked.stop();
+        if ("sessionToken" in answer) {
+          closePrompt();
+          saveSession(registry, { email: pending.email, sessionToken: answer.sessionToken });
+          console.log(`Logged in to ${registry} as ${pending.email}.`);
           return;
         }
-        const answer = await client
-          .call(API.finishLogin, {
-            body: { fetchSessionToken: pending.fetchSessionToken, emailConfirmationCode: code },
-          })
-          .catch((error: unknown) => {
-            if (error instanceof RegistryError && error.status === 400) {
-              throw new CliError(
-                `${error.message} (try \`gren-registry login --code CODE\` again, or start over)`,
-                EXIT.denied,
-              );
-            }
-            throw error;
-          });
-        // With a code the registry answers at once: never "waiting".
-        if (!("sessionToken" in answer)) throw new CliError(answer.message, EXIT.failed);
-        saveSession(registry, { email: pending.email, sessionToken: answer.sessionToken });
-        console.log(`Logged in to ${registry} as ${pending.email}.`);
-      },
-    );
+        code = answer.typed;
+      }
+      if (!code) {
+        tell(`When the mail arrives, finish with: ${commandLine(client, "login --code CODE")}`);
+        return;
+      }
+      const answer = await client
+        .call(API.finishLogin, {
+          body: { fetchSessionToken: pending.fetchSessionToken, emailConfirmationCode: code },
+        })
+        .catch((error: unknown) => {
+          if (error instanceof RegistryError && error.status === 400) {
+            throw new CliError(
+              `${error.message} (try \`${commandLine(client, "login --code CODE")}\` again, or start over)`,
+              EXIT.denied,
+            );
+          }
+          throw error;
+        });
+      // With a code the registry answers at once: never "waiting".
+      if (!("sessionToken" in answer)) throw new CliError(answer.message, EXIT.failed);
+      saveSession(registry, { email: pending.email, sessionToken: answer.sessionToken });
+      console.log(`Logged in to ${registry} as ${pending.email}.`);
+    });
 
   program
     .command("logout")

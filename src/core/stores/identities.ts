@@ -1,7 +1,7 @@
 import type { IdentityName } from "../../gren/names.ts";
 import type { Database, Row } from "../../ports/database.ts";
+import type { Email } from "../../wire/email.ts";
 import type { Role } from "../../wire/identities.ts";
-import type { Email } from "../email.ts";
 import { integer, text } from "./rows.ts";
 
 // Publishing identities and their members.

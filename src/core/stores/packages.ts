@@ -177,6 +177,40 @@ export function packageNamesOf(
     .map((row) => `${text(row, "author")}/${text(row, "project")}`);
 }
 
+/**
+ * The names of packages the viewer may see whose identity is `identityKey`
+ * (in any case), and of those whose project is `project`, at most `limit` of
+ * each: where the package meant by a name with one part mistyped is.
+ */
+export function packagesSharingAPart(
+  db: Database,
+  input: { identityKey: string; project: string; viewerId: number | undefined; limit: number },
+): PackageName[] {
+  const visible = `(packages.private = 0 OR packages.identity_id IN
+    (SELECT identity_id FROM members WHERE user_id = :viewerId))`;
+  const params = { viewerId: input.viewerId ?? -1, limit: input.limit };
+  const rows = [
+    ...db.all(
+      `SELECT identities.name AS author, packages.project FROM packages
+       JOIN identities ON identities.id = packages.identity_id
+       WHERE identities.name_key = :identityKey AND ${visible}
+       ORDER BY packages.project LIMIT :limit`,
+      { ...params, identityKey: input.identityKey },
+    ),
+    ...db.all(
+      `SELECT identities.name AS author, packages.project FROM packages
+       JOIN identities ON identities.id = packages.identity_id
+       WHERE packages.project = :project AND ${visible}
+       ORDER BY packages.name_key LIMIT :limit`,
+      { ...params, project: input.project },
+    ),
+  ];
+  return rows.map((row) => ({
+    author: text(row, "author") as IdentityName,
+    project: text(row, "project") as ProjectName,
+  }));
+}
+
 export interface ListedRecord {
   key: string;
   name: string;

@@ -286,6 +286,118 @@ export const MIGRATIONS: readonly string[] = [
   FROM packages WHERE EXISTS (SELECT 1 FROM versions WHERE package_id = packages.id);
   `,
 
+  // API tokens: named, scoped, expiring credentials a user makes for machines,
+  // stored only as hashes. Trusted publishers: the CI workflows an identity's
+  // admins let publish, and the ID tokens (by issuer and jti) already exchanged,
+  // each accepted once. A version a workflow published names the provider's
+  // own account as its publisher (a user of kind 'workflow', who cannot log in).
+  `
+  ALTER TABLE users ADD COLUMN kind TEXT NOT NULL DEFAULT 'person'
+    CHECK (kind IN ('person', 'workflow'));
+
+  CREATE TABLE trusted_publishers (
+    id TEXT PRIMARY KEY,
+    identity_id INTEGER NOT NULL REFERENCES identities (id),
+    provider TEXT NOT NULL,
+    repository TEXT NOT NULL,
+    workflow TEXT NOT NULL,
+    -- NULL: any environment, or none
+    environment TEXT,
+    -- a JSON array of package patterns within the identity
+    packages TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    created_by INTEGER NOT NULL REFERENCES users (id),
+    -- the provider's own ids of the repository and its owner, pinned at the first
+    -- exchange, so a repository deleted and made again by someone else is refused
+    repository_id TEXT,
+    owner_id TEXT
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX trusted_publishers_by_identity ON trusted_publishers (identity_id);
+  CREATE INDEX trusted_publishers_by_repository ON trusted_publishers (provider, repository COLLATE NOCASE);
+
+  CREATE TABLE api_tokens (
+    id TEXT PRIMARY KEY,
+    token_hash TEXT NOT NULL UNIQUE,
+    -- who made it, or the trusted publisher it was exchanged for
+    user_id INTEGER REFERENCES users (id),
+    trusted_publisher_id TEXT REFERENCES trusted_publishers (id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    -- JSON arrays: the actions, the package patterns, the client address ranges
+    actions TEXT NOT NULL,
+    packages TEXT NOT NULL,
+    cidrs TEXT NOT NULL DEFAULT '[]',
+    -- for an exchanged token: the workflow run it was given to, as JSON
+    workflow_run TEXT,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    last_used_at INTEGER,
+    CHECK ((user_id IS NULL) <> (trusted_publisher_id IS NULL))
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX api_tokens_by_user ON api_tokens (user_id);
+  CREATE INDEX api_tokens_by_trusted_publisher ON api_tokens (trusted_publisher_id);
+  CREATE INDEX api_tokens_by_expiry ON api_tokens (expires_at);
+
+  CREATE TABLE used_id_tokens (
+    issuer TEXT NOT NULL,
+    jti TEXT NOT NULL,
+    expires_at INTEGER NOT NULL,
+    PRIMARY KEY (issuer, jti)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX used_id_tokens_by_expiry ON used_id_tokens (expires_at);
+  `,
+
+  // The transparency log: one entry per publish and revoke, the hashes of its
+  // Merkle tree's complete subtrees, and the checkpoints the registry signed.
+  // All three only grow.
+  `
+  CREATE TABLE log_entries (
+    -- the leaf's index in the tree, from 0
+    idx INTEGER PRIMARY KEY,
+    -- the canonical bytes the leaf's hash is taken of
+    entry BLOB NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('publish', 'revoke')),
+    package_id INTEGER NOT NULL REFERENCES packages (id),
+    version_key INTEGER NOT NULL,
+    -- a private package's change: the salt and the entry it commits to
+    salt BLOB,
+    opening BLOB,
+    CHECK ((salt IS NULL) = (opening IS NULL))
+  ) STRICT;
+  CREATE INDEX log_entries_by_version ON log_entries (package_id, version_key, kind);
+
+  -- The complete subtree over leaves idx * 2^level up to (idx + 1) * 2^level.
+  CREATE TABLE log_nodes (
+    level INTEGER NOT NULL,
+    idx INTEGER NOT NULL,
+    hash BLOB NOT NULL,
+    PRIMARY KEY (level, idx)
+  ) STRICT, WITHOUT ROWID;
+
+  CREATE TABLE log_checkpoints (
+    id INTEGER PRIMARY KEY,
+    size INTEGER NOT NULL,
+    -- the signed note, as served
+    note TEXT NOT NULL,
+    signed_at INTEGER NOT NULL
+  ) STRICT;
+
+  CREATE TRIGGER log_entries_are_append_only_delete BEFORE DELETE ON log_entries
+    BEGIN SELECT RAISE(ABORT, 'the transparency log is append-only'); END;
+  CREATE TRIGGER log_entries_are_append_only_update BEFORE UPDATE ON log_entries
+    BEGIN SELECT RAISE(ABORT, 'the transparency log is append-only'); END;
+  CREATE TRIGGER log_nodes_are_append_only_delete BEFORE DELETE ON log_nodes
+    BEGIN SELECT RAISE(ABORT, 'the transparency log is append-only'); END;
+  CREATE TRIGGER log_nodes_are_append_only_update BEFORE UPDATE ON log_nodes
+    BEGIN SELECT RAISE(ABORT, 'the transparency log is append-only'); END;
+  `,
+
+  // A package asked for by a name that is not one is told of the names close
+  // to it: those that share its identity, found by (identity_id, project), and
+  // those that share its project, found here.
+  `
+  CREATE INDEX packages_by_project ON packages (project);
+  `,
+
   // The static mirror's writes (see mirror.ts): each job makes one file of the
   // mirror agree with the database, written in the transaction of the change
   // that asks for it, retried with backoff until it succeeds, then deleted.

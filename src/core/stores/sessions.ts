@@ -1,5 +1,5 @@
 import type { Database, Row } from "../../ports/database.ts";
-import type { Email } from "../email.ts";
+import type { Email } from "../../wire/email.ts";
 import { integer, optionalInteger, text } from "./rows.ts";
 import type { User } from "./users.ts";
 

@@ -19,7 +19,8 @@ import { ERROR_RESPONSES } from "./errorAnswer.ts";
 /** For the API document: how a route's caller shows who they are. */
 const SECURITY: Record<Access, { security?: NonNullable<FastifySchema["security"]> }> = {
   anyone: {},
-  viewer: { security: [{}, { session: [] }] },
+  viewer: { security: [{}, { session: [] }, { apiToken: [] }] },
+  token: { security: [{ session: [] }, { apiToken: [] }] },
   session: { security: [{ session: [] }] },
 };
 
@@ -44,6 +45,7 @@ export function schemaOf(declaration: RouteDeclaration): FastifySchema {
   const { body } = declaration;
   return {
     summary: declaration.summary,
+    ...(declaration.description ? { description: declaration.description } : {}),
     ...(declaration.websocket ? { hide: true } : {}),
     ...SECURITY[declaration.access],
     ...(declaration.params ? { params: declaration.params } : {}),

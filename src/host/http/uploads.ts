@@ -23,7 +23,7 @@ const CHECK_EVERY_MS = 1000;
 /** How many uploads are being received, in all and per user. */
 export class UploadSlots {
   readonly #limits: UploadLimits;
-  readonly #perUser = new Map<number, number>();
+  readonly #perUser = new Map<number | string, number>();
   #total = 0;
 
   constructor(limits: UploadLimits) {
@@ -32,9 +32,10 @@ export class UploadSlots {
 
   /**
    * Takes a slot for the user's upload, given back when the answer has gone
-   * (or the connection dropped); refused with 429 when none is free.
+   * (or the connection dropped); refused with 429 when none is free. A
+   * workflow publishing for a trusted publisher counts as a user of its own.
    */
-  take(userId: number, reply: FastifyReply): void {
+  take(userId: number | string, reply: FastifyReply): void {
     const mine = this.#perUser.get(userId) ?? 0;
     if (this.#total >= this.#limits.inFlight || mine >= this.#limits.perUser) {
       throw closing(

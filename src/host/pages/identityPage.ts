@@ -1,16 +1,24 @@
 import { html } from "htm/preact";
 import type { IdentityView } from "../../wire/identities.ts";
 import type { Page, Viewer } from "./layout.ts";
-import { packagePath } from "./paths.ts";
+import { identitySettingsPath, packagePath } from "./paths.ts";
 
 /** A publishing identity's packages, and its members for those who are one. */
 export function identityPage(identity: IdentityView, viewer: Viewer | undefined): Page {
+  const admin = identity.members?.some(
+    (member) => member.email === viewer?.email && member.role === "admin",
+  );
   return {
     title: identity.name,
     description: `Packages published by ${identity.name}`,
     viewer,
     main: html`<p class="meta">Publishing identity</p>
       <h1>${identity.name}</h1>
+      ${
+        admin
+          ? html`<p><a href=${identitySettingsPath(identity.name)}>Settings and trusted publishers</a></p>`
+          : null
+      }
       <section aria-labelledby="packages-heading">
         <h2 id="packages-heading">Packages</h2>
         ${

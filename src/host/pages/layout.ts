@@ -79,7 +79,7 @@ export function renderPage(page: Page): string {
 function account(viewer: Viewer | undefined): VNode {
   return viewer
     ? html`<div class="account">
-        <span class="account-email"><span class="visually-hidden">Logged in as </span>${viewer.email}</span>
+        <a class="account-email" href="/account"><span class="visually-hidden">Logged in as </span>${viewer.email}</a>
         <form method="post" action="/logout">
           <button type="submit" class="button-quiet">Log out</button>
         </form>

@@ -76,6 +76,7 @@ function packageContent(release: Release): VNode {
           <dd><code>${release.grenVersion}</code></dd>
           <dt>Platform</dt>
           <dd>${release.platform}</dd>
+          ${logFact(pkg.name, version.version, release.logIndex)}
         </dl>
         ${revoked ? null : installSection(pkg.name)} ${modulesSection(release)}
         ${dependenciesSection(release)}
@@ -85,6 +86,14 @@ function packageContent(release: Release): VNode {
         ${versionList(pkg.name, pkg.versions, version.version)}
       </nav>
     </div>`;
+}
+
+/** Where the version's publish sits in the transparency log, and the proof that it does. */
+function logFact(name: string, version: string, index: number | undefined): VNode | null {
+  if (index === undefined) return null;
+  const proof = `/log/proof/inclusion?${new URLSearchParams({ package: name, version })}`;
+  return html`<dt>Transparency log</dt>
+    <dd>entry ${index} (<a href=${proof}>inclusion proof</a>)</dd>`;
 }
 
 function installSection(name: string): VNode {

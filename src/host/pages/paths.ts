@@ -21,3 +21,7 @@ export const searchPath = (query: string, cursor?: string): string => {
   if (cursor !== undefined) parameters.set("cursor", cursor);
   return `/search?${parameters.toString()}`;
 };
+
+export const identitySettingsPath = (name: string): string => `${identityPath(name)}/settings`;
+
+export const ACCOUNT_PATH = "/account";

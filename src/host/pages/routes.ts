@@ -16,10 +16,12 @@ import { ErrorAnswer } from "../http/errorAnswer.ts";
 import { answerForFailure } from "../http/malformedRequests.ts";
 import { PUBLIC_ANSWER, servePublicAnswers } from "../http/publicAnswers.ts";
 import type { RouteContext } from "../http/routeContext.ts";
+import { accountRoutes } from "./accountRoutes.ts";
 import { DocumentationCache } from "./documentationCache.ts";
 import { errorPage } from "./errorPage.ts";
 import { homeContent } from "./home.ts";
 import { identityPage } from "./identityPage.ts";
+import { identitySettingsRoutes } from "./identitySettingsRoutes.ts";
 import { loginRoutes } from "./loginRoutes.ts";
 import { PAGE } from "./negotiation.ts";
 import { packagePage } from "./packagePage.ts";
@@ -192,6 +194,8 @@ export const sitePages: FastifyPluginAsyncTypebox<RouteContext> = async (app, co
   );
 
   await app.register(loginRoutes, context);
+  await app.register(accountRoutes, context);
+  await app.register(identitySettingsRoutes, context);
 
   // A browser asking for an address with neither a page nor an API route gets a page saying so.
   app.get("/*", page({}), async (request) => {

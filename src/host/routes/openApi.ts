@@ -40,6 +40,12 @@ export const OPENAPI: SwaggerOptions = {
           scheme: "bearer",
           description: "The session token from logging in by an emailed code.",
         },
+        apiToken: {
+          type: "http",
+          scheme: "bearer",
+          description:
+            "An API token (grenreg_…), made with POST /tokens or exchanged for a CI job's ID token: it may publish or revoke within its scopes.",
+        },
       },
     },
   },

@@ -4,7 +4,6 @@ import { indexText, packageIndex } from "../../core/packageIndex.ts";
 import { describePackage, listPackages } from "../../core/packages.ts";
 import { mayPublish, publishVersion } from "../../core/publish.ts";
 import { revokePackage, revokeVersion } from "../../core/revoke.ts";
-import type { User } from "../../core/sessions.ts";
 import {
   describeVersion,
   downloadBundle,
@@ -12,6 +11,7 @@ import {
   previousVersion,
 } from "../../core/versions.ts";
 import { API } from "../../wire/routes.ts";
+import type { Caller } from "../http/auth.ts";
 import { CONTENT_TYPES, IMMUTABLE, PRIVATE, SHORT_LIVED } from "../http/caching.ts";
 import { orAnswer } from "../http/coreErrors.ts";
 import { ErrorAnswer } from "../http/errorAnswer.ts";
@@ -35,13 +35,18 @@ export const packageRoutes: FastifyPluginAsync<RouteContext> = async (
   );
   const uploads = new UploadSlots(config.uploads);
   /** Who is publishing, found out before the body was read. */
-  const publishers = new WeakMap<object, User>();
+  const publishers = new WeakMap<object, Caller>();
+  /** Whose uploads count together against the limit of one user's at once. */
+  const uploader = ({ user, grant }: Caller): number | string =>
+    grant?.holder.kind === "trusted_publisher"
+      ? `trusted-publisher:${grant.holder.publishers[0]!.id}`
+      : user.id;
 
   serve(
     app,
     API.publish,
     async (request, reply) => {
-      const publisher = publishers.get(request) ?? auth.user(request);
+      const publisher = publishers.get(request) ?? auth.caller(request);
       if (!(request.body instanceof Buffer)) {
         throw new ErrorAnswer(
           "invalid_request",
@@ -49,15 +54,20 @@ export const packageRoutes: FastifyPluginAsync<RouteContext> = async (
         );
       }
       const body = request.body;
-      const published = await publishVersion(ports, publisher, {
-        ...request.params,
-        // A plain view of the same bytes: a copy of the upload would only make garbage.
-        bytes: new Uint8Array(body.buffer, body.byteOffset, body.byteLength),
-        limits: {
-          maxUnpackedBytes: config.maxUnpackedBytes,
-          kernelIdentities: config.kernelIdentities,
+      const published = await publishVersion(
+        ports,
+        publisher.user,
+        {
+          ...request.params,
+          // A plain view of the same bytes: a copy of the upload would only make garbage.
+          bytes: new Uint8Array(body.buffer, body.byteOffset, body.byteLength),
+          limits: {
+            maxUnpackedBytes: config.maxUnpackedBytes,
+            kernelIdentities: config.kernelIdentities,
+          },
         },
-      });
+        publisher.grant,
+      );
       return reply.code(201).send(orAnswer(published));
     },
     {
@@ -66,10 +76,10 @@ export const packageRoutes: FastifyPluginAsync<RouteContext> = async (
       // nothing and its connection closes, whatever the client goes on sending.
       preParsing: async (request, reply, payload) => {
         try {
-          const publisher = auth.user(request);
+          const publisher = auth.caller(request);
           const params = request.params as { author: string; project: string; version: string };
-          orAnswer(mayPublish(ports, publisher, params));
-          uploads.take(publisher.id, reply);
+          orAnswer(mayPublish(ports, publisher.user, params, publisher.grant));
+          uploads.take(uploader(publisher), reply);
           publishers.set(request, publisher);
         } catch (error) {
           void reply.header("connection", "close");
@@ -161,16 +171,16 @@ export const packageRoutes: FastifyPluginAsync<RouteContext> = async (
   );
 
   serve(app, API.revokeVersion, async (request) => {
-    const actor = auth.user(request);
+    const { user, grant } = auth.caller(request);
     return orAnswer(
-      revokeVersion(ports, actor, { ...request.params, reason: request.body.reason }),
+      revokeVersion(ports, user, { ...request.params, reason: request.body.reason }, grant),
     );
   });
 
   serve(app, API.revokePackage, async (request) => {
-    const actor = auth.user(request);
+    const { user, grant } = auth.caller(request);
     return orAnswer(
-      revokePackage(ports, actor, { ...request.params, reason: request.body.reason }),
+      revokePackage(ports, user, { ...request.params, reason: request.body.reason }, grant),
     );
   });
 

@@ -6,6 +6,7 @@ import {
   logout,
   requestLogin,
 } from "../../core/sessions.ts";
+import { looksLikeApiToken } from "../../core/tokenText.ts";
 import { API } from "../../wire/routes.ts";
 import { bearerToken, unauthenticated } from "../http/auth.ts";
 import { answerFor, orAnswer } from "../http/coreErrors.ts";
@@ -14,7 +15,7 @@ import { serve } from "../http/serveRoute.ts";
 
 export const sessionRoutes: FastifyPluginAsync<RouteContext> = async (
   app,
-  { ports, config, logins },
+  { ports, config, logins, auth },
 ) => {
   serve(app, API.startLogin, async (request) =>
     orAnswer(
@@ -60,6 +61,8 @@ export const sessionRoutes: FastifyPluginAsync<RouteContext> = async (
 
   serve(app, API.logout, async (request, reply) => {
     const token = bearerToken(request);
+    // An API token is no session to end: the authenticator says so.
+    if (token !== undefined && looksLikeApiToken(token)) auth.session(request);
     if (token === undefined || !logout(ports, token)) throw unauthenticated(token);
     return reply.code(204).send(null);
   });

@@ -1,8 +1,10 @@
 /** A trimmed, lower-cased email address that passed `parseEmail`. */
 export type Email = string & { readonly __brand: "Email" };
 
-// Deliberately simpler than RFC 5322: an address someone can type and a mail
-// server will accept, with a domain that has at least one dot.
+// The addresses the registry takes, part of its API: clients check an address
+// by this same rule before they send it. Deliberately simpler than RFC 5322:
+// an address someone can type and a mail server will accept, with a domain
+// that has at least one dot.
 const LOCAL = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
 const DOMAIN_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
