@@ -4,6 +4,7 @@ import type { Database } from "./database.ts";
 import type { Digest } from "./digest.ts";
 import type { HttpOut } from "./http.ts";
 import type { Mailer } from "./mailer.ts";
+import type { Mirror } from "./mirror.ts";
 import type { Notifier } from "./notifier.ts";
 import type { Random } from "./random.ts";
 
@@ -18,6 +19,8 @@ export interface Ports {
   bundles: BundleReader;
   http: HttpOut;
   notifier: Notifier;
+  /** The static mirror of the public packages, when the registry keeps one. */
+  mirror?: Mirror | undefined;
 }
 
-export type { BundleReader, Clock, Database, Digest, HttpOut, Mailer, Notifier, Random };
+export type { BundleReader, Clock, Database, Digest, HttpOut, Mailer, Mirror, Notifier, Random };

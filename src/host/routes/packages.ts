@@ -1,6 +1,6 @@
 import { pipeline } from "node:stream";
 import type { FastifyPluginAsync } from "fastify";
-import { packageIndex } from "../../core/packageIndex.ts";
+import { indexText, packageIndex } from "../../core/packageIndex.ts";
 import { describePackage, listPackages } from "../../core/packages.ts";
 import { mayPublish, publishVersion } from "../../core/publish.ts";
 import { revokePackage, revokeVersion } from "../../core/revoke.ts";
@@ -12,6 +12,7 @@ import {
 } from "../../core/versions.ts";
 import { API } from "../../wire/routes.ts";
 import type { Caller } from "../http/auth.ts";
+import { CONTENT_TYPES, IMMUTABLE, PRIVATE, SHORT_LIVED } from "../http/caching.ts";
 import { orAnswer } from "../http/coreErrors.ts";
 import { ErrorAnswer } from "../http/errorAnswer.ts";
 import { matchesEtag } from "../http/etags.ts";
@@ -141,9 +142,10 @@ export const packageRoutes: FastifyPluginAsync<RouteContext> = async (
         .header("etag", etag)
         // A new version must reach resolvers soon, so shared caches keep it a minute;
         // a private index may not sit in them at all, and is checked each time.
-        .header("cache-control", index.private ? "private, no-cache" : "public, max-age=60");
+        .header("cache-control", index.private ? PRIVATE : SHORT_LIVED);
       if (matchesEtag(request.headers["if-none-match"], etag)) return reply.code(304).send(null);
-      return index;
+      // The very bytes the static mirror holds at the same path.
+      return reply.type(CONTENT_TYPES.json).send(indexText(index));
     },
     { config: PUBLIC_ANSWER },
   );
@@ -193,13 +195,10 @@ export const packageRoutes: FastifyPluginAsync<RouteContext> = async (
     void reply
       .header("etag", etag)
       // A version's bytes never change; private ones must not sit in shared caches.
-      .header(
-        "cache-control",
-        isPrivate ? "private, no-cache" : "public, max-age=31536000, immutable",
-      );
+      .header("cache-control", isPrivate ? PRIVATE : IMMUTABLE);
     if (matchesEtag(request.headers["if-none-match"], etag)) return reply.code(304).send(null);
     return reply
-      .type("application/gzip")
+      .type(CONTENT_TYPES.gzip)
       .send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   });
 };
