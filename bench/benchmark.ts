@@ -29,6 +29,7 @@ import {
   runLoad,
 } from "./load.ts";
 import { type MemorySamples, peakMemoryDuring } from "./memory.ts";
+import { type MirrorPublishing, measureMirrorPublishing } from "./mirror.ts";
 import type { BenchOptions } from "./options.ts";
 import type {
   BenchReport,
@@ -73,6 +74,8 @@ export const TARGETS = {
   pageP99: 20,
   /** Inclusion proofs req/s, as the CLI asks them, as a share of the version list's. */
   proofThroughput: 1,
+  /** Publishes of the real core bundle by one publisher with a file mirror, as a share of those without. */
+  mirrorPublishes: 0.8,
 } as const;
 /**
  * The publishing stream beside the mixed workload's reads: one publisher
@@ -153,6 +156,11 @@ export async function runBenchmark(options: BenchOptions, workDir: string): Prom
   log("Running the workloads, each read in turn with the bare server answering the same size");
   const measured = await bench.onRegistry(catalogue, (server) => measure(bench, server, catalogue));
   const { answerBytes, bare, registry } = measured;
+  log("Publishing again, on a registry that keeps a static mirror in a folder");
+  const mirror = await measureMirrorPublishing(bench, catalogue, {
+    workDir,
+    logLevel: options.logLevel,
+  });
 
   const latest = answered(registry.latest);
   const summary = summarise(options.catalogue, catalogue);
@@ -181,6 +189,8 @@ export async function runBenchmark(options: BenchOptions, workDir: string): Prom
     write(`publish generated 100 KB, ${publishers} publishers`, registry.generatedTogether),
     write("publish real core, one publisher", registry.coreAlone),
     write(`publish real core, ${publishers} publishers`, registry.coreTogether),
+    write("publish real core, one publisher, file mirror", mirror.alone),
+    write(`publish real core, ${publishers} publishers, file mirror`, mirror.together),
     read(
       "mixed: `latest?gren=` beside publishes",
       registry.mixed.reads,
@@ -205,10 +215,11 @@ export async function runBenchmark(options: BenchOptions, workDir: string): Prom
       readsAlone: latest,
     },
     memory: measured.memory,
+    mirror,
     workerCheck,
-    targets: targets(options, measured, catalogue.graph.packages),
+    targets: targets(options, measured, mirror, catalogue.graph.packages),
     scaling,
-    notes: unexpectedAnswers(registry),
+    notes: unexpectedAnswers(registry, mirror),
   };
 }
 
@@ -487,7 +498,12 @@ function write(label: string, result: LoadResult): WorkloadRow {
   return { label, connections: result.connections, latencies: answered(result, 201) };
 }
 
-function targets(options: BenchOptions, measured: Measured, graphPackages: number): Target[] {
+function targets(
+  options: BenchOptions,
+  measured: Measured,
+  mirror: MirrorPublishing,
+  graphPackages: number,
+): Target[] {
   const { registry, bare, memory } = measured;
   const latest = answered(registry.latest);
   const mixedReads = answered(registry.mixed.reads);
@@ -499,6 +515,7 @@ function targets(options: BenchOptions, measured: Measured, graphPackages: numbe
   const longList = answered(registry.longList);
   const page = answered(registry.page);
   const proof = answered(registry.proof);
+  const coreAloneMirrored = answered(mirror.alone, 201);
   const peakMiB = memory.peakBytes === undefined ? Number.NaN : memory.peakBytes / MIB;
   const perSecond = (l: Latencies) => `${Math.round(l.perSecond)}/s`;
   return [
@@ -552,16 +569,23 @@ function targets(options: BenchOptions, measured: Measured, graphPackages: numbe
       measured: `${(proof.perSecond / versionList.perSecond).toFixed(2)}× (${Math.round(proof.perSecond)} vs ${Math.round(versionList.perSecond)} req/s)`,
       pass: proof.perSecond >= TARGETS.proofThroughput * versionList.perSecond,
     },
+    {
+      description: `one publisher of the real core bundle with a static mirror in a folder ≥ ${TARGETS.mirrorPublishes}× the publishes without`,
+      measured: `${(coreAloneMirrored.perSecond / coreAlone.perSecond).toFixed(2)}× (${perSecond(coreAloneMirrored)} vs ${perSecond(coreAlone)})`,
+      pass: coreAloneMirrored.perSecond >= TARGETS.mirrorPublishes * coreAlone.perSecond,
+    },
   ];
 }
 
 /** Anything but the expected answers is reported, since it would skew the figures. */
-function unexpectedAnswers(results: RegistryResults): string[] {
+function unexpectedAnswers(results: RegistryResults, mirror: MirrorPublishing): string[] {
   const { mixed: beside, ...alone } = results;
   const all: [string, LoadResult][] = [
     ...Object.entries(alone),
     ["mixed reads", beside.reads],
     ["mixed publishes", beside.writes],
+    ["publishes with a mirror, alone", mirror.alone],
+    ["publishes with a mirror, together", mirror.together],
   ];
   return all.flatMap(([name, result]) => {
     const notes = Object.entries(result.statuses)

@@ -2,6 +2,7 @@
 
 import type { Latencies } from "./load.ts";
 import type { MemorySamples } from "./memory.ts";
+import { formatMirrorPublishing, type MirrorPublishing } from "./mirror.ts";
 import { formatWorkerCheck, type WorkerCheck } from "./worker-check.ts";
 
 export interface Machine {
@@ -51,6 +52,8 @@ export interface ScalingColumn {
 
 export interface BenchReport {
   memory: MemorySamples;
+  /** Publishing on a registry that keeps a static mirror in a folder. */
+  mirror: MirrorPublishing;
   workerCheck: WorkerCheck;
   machine: Machine;
   settings: string;
@@ -94,6 +97,7 @@ export function formatReport(report: BenchReport): string {
     `Ratios: a read's req/s and p99 divided by those of a bare node:http server answering a fixed ${ceiling.bytes}-byte JSON body (the size of a \`latest\` answer), and by those of one answering a body the size of the read's own answers.`,
     mixedLines(report.mixed),
     memoryLine(report.memory),
+    formatMirrorPublishing(report.mirror),
     "### Bundle readers that fail",
     formatWorkerCheck(report.workerCheck),
     "### Targets",

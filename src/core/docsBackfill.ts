@@ -10,6 +10,7 @@ import { formatVersion, parseRange, versionFromKey, versionKey } from "../gren/s
 import type { Ports } from "../ports/index.ts";
 import { dependencyApiLookup } from "./dependencyApis.ts";
 import { commitWithEvents } from "./events.ts";
+import { queueMirrorUpdate } from "./mirror.ts";
 import { recordPackageHead } from "./packageHead.ts";
 import { findPackage, isRevoked, lowestVersionIn, readBlob } from "./stores/packages.ts";
 import {
@@ -68,7 +69,7 @@ function dependsOnUndocumented(db: Ports["db"], record: UndocumentedRecord): boo
  * API but gets no pages.
  */
 export async function documentStoredVersion(
-  ports: Pick<Ports, "db" | "bundles" | "clock" | "notifier">,
+  ports: Pick<Ports, "db" | "bundles" | "clock" | "notifier" | "mirror">,
   record: UndocumentedRecord,
   limits: { maxUnpackedBytes: number },
 ): Promise<void> {
@@ -100,6 +101,7 @@ export async function documentStoredVersion(
       if (isRevoked(db, record.versionId)) deleteModulePages(db, record.versionId);
     }
     recordPackageHead(db, record.packageId);
+    queueMirrorUpdate(ports, { packageId: record.packageId, versionKey: record.versionKey });
     return { ok: true, value: undefined };
   });
 }

@@ -1,8 +1,9 @@
+import type { Database } from "../ports/database.ts";
 import type { Ports } from "../ports/index.ts";
 import { ok, type Result } from "../result.ts";
 import type { PackageIndex } from "../wire/packages.ts";
 import { findVisiblePackage, type PackageLookupError } from "./packages.ts";
-import { indexEntriesOf } from "./stores/packages.ts";
+import { indexEntriesOf, type PackageRecord } from "./stores/packages.ts";
 import type { User } from "./stores/users.ts";
 import { packageIndexView } from "./views.ts";
 
@@ -32,6 +33,15 @@ export function packageIndex(
   if (!found.ok) return found;
   const { head } = found.value;
   if (head === undefined) throw new Error(`The package ${author}/${project} has no versions`);
-  const index = packageIndexView(found.value, indexEntriesOf(ports.db, found.value.id));
-  return ok({ index, tag: head.tag });
+  return ok({ index: indexOf(ports.db, found.value), tag: head.tag });
 }
+
+/** A package's index, whoever asks. */
+export const indexOf = (db: Database, pkg: PackageRecord): PackageIndex =>
+  packageIndexView(pkg, indexEntriesOf(db, pkg.id));
+
+/**
+ * The index as the bytes of its answer: the API sends these, and the static
+ * mirror holds them, so the two never differ by so much as a space.
+ */
+export const indexText = (index: PackageIndex): string => JSON.stringify(index);

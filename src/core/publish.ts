@@ -17,6 +17,7 @@ import { uninstallableDependencies } from "./dependencies.ts";
 import { dependencyApiLookup } from "./dependencyApis.ts";
 import { commitWithEvents } from "./events.ts";
 import { authorizeGranted, type Grant, type GrantError } from "./grants.ts";
+import { queueMirrorUpdate } from "./mirror.ts";
 import { type MachinePublication, machinePublishedNotice, tellAdmins } from "./notices.ts";
 import { recordPackageHead } from "./packageHead.ts";
 import { type PackageLookupError, parseNameParts } from "./packages.ts";
@@ -170,6 +171,7 @@ export async function publishVersion(
       at: now,
       awaiting: dependencies.awaited(),
     });
+    queueMirrorUpdate(ports, { packageId, versionKey: key });
     if (recordPackageHead(db, packageId).highestKey === key) {
       showInListings(db, packageId, {
         name: formatPackageName(name),

@@ -6,6 +6,7 @@ import type { PackageView, Revocation, VersionView } from "../wire/packages.ts";
 import type { AccessError } from "./access.ts";
 import { commitWithEvents } from "./events.ts";
 import { authorizeGranted, type Grant, type GrantError } from "./grants.ts";
+import { queueMirrorUpdate } from "./mirror.ts";
 import { recordPackageHead } from "./packageHead.ts";
 import { describePackage, findVisiblePackage } from "./packages.ts";
 import type { Action } from "./roles.ts";
@@ -158,4 +159,5 @@ function revoke(
     size: version.size,
     at: now,
   });
+  queueMirrorUpdate(ports, { packageId: pkg.id, versionKey: version.versionKey });
 }

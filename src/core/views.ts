@@ -12,6 +12,7 @@ import type {
   ValueApi,
 } from "../wire/apiChanges.ts";
 import type { FeedEvent } from "../wire/feed.ts";
+import type { MirroredPackages, MirrorManifest } from "../wire/mirror.ts";
 import type {
   IndexEntry,
   ListedPackage,
@@ -159,4 +160,27 @@ const binopApi = ({ name, type, associativity, precedence }: BinopDocs): BinopAp
   type,
   associativity,
   precedence,
+});
+
+/** `packages/index` of the static mirror: each public package and its latest version. */
+export const mirroredPackagesView = (packages: readonly PackageRecord[]): MirroredPackages => ({
+  packages: packages.map((pkg) => ({
+    name: formatPackageName(pkg.name),
+    latest: pkg.head?.latestKey === undefined ? null : versionText(pkg.head.latestKey),
+  })),
+});
+
+export const mirrorManifestView = (manifest: {
+  change: number;
+  packages: number;
+  versions: number;
+  files: readonly string[];
+  at: number;
+}): MirrorManifest => ({
+  format: 1,
+  change: manifest.change,
+  packages: manifest.packages,
+  versions: manifest.versions,
+  files: [...manifest.files],
+  writtenAt: isoTime(manifest.at),
 });

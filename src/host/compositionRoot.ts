@@ -1,3 +1,4 @@
+import { DEFAULT_MIRROR_POLICY } from "../core/mirror.ts";
 import { lastPackageChange, packagesChangedSince } from "../core/packageHead.ts";
 import { logPastChanges } from "../core/transparencyLog.ts";
 import { DEFAULT_WEBHOOK_POLICY } from "../core/webhooks.ts";
@@ -21,6 +22,8 @@ import { PublicAnswers } from "./http/publicAnswers.ts";
 import { fetchHttpOut } from "./httpOut.ts";
 import { JoseIdTokenVerifier } from "./idTokens/verifier.ts";
 import { mailerFor } from "./mail/index.ts";
+import { mirrorAt } from "./mirror/index.ts";
+import { MirrorWorker } from "./mirror/mirrorWorker.ts";
 import { cryptoRandom } from "./random.ts";
 import { buildServer } from "./server.ts";
 import { Checkpoints } from "./transparencyLog/checkpoints.ts";
@@ -91,6 +94,7 @@ export function openRegistry(options: StartOptions) {
     search: catalogueReaders,
     http: fetchHttpOut,
     notifier,
+    mirror: config.mirror && mirrorAt(config.mirror),
   };
   // A database that had versions before it had a log has them logged, in order, once.
   logPastChanges(ports);
@@ -137,19 +141,31 @@ export function openRegistry(options: StartOptions) {
     { maxUnpackedBytes: config.maxUnpackedBytes },
     app.log,
   );
+  const mirrorWorker =
+    ports.mirror &&
+    new MirrorWorker(
+      ports,
+      ports.mirror,
+      { ...DEFAULT_MIRROR_POLICY, firstRetryMs: config.mirrorRetryMs },
+      app.log,
+    );
   fanOut.follow(() => live.wake());
   fanOut.follow(() => scrubber.wake());
   if (webhooks) fanOut.follow(() => webhooks.wake());
-  // Deliveries left over from before a restart are taken up as soon as the server is ready.
+  if (mirrorWorker) fanOut.follow(() => mirrorWorker.wake());
+  // Deliveries and mirror writes left over from before a restart are taken up as soon as the server is ready.
   app.addHook("onReady", async () => {
     webhooks?.wake();
     scrubber.wake();
     docsBackfill.start();
+    mirrorWorker?.wake();
   });
   app.addHook("onClose", async () => {
     fanOut.stop();
     scrubber.stop();
     await webhooks?.stop();
+    await mirrorWorker?.stop();
+    await ports.mirror?.close();
     live.close();
     await docsBackfill.stop();
     await bundleReader.close();

@@ -1,4 +1,5 @@
 import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { type Static, Type } from "typebox";
 import { Value } from "typebox/value";
 import { CI_PROVIDERS, providerNamed } from "../core/ciProviders.ts";
@@ -12,6 +13,22 @@ import { err, ok, type Result } from "../result.ts";
 export type MailConfig =
   | { kind: "console"; outbox: string | undefined }
   | { kind: "postmark"; serverToken: string; from: string; apiUrl: string | undefined };
+
+/** Where the static mirror of the public packages is kept, and how to reach it. */
+export type MirrorConfig =
+  | { kind: "directory"; path: string }
+  | {
+      kind: "s3";
+      bucket: string;
+      /** The folder in the bucket, without slashes at either end; empty for the bucket's root. */
+      prefix: string;
+      endpoint: string | undefined;
+      region: string;
+      /** Without them, the AWS SDK's own search: `AWS_*` variables, profiles, instance roles. */
+      credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
+      /** Buckets addressed as `endpoint/bucket/key` rather than `bucket.endpoint/key`. */
+      pathStyle: boolean;
+    };
 
 export const DEFAULT_DB_PATH = "./db/registry.db";
 const MIB = 1024 * 1024;
@@ -72,6 +89,23 @@ const Environment = Type.Object({
     Type.String({ description: "a signed-note signer key, PRIVATE+KEY+name+hash+key" }),
   ),
   REGISTRY_LOG_KEY_FILE: Type.Optional(text()),
+  REGISTRY_MIRROR: Type.Optional(
+    Type.String({
+      pattern: "^(file:///|s3://)[^\\s]+$",
+      description: "a file:///path or s3://bucket/prefix URL",
+    }),
+  ),
+  REGISTRY_MIRROR_RETRY_MS: whole(10, 3_600_000, 1000),
+  REGISTRY_MIRROR_S3_ENDPOINT: Type.Optional(httpUrl),
+  REGISTRY_MIRROR_S3_REGION: Type.Optional(text()),
+  REGISTRY_MIRROR_S3_ACCESS_KEY_ID: Type.Optional(text()),
+  REGISTRY_MIRROR_S3_SECRET_ACCESS_KEY: Type.Optional(text()),
+  REGISTRY_MIRROR_S3_PATH_STYLE: Type.Optional(Type.Boolean({ description: '"true" or "false"' })),
+  // The AWS SDK's own variables, which the mirror's settings fall back on.
+  AWS_ENDPOINT_URL_S3: Type.Optional(text()),
+  AWS_ENDPOINT_URL: Type.Optional(text()),
+  AWS_REGION: Type.Optional(text()),
+  AWS_DEFAULT_REGION: Type.Optional(text()),
   REGISTRY_LOG_LEVEL: Type.Enum(LOG_LEVELS, {
     default: "info",
     description: `one of ${LOG_LEVELS.join(", ")}`,
@@ -121,6 +155,10 @@ export interface Config {
   /** Whether to believe X-Forwarded-For (only behind a reverse proxy). */
   trustProxy: boolean;
   logLevel: string;
+  /** The static mirror, when the registry keeps one. */
+  mirror: MirrorConfig | undefined;
+  /** Delay before a mirror file that failed to be written is first tried again; later retries back off from it. */
+  mirrorRetryMs: number;
   transparencyLog: TransparencyLogConfig;
 }
 
@@ -192,11 +230,78 @@ function crossChecks(env: Environment): string[] {
       "REGISTRY_WEBHOOK_SECRET must be set when REGISTRY_WEBHOOK_URLS is, to sign deliveries.",
     );
   }
+  if (env.REGISTRY_MIRROR !== undefined && mirrorLocation(env.REGISTRY_MIRROR) === undefined) {
+    problems.push(
+      `REGISTRY_MIRROR must be file:/// and an absolute path, or s3:// and a bucket, then a folder if any; "${env.REGISTRY_MIRROR}" is neither.`,
+    );
+  }
+  if (mirrorLocation(env.REGISTRY_MIRROR ?? "")?.kind === "s3") {
+    const endpoint = s3Endpoint(env);
+    if (endpoint !== undefined && !isHttpUrl(endpoint)) {
+      problems.push(
+        `The S3 endpoint of the mirror must be an http or https URL; "${endpoint}" is not one.`,
+      );
+    }
+    if (!env.REGISTRY_MIRROR_S3_ACCESS_KEY_ID !== !env.REGISTRY_MIRROR_S3_SECRET_ACCESS_KEY) {
+      problems.push(
+        "REGISTRY_MIRROR_S3_ACCESS_KEY_ID and REGISTRY_MIRROR_S3_SECRET_ACCESS_KEY must be set together, or neither.",
+      );
+    }
+  }
   for (const item of items(env.REGISTRY_OIDC_ISSUERS)) {
     const issuer = oidcIssuer(item);
     if (typeof issuer === "string") problems.push(issuer);
   }
   return problems;
+}
+
+type MirrorLocation =
+  | { kind: "directory"; path: string }
+  | { kind: "s3"; bucket: string; prefix: string };
+
+/** `file:///srv/mirror`, or `s3://bucket` with a folder in it if any. */
+function mirrorLocation(text: string): MirrorLocation | undefined {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return undefined;
+  }
+  if (url.search !== "" || url.hash !== "") return undefined;
+  if (url.protocol === "file:") {
+    if (url.host !== "") return undefined;
+    const path = fileURLToPath(url).replace(/\/+$/, "");
+    return path === "" ? undefined : { kind: "directory", path };
+  }
+  if (url.protocol === "s3:" && /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(url.hostname)) {
+    return {
+      kind: "s3",
+      bucket: url.hostname,
+      prefix: decodeURIComponent(url.pathname).replace(/^\/+|\/+$/g, ""),
+    };
+  }
+  return undefined;
+}
+
+const s3Endpoint = (env: Environment): string | undefined =>
+  env.REGISTRY_MIRROR_S3_ENDPOINT ?? env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
+
+function mirrorConfig(env: Environment): MirrorConfig | undefined {
+  const location = env.REGISTRY_MIRROR && mirrorLocation(env.REGISTRY_MIRROR);
+  if (!location || location.kind === "directory") return location || undefined;
+  const endpoint = s3Endpoint(env);
+  const accessKeyId = env.REGISTRY_MIRROR_S3_ACCESS_KEY_ID;
+  const secretAccessKey = env.REGISTRY_MIRROR_S3_SECRET_ACCESS_KEY;
+  return {
+    ...location,
+    endpoint,
+    // Any region reaches an Amazon bucket, by its redirect; other services take any.
+    region:
+      env.REGISTRY_MIRROR_S3_REGION ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "us-east-1",
+    credentials: accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : undefined,
+    // Services other than Amazon's (MinIO above all) mostly want the bucket in the path.
+    pathStyle: env.REGISTRY_MIRROR_S3_PATH_STYLE ?? endpoint !== undefined,
+  };
 }
 
 /**
@@ -278,6 +383,8 @@ function configFrom(env: Environment): Config {
     }),
     trustProxy: env.REGISTRY_TRUST_PROXY,
     logLevel: env.REGISTRY_LOG_LEVEL,
+    mirror: mirrorConfig(env),
+    mirrorRetryMs: env.REGISTRY_MIRROR_RETRY_MS,
     transparencyLog: {
       signingKey: env.REGISTRY_LOG_SIGNING_KEY,
       keyFile,

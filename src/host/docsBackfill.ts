@@ -12,7 +12,7 @@ const BATCH = 8;
  * once the server is ready; what it leaves undone is taken up at the next start.
  */
 export class DocsBackfill {
-  readonly #ports: Pick<Ports, "db" | "bundles" | "clock" | "notifier">;
+  readonly #ports: Pick<Ports, "db" | "bundles" | "clock" | "notifier" | "mirror">;
   readonly #limits: { maxUnpackedBytes: number };
   readonly #log: FastifyBaseLogger;
   /** Versions whose reading failed unexpectedly: not tried again until the next start. */
@@ -21,7 +21,7 @@ export class DocsBackfill {
   #stopped = false;
 
   constructor(
-    ports: Pick<Ports, "db" | "bundles" | "clock" | "notifier">,
+    ports: Pick<Ports, "db" | "bundles" | "clock" | "notifier" | "mirror">,
     limits: { maxUnpackedBytes: number },
     log: FastifyBaseLogger,
   ) {

@@ -4,6 +4,7 @@ import type { Database } from "./database.ts";
 import type { Digest } from "./digest.ts";
 import type { HttpOut } from "./http.ts";
 import type { Mailer } from "./mailer.ts";
+import type { Mirror } from "./mirror.ts";
 import type { Notifier } from "./notifier.ts";
 import type { Random } from "./random.ts";
 import type { DependencyResolver } from "./resolver.ts";
@@ -24,6 +25,8 @@ export interface Ports {
   search: PackageSearch;
   http: HttpOut;
   notifier: Notifier;
+  /** The static mirror of the public packages, when the registry keeps one. */
+  mirror?: Mirror | undefined;
 }
 
 export type {
@@ -34,6 +37,7 @@ export type {
   Digest,
   HttpOut,
   Mailer,
+  Mirror,
   Notifier,
   PackageSearch,
   Random,

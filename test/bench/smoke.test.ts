@@ -47,6 +47,8 @@ describe("npm run bench, in smoke mode", () => {
       "publish generated 100 KB, 8 publishers",
       "publish real core, one publisher",
       "publish real core, 8 publishers",
+      "publish real core, one publisher, file mirror",
+      "publish real core, 8 publishers, file mirror",
       "mixed: publishes of real core beside reads",
     ];
     for (const write of writes) {
@@ -57,7 +59,14 @@ describe("npm run bench, in smoke mode", () => {
     expect(stdout).toMatch(/Then 8 publishes at once: 8 of 8 published; \/health answered 200/);
     expect(stdout).toMatch(/resident memory, sampled every 50 ms .* peaked at \d+ MiB/);
     const targets = stdout.match(/^- (PASS|MISS) .+$/gm) ?? [];
-    expect(targets).toHaveLength(10);
+    expect(targets).toHaveLength(11);
+    // Publishing with a static mirror: the folder ends up holding every version published.
+    const mirrored =
+      /the folder held every file [\d.]+ s later, with (\d+) bundles for the (\d+) versions published/.exec(
+        stdout,
+      );
+    expect(mirrored, "the line about publishing with a mirror").not.toBeNull();
+    expect(mirrored?.[1]).toBe(mirrored?.[2]);
     expect(stdout).toMatch(/^\|.*\| tiny: 400 versions \| small: 4,000 versions \|$/m);
     expect(row("`latest` req/s ÷ smallest")).toMatch(/1\.00× \| +\d+\.\d\d× \|$/);
     expect(stdout).not.toMatch(/answers with status|failed or timed out/);

@@ -92,6 +92,24 @@ export function findPackage(db: Database, key: string): PackageRecord | undefine
   return row && toPackage(row);
 }
 
+export function findPackageById(db: Database, id: number): PackageRecord | undefined {
+  const row = db.get(`SELECT ${PACKAGE_COLUMNS} FROM ${PACKAGE_TABLES} WHERE packages.id = :id`, {
+    id,
+  });
+  return row && toPackage(row);
+}
+
+/** Every public package that has a version, in name order. */
+export function publicPackages(db: Database): PackageRecord[] {
+  return db
+    .all(
+      `SELECT ${PACKAGE_COLUMNS} FROM ${PACKAGE_TABLES}
+       WHERE packages.private = 0 AND package_heads.package_id IS NOT NULL
+       ORDER BY packages.name_key`,
+    )
+    .map(toPackage);
+}
+
 /** A package whose bundles are installed under the file name `installKey` gives. */
 export function findPackageInstalledAs(
   db: Database,

@@ -399,7 +399,7 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX packages_by_project ON packages (project);
   `,
 
-  // 10: each version's API and documentation, made once from its bundle when
+  // Each version's API and documentation, made once from its bundle when
   // it is published (or, for versions published before, in the background),
   // and only read afterwards. A revocation deletes the pages with the bundle
   // but keeps the API, which later versions are compared with.
@@ -429,6 +429,28 @@ export const MIGRATIONS: readonly string[] = [
     content TEXT NOT NULL,
     PRIMARY KEY (version_id, module)
   ) STRICT, WITHOUT ROWID;
+  `,
+
+  // The static mirror's writes (see mirror.ts): each job makes one file of the
+  // mirror agree with the database, written in the transaction of the change
+  // that asks for it, retried with backoff until it succeeds, then deleted.
+  // Which file is named by its kind and, for a package's files, the package
+  // and version; the kinds are checked by the code, not here, so that a new
+  // kind of file needs no new table.
+  `
+  CREATE TABLE mirror_jobs (
+    id INTEGER PRIMARY KEY,
+    file TEXT NOT NULL,
+    package_id INTEGER REFERENCES packages (id),
+    version_key INTEGER,
+    created_at INTEGER NOT NULL,
+    due_at INTEGER NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT
+  ) STRICT;
+  -- What a job waits for: the files of its package, or of any kind, written first.
+  CREATE INDEX mirror_jobs_by_package ON mirror_jobs (package_id, file);
+  CREATE INDEX mirror_jobs_by_file ON mirror_jobs (file);
   `,
 
   // Bundles in chunks of 64 KiB, each read as the client can take it: a blob

@@ -1,6 +1,6 @@
 import { pipeline } from "node:stream";
 import type { FastifyPluginAsync } from "fastify";
-import { packageIndex } from "../../core/packageIndex.ts";
+import { indexText, packageIndex } from "../../core/packageIndex.ts";
 import { describePackage, listPackages } from "../../core/packages.ts";
 import { mayPublish, publishVersion } from "../../core/publish.ts";
 import { revokePackage, revokeVersion } from "../../core/revoke.ts";
@@ -14,6 +14,7 @@ import {
 import { API } from "../../wire/routes.ts";
 import type { Caller } from "../http/auth.ts";
 import { BundleStream } from "../http/bundleStream.ts";
+import { CONTENT_TYPES, IMMUTABLE, PRIVATE, SHORT_LIVED } from "../http/caching.ts";
 import { orAnswer } from "../http/coreErrors.ts";
 import { ErrorAnswer } from "../http/errorAnswer.ts";
 import { matchesEtag } from "../http/etags.ts";
@@ -143,9 +144,10 @@ export const packageRoutes: FastifyPluginAsync<RouteContext> = async (
         .header("etag", etag)
         // A new version must reach resolvers soon, so shared caches keep it a minute;
         // a private index may not sit in them at all, and is checked each time.
-        .header("cache-control", index.private ? "private, no-cache" : "public, max-age=60");
+        .header("cache-control", index.private ? PRIVATE : SHORT_LIVED);
       if (matchesEtag(request.headers["if-none-match"], etag)) return reply.code(304).send(null);
-      return index;
+      // The very bytes the static mirror holds at the same path.
+      return reply.type(CONTENT_TYPES.json).send(indexText(index));
     },
     { config: PUBLIC_ANSWER },
   );
@@ -191,12 +193,9 @@ export const packageRoutes: FastifyPluginAsync<RouteContext> = async (
     void reply
       .header("etag", etag)
       // A version's bytes never change; private ones must not sit in shared caches.
-      .header(
-        "cache-control",
-        bundle.private ? "private, no-cache" : "public, max-age=31536000, immutable",
-      );
+      .header("cache-control", bundle.private ? PRIVATE : IMMUTABLE);
     if (matchesEtag(request.headers["if-none-match"], etag)) return reply.code(304).send(null);
-    void reply.type("application/gzip").header("content-length", bundle.size);
+    void reply.type(CONTENT_TYPES.gzip).header("content-length", bundle.size);
     // Read from the database as the client takes it, never whole; HEAD reads none of it.
     const size = request.method === "HEAD" ? 0 : bundle.size;
     return reply.send(
