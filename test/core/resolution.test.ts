@@ -5,7 +5,14 @@ import { revokeVersion } from "../../src/core/revoke.ts";
 import type { User } from "../../src/core/sessions.ts";
 import { versionKey } from "../../src/gren/semver.ts";
 import type { Database } from "../../src/ports/database.ts";
-import { anIdentity, aUser, aVersion, type FakePorts, fakePorts } from "../support/fakePorts.ts";
+import {
+  anIdentity,
+  aUser,
+  aVersion,
+  type FakePorts,
+  fakePorts,
+  versionAt,
+} from "../support/fakePorts.ts";
 import { sha256 } from "../support/publishing.ts";
 
 function acme() {
@@ -96,12 +103,7 @@ describe("resolving, as a rule of the core", () => {
     await publish(ports, admin, "Acme/base", "1.1.0");
     expect(versionsOf()).toEqual(["1.1.0", "1.0.0", "1.0.0"]);
     expect(statements).toBe(4);
-    revokeVersion(ports, admin, {
-      author: "Acme",
-      project: "base",
-      version: "1.1.0",
-      reason: "No",
-    });
+    revokeVersion(ports, admin, { address: versionAt("Acme/base", "1.1.0"), reason: "No" });
     expect(versionsOf()).toEqual(["1.0.0", "1.0.0", "1.0.0"]);
   });
 
@@ -109,12 +111,7 @@ describe("resolving, as a rule of the core", () => {
     const { ports, admin } = acme();
     const old = await publish(ports, admin, "Acme/base", "1.0.0");
     await publish(ports, admin, "Acme/base", "1.1.0");
-    revokeVersion(ports, admin, {
-      author: "Acme",
-      project: "base",
-      version: "1.1.0",
-      reason: "No",
-    });
+    revokeVersion(ports, admin, { address: versionAt("Acme/base", "1.1.0"), reason: "No" });
     expect(ask(ports.db, { "Acme/base": RANGE_1 })).toEqual({
       ok: true,
       value: { packages: { "Acme/base": old } },
