@@ -3,8 +3,9 @@
 
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { type VersionAddress, versionAddress } from "../src/core/address.ts";
 import { createIdentity, setMember } from "../src/core/identities.ts";
-import { publishVersion } from "../src/core/publish.ts";
+import { admitUpload, publishVersion } from "../src/core/publish.ts";
 import { revokeVersion } from "../src/core/revoke.ts";
 import type { User } from "../src/core/sessions.ts";
 import { exchangeCode, requestLogin } from "../src/core/sessions.ts";
@@ -237,7 +238,7 @@ export async function seedCatalogue(dbPath: string, size: CatalogueSize): Promis
         for (const version of pkg.revoked) {
           const reason = "A bug that loses data; upgrade to the next version.";
           must(
-            revokeVersion(ports, publisher, { ...pkg, version, reason }),
+            revokeVersion(ports, publisher, { address: addressOf(pkg, version), reason }),
             `revoking ${pkg.name} ${version}`,
           );
         }
@@ -442,14 +443,17 @@ async function publish(
   bytes: Uint8Array,
   limits: Parameters<typeof publishVersion>[2]["limits"],
 ): Promise<void> {
-  const published = await publishVersion(ports, publisher, {
-    author: pkg.author,
-    project: pkg.project,
-    version,
-    bytes,
-    limits,
-  });
-  must(published, `publishing ${pkg.author}/${pkg.project} ${version}`);
+  const what = `publishing ${pkg.author}/${pkg.project} ${version}`;
+  const ticket = must(admitUpload(ports, publisher, addressOf(pkg, version)), what);
+  must(await publishVersion(ports, ticket, { bytes, limits }), what);
+}
+
+/** The version of a package the catalogue names, as the core takes it. */
+function addressOf(pkg: { author: string; project: string }, version: string): VersionAddress {
+  return must(
+    versionAddress({ ...pkg, version }),
+    `the address ${pkg.author}/${pkg.project} ${version}`,
+  );
 }
 
 /** The outline of a release of one of the upload workloads' packages. */
@@ -659,8 +663,8 @@ async function seedGraph(
     }
   }
   const reason = "Broken on Windows; use 3.0.0.";
-  const revoked = { author: GRAPH_IDENTITY, project: project(10), version: "3.1.0", reason };
-  must(revokeVersion(ports, owner, revoked), "revoking a graph version");
+  const graphVersion = addressOf({ author: GRAPH_IDENTITY, project: project(10) }, "3.1.0");
+  must(revokeVersion(ports, owner, { address: graphVersion, reason }), "revoking a graph version");
   return {
     request: {
       grenVersion: "0.6.3",

@@ -5,11 +5,13 @@
 // nothing the viewer could not download: private packages only to members,
 // no docs of revoked versions.
 
-import { formatPackageName, isModuleName, packageKey } from "../gren/names.ts";
+import { formatPackageName, isModuleName, type PackageName, packageKey } from "../gren/names.ts";
+import { type Version, versionFromKey } from "../gren/semver.ts";
 import { isJsonObject, type JsonObject } from "../gren/wording.ts";
 import type { Database } from "../ports/database.ts";
 import { err, ok, type Result } from "../result.ts";
 import type { PackageView, VersionView } from "../wire/packages.ts";
+import type { VersionAddress } from "./address.ts";
 import { findVisiblePackage, type PackageLookupError } from "./packages.ts";
 import { type VersionRecord, versionsOf } from "./stores/packages.ts";
 import type { User } from "./stores/users.ts";
@@ -23,7 +25,6 @@ import { publishLogIndex } from "./transparencyLog.ts";
 import {
   type DownloadError,
   findVisibleVersion,
-  type VersionAddress,
   type VersionLookupError,
   versionOf,
 } from "./versions.ts";
@@ -66,17 +67,17 @@ export interface Release {
  */
 export function describeRelease(
   db: Database,
-  input: { author: string; project: string; version: string | undefined },
+  input: { name: PackageName; version: Version | undefined },
   viewer: User | undefined,
 ): Result<Release, PackageLookupError | VersionLookupError> {
-  const found = findVisiblePackage(db, input.author, input.project, viewer);
+  const found = findVisiblePackage(db, input.name, viewer);
   if (!found.ok) return found;
   const { head } = found.value;
   if (head === undefined) {
-    throw new Error(`The package ${input.author}/${input.project} has no versions`);
+    throw new Error(`The package ${formatPackageName(input.name)} has no versions`);
   }
   const pkg = packageView(found.value, versionsOf(db, found.value.id));
-  const shown = input.version ?? versionText(head.latestKey ?? head.highestKey);
+  const shown = input.version ?? versionFromKey(head.latestKey ?? head.highestKey);
   const record = versionOf(db, found.value, shown);
   if (!record.ok) return record;
   const version = versionView(found.value, record.value);
@@ -94,11 +95,7 @@ export function describeRelease(
     documented: hasVersionDocs(db, versionId)
       ? new Set(documentedModules(db, versionId))
       : undefined,
-    logIndex: publishLogIndex(
-      db,
-      { author: input.author, project: input.project, version: shown },
-      viewer,
-    ),
+    logIndex: publishLogIndex(db, { name: input.name, version: shown }, viewer),
   });
 }
 
@@ -127,22 +124,21 @@ export interface ModuleDocumentation {
 /** One module's documentation, as stored when the version was published. */
 export function documentModule(
   db: Database,
-  address: VersionAddress & { module: string },
+  address: VersionAddress,
+  module: string,
   viewer: User | undefined,
 ): Result<ModuleDocumentation, DocsError> {
   const found = documentedVersion(db, address, viewer);
   if (!found.ok) return found;
   const { name, version, record } = found.value;
-  const article = findModulePage(db, record.id, address.module);
-  if (article === undefined) {
-    return err({ kind: "no_such_module", name, version, module: address.module });
-  }
+  const article = findModulePage(db, record.id, module);
+  if (article === undefined) return err({ kind: "no_such_module", name, version, module });
   return ok({
     name,
     version,
     moduleGroups: moduleGroupsOf(JSON.parse(record.outline) as JsonObject),
     documented: new Set(documentedModules(db, record.id)),
-    module: address.module,
+    module,
     article,
   });
 }

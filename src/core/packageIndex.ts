@@ -1,3 +1,4 @@
+import { formatPackageName, type PackageName } from "../gren/names.ts";
 import type { Database } from "../ports/database.ts";
 import type { Ports } from "../ports/index.ts";
 import { ok, type Result } from "../result.ts";
@@ -25,14 +26,15 @@ export interface IndexAnswer {
  */
 export function packageIndex(
   ports: Pick<Ports, "db">,
-  author: string,
-  project: string,
+  name: PackageName,
   viewer: User | undefined,
 ): Result<IndexAnswer, PackageLookupError> {
-  const found = findVisiblePackage(ports.db, author, project, viewer);
+  const found = findVisiblePackage(ports.db, name, viewer);
   if (!found.ok) return found;
   const { head } = found.value;
-  if (head === undefined) throw new Error(`The package ${author}/${project} has no versions`);
+  if (head === undefined) {
+    throw new Error(`The package ${formatPackageName(name)} has no versions`);
+  }
   return ok({ index: indexOf(ports.db, found.value), tag: head.tag });
 }
 

@@ -1,10 +1,4 @@
-import {
-  type IdentityName,
-  type ProjectName,
-  packageKey,
-  parseIdentityName,
-  parseProjectName,
-} from "../gren/names.ts";
+import { formatPackageName, type PackageName, packageKey } from "../gren/names.ts";
 import type { Database } from "../ports/database.ts";
 import type { Ports } from "../ports/index.ts";
 import type { FoundPackage, SearchJob } from "../ports/search.ts";
@@ -31,32 +25,18 @@ export type PackageLookupError =
   | { kind: "invalid_package_name"; name: string }
   | { kind: "no_such_package"; name: string; suggestions?: string[] };
 
-export function parseNameParts(
-  author: string,
-  project: string,
-): Result<{ author: IdentityName; project: ProjectName }, PackageLookupError> {
-  const parsedAuthor = parseIdentityName(author);
-  const parsedProject = parseProjectName(project);
-  if (!parsedAuthor || !parsedProject)
-    return err({ kind: "invalid_package_name", name: `${author}/${project}` });
-  return ok({ author: parsedAuthor, project: parsedProject });
-}
-
 /** The package, if `viewer` may know it exists: private packages only to their identity's members. */
 export function findVisiblePackage(
   db: Database,
-  author: string,
-  project: string,
+  name: PackageName,
   viewer: User | undefined,
 ): Result<PackageRecord, PackageLookupError> {
-  const name = parseNameParts(author, project);
-  if (!name.ok) return name;
-  const pkg = findPackage(db, packageKey(name.value));
+  const pkg = findPackage(db, packageKey(name));
   if (!pkg || (pkg.private && !isMember(db, pkg.identityId, viewer))) {
     return err({
       kind: "no_such_package",
-      name: `${author}/${project}`,
-      suggestions: similarPackageNames(db, name.value, viewer),
+      name: formatPackageName(name),
+      suggestions: similarPackageNames(db, name, viewer),
     });
   }
   return ok(pkg);
@@ -65,11 +45,10 @@ export function findVisiblePackage(
 /** A package and every version it ever had, revoked ones included, in ascending order. */
 export function describePackage(
   db: Database,
-  author: string,
-  project: string,
+  name: PackageName,
   viewer: User | undefined,
 ): Result<PackageView, PackageLookupError> {
-  const found = findVisiblePackage(db, author, project, viewer);
+  const found = findVisiblePackage(db, name, viewer);
   if (!found.ok) return found;
   return ok(packageView(found.value, versionsOf(db, found.value.id)));
 }

@@ -1,17 +1,13 @@
 import { formatPackageName, identityKey, type PackageName, packageKey } from "../gren/names.ts";
 import type { Outline } from "../gren/outline.ts";
 import { bundleFileName, installKey } from "../gren/packageLayout.ts";
-import {
-  formatRange,
-  formatVersion,
-  parseVersion,
-  type Version,
-  versionKey,
-} from "../gren/semver.ts";
+import { formatRange, formatVersion, type Version, versionKey } from "../gren/semver.ts";
+import type { Database } from "../ports/database.ts";
 import type { Ports } from "../ports/index.ts";
 import { err, ok, type Result } from "../result.ts";
 import type { Published } from "../wire/packages.ts";
 import type { AccessError } from "./access.ts";
+import type { VersionAddress } from "./address.ts";
 import { summedUp } from "./bundle.ts";
 import { uninstallableDependencies } from "./dependencies.ts";
 import { dependencyApiLookup } from "./dependencyApis.ts";
@@ -20,7 +16,7 @@ import { authorizeGranted, type Grant, type GrantError } from "./grants.ts";
 import { queueMirrorUpdate } from "./mirror.ts";
 import { type MachinePublication, machinePublishedNotice, tellAdmins } from "./notices.ts";
 import { recordPackageHead } from "./packageHead.ts";
-import { type PackageLookupError, parseNameParts } from "./packages.ts";
+import type { PackageLookupError } from "./packages.ts";
 import { recordAudit } from "./stores/audit.ts";
 import { recordEvent } from "./stores/events.ts";
 import type { Identity } from "./stores/identities.ts";
@@ -44,11 +40,23 @@ export interface PublishLimits {
   kernelIdentities: readonly string[];
 }
 
+/**
+ * An upload admitted: who publishes which version, under which identity,
+ * decided from the address alone before its body is read. Publishing the
+ * ticket's bytes asks nobody's permission again.
+ */
+export interface PublishTicket {
+  publisher: User;
+  /** The API token or trusted publisher the publisher acts through, if any. */
+  grant: Grant | undefined;
+  address: VersionAddress;
+  identity: Identity;
+}
+
 export type PublishError =
   | PackageLookupError
   | AccessError
   | GrantError
-  | { kind: "invalid_version"; version: string }
   | { kind: "author_spelling"; given: string; registered: string }
   | { kind: "version_exists"; name: string; version: string }
   | { kind: "invalid_bundle"; problems: string[] }
@@ -57,28 +65,19 @@ export type PublishError =
   | { kind: "install_name_taken"; name: string; existing: string; file: string };
 
 /**
- * Publishes one version from the bundle the compiler made. Everything is
- * checked before anything is stored, and the version, its bytes, its docs, the
- * search index, the feed event and the audit entry are written in one
- * transaction. With an API token's grant, the token's scopes apply too, and
- * the identity's admins are told.
+ * Publishes one version from the bundle the compiler made, under a ticket
+ * that admitted its upload. Everything is checked before anything is stored,
+ * and the version, its bytes, its docs, the search index, the feed event and
+ * the audit entry are written in one transaction. With a grant (an API token,
+ * a trusted publisher), the identity's admins are told.
  */
 export async function publishVersion(
   ports: Ports,
-  publisher: User,
-  input: {
-    author: string;
-    project: string;
-    version: string;
-    bytes: Uint8Array;
-    limits: PublishLimits;
-  },
-  grant?: Grant,
+  ticket: PublishTicket,
+  input: { bytes: Uint8Array; limits: PublishLimits },
 ): Promise<Result<Published, PublishError>> {
-  // Cheap refusals first, so nobody can make the server unpack a bundle it would refuse anyway.
-  const early = mayPublish(ports, publisher, input, grant);
-  if (!early.ok) return early;
-  const { name, version } = early.value;
+  const { publisher, grant, identity } = ticket;
+  const { name, version } = ticket.address;
 
   const dependencies = dependencyApiLookup(ports.db);
   const bundle = await ports.bundles.read(
@@ -107,11 +106,10 @@ export async function publishVersion(
   const key = versionKey(version);
   const { db } = ports;
 
-  let identityId = 0;
   const published = commitWithEvents(ports, (): Result<Published, PublishError> => {
-    // Checked again: membership or the version may have changed while the bundle was read.
-    const checked = checkPublishable(ports, publisher, name, version, grant);
-    if (!checked.ok) return checked;
+    // Another upload of the same version may have been published while this one was read.
+    const taken = versionTaken(db, ticket.address);
+    if (taken) return err(taken);
     if (!outline) return err({ kind: "invalid_bundle", problems: bundleProblems });
     const existing = findPackage(db, packageKey(name));
     const clash = existing ? undefined : findPackageInstalledAs(db, installKey(name));
@@ -119,7 +117,7 @@ export async function publishVersion(
     const problems = [
       ...bundleProblems,
       ...visibilityProblems(name, existing, outline),
-      ...uninstallableDependencies(db, { name, identityId: checked.value.id, outline }, publisher),
+      ...uninstallableDependencies(db, { name, identityId: identity.id, outline }, publisher),
     ];
     if (problems.length > 0 || !bundle.ok) {
       if (clash) problems.push(installClashProblem(name, version, clash));
@@ -138,7 +136,7 @@ export async function publishVersion(
     const packageId =
       existing?.id ??
       insertPackage(db, {
-        identityId: checked.value.id,
+        identityId: identity.id,
         project: name.project,
         key: packageKey(name),
         installKey: installKey(name),
@@ -183,12 +181,11 @@ export async function publishVersion(
     recordAudit(db, {
       at: now,
       actorId: publisher.id,
-      identityId: checked.value.id,
+      identityId: identity.id,
       action: "version.publish",
       subject: `${formatPackageName(name)} ${formatVersion(version)}`,
       detail: publicationDetail(grant),
     });
-    identityId = checked.value.id;
     logChange(ports, {
       kind: "publish",
       packageId,
@@ -211,7 +208,7 @@ export async function publishVersion(
   if (published.ok && machine) {
     await tellAdmins(
       ports,
-      identityId,
+      identity.id,
       machinePublishedNotice(published.value.name, published.value.version, machine),
     );
   }
@@ -272,45 +269,38 @@ function installClashProblem(name: PackageName, version: Version, clash: Package
 }
 
 /**
- * May this user publish this version at all? Answered from the address alone,
- * before the upload's body is read, so a refused upload costs nothing.
+ * Admits an upload: may this user (through this grant, if any) publish this
+ * version? Answered from the address alone, before the upload's body is read,
+ * so a refused upload costs nothing.
  */
-export function mayPublish(
+export function admitUpload(
   ports: Ports,
   publisher: User,
-  address: { author: string; project: string; version: string },
+  address: VersionAddress,
   grant?: Grant,
-): Result<{ name: PackageName; version: Version }, PublishError> {
-  const parts = parseNameParts(address.author, address.project);
-  if (!parts.ok) return parts;
-  const version = parseVersion(address.version);
-  if (!version) return err({ kind: "invalid_version", version: address.version });
-  const checked = checkPublishable(ports, publisher, parts.value, version, grant);
-  return checked.ok ? ok({ name: parts.value, version }) : checked;
-}
-
-/** May this user publish this version? Gives the identity when so. */
-function checkPublishable(
-  ports: Ports,
-  publisher: User,
-  name: PackageName,
-  version: Version,
-  grant: Grant | undefined,
-): Result<Identity, PublishError> {
+): Result<PublishTicket, PublishError> {
   const { db } = ports;
-  const access = authorizeGranted(db, name, publisher, "publish_version", grant);
+  const access = authorizeGranted(db, address.name, publisher, "publish_version", grant);
   if (!access.ok) return access;
   const { identity } = access.value;
-  if (identity.name !== name.author) {
-    return err({ kind: "author_spelling", given: name.author, registered: identity.name });
+  if (identity.name !== address.name.author) {
+    return err({ kind: "author_spelling", given: address.name.author, registered: identity.name });
   }
-  const pkg = findPackage(db, packageKey(name));
-  if (pkg && findVersion(db, pkg.id, versionKey(version))) {
-    return err({
-      kind: "version_exists",
-      name: formatPackageName(name),
-      version: formatVersion(version),
-    });
-  }
-  return ok(identity);
+  const taken = versionTaken(db, address);
+  if (taken) return err(taken);
+  return ok({ publisher, grant, address, identity });
+}
+
+/** The version's number is taken, revoked or not: a number is published once. */
+function versionTaken(
+  db: Database,
+  address: VersionAddress,
+): { kind: "version_exists"; name: string; version: string } | undefined {
+  const pkg = findPackage(db, packageKey(address.name));
+  if (!pkg || !findVersion(db, pkg.id, versionKey(address.version))) return undefined;
+  return {
+    kind: "version_exists",
+    name: formatPackageName(address.name),
+    version: formatVersion(address.version),
+  };
 }

@@ -1,9 +1,9 @@
-import { formatPackageName } from "../gren/names.ts";
-import { parseVersion, versionKey } from "../gren/semver.ts";
+import { formatPackageName, type PackageName } from "../gren/names.ts";
 import type { Ports } from "../ports/index.ts";
 import { err, type Result } from "../result.ts";
 import type { PackageView, Revocation, VersionView } from "../wire/packages.ts";
 import type { AccessError } from "./access.ts";
+import type { VersionAddress } from "./address.ts";
 import { commitWithEvents } from "./events.ts";
 import { authorizeGranted, type Grant, type GrantError } from "./grants.ts";
 import { queueMirrorUpdate } from "./mirror.ts";
@@ -14,7 +14,6 @@ import { recordAudit } from "./stores/audit.ts";
 import { recordEvent } from "./stores/events.ts";
 import { enqueueJob } from "./stores/jobs.ts";
 import {
-  findVersion,
   liveVersionsOf,
   markRevoked,
   type PackageRecord,
@@ -24,7 +23,7 @@ import {
 import type { User } from "./stores/users.ts";
 import { deleteModulePages } from "./stores/versionDocs.ts";
 import { logChange } from "./transparencyLog.ts";
-import { describeVersion, type VersionLookupError } from "./versions.ts";
+import { describeVersion, type VersionLookupError, versionOf } from "./versions.ts";
 import { revocationView, versionText } from "./views.ts";
 
 /**
@@ -48,24 +47,17 @@ export type RevokeError =
 export function revokeVersion(
   ports: Ports,
   actor: User,
-  input: { author: string; project: string; version: string; reason: string },
+  input: { address: VersionAddress; reason: string },
   grant?: Grant,
 ): Result<VersionView, RevokeError> {
   const reason = input.reason.trim();
   if (reason === "") return err({ kind: "reason_required" });
   return commitWithEvents(ports, (): Result<VersionView, RevokeError> => {
-    const pkg = revocable(ports, actor, input, "revoke_version", grant);
+    const pkg = revocable(ports, actor, input.address.name, "revoke_version", grant);
     if (!pkg.ok) return pkg;
-    const parsed = parseVersion(input.version);
-    if (!parsed) return err({ kind: "invalid_version", version: input.version });
-    const version = findVersion(ports.db, pkg.value.id, versionKey(parsed));
-    if (!version) {
-      return err({
-        kind: "no_such_version",
-        name: formatPackageName(pkg.value.name),
-        version: input.version,
-      });
-    }
+    const found = versionOf(ports.db, pkg.value, input.address.version);
+    if (!found.ok) return found;
+    const version = found.value;
     const standing = revocationView(version.revoked);
     if (standing) {
       return err({
@@ -77,7 +69,7 @@ export function revokeVersion(
     }
     revoke(ports, actor, pkg.value, version, reason, grant);
     recordPackageHead(ports.db, pkg.value.id);
-    return describeVersion(ports.db, input, actor);
+    return describeVersion(ports.db, input.address, actor);
   });
 }
 
@@ -89,13 +81,13 @@ export function revokeVersion(
 export function revokePackage(
   ports: Ports,
   actor: User,
-  input: { author: string; project: string; reason: string },
+  input: { name: PackageName; reason: string },
   grant?: Grant,
 ): Result<PackageView, RevokeError> {
   const reason = input.reason.trim();
   if (reason === "") return err({ kind: "reason_required" });
   return commitWithEvents(ports, (): Result<PackageView, RevokeError> => {
-    const pkg = revocable(ports, actor, input, "revoke_package", grant);
+    const pkg = revocable(ports, actor, input.name, "revoke_package", grant);
     if (!pkg.ok) return pkg;
     const live = liveVersionsOf(ports.db, pkg.value.id);
     if (live.length === 0) {
@@ -103,7 +95,7 @@ export function revokePackage(
     }
     for (const version of live) revoke(ports, actor, pkg.value, version, reason, grant);
     recordPackageHead(ports.db, pkg.value.id);
-    return describePackage(ports.db, input.author, input.project, actor);
+    return describePackage(ports.db, input.name, actor);
   });
 }
 
@@ -114,11 +106,11 @@ export function revokePackage(
 function revocable(
   ports: Ports,
   actor: User,
-  input: { author: string; project: string },
+  name: PackageName,
   action: Action,
   grant: Grant | undefined,
 ): Result<PackageRecord, RevokeError> {
-  const pkg = findVisiblePackage(ports.db, input.author, input.project, actor);
+  const pkg = findVisiblePackage(ports.db, name, actor);
   if (!pkg.ok) return pkg;
   const access = authorizeGranted(ports.db, pkg.value.name, actor, action, grant);
   return access.ok ? pkg : access;

@@ -21,6 +21,7 @@ import type { Ports } from "../ports/index.ts";
 import { err, ok, type Result } from "../result.ts";
 import { LOG_ENTRIES_LIMIT } from "../wire/limits.ts";
 import type { InclusionProof, LoggedEntry } from "../wire/log.ts";
+import { formatAddress, type VersionAddress } from "./address.ts";
 import {
   insertCheckpoint,
   insertLogEntry,
@@ -35,7 +36,7 @@ import {
 } from "./stores/transparencyLog.ts";
 import type { User } from "./stores/users.ts";
 import { isoTime } from "./time.ts";
-import { findVisibleVersion, type VersionAddress, type VersionLookupError } from "./versions.ts";
+import { findVisibleVersion, type VersionLookupError } from "./versions.ts";
 import { versionText } from "./views.ts";
 
 // The registry's transparency log: every publish and revoke is appended, in
@@ -204,8 +205,7 @@ export function inclusionOfVersion(
   if (!found.ok) return found;
   const { pkg, version } = found.value;
   const logged = logEntryOf(db, pkg.id, version.versionKey, "publish");
-  if (!logged)
-    throw new Error(`${formatPackageName(pkg.name)} ${address.version} is not in the log`);
+  if (!logged) throw new Error(`${formatAddress(address)} is not in the log`);
   if (logged.index >= size) {
     return err({
       kind: "invalid_log_range",

@@ -1,9 +1,10 @@
-import { formatPackageName } from "../gren/names.ts";
-import { parseVersion, versionKey } from "../gren/semver.ts";
+import { formatPackageName, type PackageName } from "../gren/names.ts";
+import { formatVersion, type Version, versionKey } from "../gren/semver.ts";
 import { quote } from "../gren/wording.ts";
 import type { Database } from "../ports/database.ts";
 import { err, ok, type Result } from "../result.ts";
 import type { FoundVersion, Revocation, VersionView } from "../wire/packages.ts";
+import type { VersionAddress } from "./address.ts";
 import { findVisiblePackage, type PackageLookupError } from "./packages.ts";
 import {
   findVersion,
@@ -21,7 +22,6 @@ import { revocationView, versionText, versionView } from "./views.ts";
 
 export type VersionLookupError =
   | PackageLookupError
-  | { kind: "invalid_version"; version: string }
   | { kind: "no_such_version"; name: string; version: string };
 
 export type DownloadError =
@@ -31,14 +31,7 @@ export type DownloadError =
 /** - `no_version_found`: `why` says what the versions there are do not offer. */
 export type VersionQueryError =
   | PackageLookupError
-  | { kind: "invalid_version"; version: string }
   | { kind: "no_version_found"; name: string; why: string };
-
-export interface VersionAddress {
-  author: string;
-  project: string;
-  version: string;
-}
 
 /** The version, if the viewer may see its package. */
 export function findVisibleVersion(
@@ -46,7 +39,7 @@ export function findVisibleVersion(
   address: VersionAddress,
   viewer: User | undefined,
 ): Result<{ pkg: PackageRecord; version: VersionRecord }, VersionLookupError> {
-  const found = findVisiblePackage(db, address.author, address.project, viewer);
+  const found = findVisiblePackage(db, address.name, viewer);
   if (!found.ok) return found;
   const version = versionOf(db, found.value, address.version);
   return version.ok ? ok({ pkg: found.value, version: version.value }) : version;
@@ -56,15 +49,17 @@ export function findVisibleVersion(
 export function versionOf(
   db: Database,
   pkg: PackageRecord,
-  text: string,
+  version: Version,
 ): Result<VersionRecord, VersionLookupError> {
-  const parsed = parseVersion(text);
-  if (!parsed) return err({ kind: "invalid_version", version: text });
-  const version = findVersion(db, pkg.id, versionKey(parsed));
-  if (!version) {
-    return err({ kind: "no_such_version", name: formatPackageName(pkg.name), version: text });
+  const record = findVersion(db, pkg.id, versionKey(version));
+  if (!record) {
+    return err({
+      kind: "no_such_version",
+      name: formatPackageName(pkg.name),
+      version: formatVersion(version),
+    });
   }
-  return ok(version);
+  return ok(record);
 }
 
 /** One version's metadata, which outlives a revocation so clients can say why it is gone. */
@@ -127,17 +122,12 @@ export function downloadBundle(
  */
 export function latestVersion(
   db: Database,
-  input: { author: string; project: string; gren: string | undefined },
+  input: { name: PackageName; compiler: Version | undefined },
   viewer: User | undefined,
 ): Result<FoundVersion, VersionQueryError> {
-  const found = findVisiblePackage(db, input.author, input.project, viewer);
+  const found = findVisiblePackage(db, input.name, viewer);
   if (!found.ok) return found;
-  let compilerKey: number | undefined;
-  if (input.gren !== undefined) {
-    const compiler = parseVersion(input.gren);
-    if (!compiler) return err({ kind: "invalid_version", version: input.gren });
-    compilerKey = versionKey(compiler);
-  }
+  const compilerKey = input.compiler && versionKey(input.compiler);
   const key =
     compilerKey === undefined
       ? found.value.head?.latestKey
@@ -152,10 +142,9 @@ export function previousVersion(
   address: VersionAddress,
   viewer: User | undefined,
 ): Result<FoundVersion, VersionQueryError> {
-  const found = findVisiblePackage(db, address.author, address.project, viewer);
+  const found = findVisiblePackage(db, address.name, viewer);
   if (!found.ok) return found;
-  const before = parseVersion(address.version);
-  if (!before) return err({ kind: "invalid_version", version: address.version });
+  const before = address.version;
   const key = previousLiveKey(db, found.value.id, versionKey(before));
   if (key !== undefined) return ok({ version: versionText(key) });
   return noVersion(found.value, whyNoPrevious(versionsOf(db, found.value.id), versionKey(before)));

@@ -1,10 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { documentStoredVersion, nextToDocument } from "../../src/core/docsBackfill.ts";
 import { versionDocsJson } from "../../src/core/documentation.ts";
-import { publishVersion } from "../../src/core/publish.ts";
 import { deleteVersionDocs } from "../../src/core/stores/versionDocs.ts";
 import { makeBundle, packageOutline } from "../support/bundles.ts";
-import { anIdentity, aUser, type FakePorts, fakePorts } from "../support/fakePorts.ts";
+import {
+  anIdentity,
+  aUser,
+  type FakePorts,
+  fakePorts,
+  publishAs,
+  versionAt,
+} from "../support/fakePorts.ts";
 import { CORE } from "../support/realBundles.ts";
 
 // The background pass over versions published before the registry kept docs,
@@ -21,10 +27,7 @@ async function registryWithCoreFromBefore(): Promise<FakePorts> {
   const operator = aUser(ports, "operator@example.com");
   anIdentity(ports, "gren-lang", operator);
   anIdentity(ports, "acme", operator);
-  const core = await publishVersion(ports, operator, {
-    author: "gren-lang",
-    project: "core",
-    version: CORE.version,
+  const core = await publishAs(ports, operator, versionAt("gren-lang/core", CORE.version), {
     bytes: CORE.bytes,
     limits: LIMITS,
   });
@@ -36,10 +39,7 @@ async function registryWithCoreFromBefore(): Promise<FakePorts> {
     "exposed-modules": ["Widgets"],
     dependencies: { "gren-lang/core": "7.0.0 <= v < 8.0.0" },
   });
-  const widgets = await publishVersion(ports, operator, {
-    author: "acme",
-    project: "widgets",
-    version: "1.0.0",
+  const widgets = await publishAs(ports, operator, versionAt("acme/widgets", "1.0.0"), {
     bytes: makeBundle({ outline, sources: { Widgets: WIDGETS } }),
     limits: LIMITS,
   });
@@ -48,11 +48,7 @@ async function registryWithCoreFromBefore(): Promise<FakePorts> {
 }
 
 const sizeType = (ports: FakePorts): string | undefined => {
-  const docs = versionDocsJson(
-    ports.db,
-    { author: "acme", project: "widgets", version: "1.0.0" },
-    undefined,
-  );
+  const docs = versionDocsJson(ports.db, versionAt("acme/widgets", "1.0.0"), undefined);
   if (!docs.ok) return undefined;
   return JSON.parse(docs.value.docsJson).Widgets.values[0].type;
 };

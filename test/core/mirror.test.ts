@@ -9,7 +9,15 @@ import {
 import { checkMirror, rebuildMirror } from "../../src/core/mirrorCheck.ts";
 import { indexText, packageIndex } from "../../src/core/packageIndex.ts";
 import { revokePackage, revokeVersion } from "../../src/core/revoke.ts";
-import { anIdentity, aUser, aVersion, type FakePorts, fakePorts } from "../support/fakePorts.ts";
+import {
+  anIdentity,
+  aUser,
+  aVersion,
+  type FakePorts,
+  fakePorts,
+  named,
+  versionAt,
+} from "../support/fakePorts.ts";
 import { RecordingMirror } from "../support/recordingMirror.ts";
 
 const POLICY = { ...DEFAULT_MIRROR_POLICY, firstRetryMs: 1000 };
@@ -34,18 +42,14 @@ async function drain(ports: FakePorts, mirror: RecordingMirror) {
 
 /** The docs.json of an acme/widgets version as `GET …/{version}/docs.json` answers it to anyone. */
 function apiDocs(ports: FakePorts, version: string): string {
-  const answer = versionDocsJson(
-    ports.db,
-    { author: "acme", project: "widgets", version },
-    undefined,
-  );
+  const answer = versionDocsJson(ports.db, versionAt("acme/widgets", version), undefined);
   if (!answer.ok) throw new Error(JSON.stringify(answer.error));
   return answer.value.docsJson;
 }
 
 /** The index as `GET /packages/acme/{project}/index` answers it to anyone. */
 function apiIndex(ports: FakePorts, project: string): string {
-  const answer = packageIndex(ports, "acme", project, undefined);
+  const answer = packageIndex(ports, named(`acme/${project}`), undefined);
   if (!answer.ok) throw new Error(JSON.stringify(answer.error));
   return indexText(answer.value.index);
 }
@@ -157,7 +161,7 @@ describe("the static mirror, as a rule of the core", () => {
     await aVersion(ports, publisher, "acme/widgets", "1.1.0");
     await drain(ports, mirror);
     const reason = "Breaks parsing of empty lists";
-    revokeVersion(ports, admin, { author: "acme", project: "widgets", version: "1.1.0", reason });
+    revokeVersion(ports, admin, { address: versionAt(`acme/widgets`, "1.1.0"), reason });
     await drain(ports, mirror);
     expect(mirror.files.has("packages/acme/widgets/1.1.0/bundle")).toBe(false);
     expect(mirror.files.has("packages/acme/widgets/1.1.0/docs.json")).toBe(false);
@@ -172,7 +176,7 @@ describe("the static mirror, as a rule of the core", () => {
       packages: [{ name: "acme/widgets", latest: "1.0.0" }],
     });
 
-    revokePackage(ports, admin, { author: "acme", project: "widgets", reason });
+    revokePackage(ports, admin, { name: named(`acme/widgets`), reason });
     await drain(ports, mirror);
     expect([...mirror.files.keys()].sort()).toEqual([
       "mirror.json",

@@ -4,7 +4,15 @@ import { findVisiblePackage } from "../../src/core/packages.ts";
 import { recentlyPublished } from "../../src/core/recent.ts";
 import { revokePackage, revokeVersion } from "../../src/core/revoke.ts";
 import { latestVersion } from "../../src/core/versions.ts";
-import { anIdentity, aUser, aVersion, type FakePorts, fakePorts } from "../support/fakePorts.ts";
+import {
+  anIdentity,
+  aUser,
+  aVersion,
+  type FakePorts,
+  fakePorts,
+  named,
+  versionAt,
+} from "../support/fakePorts.ts";
 
 function acme() {
   const ports = fakePorts();
@@ -14,13 +22,17 @@ function acme() {
 }
 
 const headOf = (ports: FakePorts, project: string) => {
-  const found = findVisiblePackage(ports.db, "acme", project, undefined);
+  const found = findVisiblePackage(ports.db, named(`acme/${project}`), undefined);
   if (!found.ok || !found.value.head) throw new Error(`acme/${project} has no head`);
   return found.value.head;
 };
 
 const latest = (ports: FakePorts, project: string) => {
-  const found = latestVersion(ports.db, { author: "acme", project, gren: undefined }, undefined);
+  const found = latestVersion(
+    ports.db,
+    { name: named(`acme/${project}`), compiler: undefined },
+    undefined,
+  );
   return found.ok ? found.value.version : found.error.kind;
 };
 
@@ -53,9 +65,7 @@ describe("a package's head", () => {
     await aVersion(ports, admin, "acme/gears", "3.0.0");
     const before = headOf(ports, "widgets");
     const revoked = revokeVersion(ports, admin, {
-      author: "acme",
-      project: "widgets",
-      version: "1.1.0",
+      address: versionAt(`acme/widgets`, "1.1.0"),
       reason: "Broken",
     });
     expect(revoked.ok).toBe(true);
@@ -68,9 +78,9 @@ describe("a package's head", () => {
       "acme/widgets 1.0.0",
     ]);
 
-    expect(
-      revokePackage(ports, admin, { author: "acme", project: "widgets", reason: "Retired" }).ok,
-    ).toBe(true);
+    expect(revokePackage(ports, admin, { name: named(`acme/widgets`), reason: "Retired" }).ok).toBe(
+      true,
+    );
     expect(headOf(ports, "widgets")).toMatchObject({ latestKey: undefined, liveVersions: 0 });
     expect(latest(ports, "widgets")).toBe("no_version_found");
     expect(recentlyPublished(ports.db, 5).map((r) => r.name)).toEqual(["acme/gears"]);

@@ -2,7 +2,15 @@ import { describe, expect, it } from "vitest";
 import { packageIndex } from "../../src/core/packageIndex.ts";
 import { revokeVersion } from "../../src/core/revoke.ts";
 import type { User } from "../../src/core/sessions.ts";
-import { anIdentity, aUser, aVersion, type FakePorts, fakePorts } from "../support/fakePorts.ts";
+import {
+  anIdentity,
+  aUser,
+  aVersion,
+  type FakePorts,
+  fakePorts,
+  named,
+  versionAt,
+} from "../support/fakePorts.ts";
 
 function acme() {
   const ports = fakePorts();
@@ -13,8 +21,7 @@ function acme() {
 }
 
 const indexOf = (ports: FakePorts, name: string, viewer?: User) => {
-  const [author = "", project = ""] = name.split("/");
-  return packageIndex(ports, author, project, viewer);
+  return packageIndex(ports, named(name), viewer);
 };
 
 describe("a package's index, as a rule of the core", () => {
@@ -55,9 +62,7 @@ describe("a package's index, as a rule of the core", () => {
     const second = tagOf();
     ports.clock.advance(1000);
     const revoked = revokeVersion(ports, admin, {
-      author: "acme",
-      project: "base",
-      version: "1.1.0",
+      address: versionAt("acme/base", "1.1.0"),
       reason: "Wrong",
     });
     expect(revoked.ok).toBe(true);

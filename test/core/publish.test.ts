@@ -1,11 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { describePackage } from "../../src/core/packages.ts";
-import { publishVersion } from "../../src/core/publish.ts";
 import { revokePackage, revokeVersion } from "../../src/core/revoke.ts";
 import type { User } from "../../src/core/sessions.ts";
 import { downloadBundle } from "../../src/core/versions.ts";
 import { packageBundle } from "../support/bundles.ts";
-import { anIdentity, aUser, type FakePorts, fakePorts } from "../support/fakePorts.ts";
+import {
+  anIdentity,
+  aUser,
+  type FakePorts,
+  fakePorts,
+  named,
+  publishAs,
+  versionAt,
+} from "../support/fakePorts.ts";
 
 const LIMITS = { maxUnpackedBytes: 1024 * 1024, kernelIdentities: ["gren-lang"] };
 
@@ -22,10 +29,7 @@ function acme() {
 }
 
 const publish = (ports: FakePorts, who: User, version: string, overrides = {}) =>
-  publishVersion(ports, who, {
-    author: "acme",
-    project: "widgets",
-    version,
+  publishAs(ports, who, versionAt("acme/widgets", version), {
     bytes: packageBundle({ name: "acme/widgets", version, ...overrides }),
     limits: LIMITS,
   });
@@ -81,8 +85,8 @@ describe("revoking, as a rule of the core", () => {
   it("keeps the version's number and deletes its bytes, once", async () => {
     const { ports, publisher } = acme();
     await publish(ports, publisher, "1.0.0");
-    const address = { author: "acme", project: "widgets", version: "1.0.0" };
-    const revoked = revokeVersion(ports, publisher, { ...address, reason: "Broken" });
+    const address = versionAt("acme/widgets", "1.0.0");
+    const revoked = revokeVersion(ports, publisher, { address, reason: "Broken" });
     expect(revoked.ok && revoked.value.revoked?.reason).toBe("Broken");
     expect(rows(ports, "blobs")).toBe(0);
     expect(downloadBundle(ports.db, address, publisher)).toMatchObject({
@@ -90,7 +94,7 @@ describe("revoking, as a rule of the core", () => {
       error: { kind: "revoked" },
     });
     ports.clock.advance(1000);
-    const again = revokeVersion(ports, publisher, { ...address, reason: "Other" });
+    const again = revokeVersion(ports, publisher, { address, reason: "Other" });
     expect(again).toEqual({
       ok: false,
       error: {
@@ -107,11 +111,11 @@ describe("revoking, as a rule of the core", () => {
     const { ports, admin, publisher } = acme();
     await publish(ports, publisher, "1.0.0");
     await publish(ports, publisher, "1.1.0");
-    const input = { author: "acme", project: "widgets", reason: "Retired" };
+    const input = { name: named("acme/widgets"), reason: "Retired" };
     const refused = revokePackage(ports, publisher, input);
     expect(refused.ok || refused.error).toMatchObject({ kind: "forbidden", needed: "admin" });
     expect(revokePackage(ports, admin, input).ok).toBe(true);
-    const view = describePackage(ports.db, "acme", "widgets", admin);
+    const view = describePackage(ports.db, named("acme/widgets"), admin);
     expect(view.ok && view.value.versions.map((v) => v.revoked?.reason)).toEqual([
       "Retired",
       "Retired",
@@ -122,9 +126,7 @@ describe("revoking, as a rule of the core", () => {
     const { ports, publisher, outsider } = acme();
     await publish(ports, publisher, "1.0.0", { private: true });
     const refused = revokeVersion(ports, outsider, {
-      author: "acme",
-      project: "widgets",
-      version: "1.0.0",
+      address: versionAt("acme/widgets", "1.0.0"),
       reason: "Mine now",
     });
     expect(refused.ok || refused.error.kind).toBe("no_such_package");

@@ -7,7 +7,14 @@ import { versionKey } from "../../src/gren/semver.ts";
 import { inlineResolver } from "../../src/host/catalogueReading/inline.ts";
 import type { Database } from "../../src/ports/database.ts";
 import type { Ports } from "../../src/ports/index.ts";
-import { anIdentity, aUser, aVersion, type FakePorts, fakePorts } from "../support/fakePorts.ts";
+import {
+  anIdentity,
+  aUser,
+  aVersion,
+  type FakePorts,
+  fakePorts,
+  versionAt,
+} from "../support/fakePorts.ts";
 import { sha256 } from "../support/publishing.ts";
 
 function acme() {
@@ -99,12 +106,7 @@ describe("resolving, as a rule of the core", () => {
     await publish(ports, admin, "Acme/base", "1.1.0");
     expect(await versionsOf()).toEqual(["1.1.0", "1.0.0", "1.0.0"]);
     expect(statements).toBe(4);
-    revokeVersion(ports, admin, {
-      author: "Acme",
-      project: "base",
-      version: "1.1.0",
-      reason: "No",
-    });
+    revokeVersion(ports, admin, { address: versionAt("Acme/base", "1.1.0"), reason: "No" });
     expect(await versionsOf()).toEqual(["1.0.0", "1.0.0", "1.0.0"]);
   });
 
@@ -112,12 +114,7 @@ describe("resolving, as a rule of the core", () => {
     const { ports, admin } = acme();
     const old = await publish(ports, admin, "Acme/base", "1.0.0");
     await publish(ports, admin, "Acme/base", "1.1.0");
-    revokeVersion(ports, admin, {
-      author: "Acme",
-      project: "base",
-      version: "1.1.0",
-      reason: "No",
-    });
+    revokeVersion(ports, admin, { address: versionAt("Acme/base", "1.1.0"), reason: "No" });
     expect(await ask(ports, { "Acme/base": RANGE_1 })).toEqual({
       ok: true,
       value: { packages: { "Acme/base": old } },

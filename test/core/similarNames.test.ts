@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { describePackage } from "../../src/core/packages.ts";
 import { similarPackageNames, typingDistance } from "../../src/core/similarNames.ts";
-import { anIdentity, aUser, aVersion, fakePorts } from "../support/fakePorts.ts";
+import { anIdentity, aUser, aVersion, fakePorts, named } from "../support/fakePorts.ts";
 
 // The registry's "did you mean": the names a mistyped one is close to, and
 // never a private package to someone who may not see it.
@@ -50,7 +50,7 @@ describe("similar package names", () => {
 
   it("come with the answer that a package does not exist", async () => {
     const { ports, outsider } = await catalogue();
-    expect(describePackage(ports.db, "acme", "nod", outsider)).toEqual({
+    expect(describePackage(ports.db, named("acme/nod"), outsider)).toEqual({
       ok: false,
       error: {
         kind: "no_such_package",
@@ -59,7 +59,7 @@ describe("similar package names", () => {
       },
     });
     // A private package is to an outsider as one that does not exist, suggestions and all.
-    expect(describePackage(ports.db, "acme", "secret", outsider)).toEqual({
+    expect(describePackage(ports.db, named("acme/secret"), outsider)).toEqual({
       ok: false,
       error: { kind: "no_such_package", name: "acme/secret", suggestions: [] },
     });

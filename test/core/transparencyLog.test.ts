@@ -1,6 +1,5 @@
 import { verifyMerkleInclusion } from "@sigstore/verify/dist/tlog/merkle.js";
 import { describe, expect, it } from "vitest";
-import { publishVersion } from "../../src/core/publish.ts";
 import { revokeVersion } from "../../src/core/revoke.ts";
 import {
   consistencyBetween,
@@ -14,7 +13,15 @@ import {
 import { commitmentTo, decodeEntry } from "../../src/log/entry.ts";
 import { leafHash, MemoryTree, verifyConsistency } from "../../src/log/merkle.ts";
 import { packageBundle } from "../support/bundles.ts";
-import { anIdentity, aUser, aVersion, type FakePorts, fakePorts } from "../support/fakePorts.ts";
+import {
+  anIdentity,
+  aUser,
+  aVersion,
+  type FakePorts,
+  fakePorts,
+  publishAs,
+  versionAt,
+} from "../support/fakePorts.ts";
 import { sha256 } from "../support/publishing.ts";
 
 const LIMITS = { maxUnpackedBytes: 1024 * 1024, kernelIdentities: [] };
@@ -45,9 +52,7 @@ describe("the transparency log, as a rule of the core", () => {
     ports.clock.advance(1000);
     await aVersion(ports, admin, "acme/widgets", "1.1.0");
     const revoked = revokeVersion(ports, admin, {
-      author: "acme",
-      project: "widgets",
-      version: "1.0.0",
+      address: versionAt("acme/widgets", "1.0.0"),
       reason: "Broken.",
     });
     expect(revoked.ok).toBe(true);
@@ -82,10 +87,7 @@ describe("the transparency log, as a rule of the core", () => {
     const { ports, admin } = acme();
     await aVersion(ports, admin, "acme/widgets", "1.0.0");
     const attempt = (version: string, overrides = {}) =>
-      publishVersion(ports, admin, {
-        author: "acme",
-        project: "widgets",
-        version,
+      publishAs(ports, admin, versionAt(`acme/widgets`, version), {
         bytes: packageBundle({ name: "acme/widgets", version, ...overrides }),
         limits: LIMITS,
       });
@@ -110,7 +112,7 @@ describe("the transparency log, as a rule of the core", () => {
       /secret|acme/,
     );
 
-    const address = { author: "acme", project: "secret", version: "1.0.0" };
+    const address = versionAt("acme/secret", "1.0.0");
     expect(inclusionOfVersion(ports.db, address, outsider, 1)).toMatchObject({
       ok: false,
       error: { kind: "no_such_package" },
@@ -167,12 +169,7 @@ describe("the transparency log, as a rule of the core", () => {
     ports.clock.advance(1000);
     await aVersion(ports, admin, "acme/gadgets", "2.0.0");
     ports.clock.advance(1000);
-    revokeVersion(ports, admin, {
-      author: "acme",
-      project: "widgets",
-      version: "1.0.0",
-      reason: "Old.",
-    });
+    revokeVersion(ports, admin, { address: versionAt(`acme/widgets`, "1.0.0"), reason: "Old." });
     const before = entries(ports);
     // The database as it was before it had a log.
     for (const trigger of ports.db.all(

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { publishVersion } from "../../src/core/publish.ts";
 import {
   DEFAULT_WEBHOOK_POLICY,
   deliverDue,
@@ -10,7 +9,14 @@ import {
 } from "../../src/core/webhooks.ts";
 import { nodeDigest } from "../../src/host/digest.ts";
 import { packageBundle } from "../support/bundles.ts";
-import { anIdentity, aUser, type FakePorts, fakePorts } from "../support/fakePorts.ts";
+import {
+  anIdentity,
+  aUser,
+  type FakePorts,
+  fakePorts,
+  publishAs,
+  versionAt,
+} from "../support/fakePorts.ts";
 
 const URL = "https://site.example/hook";
 const policy: WebhookPolicy = {
@@ -28,10 +34,7 @@ async function withOneEvent(): Promise<FakePorts> {
   anIdentity(ports, "acme", owner);
   // A URL starts with the events after it was first seen.
   enqueueDeliveries(ports.db, policy.urls, ports.clock.now());
-  await publishVersion(ports, owner, {
-    author: "acme",
-    project: "widgets",
-    version: "1.0.0",
+  await publishAs(ports, owner, versionAt("acme/widgets", "1.0.0"), {
     bytes: packageBundle({ name: "acme/widgets", version: "1.0.0" }),
     limits: { maxUnpackedBytes: 1 << 20, kernelIdentities: [] },
   });

@@ -1,8 +1,11 @@
+import { packageAddress, type VersionAddress, versionAddress } from "../../src/core/address.ts";
+import type { Grant } from "../../src/core/grants.ts";
 import { createIdentity, setMember } from "../../src/core/identities.ts";
-import { publishVersion } from "../../src/core/publish.ts";
+import { admitUpload, publishVersion } from "../../src/core/publish.ts";
 import type { User } from "../../src/core/sessions.ts";
 import { migrate } from "../../src/core/stores/schema.ts";
 import { findOrCreateUser } from "../../src/core/stores/users.ts";
+import type { PackageName } from "../../src/gren/names.ts";
 import { inlineBundleReader } from "../../src/host/bundleReading/inline.ts";
 import { inlineResolver, inlineSearch } from "../../src/host/catalogueReading/inline.ts";
 import { nodeDigest } from "../../src/host/digest.ts";
@@ -137,15 +140,39 @@ export async function aVersion(
   version: string,
   overrides: Record<string, unknown> = {},
 ): Promise<Uint8Array> {
-  const [author = "", project = ""] = name.split("/");
   const bytes = packageBundle({ name, version, ...overrides });
-  const published = await publishVersion(ports, who, {
-    author,
-    project,
-    version,
+  const published = await publishAs(ports, who, versionAt(name, version), {
     bytes,
     limits: { maxUnpackedBytes: 1024 * 1024, kernelIdentities: [] },
   });
   if (!published.ok) throw new Error(JSON.stringify(published.error));
   return bytes;
+}
+
+/** The package `author/project` names, as a route reads it from an address. */
+export function named(name: string): PackageName {
+  const [author = "", project = ""] = name.split("/");
+  const parsed = packageAddress({ author, project });
+  if (!parsed.ok) throw new Error(`${name} is no package name`);
+  return parsed.value;
+}
+
+/** The version `author/project` and `version` name, as a route reads it from an address. */
+export function versionAt(name: string, version: string): VersionAddress {
+  const [author = "", project = ""] = name.split("/");
+  const parsed = versionAddress({ author, project, version });
+  if (!parsed.ok) throw new Error(`${name} ${version} is no version address`);
+  return parsed.value;
+}
+
+/** Publishes as the route does: the upload admitted first, then its bytes published. */
+export async function publishAs(
+  ports: Ports,
+  who: User,
+  address: VersionAddress,
+  input: Parameters<typeof publishVersion>[2],
+  grant?: Grant,
+): ReturnType<typeof publishVersion> {
+  const ticket = admitUpload(ports, who, address, grant);
+  return ticket.ok ? publishVersion(ports, ticket.value, input) : ticket;
 }

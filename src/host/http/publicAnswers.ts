@@ -2,7 +2,6 @@ import { gzipSync } from "node:zlib";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { LRUCache } from "lru-cache";
 import Negotiator from "negotiator";
-import { parseNameParts } from "../../core/packages.ts";
 import { packageKey } from "../../gren/names.ts";
 import type { Prerendered } from "../pages/layout.ts";
 import { gzippedEtag, matchesEtag } from "./etags.ts";
@@ -208,11 +207,6 @@ function ownBytes(text: string): Buffer {
   return bytes;
 }
 
-const nameParts = (request: FastifyRequest): [string, string] => {
-  const params = request.params as { author?: string; project?: string };
-  return [params.author ?? "", params.project ?? ""];
-};
-
 const anonymousRead = (request: FastifyRequest) =>
   request.method === "GET" &&
   request.headers.authorization === undefined &&
@@ -253,8 +247,9 @@ export function servePublicAnswers(
 
   app.addHook("onSend", (request, reply, payload, done) => {
     const since = begun.get(request);
-    const name = parseNameParts(...nameParts(request));
-    if (since !== undefined && name.ok && reply.statusCode === 200 && typeof payload === "string") {
+    // The package the handler read from the address: answers about none are not kept.
+    const name = request.packageName;
+    if (since !== undefined && name && reply.statusCode === 200 && typeof payload === "string") {
       const headers: Kept["headers"] = {};
       for (const header of KEPT_HEADERS) {
         const value = reply.getHeader(header);
@@ -262,7 +257,7 @@ export function servePublicAnswers(
       }
       const etag = reply.getHeader("etag");
       answers.keep(keyOf(request), since, {
-        packageKey: packageKey(name.value),
+        packageKey: packageKey(name),
         body: payload,
         headers,
         etag: etag === undefined ? undefined : String(etag),

@@ -9,6 +9,7 @@ import { recentlyPublished } from "../../core/recent.ts";
 import type { User } from "../../core/sessions.ts";
 import { IdentityParams } from "../../wire/identities.ts";
 import { ListingQuery, PackageParams, VersionParams } from "../../wire/packages.ts";
+import { packageOf, versionAddressOf } from "../http/addresses.ts";
 import { orAnswer } from "../http/coreErrors.ts";
 import { ErrorAnswer } from "../http/errorAnswer.ts";
 import { answerForFailure } from "../http/malformedRequests.ts";
@@ -136,7 +137,7 @@ export const sitePages: FastifyPluginAsyncTypebox<RouteContext> = async (app, co
     async (request, reply) => {
       const user = pageViewer(auth, request);
       const release = orAnswer(
-        describeRelease(ports.db, { ...request.params, version: undefined }, user),
+        describeRelease(ports.db, { name: packageOf(request), version: undefined }, user),
       );
       return sendPage(reply, packagePage(release, user, publicAnswers));
     },
@@ -147,7 +148,8 @@ export const sitePages: FastifyPluginAsyncTypebox<RouteContext> = async (app, co
     packagePageRoute({ params: VersionParams }),
     async (request, reply) => {
       const user = pageViewer(auth, request);
-      const release = orAnswer(describeRelease(ports.db, request.params, user));
+      const { name, version } = versionAddressOf(request);
+      const release = orAnswer(describeRelease(ports.db, { name, version }, user));
       return sendPage(reply, packagePage(release, user, publicAnswers));
     },
   );
@@ -159,7 +161,9 @@ export const sitePages: FastifyPluginAsyncTypebox<RouteContext> = async (app, co
       const { module } = request.params;
       const user = pageViewer(auth, request);
       // A revoked version's pages went with its bundle: the core answers why, which becomes a 410 page.
-      const documented = orAnswer(documentModule(ports.db, request.params, user));
+      const documented = orAnswer(
+        documentModule(ports.db, versionAddressOf(request), module, user),
+      );
       return sendPage(reply, {
         title: `${module} · ${documented.name} ${documented.version}`,
         description: `The documentation of ${module}, in ${documented.name} ${documented.version}`,

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from "fastify";
 import { versionDocsJson } from "../../core/documentation.ts";
 import type { DocsJson } from "../../wire/docs.ts";
 import { API } from "../../wire/routes.ts";
+import { versionAddressOf } from "../http/addresses.ts";
 import { orAnswer } from "../http/coreErrors.ts";
 import { matchesEtag } from "../http/etags.ts";
 import type { RouteContext } from "../http/routeContext.ts";
@@ -13,7 +14,7 @@ import { serve } from "../http/serveRoute.ts";
 export const docsRoutes: FastifyPluginAsync<RouteContext> = async (app, { ports, auth }) => {
   serve(app, API.docsJson, async (request, reply) => {
     const viewer = auth.viewer(request);
-    const docs = orAnswer(versionDocsJson(ports.db, request.params, viewer));
+    const docs = orAnswer(versionDocsJson(ports.db, versionAddressOf(request), viewer));
     // The bundle's digest names the docs too: they are made from it, once.
     const etag = `"docs-${docs.sha256}"`;
     void reply

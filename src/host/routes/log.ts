@@ -6,6 +6,7 @@ import {
   inclusionOfVersion,
 } from "../../core/transparencyLog.ts";
 import { packageKey, parsePackageName } from "../../gren/names.ts";
+import { formatVersion, parseVersion } from "../../gren/semver.ts";
 import { API } from "../../wire/routes.ts";
 import { orAnswer } from "../http/coreErrors.ts";
 import { ErrorAnswer } from "../http/errorAnswer.ts";
@@ -82,7 +83,8 @@ export const logRoutes: FastifyPluginAsync<RouteContext> = async (
       return sendJson(reply, FOREVER, body);
     }
     const name = query.package === undefined ? undefined : parsePackageName(query.package);
-    if (!name || query.version === undefined) {
+    const version = query.version === undefined ? undefined : parseVersion(query.version);
+    if (!name || !version) {
       throw new ErrorAnswer(
         "invalid_request",
         "package must be author/project and version MAJOR.MINOR.PATCH, like ?package=gren-lang/core&version=7.4.2.",
@@ -90,16 +92,11 @@ export const logRoutes: FastifyPluginAsync<RouteContext> = async (
     }
     const size = given ?? served().size;
     const caching = given === undefined ? "no-cache" : FOREVER;
-    const key = `version ${packageKey(name)} ${query.version} ${size}`;
+    const key = `version ${packageKey(name)} ${formatVersion(version)} ${size}`;
     const kept = proofs.find(key);
     if (kept !== undefined) return sendJson(reply, caching, kept);
     const proof = orAnswer(
-      inclusionOfVersion(
-        ports.db,
-        { author: name.author, project: name.project, version: query.version },
-        auth.viewer(request),
-        size,
-      ),
+      inclusionOfVersion(ports.db, { name, version }, auth.viewer(request), size),
     );
     const body = JSON.stringify(proof);
     if (proof.opening) return sendJson(reply, "private, no-cache", body);

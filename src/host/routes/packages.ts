@@ -2,7 +2,7 @@ import { pipeline } from "node:stream";
 import type { FastifyPluginAsync } from "fastify";
 import { indexText, packageIndex } from "../../core/packageIndex.ts";
 import { describePackage, listPackages } from "../../core/packages.ts";
-import { mayPublish, publishVersion } from "../../core/publish.ts";
+import { admitUpload, type PublishTicket, publishVersion } from "../../core/publish.ts";
 import { revokePackage, revokeVersion } from "../../core/revoke.ts";
 import {
   bundleChunk,
@@ -12,6 +12,7 @@ import {
   previousVersion,
 } from "../../core/versions.ts";
 import { API } from "../../wire/routes.ts";
+import { compilerOf, packageOf, versionAddressOf } from "../http/addresses.ts";
 import type { Caller } from "../http/auth.ts";
 import { BundleStream } from "../http/bundleStream.ts";
 import { CONTENT_TYPES, IMMUTABLE, PRIVATE, SHORT_LIVED } from "../http/caching.ts";
@@ -36,8 +37,8 @@ export const packageRoutes: FastifyPluginAsync<RouteContext> = async (
     (_request, body, done) => done(null, body),
   );
   const uploads = new UploadSlots(config.uploads);
-  /** Who is publishing, found out before the body was read. */
-  const publishers = new WeakMap<object, Caller>();
+  /** Uploads admitted before their bodies were read: who publishes what. */
+  const tickets = new WeakMap<object, PublishTicket>();
   /** Whose uploads count together against the limit of one user's at once. */
   const uploader = ({ user, grant }: Caller): number | string =>
     grant?.holder.kind === "trusted_publisher"
@@ -48,7 +49,8 @@ export const packageRoutes: FastifyPluginAsync<RouteContext> = async (
     app,
     API.publish,
     async (request, reply) => {
-      const publisher = publishers.get(request) ?? auth.caller(request);
+      const ticket = tickets.get(request);
+      if (ticket === undefined) throw new Error("An upload was read without being admitted");
       if (!(request.body instanceof Buffer)) {
         throw new ErrorAnswer(
           "invalid_request",
@@ -56,20 +58,14 @@ export const packageRoutes: FastifyPluginAsync<RouteContext> = async (
         );
       }
       const body = request.body;
-      const published = await publishVersion(
-        ports,
-        publisher.user,
-        {
-          ...request.params,
-          // A plain view of the same bytes: a copy of the upload would only make garbage.
-          bytes: new Uint8Array(body.buffer, body.byteOffset, body.byteLength),
-          limits: {
-            maxUnpackedBytes: config.maxUnpackedBytes,
-            kernelIdentities: config.kernelIdentities,
-          },
+      const published = await publishVersion(ports, ticket, {
+        // A plain view of the same bytes: a copy of the upload would only make garbage.
+        bytes: new Uint8Array(body.buffer, body.byteOffset, body.byteLength),
+        limits: {
+          maxUnpackedBytes: config.maxUnpackedBytes,
+          kernelIdentities: config.kernelIdentities,
         },
-        publisher.grant,
-      );
+      });
       return reply.code(201).send(orAnswer(published));
     },
     {
@@ -79,10 +75,10 @@ export const packageRoutes: FastifyPluginAsync<RouteContext> = async (
       preParsing: async (request, reply, payload) => {
         try {
           const publisher = auth.caller(request);
-          const params = request.params as { author: string; project: string; version: string };
-          orAnswer(mayPublish(ports, publisher.user, params, publisher.grant));
+          const address = versionAddressOf(request);
+          const ticket = orAnswer(admitUpload(ports, publisher.user, address, publisher.grant));
           uploads.take(uploader(publisher), reply);
-          publishers.set(request, publisher);
+          tickets.set(request, ticket);
         } catch (error) {
           void reply.header("connection", "close");
           throw error;
@@ -111,9 +107,7 @@ export const packageRoutes: FastifyPluginAsync<RouteContext> = async (
     API.package,
     async (request) => {
       const viewer = auth.viewer(request);
-      return orAnswer(
-        describePackage(ports.db, request.params.author, request.params.project, viewer),
-      );
+      return orAnswer(describePackage(ports.db, packageOf(request), viewer));
     },
     { config: PUBLIC_ANSWER },
   );
@@ -123,9 +117,8 @@ export const packageRoutes: FastifyPluginAsync<RouteContext> = async (
     API.latest,
     async (request) => {
       const viewer = auth.viewer(request);
-      return orAnswer(
-        latestVersion(ports.db, { ...request.params, gren: request.query.gren }, viewer),
-      );
+      const compiler = compilerOf(request.query.gren);
+      return orAnswer(latestVersion(ports.db, { name: packageOf(request), compiler }, viewer));
     },
     { config: PUBLIC_ANSWER },
   );
@@ -136,9 +129,7 @@ export const packageRoutes: FastifyPluginAsync<RouteContext> = async (
     API.index,
     async (request, reply) => {
       const viewer = auth.viewer(request);
-      const { index, tag } = orAnswer(
-        packageIndex(ports, request.params.author, request.params.project, viewer),
-      );
+      const { index, tag } = orAnswer(packageIndex(ports, packageOf(request), viewer));
       const etag = `"${tag}"`;
       void reply
         .header("etag", etag)
@@ -157,7 +148,7 @@ export const packageRoutes: FastifyPluginAsync<RouteContext> = async (
     API.previous,
     async (request) => {
       const viewer = auth.viewer(request);
-      return orAnswer(previousVersion(ports.db, request.params, viewer));
+      return orAnswer(previousVersion(ports.db, versionAddressOf(request), viewer));
     },
     { config: PUBLIC_ANSWER },
   );
@@ -167,28 +158,26 @@ export const packageRoutes: FastifyPluginAsync<RouteContext> = async (
     API.version,
     async (request) => {
       const viewer = auth.viewer(request);
-      return orAnswer(describeVersion(ports.db, request.params, viewer));
+      return orAnswer(describeVersion(ports.db, versionAddressOf(request), viewer));
     },
     { config: PUBLIC_ANSWER },
   );
 
   serve(app, API.revokeVersion, async (request) => {
     const { user, grant } = auth.caller(request);
-    return orAnswer(
-      revokeVersion(ports, user, { ...request.params, reason: request.body.reason }, grant),
-    );
+    const address = versionAddressOf(request);
+    return orAnswer(revokeVersion(ports, user, { address, reason: request.body.reason }, grant));
   });
 
   serve(app, API.revokePackage, async (request) => {
     const { user, grant } = auth.caller(request);
-    return orAnswer(
-      revokePackage(ports, user, { ...request.params, reason: request.body.reason }, grant),
-    );
+    const name = packageOf(request);
+    return orAnswer(revokePackage(ports, user, { name, reason: request.body.reason }, grant));
   });
 
   serve(app, API.bundle, async (request, reply) => {
     const viewer = auth.viewer(request);
-    const bundle = orAnswer(bundleToSend(ports.db, request.params, viewer));
+    const bundle = orAnswer(bundleToSend(ports.db, versionAddressOf(request), viewer));
     const etag = `"${bundle.sha256}"`;
     void reply
       .header("etag", etag)
