@@ -1,13 +1,13 @@
-import { type PackageName, packageKey, parsePackageName } from "../gren/names.ts";
-import { parsePlatform } from "../gren/outline.ts";
+import type { PackageName } from "../gren/names.ts";
 import {
-  compareVersions,
-  parseRange,
-  parseVersion,
-  type Range,
-  versionFromKey,
-} from "../gren/semver.ts";
-import { type Candidate, type Conflict, type Dependency, resolve } from "../gren/solver.ts";
+  conflictSentences,
+  dependenciesFrom,
+  type ResolutionRequestError,
+  readResolutionRequest,
+  solveResolution,
+} from "../gren/resolution.ts";
+import { versionFromKey } from "../gren/semver.ts";
+import type { Candidate, Conflict } from "../gren/solver.ts";
 import type { Database } from "../ports/database.ts";
 import type { Ports } from "../ports/index.ts";
 import type { ChosenVersion, ResolutionJob } from "../ports/resolver.ts";
@@ -19,15 +19,10 @@ import { type PinnableRecord, resolvablePackage } from "./stores/packages.ts";
 import type { User } from "./stores/users.ts";
 import { resolutionView } from "./views.ts";
 
-/** More packages than any application lists; the request body's size bounds it too. */
-export const MAX_RESOLVED_ROOTS = 500;
+export { MAX_RESOLVED_ROOTS } from "../gren/resolution.ts";
 
 export type ResolutionError =
-  | { kind: "invalid_version"; version: string }
-  | { kind: "invalid_platform"; platform: string }
-  | { kind: "invalid_package_name"; name: string }
-  | { kind: "invalid_requirement"; name: string; requirement: string }
-  | { kind: "too_many_dependencies"; count: number; max: number }
+  | ResolutionRequestError
   /**
    * No versions meet every constraint, or none were found in the time a
    * resolution is given: the solver's sentence and the clashes it found.
@@ -46,55 +41,28 @@ interface Pinnable extends Candidate {
  * others, that meet every range asked for, the compiler's version and the
  * project's platform. Revoked versions are never chosen, and a private
  * package the viewer may not see is treated as if it did not exist. The
- * request is checked here; the search runs wherever `ports.resolver` runs it.
+ * request is checked here, by the rules the CLI also resolves a mirror's
+ * indexes by (`gren/resolution.ts`); the search runs wherever
+ * `ports.resolver` runs it.
  */
 export async function resolveDependencies(
   ports: Pick<Ports, "resolver">,
   request: ResolutionRequest,
   viewer: User | undefined,
 ): Promise<Result<Resolution, ResolutionError>> {
-  const job = resolutionJob(request, viewer);
-  if (!job.ok) return job;
-  const resolved = await ports.resolver.resolve(job.value);
+  const read = readResolutionRequest(request);
+  if (!read.ok) return read;
+  const resolved = await ports.resolver.resolve({ ...read.value, viewerId: viewer?.id });
   if (resolved.ok) return ok(resolutionView(resolved.value));
   if (resolved.error.kind === "busy") return err({ kind: "resolutions_busy" });
   return err(unresolvable(resolved.error));
 }
 
-function resolutionJob(
-  request: ResolutionRequest,
-  viewer: User | undefined,
-): Result<ResolutionJob, ResolutionError> {
-  const compiler = parseVersion(request.grenVersion);
-  if (!compiler) return err({ kind: "invalid_version", version: request.grenVersion });
-  // The compiler reads a platform whatever its case, so a gren.json's own spelling works here.
-  const platform = parsePlatform(request.platform);
-  if (!platform) return err({ kind: "invalid_platform", platform: request.platform });
-  const asked = Object.entries(request.dependencies);
-  if (asked.length > MAX_RESOLVED_ROOTS) {
-    return err({ kind: "too_many_dependencies", count: asked.length, max: MAX_RESOLVED_ROOTS });
-  }
-  const roots: Dependency[] = [];
-  for (const [name, requirement] of asked) {
-    const parsed = parsePackageName(name);
-    if (!parsed) return err({ kind: "invalid_package_name", name });
-    const range = requirementRange(requirement);
-    if (!range) return err({ kind: "invalid_requirement", name, requirement });
-    // The solver knows packages by key, so that names differing in the author's
-    // case, which are one package, are one package to it too.
-    roots.push({ name: packageKey(parsed), range });
-  }
-  return ok({ compiler, platform, roots, viewerId: viewer?.id });
-}
-
 /** A conflict as the answer gives it: problems as sentences. */
-export function unresolvable(conflict: Conflict): ResolutionError {
-  return {
-    kind: "unresolvable",
-    message: conflict.message,
-    problems: conflict.problems.map(asSentence),
-  };
-}
+export const unresolvable = (conflict: Conflict): ResolutionError => ({
+  kind: "unresolvable",
+  ...conflictSentences(conflict),
+});
 
 /**
  * The search itself, on the live versions in `db`, read through `live`; it
@@ -109,36 +77,23 @@ export function solveOnCatalogue(
 ): Result<ChosenVersion[], Conflict> {
   live.refresh(db);
   const memberOf = new Map<number, boolean>();
-  const reached = new Map<string, ReachedPackage>();
-  const solved = resolve({
-    compiler: job.compiler,
-    platform: job.platform,
-    roots: job.roots,
-    stop,
-    versionsOf: (key) => {
+  const solved = solveResolution(
+    job,
+    (key) => {
       const pkg = live.get(db, key);
-      if (!pkg) return undefined;
-      if (pkg.private) {
-        let member = memberOf.get(pkg.identityId);
-        if (member === undefined) {
-          member =
-            job.viewerId !== undefined && roleOf(db, pkg.identityId, job.viewerId) !== undefined;
-          memberOf.set(pkg.identityId, member);
-        }
-        if (!member) return undefined;
+      if (!pkg?.private) return pkg;
+      let member = memberOf.get(pkg.identityId);
+      if (member === undefined) {
+        member =
+          job.viewerId !== undefined && roleOf(db, pkg.identityId, job.viewerId) !== undefined;
+        memberOf.set(pkg.identityId, member);
       }
-      reached.set(key, pkg);
-      return pkg.versions;
+      return member ? pkg : undefined;
     },
-  });
-  if (!solved.ok) return solved;
-  return ok(
-    [...solved.value].map(([key, version]) => {
-      const pkg = reached.get(key)!;
-      const chosen = pkg.versions.find((v) => compareVersions(v.version, version) === 0)!;
-      return { name: pkg.name, ...chosen.pinned };
-    }),
+    stop,
   );
+  if (!solved.ok) return solved;
+  return ok(solved.value.map(({ pkg, version }) => ({ name: pkg.name, ...version.pinned })));
 }
 
 /** A package as resolutions weigh it, whoever asks. */
@@ -199,19 +154,13 @@ export class LiveVersions {
 /** Enough for the packages that resolutions keep reaching, whatever the catalogue's size. */
 const CACHED_PACKAGES = 1000;
 
-/** A range, or an exact version x.y.z as an application lists it: x.y.z <= v < x.y.(z+1). */
-function requirementRange(text: string): Range | undefined {
-  const exact = parseVersion(text);
-  return exact ? { lower: exact, upper: { ...exact, patch: exact.patch + 1 } } : parseRange(text);
-}
-
 /**
  * A live version as the solver weighs it. One whose stored dependencies do
  * not read as names and ranges (which publishing never lets in) is left out
  * rather than chosen with a dependency missing.
  */
 function pinnable(record: PinnableRecord): Pinnable | undefined {
-  const dependencies = dependenciesOf(record.dependencies);
+  const dependencies = dependenciesFrom(storedJson(record.dependencies));
   return (
     dependencies && {
       version: versionFromKey(record.versionKey),
@@ -226,30 +175,10 @@ function pinnable(record: PinnableRecord): Pinnable | undefined {
   );
 }
 
-function dependenciesOf(text: string): Dependency[] | undefined {
-  let written: unknown;
+function storedJson(text: string): unknown {
   try {
-    written = JSON.parse(text);
+    return JSON.parse(text);
   } catch {
     return undefined;
   }
-  if (typeof written !== "object" || written === null) return undefined;
-  const dependencies: Dependency[] = [];
-  for (const [name, range] of Object.entries(written)) {
-    const parsedName = parsePackageName(name);
-    const parsedRange = typeof range === "string" ? parseRange(range) : undefined;
-    if (!parsedName || !parsedRange) return undefined;
-    dependencies.push({ name: packageKey(parsedName), range: parsedRange });
-  }
-  return dependencies;
-}
-
-/**
- * A problem as the other answers' problems read: a sentence, with a full stop,
- * and a capital first unless it starts with a package's name, kept as it is.
- */
-function asSentence(problem: string): string {
-  const startsWithName = /^[^\s]*\//.test(problem);
-  const first = startsWithName ? problem.charAt(0) : problem.charAt(0).toUpperCase();
-  return `${first}${problem.slice(1)}${/[.!?]$/.test(problem) ? "" : "."}`;
 }

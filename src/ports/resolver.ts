@@ -1,16 +1,10 @@
 import type { PackageName } from "../gren/names.ts";
-import type { Platform } from "../gren/outline.ts";
-import type { Version } from "../gren/semver.ts";
-import type { Conflict, Dependency } from "../gren/solver.ts";
+import type { ResolutionRequest } from "../gren/resolution.ts";
+import type { Conflict } from "../gren/solver.ts";
 import type { Result } from "../result.ts";
 
 /** A resolution as asked, already checked: plain data, which can travel to another thread. */
-export interface ResolutionJob {
-  /** The compiler that will build the project. */
-  compiler: Version;
-  platform: Platform;
-  /** What the project asks for, each package by its key (`packageKey`). */
-  roots: Dependency[];
+export interface ResolutionJob extends ResolutionRequest {
   /** The user asking, whose memberships show them private packages; undefined for anyone. */
   viewerId: number | undefined;
 }
