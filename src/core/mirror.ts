@@ -1,15 +1,16 @@
 import type { Database } from "../ports/database.ts";
 import type { Clock, Ports } from "../ports/index.ts";
-import type { Mirror } from "../ports/mirror.ts";
-import { ok } from "../result.ts";
+import type { Mirror, MirrorFailure } from "../ports/mirror.ts";
+import { ok, type Result } from "../result.ts";
 import {
   fileColumns,
   fileKey,
   filesOfChange,
-  type MirrorFileKey,
+  type MirrorJobKey,
   VERSION_FILES,
   wantedFile,
 } from "./mirrorFiles.ts";
+import { updateMirroredLog } from "./mirrorLog.ts";
 import {
   enqueueMirrorJob,
   finishMirrorJobs,
@@ -48,26 +49,28 @@ export const DEFAULT_MIRROR_POLICY = {
 
 /**
  * Queues the mirror's files that a publication or revocation of one version
- * changes: the version's own files, its package's index, the list of
- * packages, and `mirror.json`. Called in the change's transaction, so a
- * change is never committed without them. Nothing is queued for a private
- * package, nor by a registry that keeps no mirror.
+ * changes: the version's own files, the transparency log, its package's
+ * index, the list of packages, and `mirror.json`. Called in the change's
+ * transaction, so a change is never committed without them. A private
+ * package's change queues only the log, which holds its commitment; a
+ * registry that keeps no mirror queues nothing.
  */
 export function queueMirrorUpdate(
   ports: Pick<Ports, "db" | "clock" | "mirror">,
   change: { packageId: number; versionKey: number },
 ): void {
   if (ports.mirror === undefined) return;
-  if (findPackageById(ports.db, change.packageId)?.private !== false) return;
+  const pkg = findPackageById(ports.db, change.packageId);
+  if (pkg === undefined) return;
   const at = ports.clock.now();
-  for (const key of filesOfChange(change.packageId, change.versionKey)) {
+  for (const key of filesOfChange(change, pkg.private)) {
     enqueueMirrorJob(ports.db, { ...fileColumns(key), at });
   }
 }
 
-/** A file with the jobs that asked for it. */
+/** A file (or the log) with the jobs that asked for it. */
 interface FileJobs {
-  key: MirrorFileKey;
+  key: MirrorJobKey;
   ids: number[];
   dueAt: number;
   attempts: number;
@@ -78,15 +81,16 @@ const VERSION_FILE_KINDS = Object.keys(VERSION_FILES);
 /**
  * Whether the file must wait for other files to be written first, so that a
  * reader of the mirror never finds a file pointing to one not there yet: an
- * index waits for its versions' files, the list of packages for the indexes,
- * and `mirror.json` for everything else.
+ * index waits for its versions' files and for the log that proves them, the
+ * list of packages for the indexes, and `mirror.json` for everything else.
  */
-function waits(db: Database, key: MirrorFileKey): boolean {
+function waits(db: Database, key: MirrorJobKey): boolean {
   switch (key.kind) {
     case "version_file":
+    case "log":
       return false;
     case "package_index":
-      return pendingFilesOf(db, key.packageId, VERSION_FILE_KINDS);
+      return pendingFilesOf(db, key.packageId, VERSION_FILE_KINDS) || pendingFile(db, "log");
     case "package_list":
       return pendingFile(db, "package_index");
     case "manifest":
@@ -168,8 +172,7 @@ async function bringUpToDate(
   if (waits(db, file.key)) return undefined;
   let failure: string | undefined;
   try {
-    const wanted = wantedFile(db, file.key, clock.now());
-    const done = wanted.file ? await mirror.write(wanted.file) : await mirror.delete(wanted.path);
+    const done = await bringFile(db, mirror, file.key, clock.now());
     if (!done.ok) failure = done.error;
   } catch (error) {
     failure = error instanceof Error ? error.message : String(error);
@@ -187,6 +190,18 @@ async function bringUpToDate(
     return ok(undefined);
   });
   return failure === undefined ? "written" : { failure };
+}
+
+/** Writes the file as the database has it now, or deletes it when the mirror must not hold it. */
+async function bringFile(
+  db: Database,
+  mirror: Mirror,
+  key: MirrorJobKey,
+  at: number,
+): Promise<Result<void, MirrorFailure>> {
+  if (key.kind === "log") return updateMirroredLog(db, mirror);
+  const wanted = wantedFile(db, key, at);
+  return wanted.file ? mirror.write(wanted.file) : mirror.delete(wanted.path);
 }
 
 /** When the next file waiting for nothing falls due, if any is. */

@@ -3,7 +3,7 @@ import type { Clock } from "../ports/index.ts";
 import type { Mirror, MirrorFailure } from "../ports/mirror.ts";
 import { ok, type Result } from "../result.ts";
 import type { MirrorManifest } from "../wire/mirror.ts";
-import { expectedFiles, type MirrorFileKey, wantedFile } from "./mirrorFiles.ts";
+import { expectedFiles, type MirrorFileKey, toleratedFile, wantedFile } from "./mirrorFiles.ts";
 import { lastPublicSeq } from "./stores/events.ts";
 
 // Comparing the whole mirror with the database, and writing it whole from
@@ -64,7 +64,9 @@ function compareManifest(found: Uint8Array, wanted: Uint8Array): string | undefi
 /**
  * Every difference between the mirror and the database, by path: files
  * missing, different or unexpected. `mirror.json` is compared by what it
- * says, not by when it was written.
+ * says, not by when it was written. A partial tile of the log that an older
+ * checkpoint needed is expected to be there until its tile is full, so it
+ * is checked when it is there, and not missed when it is not.
  */
 export async function checkMirror(
   ports: { db: Database; clock: Clock },
@@ -75,10 +77,14 @@ export async function checkMirror(
   const listed = await mirror.list();
   if (!listed.ok) return listed;
   const held = new Set(listed.value);
-  const differences: MirrorDifference[] = listed.value
-    .filter((path) => !expected.has(path))
-    .map((path) => ({ kind: "unexpected", path }));
-  await eachAtOnce([...expected], async ([path, key]) => {
+  const differences: MirrorDifference[] = [];
+  const toCheck = [...expected];
+  for (const path of listed.value.filter((path) => !expected.has(path))) {
+    const tolerated = toleratedFile(db, path);
+    if (tolerated) toCheck.push([path, tolerated]);
+    else differences.push({ kind: "unexpected", path });
+  }
+  await eachAtOnce(toCheck, async ([path, key]) => {
     if (!held.has(path)) {
       differences.push({ kind: "missing", path });
       return;
@@ -111,12 +117,23 @@ export interface Rebuilt {
   failures: { path: string; reason: MirrorFailure }[];
 }
 
-/** The order files are written in, so that none points to one not written yet. */
-const STAGES: MirrorFileKey["kind"][][] = [["version_file"], ["package_index"], ["package_list"]];
+/**
+ * The order files are written in, so that none points to one not written
+ * yet: the log's checkpoint after its tiles, the indexes after the log.
+ */
+const STAGES: MirrorFileKey["kind"][][] = [
+  ["version_file"],
+  ["log_tile"],
+  ["log_checkpoint"],
+  ["package_index"],
+  ["package_list"],
+];
 
 /**
  * Writes every file the mirror should hold from the database, deletes every
- * other, and writes `mirror.json` last, once all the rest has succeeded.
+ * other (the log's partial tiles of older checkpoints too: a client holding
+ * one reads the newest instead), and writes `mirror.json` last, once all the
+ * rest has succeeded.
  */
 export async function rebuildMirror(
   ports: { db: Database; clock: Clock },

@@ -1,6 +1,16 @@
 import { formatPackageName } from "../gren/names.ts";
+import { type Tile, tilesOf } from "../log/tiles.ts";
 import type { Database } from "../ports/database.ts";
 import type { MirrorFile } from "../ports/mirror.ts";
+import { LOG_CHECKPOINT_PATH, LOG_FOLDER, MIRROR_PATHS } from "../wire/mirrorPaths.ts";
+import {
+  checkpointFile,
+  logFilePath,
+  logTileAt,
+  mayHoldTile,
+  newestCheckpoint,
+  tileFile,
+} from "./mirrorLog.ts";
 import { indexOf, indexText } from "./packageIndex.ts";
 import { lastPublicSeq } from "./stores/events.ts";
 import {
@@ -17,13 +27,14 @@ import { mirroredPackagesView, mirrorManifestView, versionText } from "./views.t
 
 // What the static mirror holds, file by file, and what each file should be
 // by the database: the same paths as the API's reads, the same bytes as its
-// answers, and only what anyone may read. Private packages are never there.
+// answers, and only what anyone may read. Private packages are never there,
+// but for the commitments their changes are logged as, in the log's tiles.
 
 /** A file each live version of a public package has in the mirror. */
 interface VersionFile {
   /** Its name in the version's folder: `packages/{author}/{project}/{version}/{name}`. */
   name: string;
-  type: MirrorFile["type"];
+  type: Extract<MirrorFile["type"], "json" | "gzip">;
   /** Its bytes, which never change once the version is published. */
   content: (
     db: Database,
@@ -58,23 +69,39 @@ export const VERSION_FILES = {
 
 export type VersionFileKind = keyof typeof VERSION_FILES;
 
-/** One file of the mirror, as a job or a check names it. */
-export type MirrorFileKey =
+/** The files of the mirror that a job brings up to date one at a time. */
+type SingleFileKey =
   | { kind: "version_file"; file: VersionFileKind; packageId: number; versionKey: number }
   | { kind: "package_index"; packageId: number }
   | { kind: "package_list" }
   | { kind: "manifest" };
 
-export const PACKAGE_LIST_PATH = "packages/index";
-export const MANIFEST_PATH = "mirror.json";
+/** One file of the mirror, as a job, a check or a rebuild names it. */
+export type MirrorFileKey =
+  | SingleFileKey
+  | { kind: "log_checkpoint" }
+  /** A tile of the log, at the width it has. */
+  | { kind: "log_tile"; tile: Tile };
+
+/**
+ * What a job brings up to date: one file, or the whole log (its new tiles,
+ * then its checkpoint), which grows together.
+ */
+export type MirrorJobKey = SingleFileKey | { kind: "log" };
+
+export const PACKAGE_LIST_PATH = MIRROR_PATHS.packageList;
+export const MANIFEST_PATH = MIRROR_PATHS.manifest;
 
 /** The paths files are at, for `mirror.json`. */
 export const MIRROR_LAYOUT: readonly string[] = [
   PACKAGE_LIST_PATH,
-  "packages/{author}/{project}/index",
-  ...Object.values(VERSION_FILES).map(
-    (file) => `packages/{author}/{project}/{version}/${file.name}`,
+  MIRROR_PATHS.packageIndex("{author}/{project}"),
+  ...Object.values(VERSION_FILES).map((file) =>
+    MIRROR_PATHS.versionFile("{author}/{project}", "{version}", file.name),
   ),
+  LOG_CHECKPOINT_PATH,
+  `${LOG_FOLDER}/tile/{level}/{index}`,
+  `${LOG_FOLDER}/tile/entries/{index}`,
 ];
 
 const isVersionFile = (file: string): file is VersionFileKind => Object.hasOwn(VERSION_FILES, file);
@@ -84,18 +111,18 @@ export function fileKey(job: {
   file: string;
   packageId: number | undefined;
   versionKey: number | undefined;
-}): MirrorFileKey | undefined {
+}): MirrorJobKey | undefined {
   const { file, packageId, versionKey } = job;
   if (isVersionFile(file) && packageId !== undefined && versionKey !== undefined) {
     return { kind: "version_file", file, packageId, versionKey };
   }
   if (file === "package_index" && packageId !== undefined) return { kind: file, packageId };
-  if (file === "package_list" || file === "manifest") return { kind: file };
+  if (file === "package_list" || file === "manifest" || file === "log") return { kind: file };
   return undefined;
 }
 
 /** How a job's row names the file. */
-export function fileColumns(key: MirrorFileKey): {
+export function fileColumns(key: MirrorJobKey): {
   file: string;
   packageId?: number;
   versionKey?: number;
@@ -122,15 +149,17 @@ const json = (path: string, text: string): MirrorFile => ({
   path,
   bytes: encoder.encode(text),
   type: "json",
-  changes: true,
+  caching: "short-lived",
 });
 
-const packagePath = (pkg: PackageRecord) => `packages/${formatPackageName(pkg.name)}`;
-
 const versionFilePath = (pkg: PackageRecord, versionKey: number, file: VersionFileKind) =>
-  `${packagePath(pkg)}/${versionText(versionKey)}/${VERSION_FILES[file].name}`;
+  MIRROR_PATHS.versionFile(
+    formatPackageName(pkg.name),
+    versionText(versionKey),
+    VERSION_FILES[file].name,
+  );
 
-const indexPath = (pkg: PackageRecord) => `${packagePath(pkg)}/index`;
+const indexPath = (pkg: PackageRecord) => MIRROR_PATHS.packageIndex(formatPackageName(pkg.name));
 
 function versionFile(
   db: Database,
@@ -146,7 +175,7 @@ function versionFile(
     path: versionFilePath(pkg, version.versionKey, kind),
     bytes,
     type: file.type,
-    changes: false,
+    caching: "immutable",
   };
 }
 
@@ -202,10 +231,35 @@ export function wantedFile(
       });
       return { path: MANIFEST_PATH, file: json(MANIFEST_PATH, JSON.stringify(manifest)) };
     }
+    case "log_checkpoint": {
+      const newest = newestCheckpoint(db);
+      return { path: LOG_CHECKPOINT_PATH, file: newest && checkpointFile(newest) };
+    }
+    case "log_tile": {
+      const size = newestCheckpoint(db)?.size ?? 0;
+      return {
+        path: logFilePath(key.tile),
+        file: mayHoldTile(key.tile, size) ? tileFile(db, key.tile) : undefined,
+      };
+    }
   }
 }
 
-/** Every file the mirror should hold, by path: version files first, then what points to them. */
+/**
+ * A file the mirror may hold though the database would not write it now: a
+ * partial tile of an older checkpoint, kept until its tile is full. Its key,
+ * by which it is checked and kept, or undefined for any other path.
+ */
+export function toleratedFile(db: Database, path: string): MirrorFileKey | undefined {
+  const tile = logTileAt(path);
+  if (!tile || !mayHoldTile(tile, newestCheckpoint(db)?.size ?? 0)) return undefined;
+  return { kind: "log_tile", tile };
+}
+
+/**
+ * Every file the mirror should hold, by path: version files first, then the
+ * log, then what points to them.
+ */
 export function expectedFiles(db: Database): Map<string, MirrorFileKey> {
   const files = new Map<string, MirrorFileKey>();
   const indexes = new Map<string, MirrorFileKey>();
@@ -223,18 +277,33 @@ export function expectedFiles(db: Database): Map<string, MirrorFileKey> {
     }
     indexes.set(indexPath(pkg), { kind: "package_index", packageId: pkg.id });
   }
+  const newest = newestCheckpoint(db);
+  if (newest) {
+    for (const tile of tilesOf(newest.size))
+      files.set(logFilePath(tile), { kind: "log_tile", tile });
+    files.set(LOG_CHECKPOINT_PATH, { kind: "log_checkpoint" });
+  }
   for (const [path, key] of indexes) files.set(path, key);
   files.set(PACKAGE_LIST_PATH, { kind: "package_list" });
   files.set(MANIFEST_PATH, { kind: "manifest" });
   return files;
 }
 
-/** The files a change to one version of a package touches, in the order they should be written. */
-export function filesOfChange(packageId: number, versionKey: number): MirrorFileKey[] {
+/**
+ * The files a change to one version of a public package touches, in the order
+ * they should be written; a private package's change touches only the log.
+ */
+export function filesOfChange(
+  change: { packageId: number; versionKey: number },
+  isPrivate: boolean,
+): MirrorJobKey[] {
+  if (isPrivate) return [{ kind: "log" }];
+  const { packageId, versionKey } = change;
   return [
     ...(Object.keys(VERSION_FILES) as VersionFileKind[]).map(
-      (file): MirrorFileKey => ({ kind: "version_file", file, packageId, versionKey }),
+      (file): MirrorJobKey => ({ kind: "version_file", file, packageId, versionKey }),
     ),
+    { kind: "log" },
     { kind: "package_index", packageId },
     { kind: "package_list" },
     { kind: "manifest" },

@@ -5,6 +5,7 @@ import { ok, type Result } from "../result.ts";
 import type { PackageIndex } from "../wire/packages.ts";
 import { findVisiblePackage, type PackageLookupError } from "./packages.ts";
 import { indexEntriesOf, type PackageRecord } from "./stores/packages.ts";
+import { publishIndexesOf } from "./stores/transparencyLog.ts";
 import type { User } from "./stores/users.ts";
 import { packageIndexView } from "./views.ts";
 
@@ -21,7 +22,8 @@ export interface IndexAnswer {
 
 /**
  * Every version of a package, ascending, revoked ones included, with what a
- * resolver needs of each: the compiler can choose versions from this alone.
+ * resolver needs of each (the compiler can choose versions from this alone),
+ * and where the transparency log holds its publication.
  * Private packages only to their identity's members.
  */
 export function packageIndex(
@@ -40,7 +42,7 @@ export function packageIndex(
 
 /** A package's index, whoever asks. */
 export const indexOf = (db: Database, pkg: PackageRecord): PackageIndex =>
-  packageIndexView(pkg, indexEntriesOf(db, pkg.id));
+  packageIndexView(pkg, indexEntriesOf(db, pkg.id), publishIndexesOf(db, pkg.id));
 
 /**
  * The index as the bytes of its answer: the API sends these, and the static

@@ -78,23 +78,34 @@ export const versionView = (pkg: PackageRecord, version: VersionRecord): Version
   revoked: revocationView(version.revoked),
 });
 
-export const indexEntryView = (entry: IndexEntryRecord): IndexEntry => ({
+export const indexEntryView = (entry: IndexEntryRecord, logIndex: number): IndexEntry => ({
   version: versionText(entry.versionKey),
   grenVersion: grenVersionText(entry),
   platform: entry.platform,
   dependencies: JSON.parse(entry.dependencies) as IndexEntry["dependencies"],
   sha256: entry.sha256,
   size: entry.size,
+  logIndex,
   revoked: revocationView(entry.revoked),
 });
 
+/** `logIndexes`: the log index of each version's publication, by version key. */
 export const packageIndexView = (
   pkg: PackageRecord,
   entries: readonly IndexEntryRecord[],
+  logIndexes: ReadonlyMap<number, number>,
 ): PackageIndex => ({
   name: formatPackageName(pkg.name),
   private: pkg.private,
-  versions: entries.map(indexEntryView),
+  versions: entries.map((entry) => {
+    const logIndex = logIndexes.get(entry.versionKey);
+    if (logIndex === undefined) {
+      throw new Error(
+        `${formatPackageName(pkg.name)} ${versionText(entry.versionKey)} is not in the log`,
+      );
+    }
+    return indexEntryView(entry, logIndex);
+  }),
 });
 
 /** The chosen versions, by package name in the order given. */

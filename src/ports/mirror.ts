@@ -4,13 +4,18 @@ import type { Result } from "../result.ts";
 export interface MirrorFile {
   path: string;
   bytes: Uint8Array;
-  /** JSON text, or a gzip bundle: what a static server or a bucket answers it as. */
-  type: "json" | "gzip";
   /**
-   * Whether the file is ever written again with other bytes: indexes are,
-   * bundles never. Caches keep the one briefly and the other for good.
+   * What a static server or a bucket answers it as: JSON text, a gzip bundle,
+   * plain text (the log's checkpoint), or bytes (the log's tiles).
    */
-  changes: boolean;
+  type: "json" | "gzip" | "text" | "binary";
+  /**
+   * How long caches may keep it: bundles and the log's tiles never change, so
+   * for good; indexes change with each publication, so a minute; the log's
+   * checkpoint changes as often, and is checked each time, so that it is
+   * never older than an index listing a version it must prove.
+   */
+  caching: "immutable" | "short-lived" | "revalidate";
 }
 
 /** Why the storage did not do what it was asked, in a sentence. */
@@ -28,8 +33,8 @@ export interface Mirror {
   write(file: MirrorFile): Promise<Result<void, MirrorFailure>>;
   /** Deletes the file; one that is not there is already deleted. */
   delete(path: string): Promise<Result<void, MirrorFailure>>;
-  /** The path of every file the mirror holds. */
-  list(): Promise<Result<string[], MirrorFailure>>;
+  /** The path of every file the mirror holds, or of those in one folder (`log/tile/0/005.p`) and below. */
+  list(folder?: string): Promise<Result<string[], MirrorFailure>>;
   /** The file's bytes, or undefined when there is no such file. */
   read(path: string): Promise<Result<Uint8Array | undefined, MirrorFailure>>;
   close(): Promise<void>;

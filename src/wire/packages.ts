@@ -100,6 +100,11 @@ export const IndexEntry = Type.Object({
   dependencies: Type.Record(Type.String(), Type.String()),
   sha256: Type.String(),
   size: Type.Integer(),
+  /**
+   * The index of the transparency log's entry that logged its publication:
+   * where a client finds it in the log's tiles, to prove it from a mirror.
+   */
+  logIndex: Type.Integer({ minimum: 0 }),
   revoked: Revoked,
 });
 export type IndexEntry = Static<typeof IndexEntry>;

@@ -4,11 +4,31 @@ import {
   DEFAULT_MIRROR_POLICY,
   mirrorBacklog,
   nextMirrorDue,
+  queueMirrorUpdate,
   updateMirror,
 } from "../../src/core/mirror.ts";
 import { checkMirror, rebuildMirror } from "../../src/core/mirrorCheck.ts";
 import { indexText, packageIndex } from "../../src/core/packageIndex.ts";
 import { revokePackage, revokeVersion } from "../../src/core/revoke.ts";
+import { findPackage } from "../../src/core/stores/packages.ts";
+import {
+  entriesBetween,
+  logChange,
+  signedCheckpoints,
+  treeRoot,
+  treeSize,
+} from "../../src/core/transparencyLog.ts";
+import { parseCheckpoint } from "../../src/log/checkpoint.ts";
+import { decodeEntry } from "../../src/log/entry.ts";
+import { inclusionProof, leafHash, rootHash, verifyInclusion } from "../../src/log/merkle.ts";
+import {
+  decodeEntryBundle,
+  decodeHashTile,
+  hashesFromTiles,
+  tileKey,
+  tilePath,
+  tilesOf,
+} from "../../src/log/tiles.ts";
 import {
   anIdentity,
   aUser,
@@ -19,6 +39,7 @@ import {
   versionAt,
 } from "../support/fakePorts.ts";
 import { RecordingMirror } from "../support/recordingMirror.ts";
+import { signTree } from "../support/signedLog.ts";
 
 const POLICY = { ...DEFAULT_MIRROR_POLICY, firstRetryMs: 1000 };
 
@@ -32,8 +53,9 @@ function acme(options: { mirror: boolean } = { mirror: true }) {
   return { ports, mirror, admin, publisher };
 }
 
-/** Runs the worker's passes until nothing more is due. */
+/** Signs the log as the registry does once a change commits, then runs the worker's passes until nothing more is due. */
 async function drain(ports: FakePorts, mirror: RecordingMirror) {
+  signTree(ports);
   for (;;) {
     const pass = await updateMirror(ports, mirror, POLICY);
     if (pass.written + pass.failed === 0) return;
@@ -61,13 +83,16 @@ const pendingJobs = (ports: FakePorts) =>
   ports.db.all("SELECT file, attempts, last_error FROM mirror_jobs ORDER BY id");
 
 describe("the static mirror, as a rule of the core", () => {
-  it("holds each public version's bundle, its package's index as the API answers it, the list of packages and mirror.json", async () => {
+  it("holds each public version's bundle, its package's index as the API answers it, the list of packages, the log and mirror.json", async () => {
     const { ports, mirror, publisher } = acme();
     const first = await aVersion(ports, publisher, "acme/widgets", "1.0.0");
     const second = await aVersion(ports, publisher, "acme/widgets", "1.1.0");
     await drain(ports, mirror);
 
     expect([...mirror.files.keys()].sort()).toEqual([
+      "log/checkpoint",
+      "log/tile/0/000.p/2",
+      "log/tile/entries/000.p/2",
       "mirror.json",
       "packages/acme/widgets/1.0.0/bundle",
       "packages/acme/widgets/1.0.0/docs.json",
@@ -78,19 +103,28 @@ describe("the static mirror, as a rule of the core", () => {
     ]);
     expect(mirror.files.get("packages/acme/widgets/1.1.0/docs.json")).toMatchObject({
       type: "json",
-      changes: false,
+      caching: "immutable",
     });
     expect(mirror.text("packages/acme/widgets/1.1.0/docs.json")).toBe(apiDocs(ports, "1.1.0"));
     expect(mirror.files.get("packages/acme/widgets/1.0.0/bundle")).toMatchObject({
       bytes: first,
       type: "gzip",
-      changes: false,
+      caching: "immutable",
     });
     expect(mirror.files.get("packages/acme/widgets/1.1.0/bundle")?.bytes).toEqual(second);
     expect(mirror.text("packages/acme/widgets/index")).toBe(apiIndex(ports, "widgets"));
     expect(mirror.files.get("packages/acme/widgets/index")).toMatchObject({
       type: "json",
-      changes: true,
+      caching: "short-lived",
+    });
+    expect(mirror.text("log/checkpoint")).toBe(signedCheckpoints(ports.db, 1)[0]?.note);
+    expect(mirror.files.get("log/checkpoint")).toMatchObject({
+      type: "text",
+      caching: "revalidate",
+    });
+    expect(mirror.files.get("log/tile/0/000.p/2")).toMatchObject({
+      type: "binary",
+      caching: "immutable",
     });
     expect(json(mirror, "packages/index")).toEqual({
       packages: [{ name: "acme/widgets", latest: "1.1.0" }],
@@ -105,19 +139,25 @@ describe("the static mirror, as a rule of the core", () => {
         "packages/{author}/{project}/index",
         "packages/{author}/{project}/{version}/bundle",
         "packages/{author}/{project}/{version}/docs.json",
+        "log/checkpoint",
+        "log/tile/{level}/{index}",
+        "log/tile/entries/{index}",
       ],
       writtenAt: new Date(ports.clock.now()).toISOString(),
     });
     expect(pendingJobs(ports)).toEqual([]);
   });
 
-  it("writes a version's files before the index that lists them, and mirror.json last", async () => {
+  it("writes a version's files and the log that proves it before the index that lists it, and mirror.json last", async () => {
     const { ports, mirror, publisher } = acme();
     await aVersion(ports, publisher, "acme/widgets", "1.0.0");
     await drain(ports, mirror);
     expect(mirror.calls).toEqual([
       "write packages/acme/widgets/1.0.0/bundle",
       "write packages/acme/widgets/1.0.0/docs.json",
+      "write log/tile/0/000.p/1",
+      "write log/tile/entries/000.p/1",
+      "write log/checkpoint",
       "write packages/acme/widgets/index",
       "write packages/index",
       "write mirror.json",
@@ -136,10 +176,19 @@ describe("the static mirror, as a rule of the core", () => {
     expect(mirror.calls.filter((call) => call === "write mirror.json")).toHaveLength(1);
   });
 
-  it("never holds a private package, and queues nothing for one", async () => {
+  it("never holds a private package, only the commitment its change is logged as", async () => {
     const { ports, mirror, publisher } = acme();
     await aVersion(ports, publisher, "acme/secret", "1.0.0", { private: true });
-    expect(pendingJobs(ports)).toEqual([]);
+    expect(pendingJobs(ports)).toEqual([{ file: "log", attempts: 0, last_error: null }]);
+    await drain(ports, mirror);
+    expect([...mirror.files.keys()].sort()).toEqual([
+      "log/checkpoint",
+      "log/tile/0/000.p/1",
+      "log/tile/entries/000.p/1",
+    ]);
+    const bundled = decodeEntryBundle(mirror.files.get("log/tile/entries/000.p/1")!.bytes, 1);
+    const logged = bundled.ok ? decodeEntry(bundled.value[0]!) : undefined;
+    expect(logged?.ok && logged.value.kind).toBe("private");
     await aVersion(ports, publisher, "acme/widgets", "1.0.0");
     await drain(ports, mirror);
     expect([...mirror.files.keys()].filter((path) => path.includes("secret"))).toEqual([]);
@@ -178,11 +227,13 @@ describe("the static mirror, as a rule of the core", () => {
 
     revokePackage(ports, admin, { name: named(`acme/widgets`), reason });
     await drain(ports, mirror);
-    expect([...mirror.files.keys()].sort()).toEqual([
+    expect([...mirror.files.keys()].filter((path) => !path.startsWith("log/")).sort()).toEqual([
       "mirror.json",
       "packages/acme/widgets/index",
       "packages/index",
     ]);
+    // The log keeps every change, the revocations too.
+    expect(mirror.files.has("log/tile/entries/000.p/4")).toBe(true);
     expect(json(mirror, "packages/index")).toEqual({
       packages: [{ name: "acme/widgets", latest: null }],
     });
@@ -197,15 +248,17 @@ describe("the static mirror, as a rule of the core", () => {
     await aVersion(ports, publisher, "acme/widgets", "1.1.0");
     const start = ports.clock.now();
 
+    signTree(ports);
     expect(await updateMirror(ports, mirror, POLICY)).toEqual({
       written: 0,
-      failed: 2,
+      failed: 3,
       lastFailure: "the bucket does not answer",
     });
-    // The index must not list 1.1.0 before its files are there, nor mirror.json say it is.
+    // The index must not list 1.1.0 before its files and its log are there, nor mirror.json say it is.
     expect(pendingJobs(ports)).toEqual([
       { file: "bundle", attempts: 1, last_error: "the bucket does not answer" },
       { file: "docs", attempts: 1, last_error: "the bucket does not answer" },
+      { file: "log", attempts: 1, last_error: "the bucket does not answer" },
       { file: "package_index", attempts: 0, last_error: null },
       { file: "package_list", attempts: 0, last_error: null },
       { file: "manifest", attempts: 0, last_error: null },
@@ -217,8 +270,8 @@ describe("the static mirror, as a rule of the core", () => {
     await updateMirror(ports, mirror, POLICY);
     expect(nextMirrorDue(ports.db)).toBe(start + 1000 + 2000);
     expect(mirrorBacklog(ports.db)).toEqual({
-      files: 5,
-      failing: 2,
+      files: 6,
+      failing: 3,
       lastError: "the bucket does not answer",
     });
 
@@ -239,7 +292,7 @@ describe("the static mirror, as a rule of the core", () => {
     await drain(ports, mirror);
     expect(await checkMirror(ports, mirror)).toEqual({
       ok: true,
-      value: { differences: [], files: 7 },
+      value: { differences: [], files: 10 },
     });
 
     const index = mirror.files.get("packages/acme/widgets/index")!;
@@ -272,12 +325,12 @@ describe("the static mirror, as a rule of the core", () => {
     const rebuilt = await rebuildMirror(ports, mirror);
     expect(rebuilt).toEqual({
       ok: true,
-      value: { written: 7, deleted: ["packages/acme/secret/index"], failures: [] },
+      value: { written: 10, deleted: ["packages/acme/secret/index"], failures: [] },
     });
     expect(mirror.calls.at(-1)).toBe("write mirror.json");
     expect(await checkMirror(ports, mirror)).toEqual({
       ok: true,
-      value: { differences: [], files: 7 },
+      value: { differences: [], files: 10 },
     });
   });
 
@@ -293,5 +346,175 @@ describe("the static mirror, as a rule of the core", () => {
       { path: "packages/acme/widgets/1.0.0/bundle", reason: "refused" },
     ]);
     expect(failing.files.has("mirror.json")).toBe(false);
+  });
+});
+
+/** The hash tiles the mirror holds for a tree of `size` entries, read back, by tile. */
+function mirroredTiles(mirror: RecordingMirror, size: number) {
+  const tiles = new Map<string, Uint8Array[]>();
+  for (const tile of tilesOf(size)) {
+    if (tile.level === "entries") continue;
+    const file = mirror.files.get(`log/${tilePath(tile)}`);
+    if (!file) throw new Error(`the mirror has no log/${tilePath(tile)}`);
+    const hashes = decodeHashTile(file.bytes, tile.width);
+    if (!hashes.ok) throw new Error(hashes.error);
+    tiles.set(tileKey(tile), hashes.value);
+  }
+  return tiles;
+}
+
+/** Appends entries to the log as publications of acme/widgets would, many at once. */
+function logMany(ports: FakePorts, count: number) {
+  const pkg = findPackage(ports.db, "acme/widgets")!;
+  for (let i = 0; i < count; i++) {
+    logChange(ports, {
+      kind: "publish",
+      packageId: pkg.id,
+      name: "acme/widgets",
+      private: false,
+      versionKey: 1_000_000 + treeSize(ports.db),
+      sha256: "0".repeat(64),
+      size: 1,
+      at: ports.clock.now(),
+    });
+  }
+  queueMirrorUpdate(ports, { packageId: pkg.id, versionKey: 1 });
+}
+
+const logFiles = (mirror: RecordingMirror) =>
+  [...mirror.files.keys()].filter((path) => path.startsWith("log/tile/")).sort();
+
+describe("the transparency log in the mirror", () => {
+  it("holds the signed tree as tiles, from which every entry's inclusion checks against the checkpoint", async () => {
+    const { ports, mirror, admin, publisher } = acme();
+    await aVersion(ports, publisher, "acme/widgets", "1.0.0");
+    await aVersion(ports, publisher, "acme/secret", "1.0.0", { private: true });
+    await aVersion(ports, publisher, "acme/widgets", "1.1.0");
+    revokeVersion(ports, admin, { address: versionAt("acme/widgets", "1.0.0"), reason: "No" });
+    await drain(ports, mirror);
+
+    const signed = parseCheckpoint(mirror.text("log/checkpoint")!);
+    expect(signed.ok && signed.value.size).toBe(4);
+    const root = signed.ok ? signed.value.root : new Uint8Array();
+    const nodes = hashesFromTiles(mirroredTiles(mirror, 4));
+    expect(Buffer.from(rootHash(nodes, 4)).equals(Buffer.from(root))).toBe(true);
+    const bundled = decodeEntryBundle(mirror.files.get("log/tile/entries/000.p/4")!.bytes, 4);
+    const served = entriesBetween(ports.db, 0, 4);
+    expect(bundled.ok && bundled.value.map((e) => Buffer.from(e).toString("base64"))).toEqual(
+      served.ok && served.value.map((e) => e.entry),
+    );
+    if (!bundled.ok) return;
+    bundled.value.forEach((logged, index) => {
+      const proof = inclusionProof(nodes, index, 4);
+      expect(verifyInclusion(index, 4, leafHash(logged), proof, root)).toBe(true);
+    });
+    // Each index says where its versions' publications are.
+    const index = json(mirror, "packages/acme/widgets/index") as {
+      versions: { version: string; logIndex: number }[];
+    };
+    expect(index.versions.map((v) => [v.version, v.logIndex])).toEqual([
+      ["1.0.0", 0],
+      ["1.1.0", 2],
+    ]);
+  });
+
+  it("keeps a tile's partial versions until the tile is full, then holds the full one alone", async () => {
+    const { ports, mirror, publisher } = acme();
+    await aVersion(ports, publisher, "acme/widgets", "1.0.0");
+    await drain(ports, mirror);
+    logMany(ports, 99);
+    await drain(ports, mirror);
+    logMany(ports, 155);
+    await drain(ports, mirror);
+    expect(logFiles(mirror)).toEqual([
+      "log/tile/0/000.p/1",
+      "log/tile/0/000.p/100",
+      "log/tile/0/000.p/255",
+      "log/tile/entries/000.p/1",
+      "log/tile/entries/000.p/100",
+      "log/tile/entries/000.p/255",
+    ]);
+    expect(await checkMirror(ports, mirror)).toMatchObject({
+      ok: true,
+      value: { differences: [] },
+    });
+
+    logMany(ports, 3);
+    await drain(ports, mirror);
+    expect(logFiles(mirror)).toEqual([
+      "log/tile/0/000",
+      "log/tile/0/001.p/2",
+      "log/tile/1/000.p/1",
+      "log/tile/entries/000",
+      "log/tile/entries/001.p/2",
+    ]);
+    const size = treeSize(ports.db);
+    expect(size).toBe(258);
+    expect(
+      Buffer.from(rootHash(hashesFromTiles(mirroredTiles(mirror, size)), size)).equals(
+        Buffer.from(treeRoot(ports.db, size)),
+      ),
+    ).toBe(true);
+    expect(await checkMirror(ports, mirror)).toMatchObject({
+      ok: true,
+      value: { differences: [] },
+    });
+  });
+
+  it("has a damaged tile, a partial tile of a full one, and a stale checkpoint found by a check and mended by a rebuild", async () => {
+    const { ports, mirror, publisher } = acme();
+    await aVersion(ports, publisher, "acme/widgets", "1.0.0");
+    await drain(ports, mirror);
+    logMany(ports, 255);
+    await drain(ports, mirror);
+    const stale = mirror.files.get("log/checkpoint")!;
+    await aVersion(ports, publisher, "acme/widgets", "1.1.0");
+    await drain(ports, mirror);
+
+    const tile = mirror.files.get("log/tile/0/001.p/1")!;
+    const damaged = new Uint8Array(tile.bytes);
+    damaged[0] = (damaged[0] ?? 0) ^ 1;
+    mirror.files.set(tile.path, { ...tile, bytes: damaged });
+    mirror.files.set("log/tile/0/000.p/1", { ...tile, path: "log/tile/0/000.p/1" });
+    mirror.files.set(stale.path, stale);
+    const checked = await checkMirror(ports, mirror);
+    expect(checked.ok && checked.value.differences).toEqual([
+      { kind: "different", path: "log/checkpoint", detail: undefined },
+      { kind: "unexpected", path: "log/tile/0/000.p/1" },
+      { kind: "different", path: "log/tile/0/001.p/1", detail: undefined },
+    ]);
+
+    const rebuilt = await rebuildMirror(ports, mirror);
+    expect(rebuilt.ok && rebuilt.value.deleted).toEqual(["log/tile/0/000.p/1"]);
+    expect(await checkMirror(ports, mirror)).toMatchObject({
+      ok: true,
+      value: { differences: [] },
+    });
+  });
+
+  it("leaves a log that is ahead of the database as it is, and keeps saying why", async () => {
+    const ahead = acme();
+    await aVersion(ahead.ports, ahead.publisher, "acme/widgets", "1.0.0");
+    await aVersion(ahead.ports, ahead.publisher, "acme/widgets", "1.1.0");
+    await drain(ahead.ports, ahead.mirror);
+    const published = ahead.mirror.text("log/checkpoint");
+
+    // The same mirror, written from a database restored to before the second publication.
+    const { ports, publisher } = acme();
+    await aVersion(ports, publisher, "acme/widgets", "1.0.0");
+    await drain(ports, ahead.mirror);
+    expect(ahead.mirror.text("log/checkpoint")).toBe(published);
+    expect(pendingJobs(ports)).toEqual([
+      {
+        file: "log",
+        attempts: 1,
+        last_error: expect.stringMatching(
+          /^The mirror's transparency log holds a checkpoint of 2 entries, but the newest the database signed is of 1/,
+        ),
+      },
+      { file: "package_index", attempts: 0, last_error: null },
+      { file: "package_list", attempts: 0, last_error: null },
+      { file: "manifest", attempts: 0, last_error: null },
+    ]);
   });
 });

@@ -20,15 +20,19 @@ import {
 
 // A registry keeping its static mirror in a folder: after publications, a
 // revocation and a private package, the folder holds exactly the public
-// content, each file the very bytes the API answers at the same path, and
-// nginx, set up as the README says, serves it with the API's headers.
+// content and the transparency log, each file the very bytes the API answers
+// at the same path, and nginx, set up as the README says, serves it with the
+// API's headers.
 
 let registry: TestRegistry;
 let mirrorDir: string;
 let token: string;
 
-/** What the API holds publicly, by the mirror's paths. */
+/** What the API holds publicly, by the mirror's paths: five changes logged, one of them private. */
 const PUBLIC_FILES = [
+  "log/checkpoint",
+  "log/tile/0/000.p/5",
+  "log/tile/entries/000.p/5",
   "mirror.json",
   "packages/acme/gadgets/1.0.0/bundle",
   "packages/acme/gadgets/1.0.0/docs.json",
@@ -39,21 +43,43 @@ const PUBLIC_FILES = [
   "packages/index",
 ];
 /** Paths the API answers with the same bytes as the mirror's files. */
-const API_PATHS = PUBLIC_FILES.filter((path) => path.startsWith("packages/acme/"));
+const API_PATHS = PUBLIC_FILES.filter(
+  (path) => path.startsWith("packages/acme/") || path === "log/checkpoint",
+);
 
 const mirrored = (path: string) => readFileSync(join(mirrorDir, path));
+
+/**
+ * The folder's files, but for the log's partial tiles of older checkpoints,
+ * which are kept until their tile is full, and are as many as the times the
+ * log was written.
+ */
+function mirrorFiles(): string[] {
+  const size = Number(mirrored("log/checkpoint").toString().split("\n")[1]);
+  return filesUnder(mirrorDir).filter((path) => {
+    const partial = /^log\/tile\/(?:0|entries)\/000\.p\/(\d+)$/.exec(path);
+    return !partial || Number(partial[1]) === size;
+  });
+}
 
 async function lastPublicChange(): Promise<number> {
   const feed = await call<{ events: { seq: number }[] }>(registry, "GET", "/feed");
   return feed.body.events.at(-1)?.seq ?? 0;
 }
 
-/** Waits until mirror.json says the mirror holds every public change so far. */
+/**
+ * Waits until mirror.json says the mirror holds every public change so far,
+ * and its log holds the registry's newest checkpoint (which private changes
+ * move too).
+ */
 async function caughtUp(): Promise<void> {
   const change = await lastPublicChange();
+  const checkpoint = Buffer.from((await download(registry, "/log/checkpoint")).bytes);
   await eventually(async () => {
     const manifest = JSON.parse(mirrored("mirror.json").toString()) as { change: number };
-    return manifest.change === change ? true : undefined;
+    return manifest.change === change && mirrored("log/checkpoint").equals(checkpoint)
+      ? true
+      : undefined;
   }, `the mirror to reach change ${change}`);
 }
 
@@ -80,8 +106,10 @@ afterAll(async () => {
 });
 
 describe("a registry with a mirror in a folder", () => {
-  it("holds exactly the public content, nothing of the revoked version or the private package", () => {
-    expect(filesUnder(mirrorDir)).toEqual(PUBLIC_FILES);
+  it("holds exactly the public content and the log, nothing of the revoked version or the private package", () => {
+    expect(mirrorFiles()).toEqual(PUBLIC_FILES);
+    const older = filesUnder(mirrorDir).filter((path) => !PUBLIC_FILES.includes(path));
+    for (const path of older) expect(path).toMatch(/^log\/tile\/(0|entries)\/000\.p\/[1-4]$/);
   });
 
   it("holds at each of the API's paths the very bytes the API answers there", async () => {
@@ -112,6 +140,9 @@ describe("a registry with a mirror in a folder", () => {
         "packages/{author}/{project}/index",
         "packages/{author}/{project}/{version}/bundle",
         "packages/{author}/{project}/{version}/docs.json",
+        "log/checkpoint",
+        "log/tile/{level}/{index}",
+        "log/tile/entries/{index}",
       ],
       writtenAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
     });
@@ -121,9 +152,11 @@ describe("a registry with a mirror in a folder", () => {
     await publish(registry, token, "acme/widgets", "1.2.0");
     await publish(registry, token, "acme/secret", "1.1.0", { private: true });
     await caughtUp();
-    expect(filesUnder(mirrorDir)).toEqual(
+    expect(mirrorFiles()).toEqual(
       [
-        ...PUBLIC_FILES,
+        ...PUBLIC_FILES.filter((path) => !path.startsWith("log/tile/")),
+        "log/tile/0/000.p/7",
+        "log/tile/entries/000.p/7",
         "packages/acme/widgets/1.2.0/bundle",
         "packages/acme/widgets/1.2.0/docs.json",
       ].sort(),
@@ -136,7 +169,10 @@ describe("a registry with a mirror in a folder", () => {
       json: { reason: "Published by mistake" },
     });
     await caughtUp();
-    expect(filesUnder(mirrorDir)).toEqual(PUBLIC_FILES);
+    expect(mirrorFiles().filter((path) => !path.startsWith("log/tile/"))).toEqual(
+      PUBLIC_FILES.filter((path) => !path.startsWith("log/tile/")),
+    );
+    expect(mirrorFiles()).toContain("log/tile/entries/000.p/8");
   });
 });
 
@@ -169,9 +205,17 @@ describe.skipIf(!hasNginx)("the mirror's folder served by nginx as the README sa
     }
   });
 
-  it("keeps bundles for good and the indexes a minute, each with a tag a cache can check it by", async () => {
-    const bundle = await download(nginx, "/packages/acme/widgets/1.1.0/bundle");
-    expect(bundle.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+  it("keeps bundles and the log's tiles for good and the indexes a minute, each with a tag a cache can check it by", async () => {
+    for (const path of ["/packages/acme/widgets/1.1.0/bundle", "/log/tile/0/000.p/5"]) {
+      const immutable = await download(nginx, path);
+      expect(immutable.status, path).toBe(200);
+      expect(immutable.headers.get("cache-control"), path).toBe(
+        "public, max-age=31536000, immutable",
+      );
+    }
+    const tile = await download(nginx, "/log/tile/entries/000.p/5");
+    expect(tile.headers.get("content-type")).toBe("application/octet-stream");
+    expect(Buffer.from(tile.bytes).equals(mirrored("log/tile/entries/000.p/5"))).toBe(true);
     for (const path of ["/packages/index", "/packages/acme/widgets/index", "/mirror.json"]) {
       const served = await download(nginx, path);
       expect(served.headers.get("content-type"), path).toBe("application/json; charset=utf-8");

@@ -26,7 +26,7 @@ const indexOf = (name: string, options: Parameters<typeof call>[3] = {}) =>
   }>(registry, "GET", `/packages/${name}/index`, options);
 
 describe("a package's index", () => {
-  it("lists every version in ascending numeric order with what resolving needs", async () => {
+  it("lists every version in ascending numeric order with what resolving needs, and where the log holds it", async () => {
     await publish(registry, tokens.alice, "acme/base", "1.0.0");
     const published = new Map<string, Uint8Array>();
     for (const version of ["1.10.0", "1.2.0", "1.9.3"]) {
@@ -52,9 +52,21 @@ describe("a package's index", () => {
         dependencies: { "acme/base": "1.0.0 <= v < 2.0.0" },
         sha256: sha256(published.get(version)!),
         size: published.get(version)!.byteLength,
+        // The log's entries in the order of publication: acme/base first, then 1.10.0, 1.2.0, 1.9.3.
+        logIndex: { "1.10.0": 1, "1.2.0": 2, "1.9.3": 3 }[version],
         revoked: null,
       })),
     });
+    for (const version of ["1.2.0", "1.10.0"]) {
+      const proof = await call<{ index: number }>(
+        registry,
+        "GET",
+        `/log/proof/inclusion?package=acme/shapes&version=${version}`,
+      );
+      expect(proof.body.index).toBe(
+        answer.body.versions.find((v) => v.version === version)?.logIndex,
+      );
+    }
     expect(answer.headers.get("cache-control")).toBe("public, max-age=60");
     expect(answer.headers.get("etag")).toMatch(/^"[0-9a-f]{32}"$/);
   });

@@ -17,7 +17,7 @@ const file = (path: string, text: string): MirrorFile => ({
   path,
   bytes: new TextEncoder().encode(text),
   type: "json",
-  changes: true,
+  caching: "short-lived",
 });
 
 const text = async (path: string) => {

@@ -51,12 +51,32 @@ const startTheRegistry = () =>
   });
 
 /** The mirror's files, as the bucket lists them. */
-async function objects(): Promise<string[]> {
+async function allObjects(): Promise<string[]> {
   const listed = await client.send(
     new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `${PREFIX}/` }),
   );
   return (listed.Contents ?? []).map((object) => object.Key!.slice(PREFIX.length + 1)).sort();
 }
+
+/**
+ * The mirror's files but for the log's partial tiles of older checkpoints,
+ * kept until their tile is full: as many as the times the log was written.
+ */
+async function objects(): Promise<string[]> {
+  const checkpoint = await fromBucket("log/checkpoint");
+  const size = Number(Buffer.from(checkpoint.bytes).toString().split("\n")[1]);
+  return (await allObjects()).filter((path) => {
+    const partial = /^log\/tile\/(?:0|entries)\/000\.p\/(\d+)$/.exec(path);
+    return !partial || Number(partial[1]) === size;
+  });
+}
+
+/** The log's files a tree of `size` entries has in the mirror, while it is under 256. */
+const logFiles = (size: number) => [
+  "log/checkpoint",
+  `log/tile/0/000.p/${size}`,
+  `log/tile/entries/000.p/${size}`,
+];
 
 /** A file of the mirror as anyone reads it from the bucket, with no credentials, as a CDN does. */
 const fromBucket = (path: string) => download({ url: `${s3.url}/${BUCKET}/${PREFIX}` }, `/${path}`);
@@ -66,20 +86,29 @@ async function lastPublicChange(): Promise<number> {
   return feed.body.events.at(-1)?.seq ?? 0;
 }
 
-/** Waits until mirror.json says the bucket holds every public change so far. */
+/**
+ * Waits until mirror.json says the bucket holds every public change so far,
+ * and its log the registry's newest checkpoint.
+ */
 async function caughtUp(): Promise<void> {
   const change = await lastPublicChange();
+  const checkpoint = Buffer.from((await download(registry, "/log/checkpoint")).bytes);
   await eventually(async () => {
-    const manifest = await fromBucket("mirror.json");
+    const [manifest, log] = await Promise.all([
+      fromBucket("mirror.json"),
+      fromBucket("log/checkpoint"),
+    ]);
     if (manifest.status !== 200) return undefined;
     const says = JSON.parse(Buffer.from(manifest.bytes).toString()) as { change: number };
-    return says.change === change ? true : undefined;
+    return says.change === change && Buffer.from(log.bytes).equals(checkpoint) ? true : undefined;
   }, `the bucket to reach change ${change}`);
 }
 
 /** Each of the API's paths in the bucket holds the bytes the API answers, with its type and caching. */
 async function expectTheApisAnswers(paths: string[]): Promise<void> {
-  for (const path of paths.filter((path) => path.startsWith("packages/acme/"))) {
+  for (const path of paths.filter(
+    (p) => p.startsWith("packages/acme/") || p === "log/checkpoint",
+  )) {
     const [api, stored] = await Promise.all([download(registry, `/${path}`), fromBucket(path)]);
     expect(api.status, path).toBe(200);
     expect(stored.status, path).toBe(200);
@@ -119,14 +148,18 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** Four changes logged: two publications, a revocation, a private publication. */
 const FIRST_FILES = [
+  ...logFiles(4),
   "mirror.json",
   "packages/acme/widgets/1.1.0/bundle",
   "packages/acme/widgets/1.1.0/docs.json",
   "packages/acme/widgets/index",
   "packages/index",
 ];
+/** Two more publications. */
 const ALL_FILES = [
+  ...logFiles(6),
   "mirror.json",
   "packages/acme/gadgets/1.0.0/bundle",
   "packages/acme/gadgets/1.0.0/docs.json",
@@ -180,6 +213,7 @@ describe("a registry with a mirror in an S3 bucket", () => {
     expect(pending.map((row) => row.file)).toEqual([
       "bundle",
       "docs",
+      "log",
       "manifest",
       "package_index",
       "package_list",
@@ -236,12 +270,18 @@ describe("a registry with a mirror in an S3 bucket", () => {
       "different   packages/acme/widgets/index",
     ]);
 
+    // The log's partial tiles of older checkpoints, which a check lets be, a rebuild deletes.
+    const shown = new Set(await objects());
+    const older = (await allObjects()).filter((path) => !shown.has(path));
     const rebuilt = await npmRunMirror("--rebuild");
     expect(rebuilt.code, rebuilt.stdout + rebuilt.stderr).toBe(0);
     expect(rebuilt.stdout).toContain("deleted   packages/acme/secret/1.0.0/bundle");
-    expect(rebuilt.stdout).toContain(`Wrote ${ALL_FILES.length} files, deleted 1.`);
+    for (const path of older) expect(rebuilt.stdout).toContain(`deleted   ${path}`);
+    expect(rebuilt.stdout).toContain(
+      `Wrote ${ALL_FILES.length} files, deleted ${older.length + 1}.`,
+    );
 
-    expect(await objects()).toEqual(ALL_FILES);
+    expect(await allObjects()).toEqual(ALL_FILES);
     await expectTheApisAnswers(ALL_FILES);
     const again = await npmRunMirror("--check");
     expect(again.code, again.stdout).toBe(0);

@@ -27,9 +27,12 @@ export class RecordingMirror implements Mirror {
     return ok(undefined);
   }
 
-  async list() {
+  async list(folder?: string) {
     if (this.failWith !== undefined) return err(this.failWith);
-    return ok([...this.files.keys()].sort());
+    const paths = [...this.files.keys()].filter(
+      (path) => folder === undefined || path.startsWith(`${folder}/`),
+    );
+    return ok(paths.sort());
   }
 
   async read(path: string) {

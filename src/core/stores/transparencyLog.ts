@@ -62,6 +62,22 @@ export function logNode(db: Database, level: number, index: number): Uint8Array 
   return row ? bytes(row, "hash") : undefined;
 }
 
+/** The hashes of the complete subtrees at `level` from `start` up to, not including, `end`, in order. */
+export function logNodesBetween(
+  db: Database,
+  level: number,
+  start: number,
+  end: number,
+): Uint8Array[] {
+  return db
+    .all(
+      `SELECT hash FROM log_nodes WHERE level = :level AND idx >= :start AND idx < :end
+       ORDER BY idx`,
+      { level, start, end },
+    )
+    .map((row) => bytes(row, "hash"));
+}
+
 /** Entries from `start` up to, not including, `end`. */
 export function logEntriesBetween(db: Database, start: number, end: number): LoggedEntry[] {
   return db

@@ -67,9 +67,10 @@ export class DirectoryMirror implements Mirror {
     });
   }
 
-  async list(): Promise<Result<string[], string>> {
-    return this.#attempt("list the files", async () => {
-      const entries = await readdir(this.#root, { recursive: true, withFileTypes: true }).catch(
+  async list(folder?: string): Promise<Result<string[], string>> {
+    return this.#attempt(`list the files${folder ? ` in ${folder}` : ""}`, async () => {
+      const under = folder === undefined ? this.#root : this.#pathOf(folder);
+      const entries = await readdir(under, { recursive: true, withFileTypes: true }).catch(
         (error: NodeJS.ErrnoException) => {
           if (error.code === "ENOENT") return [];
           throw error;

@@ -9,7 +9,7 @@ import {
 import type { Mirror, MirrorFile } from "../../ports/mirror.ts";
 import { err, ok, type Result } from "../../result.ts";
 import type { MirrorConfig } from "../config.ts";
-import { CONTENT_TYPES, IMMUTABLE, SHORT_LIVED } from "../http/caching.ts";
+import { CACHE_CONTROL, CONTENT_TYPES } from "../http/caching.ts";
 
 export type S3Settings = Extract<MirrorConfig, { kind: "s3" }>;
 
@@ -61,7 +61,7 @@ export class S3Mirror implements Mirror {
           Key: this.#prefix + file.path,
           Body: file.bytes,
           ContentType: CONTENT_TYPES[file.type],
-          CacheControl: file.changes ? SHORT_LIVED : IMMUTABLE,
+          CacheControl: CACHE_CONTROL[file.caching],
         }),
       );
     });
@@ -75,12 +75,12 @@ export class S3Mirror implements Mirror {
     });
   }
 
-  list(): Promise<Result<string[], string>> {
-    return this.#attempt("list the files", async () => {
+  list(folder?: string): Promise<Result<string[], string>> {
+    return this.#attempt(`list the files${folder ? ` in ${folder}` : ""}`, async () => {
       const paths: string[] = [];
       const pages = paginateListObjectsV2(
         { client: this.#client },
-        { Bucket: this.#bucket, Prefix: this.#prefix },
+        { Bucket: this.#bucket, Prefix: this.#prefix + (folder ? `${folder}/` : "") },
       );
       for await (const page of pages) {
         for (const object of page.Contents ?? []) {

@@ -8,6 +8,7 @@ import {
 import { packageKey, parsePackageName } from "../../gren/names.ts";
 import { formatVersion, parseVersion } from "../../gren/semver.ts";
 import { API } from "../../wire/routes.ts";
+import { CONTENT_TYPES, REVALIDATE } from "../http/caching.ts";
 import { orAnswer } from "../http/coreErrors.ts";
 import { ErrorAnswer } from "../http/errorAnswer.ts";
 import type { RouteContext } from "../http/routeContext.ts";
@@ -42,7 +43,7 @@ export const logRoutes: FastifyPluginAsync<RouteContext> = async (
   };
 
   serve(app, API.logCheckpoint, async (_request, reply) =>
-    reply.type("text/plain; charset=utf-8").header("cache-control", "no-cache").send(served().note),
+    reply.type(CONTENT_TYPES.text).header("cache-control", REVALIDATE).send(served().note),
   );
 
   serve(app, API.logKey, async (_request, reply) =>
