@@ -7,6 +7,8 @@ export interface Context {
   client: RegistryClient;
   /** What this machine knows of the registry's transparency log, to check downloads against. */
   witness: LogWitness;
+  /** The log key given with --log-key, if one was: a witness of a mirror's copy of the log needs it too. */
+  logKey: string | undefined;
 }
 
 export function requireSession(client: RegistryClient): Session;

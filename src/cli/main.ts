@@ -12,6 +12,7 @@ import { sessionCommands } from "./commands/session.ts";
 import { tokenCommands } from "./commands/token.ts";
 import type { Context } from "./context.ts";
 import { closePrompt } from "./prompt.ts";
+import { registryLog } from "./registryLog.ts";
 import { LogWitness } from "./transparencyLog.ts";
 
 const program = new Command("gren-registry")
@@ -41,7 +42,11 @@ const context = (): Context => {
     throw usageError(`"${registry}" is not an http or https URL for --registry`);
   }
   const client = new RegistryClient(registry);
-  return { client, witness: new LogWitness(client, options.logKey) };
+  return {
+    client,
+    logKey: options.logKey,
+    witness: new LogWitness(client.url, registryLog(client), options.logKey),
+  };
 };
 
 sessionCommands(program, context);

@@ -3,19 +3,25 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { type Checkpoint, parseCheckpoint } from "../log/checkpoint.ts";
 import { commitmentTo, decodeEntry, type OpenEntry } from "../log/entry.ts";
-import { leafHash, sameHash, verifyConsistency, verifyInclusion } from "../log/merkle.ts";
+import {
+  type Hash,
+  leafHash,
+  sameHash,
+  verifyConsistency,
+  verifyInclusion,
+} from "../log/merkle.ts";
 import { openNote, parseVerifierKey, type Verifier } from "../log/note.ts";
-import type { InclusionProof } from "../wire/log.ts";
-import { API } from "../wire/routes.ts";
 import { CliError, EXIT, usageError } from "./cliError.ts";
-import { type RegistryClient, RegistryError } from "./client.ts";
 import { tell } from "./output.ts";
 
 // What this machine knows of each registry's transparency log: the key its
 // checkpoints must be signed by (pinned the first time, or given), and the
 // checkpoints it has seen. Every new checkpoint must extend the last one
 // seen, so a registry that shows this machine another history than before,
-// or than it shows everyone else, is caught the moment it is asked.
+// or than it shows everyone else, is caught the moment it is asked. The log
+// is read from the registry's `/log` routes, or from a mirror's copy of it:
+// either way the checkpoint must bear the registry's signature, and the
+// proofs are checked against it here.
 
 /** The log key given on the command line or in the environment comes before the pinned one. */
 export const LOG_KEY_VARIABLE = "GREN_REGISTRY_LOG_KEY";
@@ -63,27 +69,70 @@ export interface TrustedCheckpoint extends Checkpoint {
   note: string;
 }
 
-/** A version as the registry serves it, to be found in its log. */
+/** A version as the registry (or a mirror) serves it, to be found in its log. */
 export interface ServedVersion {
   name: string;
   version: string;
   sha256: string;
+  /** Where the log holds its publication, as its index says: what a mirror's tiles are read by. */
+  logIndex?: number | undefined;
 }
 
-const fromBase64 = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, "base64"));
+/** A version's entry in the log and its audit path, as a source of the log gives them. */
+export interface LoggedInclusion {
+  index: number;
+  treeSize: number;
+  /** The audit path, lowest first. */
+  hashes: Hash[];
+  /** The entry's bytes. */
+  entry: Uint8Array | undefined;
+  /** A private package's entry: what its commitment opens to. */
+  opening?: { salt: Uint8Array; entry: Uint8Array } | undefined;
+}
+
+/** Where the log is read: the registry's `/log` routes, or a mirror's tiles. */
+export interface LogSource {
+  /** For messages: the registry's URL, or the mirror's. */
+  readonly url: string;
+  /**
+   * Whether it may be behind the registry, as a mirror may: a checkpoint older
+   * than the newest this machine saw is then taken when it is one this
+   * machine saw, and so checked, before.
+   */
+  readonly mayLag: boolean;
+  /**
+   * The log's key as served, for this machine to pin on first use; undefined
+   * when no key served here may be trusted so (a mirror's).
+   */
+  servedKey(): Promise<string> | undefined;
+  /** The newest checkpoint, a signed note. */
+  checkpoint(): Promise<string>;
+  /** RFC 9162's PROOF(from, D[to]). */
+  consistency(from: number, to: number): Promise<Hash[]>;
+  /** The publication of the version in the tree of `treeSize` entries. */
+  inclusion(
+    served: ServedVersion,
+    treeSize: number,
+    token: string | undefined,
+  ): Promise<LoggedInclusion>;
+}
 
 /**
- * One registry's log as this machine checks it. The checkpoint is fetched,
- * checked and remembered once per command, and every proof is against it.
+ * One registry's log as this machine checks it, read from `source`. The
+ * checkpoint is fetched, checked and remembered once per command, and every
+ * proof is against it. `registry` is the registry's URL, under which this
+ * machine keeps what it knows of its log, wherever it is read.
  */
 export class LogWitness {
-  readonly #client: RegistryClient;
+  readonly #registry: string;
+  readonly #source: LogSource;
   readonly #givenKey: string | undefined;
   #checkpoint: Promise<TrustedCheckpoint> | undefined;
   #verifier: Verifier | undefined;
 
-  constructor(client: RegistryClient, givenKey: string | undefined) {
-    this.#client = client;
+  constructor(registry: string, source: LogSource, givenKey: string | undefined) {
+    this.#registry = registry;
+    this.#source = source;
     this.#givenKey = givenKey ?? (process.env[LOG_KEY_VARIABLE]?.trim() || undefined);
   }
 
@@ -96,7 +145,7 @@ export class LogWitness {
   /** The key checkpoints must be signed by: given, pinned, or pinned now on first use. */
   async verifier(): Promise<Verifier> {
     if (this.#verifier) return this.#verifier;
-    const url = this.#client.url;
+    const url = this.#registry;
     const file = readWitness();
     const pinned = file.registries[url];
     if (this.#givenKey !== undefined) {
@@ -119,7 +168,13 @@ export class LogWitness {
       this.#verifier = stored.value;
       return stored.value;
     }
-    const served = parseVerifierKey(await this.#text(API.logKey));
+    const asked = this.#source.servedKey();
+    if (asked === undefined) {
+      throw unproven(
+        `this machine has not pinned ${url}'s transparency log key, and ${this.#source.url} cannot vouch for it: a mirror proves what it serves only with the registry's key. Give the key with --log-key or ${LOG_KEY_VARIABLE} (its operators publish it; the registry answers it at /log/key), or install from the registry once`,
+      );
+    }
+    const served = parseVerifierKey(await asked);
     if (!served.ok)
       throw unproven(`${url} serves no transparency log key it could be held to: ${served.error}`);
     tell(
@@ -134,31 +189,18 @@ export class LogWitness {
   /** The checkpoints this machine kept for the registry, oldest first. */
   async keptCheckpoints(): Promise<TrustedCheckpoint[]> {
     const verifier = await this.verifier();
-    const kept = readWitness().registries[this.#client.url]?.checkpoints ?? [];
+    const kept = readWitness().registries[this.#registry]?.checkpoints ?? [];
     return kept.map((note) => this.#read(note, verifier, `a checkpoint kept in ${witnessPath()}`));
-  }
-
-  /** A text answer of the log's; a registry without a log cannot prove anything. */
-  async #text(route: typeof API.logKey | typeof API.logCheckpoint): Promise<string> {
-    try {
-      return await (await this.#client.request(route, {})).text();
-    } catch (error) {
-      if (error instanceof RegistryError && error.status === 404) {
-        throw unproven(
-          `${this.#client.url} keeps no transparency log (GET ${route.path} answers 404), so nothing proves that what it serves is what it serves everyone`,
-        );
-      }
-      throw error;
-    }
   }
 
   async #fetchCheckpoint(): Promise<TrustedCheckpoint> {
     const verifier = await this.verifier();
-    const url = this.#client.url;
-    const note = await this.#text(API.logCheckpoint);
-    const fresh = this.#read(note, verifier, `the checkpoint ${url} serves`);
-    const seen = (await this.keptCheckpoints()).at(-1);
-    if (seen) await this.#extends(seen, fresh);
+    const url = this.#registry;
+    const note = await this.#source.checkpoint();
+    const fresh = this.#read(note, verifier, `the checkpoint ${this.#source.url} serves`);
+    const kept = await this.keptCheckpoints();
+    const seen = kept.at(-1);
+    if (seen) await this.#extends(seen, fresh, kept);
     const file = readWitness();
     const entry = file.registries[url] ?? { key: verifier.text, checkpoints: [] };
     if (!seen || fresh.size > seen.size) {
@@ -184,25 +226,36 @@ export class LogWitness {
     return { ...checkpoint.value, note };
   }
 
-  /** Fails unless `fresh` is `seen` or grew from it. */
-  async #extends(seen: TrustedCheckpoint, fresh: TrustedCheckpoint): Promise<void> {
-    const url = this.#client.url;
+  /**
+   * Fails unless `fresh` is `seen` or grew from it; from a source that may
+   * lag, one of the checkpoints `kept` will do too.
+   */
+  async #extends(
+    seen: TrustedCheckpoint,
+    fresh: TrustedCheckpoint,
+    kept: readonly TrustedCheckpoint[],
+  ): Promise<void> {
+    const url = this.#registry;
     if (fresh.size < seen.size) {
+      const known = kept.some((k) => k.size === fresh.size && sameHash(k.root, fresh.root));
+      if (this.#source.mayLag && known) return;
       throw unproven(
-        `${url}'s transparency log went back from ${seen.size} entries, which this machine saw, to ${fresh.size}: the registry rolled its history back, or is showing this machine an older one`,
+        this.#source.mayLag
+          ? `${this.#source.url}, a mirror of ${url}, serves its transparency log at ${fresh.size} entries, but this machine saw ${seen.size} and never that one: the mirror is behind the registry, or shows an older history it cannot prove is the one this machine saw. Try again once it has caught up, or install from the registry`
+          : `${url}'s transparency log went back from ${seen.size} entries, which this machine saw, to ${fresh.size}: the registry rolled its history back, or is showing this machine an older one`,
       );
     }
     if (fresh.size === seen.size) {
       if (sameHash(fresh.root, seen.root)) return;
     } else {
-      const proof = await this.#client.call(API.consistencyProof, {
-        query: { from: String(seen.size), to: String(fresh.size) },
-      });
-      const hashes = proof.hashes.map(fromBase64);
+      const hashes = await this.#source.consistency(seen.size, fresh.size);
       if (verifyConsistency(seen.size, fresh.size, seen.root, fresh.root, hashes)) return;
     }
+    const log = this.#source.mayLag
+      ? `The transparency log ${this.#source.url} serves for ${url}`
+      : `${url}'s transparency log`;
     throw unproven(
-      `${url}'s transparency log of ${fresh.size} entries does not extend the ${seen.size} this machine saw before: the registry forked or rewrote its history, and shows different users different versions`,
+      `${log} of ${fresh.size} entries does not extend the ${seen.size} this machine saw before: the registry forked or rewrote its history, and shows different users different versions`,
     );
   }
 
@@ -213,19 +266,18 @@ export class LogWitness {
   async prove(served: ServedVersion, token: string | undefined): Promise<void> {
     const checkpoint = await this.checkpoint();
     const what = `${served.name} ${served.version}`;
-    const proof = await this.#client.call(API.inclusionProof, {
-      query: { package: served.name, version: served.version, treeSize: String(checkpoint.size) },
-      token,
-    });
     const refuse = (why: string) =>
-      unproven(`refusing ${what}: the registry's transparency log does not prove it (${why})`);
+      unproven(
+        `refusing ${what}${this.#source.mayLag ? ` from ${this.#source.url}` : ""}: the registry's transparency log does not prove it (${why})`,
+      );
+    const proof = await this.#source.inclusion(served, checkpoint.size, token);
     if (proof.treeSize !== checkpoint.size) {
       throw refuse(
         `the proof is for a tree of ${proof.treeSize} entries, not the ${checkpoint.size} signed`,
       );
     }
     if (proof.entry === undefined) throw refuse("the proof came without its entry");
-    const logged = fromBase64(proof.entry);
+    const logged = proof.entry;
     const described = describedBy(logged, proof, refuse);
     if (
       described.kind !== "publish" ||
@@ -241,8 +293,15 @@ export class LogWitness {
         `the log has it published with sha256 ${described.sha256}, but the registry serves sha256 ${served.sha256}`,
       );
     }
-    const hashes = proof.hashes.map(fromBase64);
-    if (!verifyInclusion(proof.index, checkpoint.size, leafHash(logged), hashes, checkpoint.root)) {
+    if (
+      !verifyInclusion(
+        proof.index,
+        checkpoint.size,
+        leafHash(logged),
+        proof.hashes,
+        checkpoint.root,
+      )
+    ) {
       throw refuse(
         `entry ${proof.index} is not in the tree of ${checkpoint.size} entries the registry signed`,
       );
@@ -253,7 +312,7 @@ export class LogWitness {
 /** What a logged entry says, opening a private package's commitment with what the proof gives. */
 function describedBy(
   logged: Uint8Array,
-  proof: InclusionProof,
+  proof: LoggedInclusion,
   refuse: (why: string) => CliError,
 ): OpenEntry {
   const entry = decodeEntry(logged);
@@ -261,8 +320,7 @@ function describedBy(
   if (entry.value.kind !== "private") return entry.value;
   if (!proof.opening)
     throw refuse("its entry is a private package's commitment, and nothing opens it");
-  const salt = fromBase64(proof.opening.salt);
-  const opened = fromBase64(proof.opening.entry);
+  const { salt, entry: opened } = proof.opening;
   if (commitmentTo(opened, salt) !== entry.value.commitment) {
     throw refuse("the private package's entry is not what its logged commitment holds");
   }
