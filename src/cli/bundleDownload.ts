@@ -37,6 +37,32 @@ export interface ExpectedBundle {
   size: number;
 }
 
+/** Where a bundle is downloaded from: the registry, or a mirror. */
+export interface BundleOrigin {
+  /** How messages name it: `the registry`, `the mirror`. */
+  name: string;
+  url: string;
+  /** Asks for the bundle; a failure to answer at all is the caller's to say. */
+  request(signal: AbortSignal): Promise<Response>;
+  /**
+   * Whether the answer's ETag names the bundle's sha256, as the registry's
+   * does; a static server's names something of its own.
+   */
+  tagsWithSha256: boolean;
+}
+
+/** A version's bundle from the registry, with the caller's session for a private package. */
+export const registryBundle = (
+  client: RegistryClient,
+  version: { author: string; project: string; version: string },
+  token: string | undefined,
+): BundleOrigin => ({
+  name: "the registry",
+  url: client.url,
+  request: (signal) => client.request(API.bundle, { params: version, token, signal }),
+  tagsWithSha256: true,
+});
+
 /** A bundle downloaded and checked beside its file, not yet in its place. */
 export interface DownloadedBundle {
   /** Puts the bundle in its file. */
@@ -52,9 +78,8 @@ export interface DownloadedBundle {
  * bytes arrive than `size`, and given up when nothing arrives for `timeoutMs`.
  */
 export async function downloadBundle(
-  client: RegistryClient,
-  version: { author: string; project: string; version: string },
-  options: { token: string | undefined; expected: ExpectedBundle; file: string; timeoutMs: number },
+  origin: BundleOrigin,
+  options: { expected: ExpectedBundle; file: string; timeoutMs: number },
 ): Promise<DownloadedBundle> {
   const { expected, file, timeoutMs } = options;
   const refuse = (why: string) =>
@@ -67,7 +92,7 @@ export async function downloadBundle(
   };
   const stalled = () =>
     new CliError(
-      `gave up downloading ${expected.what}: nothing arrived from ${client.url} for ${timeoutMs / 1000} seconds (--timeout)`,
+      `gave up downloading ${expected.what}: nothing arrived from ${origin.url} for ${timeoutMs / 1000} seconds (--timeout)`,
       EXIT.unavailable,
     );
 
@@ -77,18 +102,16 @@ export async function downloadBundle(
     wait();
     let response: Response;
     try {
-      response = await client.request(API.bundle, {
-        params: version,
-        token: options.token,
-        signal: controller.signal,
-      });
+      response = await origin.request(controller.signal);
     } catch (error) {
       throw controller.signal.aborted ? stalled() : error;
     }
     const announced = Number(response.headers.get("content-length") ?? Number.NaN);
     if (announced > expected.size) {
       controller.abort();
-      throw refuse(`the registry announced ${announced} bytes, but it published ${expected.size}`);
+      throw refuse(
+        `${origin.name} announced ${announced} bytes, but the version was published with ${expected.size}`,
+      );
     }
     const hash = createHash("sha256");
     let received = 0;
@@ -107,7 +130,7 @@ export async function downloadBundle(
         if (received > expected.size) {
           controller.abort();
           throw refuse(
-            `the registry sent more than the ${expected.size} bytes it published it with`,
+            `${origin.name} sent more than the ${expected.size} bytes the version was published with`,
           );
         }
         hash.update(chunk);
@@ -121,7 +144,7 @@ export async function downloadBundle(
     }
     const mismatch = digestMismatch(hash.digest("hex"), {
       sha256: expected.sha256,
-      etag: response.headers.get("etag"),
+      etag: origin.tagsWithSha256 ? response.headers.get("etag") : null,
     });
     if (mismatch) throw refuse(mismatch);
     written = false;

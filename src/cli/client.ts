@@ -102,9 +102,8 @@ export class RegistryClient {
     } catch (error) {
       if (options.signal?.aborted) throw error;
       const cause = (error as { cause?: { message?: string } }).cause?.message;
-      throw new CliError(
+      throw new RegistryUnreachable(
         `cannot reach the registry at ${this.url}${cause ? ` (${cause})` : ""}`,
-        EXIT.unavailable,
       );
     }
     if (response.status === 404) await this.#mustBeRegistry(`${method} ${path} with 404`);
@@ -163,6 +162,22 @@ export class RegistryClient {
     }
   }
 }
+
+/** No answer came from the registry at all: it is down, or the network between is. */
+export class RegistryUnreachable extends CliError {
+  constructor(message: string) {
+    super(message, EXIT.unavailable);
+  }
+}
+
+/**
+ * Whether the failure means the registry is out of reach, rather than that it
+ * answered: no answer at all, or a proxy's or the registry's own word that
+ * it is down (502, 503, 504). A mirror may stand in for it then.
+ */
+export const isOutage = (error: unknown): boolean =>
+  error instanceof RegistryUnreachable ||
+  (error instanceof RegistryError && [502, 503, 504].includes(error.status));
 
 /** An error answer from the registry, carrying its own sentence and code. */
 export class RegistryError extends CliError {

@@ -19,17 +19,17 @@ import {
   type Version,
 } from "../gren/semver.ts";
 import type { IndexEntry, PackageIndex } from "../wire/packages.ts";
-import type { Resolution } from "../wire/resolve.ts";
 import { CliError, EXIT } from "./cliError.ts";
 import { atMostAtOnce } from "./concurrency.ts";
 import { OUTLINE_FILE } from "./packageDirectory.ts";
+import type { Pins } from "./packageSource.ts";
 import { isLocal, type PackageProject } from "./projectOutline.ts";
 
 /** Where the walk reads each package's index. */
 export interface IndexReader {
-  /** The registry's address, for messages. */
+  /** The registry's address, or its mirror's, for messages. */
   url: string;
-  /** The package's index, or undefined when the registry has none, or none this caller may see. */
+  /** The package's index, or undefined when there is none, or none this caller may see. */
   indexOf(name: PackageName): Promise<PackageIndex | undefined>;
   /** Appended to "has no package X": why the caller might not see one that exists. */
   unseenHint: string;
@@ -56,10 +56,7 @@ interface Reached {
  * give (exit 4), ranges with no version in common or a version that does not
  * fit the package's compiler range or platform (exit 5).
  */
-export async function compilerChoice(
-  project: PackageProject,
-  reader: IndexReader,
-): Promise<Resolution> {
+export async function compilerChoice(project: PackageProject, reader: IndexReader): Promise<Pins> {
   const reached = new Map<string, Reached>();
   // Packages on disk are the project's own business; the registry has nothing for them.
   const roots = Object.entries(project.dependencies).filter(([, text]) => !isLocal(text));
@@ -102,7 +99,12 @@ export async function compilerChoice(
     packages: Object.fromEntries(
       [...reached].map(([name, { entry }]) => [
         name,
-        { version: entry.version, sha256: entry.sha256, size: entry.size },
+        {
+          version: entry.version,
+          sha256: entry.sha256,
+          size: entry.size,
+          logIndex: entry.logIndex,
+        },
       ]),
     ),
   };

@@ -3,7 +3,7 @@ import { API } from "../wire/routes.ts";
 import { type RegistryClient, RegistryError } from "./client.ts";
 import { type LogSource, unproven } from "./transparencyLog.ts";
 
-// The registry's transparency log as its `/log` routes serve it: the key to
+// The registry's transparency log as its log routes serve it: the key to
 // pin on first use, the newest checkpoint, and proofs made by the registry.
 
 const fromBase64 = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, "base64"));

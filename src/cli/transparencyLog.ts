@@ -19,7 +19,7 @@ import { tell } from "./output.ts";
 // checkpoints it has seen. Every new checkpoint must extend the last one
 // seen, so a registry that shows this machine another history than before,
 // or than it shows everyone else, is caught the moment it is asked. The log
-// is read from the registry's `/log` routes, or from a mirror's copy of it:
+// is read from the registry's log routes, or from a mirror's copy of it:
 // either way the checkpoint must bear the registry's signature, and the
 // proofs are checked against it here.
 
@@ -90,7 +90,7 @@ export interface LoggedInclusion {
   opening?: { salt: Uint8Array; entry: Uint8Array } | undefined;
 }
 
-/** Where the log is read: the registry's `/log` routes, or a mirror's tiles. */
+/** Where the log is read: the registry's log routes, or a mirror's tiles. */
 export interface LogSource {
   /** For messages: the registry's URL, or the mirror's. */
   readonly url: string;
@@ -290,7 +290,7 @@ export class LogWitness {
     }
     if (described.sha256 !== served.sha256.toLowerCase()) {
       throw refuse(
-        `the log has it published with sha256 ${described.sha256}, but the registry serves sha256 ${served.sha256}`,
+        `the log has it published with sha256 ${described.sha256}, but ${this.#source.mayLag ? "the mirror" : "the registry"} serves sha256 ${served.sha256}`,
       );
     }
     if (

@@ -143,7 +143,7 @@ describe("install from a registry that sends more than the size it published", (
     });
     expect(run.code).toBe(EXIT.unavailable);
     expect(run.stderr).toContain(
-      `error: refusing acme/huge 1.0.0: the registry sent more than the ${published.byteLength} bytes it published it with\n`,
+      `error: refusing acme/huge 1.0.0: the registry sent more than the ${published.byteLength} bytes the version was published with\n`,
     );
     // The answer is cut off early: what was sent is what sockets hold, not the 150 MB.
     expect(sent).toBeLessThan(32 * MiB);
@@ -159,7 +159,7 @@ describe("install from a registry that sends more than the size it published", (
     const run = await runCli(["--registry", url, "install"], { home: scratch("home-"), cwd: dir });
     expect(run.code).toBe(EXIT.unavailable);
     expect(run.stderr).toContain(
-      `error: refusing acme/huge 1.0.0: the registry announced ${FLOOD_BYTES} bytes, but it published ${published.byteLength}\n`,
+      `error: refusing acme/huge 1.0.0: the registry announced ${FLOOD_BYTES} bytes, but the version was published with ${published.byteLength}\n`,
     );
     expect(sent).toBeLessThan(32 * MiB);
     expect(readdirSync(join(dir, "gren_packages"))).toEqual([]);

@@ -1,22 +1,11 @@
-import { spawn } from "node:child_process";
-import {
-  chmodSync,
-  cpSync,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { stripVTControlCharacters } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXIT } from "../../src/cli/cliError.ts";
 import { loginCli, runCli } from "../support/cli.ts";
-import { GREN_COMPILER } from "../support/grenCompiler.ts";
+import { runGrenPackage as realCompiler } from "../support/grenCompiler.ts";
 import { createIdentity, publish, sha256 } from "../support/publishing.ts";
 import { CORE, NODE, publishReal, URL_PACKAGE } from "../support/realBundles.ts";
 import { call, startRegistry, type TestRegistry } from "../support/registry.ts";
@@ -182,46 +171,6 @@ interface JsonResult {
     updated: boolean;
     changes: { name: string; from: string | null; to: string | null; direct: boolean }[];
   };
-}
-
-/**
- * Runs the real Gren 0.6.3 front end in a project folder, offline: `git` is a
- * stand-in that answers `ls-remote --tags` with `tags` and fails any clone, so
- * a bundle the compiler cannot find in gren_packages/ shows as
- * "Starting downloads..." and a failure.
- */
-async function realCompiler(dir: string, args: string[], tags: string[] = []) {
-  const tools = scratch("compiler-");
-  mkdirSync(join(tools, "bin"));
-  mkdirSync(join(tools, "home"));
-  symlinkSync(process.execPath, join(tools, "bin", "node"));
-  const refs = tags.map((tag) => `${"0".repeat(40)}\\trefs/tags/${tag}\\n`).join("");
-  writeFileSync(
-    join(tools, "bin", "git"),
-    `#!/bin/sh\nif [ "$1" = ls-remote ]; then printf '${refs}'; exit 0; fi\necho "fatal: offline" >&2\nexit 128\n`,
-  );
-  writeFileSync(join(tools, "bin", "backend"), "#!/bin/sh\ncat > /dev/null\n");
-  chmodSync(join(tools, "bin", "git"), 0o755);
-  chmodSync(join(tools, "bin", "backend"), 0o755);
-  const child = spawn(process.execPath, [GREN_COMPILER, "package", ...args], {
-    cwd: dir,
-    env: {
-      PATH: join(tools, "bin"),
-      HOME: join(tools, "home"),
-      GREN_BIN: join(tools, "bin", "backend"),
-      NO_COLOR: "1",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout.on("data", (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  child.stderr.on("data", (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
-  return { code, output: stripVTControlCharacters(output) };
 }
 
 describe("install in an application", () => {

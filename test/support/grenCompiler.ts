@@ -269,3 +269,41 @@ function runNode(
     });
   });
 }
+
+/**
+ * Runs the real Gren 0.6.3 front end's `gren package ARGS` in a project
+ * folder, offline: `git` is a stand-in that answers `ls-remote --tags` with
+ * `tags` and fails any clone, so a bundle the compiler cannot find in
+ * gren_packages/ shows as "Starting downloads..." and a failure.
+ */
+export async function runGrenPackage(
+  dir: string,
+  args: string[],
+  tags: string[] = [],
+): Promise<{ code: number | null; output: string }> {
+  const tools = await mkdtemp(join(tmpdir(), "gren-compiler-"));
+  try {
+    await mkdir(join(tools, "bin"));
+    await mkdir(join(tools, "home"));
+    await symlink(process.execPath, join(tools, "bin", "node"));
+    const refs = tags.map((tag) => `${"0".repeat(40)}\\trefs/tags/${tag}\\n`).join("");
+    await writeExecutable(
+      join(tools, "bin", "git"),
+      `#!/bin/sh\nif [ "$1" = ls-remote ]; then printf '${refs}'; exit 0; fi\necho "fatal: offline" >&2\nexit 128\n`,
+    );
+    await writeExecutable(join(tools, "bin", "backend"), "#!/bin/sh\ncat > /dev/null\n");
+    const run = await runNode(process.execPath, [GREN_COMPILER, "package", ...args], {
+      cwd: dir,
+      env: {
+        PATH: join(tools, "bin"),
+        HOME: join(tools, "home"),
+        GREN_BIN: join(tools, "bin", "backend"),
+        NO_COLOR: "1",
+      },
+      timeoutMs: COMPILER_TIMEOUT_MS,
+    });
+    return { code: run.exitCode, output: stripVTControlCharacters(run.stdout + run.stderr) };
+  } finally {
+    await rm(tools, { recursive: true, force: true });
+  }
+}

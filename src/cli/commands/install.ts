@@ -1,6 +1,9 @@
 // `install`: a project's dependencies put where the Gren compiler looks for
 // them, so that it never needs GitHub: for an application, the versions the
 // registry's resolver chooses; for a package, the ones the compiler itself loads.
+// They come from the registry, or from a static mirror of it, which this
+// command resolves from by the registry's own rules, when the registry
+// cannot be reached or when told to.
 
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -15,9 +18,7 @@ import {
   type Version,
 } from "../../gren/semver.ts";
 import { quote } from "../../gren/wording.ts";
-import type { PackageIndex } from "../../wire/packages.ts";
-import type { PinnedVersion, Resolution, ResolutionRequest } from "../../wire/resolve.ts";
-import { API } from "../../wire/routes.ts";
+import type { ResolutionRequest } from "../../wire/resolve.ts";
 import { packageArgument } from "../arguments.ts";
 import {
   type DownloadedBundle,
@@ -27,12 +28,23 @@ import {
 } from "../bundleDownload.ts";
 import { sha256Of } from "../bundleIntegrity.ts";
 import { CliError, EXIT, usageError } from "../cliError.ts";
-import { type RegistryClient, RegistryError } from "../client.ts";
+import { isOutage, type RegistryClient } from "../client.ts";
 import { compilerChoice, type IndexReader } from "../compilerChoice.ts";
 import { atMostAtOnce } from "../concurrency.ts";
 import { type Context, commandLine, requireSession } from "../context.ts";
+import { MIRROR_VARIABLE, MirrorClient, mirrorUrl } from "../mirrorClient.ts";
 import { JSON_OPTION, show, tell } from "../output.ts";
 import { OUTLINE_FILE } from "../packageDirectory.ts";
+import {
+  isMissing,
+  type MissingPackage,
+  mirrorSource,
+  type PackageSource,
+  type Pin,
+  type Pins,
+  ResolutionConflict,
+  registrySource,
+} from "../packageSource.ts";
 import {
   type ApplicationProject,
   applicationOutlineText,
@@ -42,8 +54,7 @@ import {
   type Requirements,
   readProject,
 } from "../projectOutline.ts";
-import type { LogWitness } from "../transparencyLog.ts";
-import { packageParams, readIfPresent, versionParams, writeWhole } from "./packages.ts";
+import { readIfPresent, writeWhole } from "./packages.ts";
 
 /** What became of a bundle the project needs. */
 type BundleStatus = "downloaded" | "already-there" | "replaced";
@@ -72,6 +83,8 @@ interface OutlineChange {
 
 interface InstallResult {
   directory: string;
+  /** Where the packages came from: the registry, or a mirror of it. */
+  source: { kind: PackageSource["kind"]; url: string };
   project: "application" | "package";
   /**
    * The compilers the dependencies are for: an application's one version, or
@@ -83,12 +96,11 @@ interface InstallResult {
   outline: { updated: boolean; changes: OutlineChange[] };
 }
 
-/** Who asks the registry, and with which session. */
+/** Where the packages come from, and how patiently they are downloaded. */
 interface Asker {
+  source: PackageSource;
+  /** The registry, whose commands a message may suggest. */
   client: RegistryClient;
-  token: string | undefined;
-  /** What holds the registry to its transparency log. */
-  witness: LogWitness;
   /** How long a download may receive nothing before it is given up. */
   timeoutMs: number;
 }
@@ -107,6 +119,10 @@ export function installCommands(program: Command, context: () => Context): void 
     )
     .argument("[package]", "a package to add to an application's direct dependencies")
     .option("--dir <directory>", "the project's directory (default: the current one)")
+    .option(
+      "--mirror [url]",
+      `install from this static mirror of the registry, not from the registry (default URL: $${MIRROR_VARIABLE})`,
+    )
     .option(...TIMEOUT_OPTION)
     .option(...JSON_OPTION)
     .addHelpText(
@@ -143,28 +159,70 @@ the version. A lower bound the registry does not have or has revoked stops the
 install (exit 4), and so do ranges with no version in common, or a version
 whose gren-version or platform does not fit the package (exit 5). The package's
 gren.json is never changed; with PACKAGE, the command says which range to add
-to it instead (exit 2).`,
+to it instead (exit 2).
+
+With --mirror URL, or --mirror and $${MIRROR_VARIABLE}, everything comes from
+a static mirror of the registry (its files served by nginx, a bucket or a CDN)
+and the registry is not asked at all: the mirror's indexes are resolved here,
+by the registry's own rules, and each bundle is proved by the mirror's copy
+of the transparency log under the registry's key, which this machine must
+know already (pinned by an earlier install, or given with --log-key or
+$GREN_REGISTRY_LOG_KEY). A mirror holds public packages only. Without
+--mirror, when the registry cannot be reached (no answer, or 502, 503, 504)
+and $${MIRROR_VARIABLE} names a mirror, install says so and installs from the
+mirror instead. A mirror whose files the log does not prove (a bundle or an
+index changed) is refused with exit code 8, and nothing is written.`,
     )
     .action(
       async (
         packageName: string | undefined,
-        options: { dir?: string; timeout?: string; json?: boolean },
+        options: { dir?: string; mirror?: string | true; timeout?: string; json?: boolean },
       ) => {
-        const { client, witness } = context();
+        const { client, witness, logKey } = context();
         const adding = packageName === undefined ? undefined : packageArgument(packageName);
         const timeoutMs = timeoutArgument(options.timeout);
         const directory = resolve(options.dir ?? ".");
         const project = readProject(directory);
-        const asker = {
+        const configured = process.env[MIRROR_VARIABLE]?.trim() || undefined;
+        const fromMirror = (url: string, from: string): Asker => ({
+          source: mirrorSource(
+            new MirrorClient(mirrorUrl(url, from), timeoutMs),
+            client.url,
+            logKey,
+          ),
           client,
-          token: requireSession(client, { optional: true })?.sessionToken,
-          witness,
           timeoutMs,
-        };
-        const result =
+        });
+        const install = (asker: Asker) =>
           project.kind === "application"
-            ? await installApplication(asker, directory, project, adding)
-            : await installPackage(asker, directory, project, adding);
+            ? installApplication(asker, directory, project, adding)
+            : installPackage(asker, directory, project, adding);
+        let result: InstallResult;
+        if (options.mirror !== undefined) {
+          const url = options.mirror === true ? configured : options.mirror;
+          if (url === undefined) {
+            throw usageError(`--mirror needs a URL, or ${MIRROR_VARIABLE} to name the mirror`);
+          }
+          result = await install(
+            fromMirror(url, options.mirror === true ? MIRROR_VARIABLE : "--mirror"),
+          );
+        } else {
+          const token = requireSession(client, { optional: true })?.sessionToken;
+          try {
+            result = await install({
+              source: registrySource(client, token, witness),
+              client,
+              timeoutMs,
+            });
+          } catch (error) {
+            if (configured === undefined || !isOutage(error)) throw error;
+            const mirrored = fromMirror(configured, MIRROR_VARIABLE);
+            tell(
+              `The registry at ${client.url} cannot be reached (${(error as Error).message}); installing from its mirror at ${mirrored.source.url} instead.`,
+            );
+            result = await install(mirrored);
+          }
+        }
         show(options.json, result, printResult);
       },
     );
@@ -184,7 +242,7 @@ async function installApplication(
   // Exact versions, as the compiler reads an application's: the registry can
   // only confirm them and add what they need.
   const listed = { ...base, dependencies: { ...indirect, ...direct } };
-  let answer: Resolution;
+  let answer: Pins;
   if (adding === undefined) answer = await resolveListed(asker, listed);
   else {
     const name = formatPackageName(adding);
@@ -219,6 +277,7 @@ async function installApplication(
   }
   return {
     directory,
+    source: { kind: asker.source.kind, url: asker.source.url },
     project: "application",
     grenVersion: base.grenVersion,
     platform: project.platform,
@@ -244,6 +303,7 @@ async function installPackage(
   const directKeys = new Set(Object.keys(fromRegistry(project.dependencies)).map(nameKey));
   return {
     directory,
+    source: { kind: asker.source.kind, url: asker.source.url },
     project: "package",
     grenVersion: formatRange(project.grenVersion),
     platform: project.platform,
@@ -254,30 +314,17 @@ async function installPackage(
 
 function indexReader(asker: Asker): IndexReader {
   return {
-    url: asker.client.url,
-    unseenHint: privateHint(asker),
+    url: asker.source.url,
+    unseenHint: asker.source.unseenHint,
     indexOf: async (name) => {
-      const found = await indexOrMissing(asker, name);
-      return found instanceof RegistryError ? undefined : found;
+      const found = await asker.source.indexOf(name);
+      return isMissing(found) ? undefined : found;
     },
   };
 }
 
-/** A package's index, or the registry's answer that it has no such package (which may offer close names). */
-const indexOrMissing = (asker: Asker, name: PackageName): Promise<PackageIndex | RegistryError> =>
-  asker.client
-    .call(API.index, { params: packageParams(name), token: asker.token })
-    // No tag is sent, so the answer is never "not modified".
-    .then((index) => index as PackageIndex)
-    .catch((error: unknown) => {
-      if (error instanceof RegistryError && (error.status === 404 || error.status === 410)) {
-        return error;
-      }
-      throw error;
-    });
-
 /** The registry's "did you mean", as the end of a sentence; empty when it offers no names. */
-const didYouMean = (missing: RegistryError): string =>
+const didYouMean = (missing: MissingPackage): string =>
   missing.suggestions.length === 0
     ? ""
     : `; did you mean ${missing.suggestions.slice(0, -1).join(", ")}${missing.suggestions.length > 1 ? " or " : ""}${missing.suggestions.at(-1)}?`;
@@ -287,11 +334,7 @@ const didYouMean = (missing: RegistryError): string =>
  * does not write them: it says which range the compiler would write.
  */
 async function rangeAdvice(asker: Asker, name: PackageName, grenVersion: Version) {
-  const latest = await asker.client.call(API.latest, {
-    params: packageParams(name),
-    query: { gren: formatVersion(grenVersion) },
-    token: asker.token,
-  });
+  const latest = { version: await asker.source.latestFor(name, grenVersion) };
   const version = parseVersion(latest.version);
   const range =
     version &&
@@ -308,7 +351,7 @@ async function rangeAdvice(asker: Asker, name: PackageName, grenVersion: Version
  * it does not have, or a pinned version that was revoked, is named as not
  * found (with the revocation's reason); anything else is a conflict.
  */
-async function resolveListed(asker: Asker, request: ResolutionRequest): Promise<Resolution> {
+async function resolveListed(asker: Asker, request: ResolutionRequest): Promise<Pins> {
   try {
     return await resolveOn(asker, request);
   } catch (error) {
@@ -324,12 +367,9 @@ async function resolveListed(asker: Asker, request: ResolutionRequest): Promise<
   }
 }
 
-/** What the registry's sentence does not say already. */
-const detailsBeyond = (error: RegistryError): string[] =>
+/** What the resolver's sentence does not say already. */
+const detailsBeyond = (error: ResolutionConflict): string[] =>
   error.details.filter((detail) => detail !== error.message);
-
-const privateHint = (asker: Asker): string =>
-  asker.token ? "" : " (or it is private, and you are not logged in)";
 
 /**
  * The failure to report when some of these requirements name packages the
@@ -346,8 +386,8 @@ async function missingOrRevoked(
     Object.entries(requirements).map(async ([name, requirement]) => {
       const parsed = parsePackageName(name);
       if (!parsed) return;
-      const index = await indexOrMissing(asker, parsed);
-      if (index instanceof RegistryError) {
+      const index = await asker.source.indexOf(parsed);
+      if (isMissing(index)) {
         const meant = didYouMean(index);
         unknown.push(meant ? `${name} (${meant.slice(2)})` : name);
         return;
@@ -362,13 +402,13 @@ async function missingOrRevoked(
   );
   if (unknown.length > 0) {
     return new CliError(
-      `${OUTLINE_FILE} asks for ${unknown.length === 1 ? "a package" : `${unknown.length} packages`} that ${asker.client.url} does not have: ${unknown.sort().join(", ")}${privateHint(asker)}`,
+      `${OUTLINE_FILE} asks for ${unknown.length === 1 ? "a package" : `${unknown.length} packages`} that ${asker.source.url} does not have: ${unknown.sort().join(", ")}${asker.source.unseenHint}`,
       EXIT.notFound,
     );
   }
   if (revoked.length > 0) {
     return new CliError(
-      `${OUTLINE_FILE} asks for ${revoked.length === 1 ? "a version that was" : `${revoked.length} versions that were`} revoked; choose another (\`${commandLine(asker.client, "versions PACKAGE")}\` lists them)`,
+      `${OUTLINE_FILE} asks for ${revoked.length === 1 ? "a version that was" : `${revoked.length} versions that were`} revoked; choose another (${asker.source.kind === "mirror" ? `the package's index on the mirror lists them` : `\`${commandLine(asker.client, "versions PACKAGE")}\` lists them`})`,
       EXIT.notFound,
       revoked.sort(),
     );
@@ -388,16 +428,16 @@ async function resolveAdding(
   direct: Requirements,
   indirect: Requirements,
   adding: PackageName,
-): Promise<Resolution> {
-  const index = await indexOrMissing(asker, adding);
-  if (index instanceof RegistryError) {
+): Promise<Pins> {
+  const index = await asker.source.indexOf(adding);
+  if (isMissing(index)) {
     throw new CliError(
-      `there is no package ${formatPackageName(adding)} on ${asker.client.url}${privateHint(asker)}${didYouMean(index)}`,
+      `there is no package ${formatPackageName(adding)} on ${asker.source.url}${asker.source.unseenHint}${didYouMean(index)}`,
       EXIT.notFound,
     );
   }
   const name = index.name;
-  let widest: Resolution;
+  let widest: Pins;
   try {
     widest = await resolveOn(asker, { ...base, dependencies: { ...direct, [name]: ANY_VERSION } });
   } catch (error) {
@@ -428,7 +468,8 @@ async function resolveAdding(
   const chosen = Object.entries(widest.packages).find(
     ([other]) => nameKey(other) === nameKey(name),
   );
-  if (!chosen) throw new CliError(`the registry's answer left out ${name}`, EXIT.unavailable);
+  if (!chosen)
+    throw new CliError(`${asker.source.url}'s answer left out ${name}`, EXIT.unavailable);
   for (const loosen of [exactly, untilNextMinor, untilNextMajor]) {
     const kept = Object.fromEntries(
       Object.entries(indirect).map(([other, version]) => [other, loosen(version)]),
@@ -458,17 +499,17 @@ function untilNextMajor(version: string): string {
   return `${version} <= v < ${v.major + 1}.0.0`;
 }
 
-const resolveOn = (asker: Asker, request: ResolutionRequest): Promise<Resolution> =>
-  asker.client.call(API.resolve, { token: asker.token, body: request });
+const resolveOn = (asker: Asker, request: ResolutionRequest): Promise<Pins> =>
+  asker.source.resolve(request);
 
-const isConflict = (error: unknown): error is RegistryError =>
-  error instanceof RegistryError && error.status === 409;
+const isConflict = (error: unknown): error is ResolutionConflict =>
+  error instanceof ResolutionConflict;
 
 /** Every bundle of the answer in gren_packages/, each checked against its sha256. */
 async function installBundles(
   asker: Asker,
   directory: string,
-  answer: Resolution,
+  answer: Pins,
   directKeys: ReadonlySet<string>,
 ): Promise<InstalledPackage[]> {
   const wanted = Object.entries(answer.packages)
@@ -518,28 +559,28 @@ async function installBundles(
       started++;
       tell(`Downloading ${bundle.name} ${bundle.pinned.version} (${started}/${missing.length})`);
       downloaded.push(
-        await downloadBundle(
-          asker.client,
-          versionParams(bundle.parsedName, bundle.pinned.version),
-          {
-            token: asker.token,
-            expected: {
-              what: `${bundle.name} ${bundle.pinned.version}`,
-              sha256: bundle.pinned.sha256,
-              size: bundle.pinned.size,
-            },
-            file: join(folder, bundle.fileName),
-            timeoutMs: asker.timeoutMs,
+        await downloadBundle(asker.source.bundle(bundle.parsedName, bundle.pinned.version), {
+          expected: {
+            what: `${bundle.name} ${bundle.pinned.version}`,
+            sha256: bundle.pinned.sha256,
+            size: bundle.pinned.size,
           },
-        ),
+          file: join(folder, bundle.fileName),
+          timeoutMs: asker.timeoutMs,
+        }),
       );
     });
     // Every bundle, downloaded now or there already, must be the one the
     // registry's log holds for its version, before any is written.
     await atMostAtOnce(wanted, PARALLEL_DOWNLOADS, (bundle) =>
-      asker.witness.prove(
-        { name: bundle.name, version: bundle.pinned.version, sha256: bundle.pinned.sha256 },
-        asker.token,
+      asker.source.witness.prove(
+        {
+          name: bundle.name,
+          version: bundle.pinned.version,
+          sha256: bundle.pinned.sha256,
+          logIndex: bundle.pinned.logIndex,
+        },
+        asker.source.token,
       ),
     );
   } catch (error) {
@@ -553,22 +594,18 @@ async function installBundles(
 interface WantedBundle {
   name: string;
   parsedName: PackageName;
-  pinned: PinnedVersion;
+  pinned: Pin;
   direct: boolean;
   fileName: string;
   file: string;
 }
 
-function wantedBundle(
-  name: string,
-  pinned: PinnedVersion,
-  directKeys: ReadonlySet<string>,
-): WantedBundle {
+function wantedBundle(name: string, pinned: Pin, directKeys: ReadonlySet<string>): WantedBundle {
   const parsedName = parsePackageName(name);
   const version = parseVersion(pinned.version);
   if (!parsedName || !version) {
     throw new CliError(
-      `the registry answered with ${quote(name)} ${quote(pinned.version)}, which is not a package version`,
+      `the answer named ${quote(name)} ${quote(pinned.version)}, which is not a package version`,
       EXIT.unavailable,
     );
   }
@@ -641,6 +678,7 @@ const STATUS_WORDS: Record<BundleStatus, string> = {
 
 function printResult(result: InstallResult): void {
   const { packages } = result;
+  if (result.source.kind === "mirror") console.log(`From the mirror at ${result.source.url}:`);
   if (packages.length === 0) {
     console.log(
       `${result.project === "application" ? "The application" : "The package"} has no dependencies to install.`,

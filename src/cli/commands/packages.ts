@@ -7,7 +7,12 @@ import { LISTING_LIMIT } from "../../wire/limits.ts";
 import type { Listing } from "../../wire/packages.ts";
 import { API } from "../../wire/routes.ts";
 import { packageArgument, versionArgument } from "../arguments.ts";
-import { downloadBundle, TIMEOUT_OPTION, timeoutArgument } from "../bundleDownload.ts";
+import {
+  downloadBundle,
+  registryBundle,
+  TIMEOUT_OPTION,
+  timeoutArgument,
+} from "../bundleDownload.ts";
 import { sha256Of } from "../bundleIntegrity.ts";
 import { CliError, EXIT, usageError } from "../cliError.ts";
 import type { RegistryClient } from "../client.ts";
@@ -196,16 +201,18 @@ refused when it holds others, unless --force is given.`,
             `${file} is already there and holds other bytes than ${metadata.name} ${metadata.version}; move it away, or add --force to overwrite it`,
           );
         }
-        const downloaded = await downloadBundle(client, params, {
-          ...readOptions(client),
-          expected: {
-            what: `${metadata.name} ${metadata.version}`,
-            sha256: metadata.sha256,
-            size: metadata.size,
+        const downloaded = await downloadBundle(
+          registryBundle(client, params, readOptions(client).token),
+          {
+            expected: {
+              what: `${metadata.name} ${metadata.version}`,
+              sha256: metadata.sha256,
+              size: metadata.size,
+            },
+            file,
+            timeoutMs,
           },
-          file,
-          timeoutMs,
-        });
+        );
         // Kept only once the log proves those are the bytes everyone is served.
         await witness.prove(metadata, readOptions(client).token).catch(async (error: unknown) => {
           await downloaded.discard();
