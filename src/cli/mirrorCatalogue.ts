@@ -21,7 +21,7 @@ import { MIRROR_PATHS } from "../wire/mirrorPaths.ts";
 import type { IndexEntry, PackageIndex } from "../wire/packages.ts";
 import { CliError, EXIT } from "./cliError.ts";
 import { atMostAtOnce } from "./concurrency.ts";
-import type { MirrorClient } from "./mirrorClient.ts";
+import type { MirrorFiles } from "./mirrorClient.ts";
 
 /** The layout this client reads; a mirror of another says so in mirror.json. */
 const MIRROR_FORMAT = 1;
@@ -52,11 +52,11 @@ interface MirroredPackage {
 }
 
 export class MirrorCatalogue {
-  readonly #mirror: MirrorClient;
+  readonly #mirror: MirrorFiles;
   #names: Promise<Map<string, string>> | undefined;
   readonly #indexes = new Map<string, Promise<PackageIndex | undefined>>();
 
-  constructor(mirror: MirrorClient) {
+  constructor(mirror: MirrorFiles) {
     this.#mirror = mirror;
   }
 

@@ -23,7 +23,15 @@ export function mirrorUrl(text: string, from: string): string {
   return text.replace(/\/+$/, "");
 }
 
-export class MirrorClient {
+/** A mirror's files as a resolver reads them: over HTTP, or from wherever a test keeps them. */
+export interface MirrorFiles {
+  /** For messages. */
+  readonly url: string;
+  /** A JSON file, parsed, or undefined when the mirror has no such file. */
+  json(path: string): Promise<unknown>;
+}
+
+export class MirrorClient implements MirrorFiles {
   readonly url: string;
   /** How long a read may receive nothing before it is given up. */
   readonly #timeoutMs: number;

@@ -15,6 +15,21 @@ import {
   type ResolveRequest,
   resolve,
 } from "../../src/gren/solver.ts";
+import {
+  COMPILER_RANGES,
+  CORE_SERIES,
+  DEEP_CLASH,
+  FIRST_REACHED,
+  generatedUniverse,
+  INDIRECT_PLATFORMS,
+  MANY_CLASHES,
+  OLDER_FALLBACK,
+  PLATFORMS,
+  type Published,
+  seededRandom,
+  THROUGH_LEVELS,
+  type Universe,
+} from "../support/resolutionGraphs.ts";
 
 const version = (text: string): Version => {
   const parsed = parseVersion(text);
@@ -30,15 +45,6 @@ const range = (text: string): Range => {
   if (!parsed) throw new Error(`${text} is not a range`);
   return parsed;
 };
-
-interface Published {
-  platform?: Platform;
-  grenVersion?: string;
-  dependencies?: Record<string, string>;
-}
-
-/** Packages by name, each with its versions and what they need. */
-type Universe = Record<string, Record<string, Published>>;
 
 function candidates(universe: Universe, name: string): Candidate[] | undefined {
   const versions = universe[name];
@@ -83,36 +89,11 @@ function solve(
   };
 }
 
-const core: Universe = {
-  "gren-lang/core": {
-    "6.0.0": {},
-    "6.0.1": {},
-    "7.0.0": {},
-    "7.1.0": {},
-    "7.4.0": {},
-  },
-};
+const core = CORE_SERIES;
 
 describe("resolving dependencies", () => {
   it("chooses the newest version in range of every package, through several levels", () => {
-    const universe: Universe = {
-      ...core,
-      "gren-lang/url": {
-        "5.0.0": { dependencies: { "gren-lang/core": "6.0.0 <= v < 7.0.0" } },
-        "6.0.0": { dependencies: { "gren-lang/core": "7.0.0 <= v < 8.0.0" } },
-        "6.1.0": { dependencies: { "gren-lang/core": "7.0.0 <= v < 8.0.0" } },
-      },
-      "gren-lang/node": {
-        "6.1.1": {
-          platform: "node",
-          dependencies: {
-            "gren-lang/core": "7.0.0 <= v < 8.0.0",
-            "gren-lang/url": "6.0.0 <= v < 7.0.0",
-          },
-        },
-        "7.0.0": { platform: "node", dependencies: { "gren-lang/core": "8.0.0 <= v < 9.0.0" } },
-      },
-    };
+    const universe = THROUGH_LEVELS;
 
     expect(solve(universe, { "gren-lang/node": "6.0.0 <= v < 7.0.0" })).toEqual({
       chosen: { "gren-lang/core": "7.4.0", "gren-lang/node": "6.1.1", "gren-lang/url": "6.1.0" },
@@ -143,14 +124,7 @@ describe("resolving dependencies", () => {
   });
 
   it("falls back to an older version when the newest needs something that clashes", () => {
-    const universe: Universe = {
-      ...core,
-      "acme/app-lib": {
-        "1.0.0": { dependencies: { "gren-lang/core": "6.0.0 <= v < 7.0.0" } },
-        "1.1.0": { dependencies: { "gren-lang/core": "6.0.0 <= v < 7.0.0" } },
-        "1.2.0": { dependencies: { "gren-lang/core": "7.0.0 <= v < 8.0.0" } },
-      },
-    };
+    const universe = OLDER_FALLBACK;
 
     expect(
       solve(universe, { "acme/app-lib": "1.0.0 <= v < 2.0.0", "gren-lang/core": "6.0.1" }),
@@ -158,21 +132,7 @@ describe("resolving dependencies", () => {
   });
 
   it("backtracks over a clash found several levels down", () => {
-    const universe: Universe = {
-      ...core,
-      "acme/top": {
-        "1.0.0": { dependencies: { "acme/middle": "1.0.0 <= v < 2.0.0" } },
-        "2.0.0": { dependencies: { "acme/middle": "2.0.0 <= v < 3.0.0" } },
-      },
-      "acme/middle": {
-        "1.0.0": { dependencies: { "acme/bottom": "1.0.0 <= v < 2.0.0" } },
-        "2.0.0": { dependencies: { "acme/bottom": "2.0.0 <= v < 3.0.0" } },
-      },
-      "acme/bottom": {
-        "1.0.0": { dependencies: { "gren-lang/core": "6.0.0 <= v < 7.0.0" } },
-        "2.0.0": { dependencies: { "gren-lang/core": "7.0.0 <= v < 8.0.0" } },
-      },
-    };
+    const universe = DEEP_CLASH;
 
     expect(
       solve(universe, { "acme/top": "1.0.0 <= v < 3.0.0", "gren-lang/core": "6.0.0" }),
@@ -187,17 +147,7 @@ describe("resolving dependencies", () => {
   });
 
   it("keeps the newest version of the package it reaches first when two cannot both be newest", () => {
-    const universe: Universe = {
-      "acme/a": {
-        "1.0.0": { dependencies: { "acme/shared": "1.0.0 <= v < 2.0.0" } },
-        "2.0.0": { dependencies: { "acme/shared": "2.0.0 <= v < 3.0.0" } },
-      },
-      "acme/b": {
-        "1.0.0": { dependencies: { "acme/shared": "2.0.0 <= v < 3.0.0" } },
-        "2.0.0": { dependencies: { "acme/shared": "1.0.0 <= v < 2.0.0" } },
-      },
-      "acme/shared": { "1.0.0": {}, "2.0.0": {} },
-    };
+    const universe = FIRST_REACHED;
 
     expect(
       solve(universe, { "acme/b": "1.0.0 <= v < 3.0.0", "acme/a": "1.0.0 <= v < 3.0.0" }),
@@ -207,15 +157,7 @@ describe("resolving dependencies", () => {
   });
 
   it("leaves out versions whose gren-version does not contain the compiler's", () => {
-    const universe: Universe = {
-      ...core,
-      "acme/lib": {
-        "1.0.0": { grenVersion: "0.5.0 <= v < 0.6.0" },
-        "1.1.0": { grenVersion: "0.6.0 <= v < 0.7.0" },
-        "1.2.0": { grenVersion: "0.6.4 <= v < 0.7.0" },
-        "2.0.0": { grenVersion: "0.7.0 <= v < 0.8.0" },
-      },
-    };
+    const universe = COMPILER_RANGES;
 
     expect(solve(universe, { "acme/lib": "1.0.0 <= v < 3.0.0" })).toEqual({
       chosen: { "acme/lib": "1.1.0" },
@@ -235,14 +177,7 @@ describe("resolving dependencies", () => {
   });
 
   it("uses only packages of the project's platform or common ones", () => {
-    const universe: Universe = {
-      "acme/ui": {
-        "1.0.0": { platform: "common" },
-        "1.1.0": { platform: "browser" },
-        "1.2.0": { platform: "node" },
-      },
-      "acme/dom": { "1.0.0": { platform: "browser" } },
-    };
+    const universe = PLATFORMS;
 
     expect(solve(universe, { "acme/ui": "1.0.0 <= v < 2.0.0" }, { platform: "browser" })).toEqual({
       chosen: { "acme/ui": "1.1.0" },
@@ -265,14 +200,7 @@ describe("resolving dependencies", () => {
   });
 
   it("holds indirect dependencies to the project's platform too", () => {
-    const universe: Universe = {
-      "acme/widgets": {
-        "1.0.0": { dependencies: { "acme/dom": "1.0.0 <= v < 2.0.0" } },
-        "2.0.0": { dependencies: { "acme/node-only": "1.0.0 <= v < 2.0.0" } },
-      },
-      "acme/dom": { "1.0.0": { platform: "browser" } },
-      "acme/node-only": { "1.0.0": { platform: "node" } },
-    };
+    const universe = INDIRECT_PLATFORMS;
 
     expect(
       solve(universe, { "acme/widgets": "1.0.0 <= v < 3.0.0" }, { platform: "browser" }),
@@ -373,19 +301,7 @@ describe("resolving dependencies", () => {
   });
 
   it("sums up many versions that clash the same way in one sentence", () => {
-    const universe: Universe = {
-      ...core,
-      "acme/old": Object.fromEntries(
-        ["1.0.0", "1.1.0", "1.2.0", "1.3.0", "1.4.0"].map((v) => [
-          v,
-          { dependencies: { "gren-lang/core": "6.0.0 <= v < 7.0.0" } },
-        ]),
-      ),
-      "acme/new": {
-        "2.0.0": { dependencies: { "gren-lang/core": "7.0.0 <= v < 8.0.0" } },
-        "2.1.0": { dependencies: { "gren-lang/core": "7.0.0 <= v < 8.0.0" } },
-      },
-    };
+    const universe = MANY_CLASHES;
 
     expect(
       solve(universe, { "acme/new": "2.0.0 <= v < 3.0.0", "acme/old": "1.0.0 <= v < 2.0.0" }),
@@ -558,52 +474,6 @@ function expectConsistent(universe: Universe, chosen: Map<string, Version>): voi
       expect(picked && rangeContains(dependency.range, picked)).toBe(true);
     }
   }
-}
-
-/**
- * `count` packages `gen/p0`..., each with `versions` versions; each version of
- * p(i) needs the next two packages in a range that its newer versions move up,
- * and, past `trapAbove` (when given), a gren-lang/core 7 the project can forbid.
- */
-function generatedUniverse(
-  count: number,
-  versions: number,
-  options: { trapAbove?: number } = {},
-): Universe {
-  const universe: Universe = {
-    "gren-lang/core": { "6.0.0": {}, "7.0.0": {} },
-  };
-  const versionText = (n: number) => `${1 + Math.floor(n / 10)}.${n % 10}.0`;
-  for (let i = 0; i < count; i++) {
-    const published: Record<string, Published> = {};
-    for (let n = 0; n < versions; n++) {
-      const dependencies: Record<string, string> = {};
-      for (const next of [i + 1, i + 2]) {
-        if (next >= count) continue;
-        const floor = Math.max(0, n - 15);
-        dependencies[`gen/p${next}`] = `${versionText(floor)} <= v < ${versionText(n + 5)}`;
-      }
-      if (options.trapAbove !== undefined && n >= options.trapAbove) {
-        dependencies["gren-lang/core"] = "7.0.0 <= v < 8.0.0";
-      } else {
-        dependencies["gren-lang/core"] = "6.0.0 <= v < 8.0.0";
-      }
-      published[versionText(n)] = { dependencies };
-    }
-    universe[`gen/p${i}`] = published;
-  }
-  return universe;
-}
-
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Four to eight small packages with random dependencies, ranges, platforms and compiler ranges. */
