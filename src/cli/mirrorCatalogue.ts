@@ -34,7 +34,8 @@ export interface LoggedPin {
   version: string;
   sha256: string;
   size: number;
-  logIndex: number;
+  /** Undefined in a mirror written before its registry gave it: nothing it serves can be proved then. */
+  logIndex: number | undefined;
 }
 
 /** Every direct and indirect dependency, by name as registered. */
@@ -222,7 +223,7 @@ function isIndexEntry(value: unknown): value is IndexEntry {
     typeof sha256 === "string" &&
     /^[0-9a-f]{64}$/.test(sha256) &&
     isCount(size) &&
-    isCount(logIndex) &&
+    (logIndex === undefined || isCount(logIndex)) &&
     (revoked === null ||
       (isObject(revoked) && typeof revoked.at === "string" && typeof revoked.reason === "string"))
   );

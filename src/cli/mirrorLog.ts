@@ -64,7 +64,7 @@ export class MirrorLog implements LogSource {
     const index = served.logIndex;
     if (index === undefined) {
       throw unproven(
-        `refusing ${what} from ${this.url}: its index does not say where the transparency log holds it`,
+        `refusing ${what} from ${this.url}: its index does not say where the transparency log holds it (the mirror was written by a registry that did not yet give it; its operator should write it again with npm run mirror -- --rebuild)`,
       );
     }
     if (index >= treeSize) {

@@ -305,6 +305,23 @@ describe.skipIf(!hasNginx)("installing from a mirror while the registry is down"
     expect(installed(app)).toEqual([CORE.fileName]);
   });
 
+  it("says so when no mirror is where it is told to look, or it is told of none", async () => {
+    const app = application({ "gren-lang/core": "7.0.0" });
+    const nowhere = await fromMirror(`${nginx.url}/elsewhere`, ["--dir", app]);
+    expect(nowhere.code).toBe(EXIT.usage);
+    expect(nowhere.stderr).toBe(
+      `error: there is no mirror of a Gren registry at ${nginx.url}/elsewhere: it has no mirror.json\n`,
+    );
+    const unnamed = await runCli(["--registry", registryUrl, "install", "--mirror", "--dir", app], {
+      home: pinnedHome,
+    });
+    expect(unnamed.code).toBe(EXIT.usage);
+    expect(unnamed.stderr).toBe(
+      "error: --mirror needs a URL, or GREN_REGISTRY_MIRROR to name the mirror\n",
+    );
+    expect(installed(app)).toEqual([]);
+  });
+
   it("falls back to the mirror named in the environment, and says so", async () => {
     const app = application({ "gren-lang/core": "7.0.0", "gren-lang/url": "6.0.0" });
     const run = await runCli(["--registry", registryUrl, "install", "--dir", app], {
