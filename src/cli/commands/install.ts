@@ -170,8 +170,10 @@ know already (pinned by an earlier install, or given with --log-key or
 $GREN_REGISTRY_LOG_KEY). A mirror holds public packages only. Without
 --mirror, when the registry cannot be reached (no answer, or 502, 503, 504)
 and $${MIRROR_VARIABLE} names a mirror, install says so and installs from the
-mirror instead. A mirror whose files the log does not prove (a bundle or an
-index changed) is refused with exit code 8, and nothing is written.`,
+mirror instead. A mirror that serves what the log does not prove (an index
+changed, a tile, a checkpoint of its own) is refused with exit code 8, and a
+bundle whose bytes are not the ones its index gives with exit code 7; either
+way nothing is written.`,
     )
     .action(
       async (
