@@ -16,8 +16,7 @@ import { type RegistryClient, RegistryError } from "./client.ts";
 import { MirrorCatalogue } from "./mirrorCatalogue.ts";
 import type { MirrorClient } from "./mirrorClient.ts";
 import { MirrorLog } from "./mirrorLog.ts";
-import type { LogWitness } from "./transparencyLog.ts";
-import { LogWitness as Witness } from "./transparencyLog.ts";
+import { LogWitness } from "./transparencyLog.ts";
 
 /** A version as a resolution pins it; from a mirror, with where the log holds it. */
 export type Pin = PinnedVersion & { logIndex?: number | undefined };
@@ -120,7 +119,7 @@ export function mirrorSource(
     kind: "mirror",
     url: mirror.url,
     unseenHint: " (a mirror holds public packages only)",
-    witness: new Witness(registry, new MirrorLog(mirror), logKey),
+    witness: new LogWitness(registry, new MirrorLog(mirror), logKey),
     token: undefined,
     indexOf: async (name) =>
       (await catalogue.indexOf(name)) ?? { kind: "missing", suggestions: [] },
