@@ -34,6 +34,7 @@ import {
   showInListings,
   storeBlob,
 } from "./stores/packages.ts";
+import { storeReadme } from "./stores/readmes.ts";
 import type { User } from "./stores/users.ts";
 import { storeVersionDocs } from "./stores/versionDocs.ts";
 import { logChange } from "./transparencyLog.ts";
@@ -71,6 +72,8 @@ export async function publishVersion(
     project: string;
     version: string;
     bytes: Uint8Array;
+    /** The package's README, sent beside the bundle. */
+    readme?: Uint8Array | undefined;
     limits: PublishLimits;
   },
   grant?: Grant,
@@ -92,6 +95,7 @@ export async function publishVersion(
       ),
     },
     dependencies.lookUp,
+    input.readme,
   );
   let outline: Outline | undefined;
   let bundleProblems: string[] = [];
@@ -171,6 +175,8 @@ export async function publishVersion(
       at: now,
       awaiting: dependencies.awaited(),
     });
+    const { readme } = bundle.value;
+    if (readme) storeReadme(db, { packageId, versionKey: key }, readme);
     queueMirrorUpdate(ports, { packageId, versionKey: key });
     if (recordPackageHead(db, packageId).highestKey === key) {
       showInListings(db, packageId, {
@@ -197,7 +203,7 @@ export async function publishVersion(
       versionKey: key,
       sha256,
       size: input.bytes.byteLength,
-      readme: null,
+      readme: readme?.sha256 ?? null,
       at: now,
     });
     return ok({

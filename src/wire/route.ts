@@ -18,6 +18,12 @@ export type Access = "anyone" | "viewer" | "token" | "session";
 export interface RawBody {
   contentType: string;
   description: string;
+  /** The same bytes may instead come as one part of a `multipart/form-data` body, beside others. */
+  multipart?: {
+    description: string;
+    /** Each part's name, what it holds, and whether it must be there. */
+    parts: Readonly<Record<string, { description: string; required: boolean }>>;
+  };
 }
 
 export interface RouteDeclaration {
@@ -52,7 +58,7 @@ export type QueryOf<R extends RouteDeclaration> =
 export type BodyOf<R extends RouteDeclaration> = R["body"] extends TSchema
   ? Static<R["body"]>
   : R["body"] extends RawBody
-    ? Uint8Array
+    ? Uint8Array | FormData
     : undefined;
 
 /** The success answers' status codes. */

@@ -15,6 +15,7 @@ import { answerForFailure } from "../http/malformedRequests.ts";
 import { PUBLIC_ANSWER, servePublicAnswers } from "../http/publicAnswers.ts";
 import type { RouteContext } from "../http/routeContext.ts";
 import { accountRoutes } from "./accountRoutes.ts";
+import { ASSETS } from "./assets.ts";
 import { errorPage } from "./errorPage.ts";
 import { homeContent } from "./home.ts";
 import { identityPage } from "./identityPage.ts";
@@ -25,7 +26,6 @@ import { PAGE } from "./negotiation.ts";
 import { packagePage } from "./packagePage.ts";
 import { searchPage } from "./search.ts";
 import { sendPage } from "./sendPage.ts";
-import { STYLESHEET } from "./stylesheet.ts";
 import { pageViewer } from "./viewer.ts";
 
 // The package site: pages for people at the API's own addresses (chosen by
@@ -74,23 +74,25 @@ export const sitePages: FastifyPluginAsyncTypebox<RouteContext> = async (app, co
     void sendPage(reply.headers(answer.headers), errorPage(answer, viewer), answer.status);
   });
 
-  app.get(
-    STYLESHEET.path,
-    { schema: { hide: true, querystring: Type.Object({ v: Type.Optional(Type.String()) }) } },
-    async (request, reply) => {
-      void reply
-        .type("text/css; charset=utf-8")
-        .header("etag", STYLESHEET.etag)
-        .header(
-          "cache-control",
-          request.query.v === STYLESHEET.digest
-            ? "public, max-age=31536000, immutable"
-            : "public, no-cache",
-        );
-      if (request.headers["if-none-match"] === STYLESHEET.etag) return reply.code(304).send();
-      return reply.send(STYLESHEET.css);
-    },
-  );
+  for (const file of ASSETS) {
+    app.get(
+      file.path,
+      { schema: { hide: true, querystring: Type.Object({ v: Type.Optional(Type.String()) }) } },
+      async (request, reply) => {
+        void reply
+          .type(file.contentType)
+          .header("etag", file.etag)
+          .header(
+            "cache-control",
+            request.query.v === file.digest
+              ? "public, max-age=31536000, immutable"
+              : "public, no-cache",
+          );
+        if (request.headers["if-none-match"] === file.etag) return reply.code(304).send();
+        return reply.send(file.content);
+      },
+    );
+  }
 
   app.get("/", page({}), async (request, reply) => {
     // The list changes only when a package does, so it is rendered once per change.
