@@ -10,8 +10,11 @@ import { isJsonObject, type JsonObject } from "../gren/wording.ts";
 import type { Database } from "../ports/database.ts";
 import { err, ok, type Result } from "../result.ts";
 import type { PackageView, VersionView } from "../wire/packages.ts";
+import type { Dependents } from "../wire/usage.ts";
 import { findVisiblePackage, type PackageLookupError } from "./packages.ts";
-import { type VersionRecord, versionsOf } from "./stores/packages.ts";
+import { versionDownloads } from "./stores/downloads.ts";
+import { type PackageRecord, type VersionRecord, versionsOf } from "./stores/packages.ts";
+import { findReadme } from "./stores/readmes.ts";
 import type { User } from "./stores/users.ts";
 import {
   documentedModules,
@@ -20,6 +23,7 @@ import {
   hasVersionDocs,
 } from "./stores/versionDocs.ts";
 import { publishLogIndex } from "./transparencyLog.ts";
+import { dependentsView } from "./usage.ts";
 import {
   type DownloadError,
   findVisibleVersion,
@@ -57,7 +61,27 @@ export interface Release {
   documented: ReadonlySet<string> | undefined;
   /** The index of the transparency log's entry for the version's publish. */
   logIndex: number | undefined;
+  /** The highest live version, when there is one: the one a page that is not the latest points to. */
+  latest: string | undefined;
+  /** The version's README, rendered when it was published; undefined when it came without one. */
+  readme: string | undefined;
+  /** The packages whose latest version depends on this one, the first of them. */
+  usedBy: Dependents;
+  /** Downloads of the package's bundles: in all, and of each version by its text. */
+  downloads: { total: number; versions: ReadonlyMap<string, number> };
 }
+
+/** At most this many packages are named on a package's page as using it. */
+const USED_BY_SHOWN = 30;
+
+/** The version an address names: `latest` is the highest live one, or the highest when none is live. */
+export function namedVersion(pkg: PackageRecord, version: string): string {
+  if (version !== LATEST || pkg.head === undefined) return version;
+  return versionText(pkg.head.latestKey ?? pkg.head.highestKey);
+}
+
+/** What a page's address says for "the latest version, whichever it is". */
+export const LATEST = "latest";
 
 /**
  * A package and one of its versions, as its page shows them. Without a
@@ -76,7 +100,7 @@ export function describeRelease(
     throw new Error(`The package ${input.author}/${input.project} has no versions`);
   }
   const pkg = packageView(found.value, versionsOf(db, found.value.id));
-  const shown = input.version ?? versionText(head.latestKey ?? head.highestKey);
+  const shown = namedVersion(found.value, input.version ?? LATEST);
   const record = versionOf(db, found.value, shown);
   if (!record.ok) return record;
   const version = versionView(found.value, record.value);
@@ -99,7 +123,24 @@ export function describeRelease(
       { author: input.author, project: input.project, version: shown },
       viewer,
     ),
+    latest: head.latestKey === undefined ? undefined : versionText(head.latestKey),
+    readme: findReadme(db, versionId)?.html,
+    usedBy: dependentsView(db, found.value, viewer, USED_BY_SHOWN),
+    downloads: downloadTotals(db, found.value.id),
   });
+}
+
+function downloadTotals(
+  db: Database,
+  packageId: number,
+): { total: number; versions: ReadonlyMap<string, number> } {
+  const versions = new Map<string, number>();
+  let total = 0;
+  for (const [key, count] of versionDownloads(db, packageId)) {
+    versions.set(versionText(key), count);
+    total += count;
+  }
+  return { total, versions };
 }
 
 /**
@@ -122,6 +163,8 @@ export interface ModuleDocumentation {
   documented: ReadonlySet<string>;
   module: string;
   article: string;
+  /** The highest live version, when there is one. */
+  latest: string | undefined;
 }
 
 /** One module's documentation, as stored when the version was published. */
@@ -130,7 +173,14 @@ export function documentModule(
   address: VersionAddress & { module: string },
   viewer: User | undefined,
 ): Result<ModuleDocumentation, DocsError> {
-  const found = documentedVersion(db, address, viewer);
+  // A page at `latest` shows the latest version's module, so that links to it stay current.
+  const visible = findVisiblePackage(db, address.author, address.project, viewer);
+  if (!visible.ok) return visible;
+  const found = documentedVersion(
+    db,
+    { ...address, version: namedVersion(visible.value, address.version) },
+    viewer,
+  );
   if (!found.ok) return found;
   const { name, version, record } = found.value;
   const article = findModulePage(db, record.id, address.module);
@@ -144,6 +194,10 @@ export function documentModule(
     documented: new Set(documentedModules(db, record.id)),
     module: address.module,
     article,
+    latest:
+      visible.value.head?.latestKey === undefined
+        ? undefined
+        : versionText(visible.value.head.latestKey),
   });
 }
 

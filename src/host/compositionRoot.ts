@@ -110,6 +110,7 @@ export function openRegistry(options: StartOptions) {
     checkpoints,
     logger: options.logger ?? { level: config.logLevel },
   });
+  downloads.log = app.log;
   for (const notice of [...key.notices, ...checkpoints.notices()]) {
     app.log[notice.level](notice.message);
   }

@@ -16,19 +16,14 @@ import type { PublicAnswers } from "./http/publicAnswers.ts";
 export class DownloadCounter {
   readonly #ports: Pick<Ports, "db" | "clock">;
   readonly #answers: PublicAnswers;
-  readonly #log: FastifyBaseLogger | undefined;
+  /** Where a failure to write the counts is told, once the server has a log. */
+  log: FastifyBaseLogger | undefined;
   #counted = new Map<string, DownloadTally>();
   readonly #timer: NodeJS.Timeout;
 
-  constructor(
-    ports: Pick<Ports, "db" | "clock">,
-    answers: PublicAnswers,
-    everyMs: number,
-    log?: FastifyBaseLogger,
-  ) {
+  constructor(ports: Pick<Ports, "db" | "clock">, answers: PublicAnswers, everyMs: number) {
     this.#ports = ports;
     this.#answers = answers;
-    this.#log = log;
     this.#timer = setInterval(() => this.write(), everyMs);
     this.#timer.unref();
   }
@@ -69,7 +64,7 @@ export class DownloadCounter {
       );
     } catch (error) {
       // Counts are worth less than the server's health: these are lost, and counting goes on.
-      this.#log?.error({ err: error }, "writing download counts failed");
+      this.log?.error({ err: error }, "writing download counts failed");
     }
   }
 

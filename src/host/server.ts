@@ -19,6 +19,7 @@ import { OneLinePerRequest, requestId, withIsoTimes } from "./http/requestLog.ts
 import type { RouteContext } from "./http/routeContext.ts";
 import { negotiateByAccept } from "./pages/negotiation.ts";
 import { sitePages } from "./pages/routes.ts";
+import { atomRoutes } from "./routes/atom.ts";
 import { docsRoutes } from "./routes/docs.ts";
 import { feedRoutes } from "./routes/feed.ts";
 import { healthRoutes } from "./routes/health.ts";
@@ -131,6 +132,7 @@ export function buildServer(options: ServerOptions): FastifyInstance & App {
   app.register(trustedPublishingRoutes, options);
   app.register(packageRoutes, options);
   app.register(docsRoutes, options);
+  app.register(atomRoutes, options);
   app.register(resolveRoutes, options);
   app.register(feedRoutes, options);
   app.register(logRoutes, options);

@@ -64,6 +64,10 @@ import { Dependents, PackageDownloads } from "./usage.ts";
 // them through here. Pages for people share some of these addresses; they are
 // not part of the API and are declared with the site.
 
+const AtomFeed = Type.Unsafe<string>({
+  description: "An Atom feed (RFC 4287), each entry linking to the version's page",
+  content: { "application/atom+xml": { schema: { type: "string" } } },
+});
 const NoContent = Type.Null({ description: "Done; nothing to say" });
 const NotModified = Type.Null({ description: "What the client holds is current" });
 
@@ -429,6 +433,21 @@ export const API = {
     query: LiveQuery,
     answers: {},
     websocket: true,
+  }),
+  atomFeed: route({
+    method: "GET",
+    path: "/feed.atom",
+    summary: "New versions of public packages, newest first, as an Atom feed",
+    access: "anyone",
+    answers: { 200: AtomFeed },
+  }),
+  packageAtomFeed: route({
+    method: "GET",
+    path: "/packages/:author/:project/feed.atom",
+    summary: "A package's versions, newest first, as an Atom feed",
+    access: "viewer",
+    params: PackageParams,
+    answers: { 200: AtomFeed },
   }),
   webhooks: route({
     method: "GET",

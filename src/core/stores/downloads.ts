@@ -15,7 +15,7 @@ export function addDownloads(
   const row = db.get(
     `SELECT versions.id FROM versions JOIN packages ON packages.id = versions.package_id
      WHERE packages.name_key = :packageKey AND versions.version_key = :versionKey`,
-    address,
+    { packageKey: address.packageKey, versionKey: address.versionKey },
   );
   if (row === undefined) return false;
   const versionId = integer(row, "id");

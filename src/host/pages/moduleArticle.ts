@@ -28,13 +28,39 @@ export interface ArticlePlace {
   typeLinks: Readonly<Record<string, TypeLink>>;
 }
 
-/** The module's article, as HTML. */
+/** The module's index and article, as HTML. */
 export function renderModuleArticle(module: ModuleDocs, place: ArticlePlace): string {
-  return render(html`<article aria-labelledby="module-title">
+  return render(html`${moduleIndex(module)}<article aria-labelledby="module-title" class="module-article">
     <h1 id="module-title">${module.name}</h1>
     ${moduleBody(module, typeHrefs(module, place))}
   </article>`);
 }
+
+/** Every entry of the module by kind, each a link to it: what a reader scans for first. */
+function moduleIndex(module: ModuleDocs): VNode | null {
+  const kinds: [string, string[]][] = [
+    ["Types", [...module.unions, ...module.aliases].map((type) => type.name).sort(byName)],
+    ["Values", module.values.map((value) => value.name)],
+    ["Operators", module.binops.map((binop) => binop.name)],
+  ];
+  const shown = kinds.filter(([, names]) => names.length > 0);
+  if (shown.length === 0) return null;
+  return html`<nav class="module-index" aria-labelledby="index-heading">
+    <h2 id="index-heading">In ${module.name}</h2>
+    ${shown.map(
+      ([kind, names]) => html`<h3>${kind}</h3>
+        <ul>
+          ${names.map(
+            (name) => html`<li data-name=${name}>
+              <a href=${`#${name}`}>${kind === "Operators" ? `(${name})` : name}</a>
+            </li>`,
+          )}
+        </ul>`,
+    )}
+  </nav>`;
+}
+
+const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Where each type the module's signatures name is documented: here, elsewhere in the package, or in a dependency. */
 function typeHrefs(module: ModuleDocs, place: ArticlePlace): (name: string) => string | undefined {

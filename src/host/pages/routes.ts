@@ -2,13 +2,14 @@ import cookie from "@fastify/cookie";
 import { type FastifyPluginAsyncTypebox, Type } from "@fastify/type-provider-typebox";
 import type { FastifyError } from "fastify";
 import { describeRelease, documentModule } from "../../core/documentation.ts";
-import { describeIdentity } from "../../core/identities.ts";
+import { showIdentity } from "../../core/identities.ts";
 import { lastPackageChange } from "../../core/packageHead.ts";
 import { listPackages } from "../../core/packages.ts";
 import { recentlyPublished } from "../../core/recent.ts";
+import { searchPackages } from "../../core/search.ts";
 import type { User } from "../../core/sessions.ts";
 import { IdentityParams } from "../../wire/identities.ts";
-import { ListingQuery, PackageParams, VersionParams } from "../../wire/packages.ts";
+import { PackageParams, VersionParams } from "../../wire/packages.ts";
 import { orAnswer } from "../http/coreErrors.ts";
 import { ErrorAnswer } from "../http/errorAnswer.ts";
 import { answerForFailure } from "../http/malformedRequests.ts";
@@ -23,9 +24,11 @@ import { identitySettingsRoutes } from "./identitySettingsRoutes.ts";
 import { loginRoutes } from "./loginRoutes.ts";
 import { renderModulePage } from "./modulePage.ts";
 import { PAGE } from "./negotiation.ts";
-import { packagePage } from "./packagePage.ts";
-import { searchPage } from "./search.ts";
+import { packageFeed, packagePage } from "./packagePage.ts";
+import { FEED_PATH } from "./paths.ts";
+import { allPackagesPage, searchPage } from "./search.ts";
 import { sendPage } from "./sendPage.ts";
+import { versionsPage } from "./versionsPage.ts";
 import { pageViewer } from "./viewer.ts";
 
 // The package site: pages for people at the API's own addresses (chosen by
@@ -35,6 +38,12 @@ import { pageViewer } from "./viewer.ts";
 
 const RECENT_PACKAGES = 12;
 const SEARCH_PAGE_SIZE = 30;
+
+const SearchQuery = Type.Object({
+  q: Type.Optional(Type.String({ maxLength: 200, pattern: "^[^\\u0000-\\u001f\\u007f]*$" })),
+  cursor: Type.Optional(Type.String({ maxLength: 300, pattern: "^[^\\u0000-\\u001f\\u007f]*$" })),
+  page: Type.Optional(Type.String({ pattern: "^[1-9][0-9]{0,2}$" })),
+});
 
 const ModuleParams = Type.Object({
   author: Type.String({ maxLength: 255 }),
@@ -71,7 +80,13 @@ export const sitePages: FastifyPluginAsyncTypebox<RouteContext> = async (app, co
       // The page must still be shown when what failed was reading the session.
       viewer = undefined;
     }
-    void sendPage(reply.headers(answer.headers), errorPage(answer, viewer), answer.status);
+    const params = request.params as { author?: string; project?: string } | undefined;
+    // A package that is not there is searched for by the name that was asked.
+    const asked =
+      answer.code === "not_found" && params?.author !== undefined && params.project !== undefined
+        ? `${params.author}/${params.project}`
+        : undefined;
+    void sendPage(reply.headers(answer.headers), errorPage(answer, viewer, asked), answer.status);
   });
 
   for (const file of ASSETS) {
@@ -106,21 +121,27 @@ export const sitePages: FastifyPluginAsyncTypebox<RouteContext> = async (app, co
       description: "Find, read and install packages for the Gren programming language.",
       viewer: pageViewer(auth, request),
       search: false,
+      feeds: [{ title: "New versions of Gren packages", href: FEED_PATH }],
       main: content,
     });
   });
 
-  app.get("/search", page({ querystring: ListingQuery }), async (request, reply) => {
+  app.get("/search", page({ querystring: SearchQuery }), async (request, reply) => {
     const viewer = pageViewer(auth, request);
     const query = request.query.q?.trim() ?? "";
-    const listing = orAnswer(
-      listPackages(
-        ports.db,
-        { query, limit: SEARCH_PAGE_SIZE, cursor: request.query.cursor },
-        viewer,
-      ),
-    );
-    return sendPage(reply, searchPage(query, listing, viewer));
+    if (query === "") {
+      const listing = orAnswer(
+        listPackages(
+          ports.db,
+          { query: "", limit: SEARCH_PAGE_SIZE, cursor: request.query.cursor },
+          viewer,
+        ),
+      );
+      return sendPage(reply, allPackagesPage(listing, viewer));
+    }
+    const number = Number(request.query.page ?? "1");
+    const found = searchPackages(ports.db, { query, page: number }, viewer);
+    return sendPage(reply, searchPage(query, found, number, viewer));
   });
 
   app.get(
@@ -132,6 +153,31 @@ export const sitePages: FastifyPluginAsyncTypebox<RouteContext> = async (app, co
         describeRelease(ports.db, { ...request.params, version: undefined }, user),
       );
       return sendPage(reply, packagePage(release, user, publicAnswers));
+    },
+  );
+
+  // `latest` has an API route of its own; its page is the latest version's.
+  app.get(
+    "/packages/:author/:project/latest",
+    packagePageRoute({ params: PackageParams }),
+    async (request, reply) => {
+      const user = pageViewer(auth, request);
+      const release = orAnswer(
+        describeRelease(ports.db, { ...request.params, version: undefined }, user),
+      );
+      return sendPage(reply, packagePage(release, user, publicAnswers));
+    },
+  );
+
+  app.get(
+    "/packages/:author/:project/versions",
+    packagePageRoute({ params: PackageParams }),
+    async (request, reply) => {
+      const user = pageViewer(auth, request);
+      const release = orAnswer(
+        describeRelease(ports.db, { ...request.params, version: undefined }, user),
+      );
+      return sendPage(reply, versionsPage(release, user, publicAnswers));
     },
   );
 
@@ -157,6 +203,7 @@ export const sitePages: FastifyPluginAsyncTypebox<RouteContext> = async (app, co
         title: `${module} · ${documented.name} ${documented.version}`,
         description: `The documentation of ${module}, in ${documented.name} ${documented.version}`,
         viewer: user,
+        feeds: [packageFeed(documented.name)],
         main: renderModulePage(documented),
       });
     },
@@ -167,7 +214,7 @@ export const sitePages: FastifyPluginAsyncTypebox<RouteContext> = async (app, co
     page({ params: IdentityParams }),
     async (request, reply) => {
       const user = pageViewer(auth, request);
-      const identity = orAnswer(describeIdentity(ports.db, request.params.name, user));
+      const identity = orAnswer(showIdentity(ports.db, request.params.name, user));
       return sendPage(reply, identityPage(identity, user));
     },
   );
