@@ -62,9 +62,12 @@ function packageContent(release: Release): VNode {
       </ol>
     </nav>
     <div class="package-title">
-      <h1>${pkg.name} <span class="version-badge">${version.version}</span></h1>
-      <p class="summary">${pkg.summary}</p>
+      <h1>${pkg.name}</h1>
+      <p class="version-badge">
+        <span class="visually-hidden">Version </span>${version.version}${release.isLatest ? html`<span class="meta"> (latest)</span>` : null}
+      </p>
     </div>
+    <p class="summary">${pkg.summary}</p>
     ${notLatestBanner(pkg.name, version.version, release.latest, versionPath(pkg.name, LATEST_VERSION))}
     ${
       revoked

@@ -1,5 +1,6 @@
 import MarkdownIt from "markdown-it";
 import { escapeHtml, highlightGren } from "./highlightGren.ts";
+import { focusableCode } from "./markdown.ts";
 
 // A package's README, rendered once when the version is published. It is
 // Markdown written by anyone, shown on the registry's own page: raw HTML is
@@ -54,7 +55,7 @@ export function renderReadme(text: string): string {
       token.attrSet("id", anchorOf(words, used));
     }
   }
-  return markdown.renderer.render(tokens, markdown.options, {});
+  return focusableCode(markdown.renderer.render(tokens, markdown.options, {}));
 }
 
 /** A heading's anchor, as GitHub makes them: `readme-` before, so it cannot meet the page's own ids. */

@@ -49,7 +49,9 @@ for (const form of document.querySelectorAll("form[data-docs]")) {
     const response = await fetch(form.dataset.docs, { headers: { accept: "application/json" } });
     if (!response.ok) throw new Error(`The docs answered ${response.status}`);
     entries = [];
-    for (const module of await response.json()) {
+    // Gren's docs.json is an object of modules by name (Elm's was an array).
+    const docs = await response.json();
+    for (const module of Array.isArray(docs) ? docs : Object.values(docs)) {
       const add = (kind, name, type) =>
         entries.push({
           module: module.name,
