@@ -190,7 +190,7 @@ describe.skipIf(!hasChromium)("the package site, as a newcomer uses it", () => {
     expect(await install.getByRole("button", { name: /^Copy / }).count()).toBe(2);
 
     await browser.visit("/packages/acme/gizmos");
-    await page.getByRole("link", { name: "All 2 versions" }).click();
+    await page.getByRole("link", { name: "All versions (2)" }).click();
     await page.waitForURL(/\/packages\/acme\/gizmos\/versions$/);
     const rows = page.locator(".versions-table tbody tr");
     expect(await rows.count()).toBe(2);

@@ -237,14 +237,14 @@ function usedBySection(release: Release): VNode {
 
 function versionsSection(release: Release): VNode {
   const { package: pkg, version } = release;
-  return html`<section aria-labelledby="versions-heading">
+  return html`<nav aria-labelledby="versions-heading">
     <h2 id="versions-heading">Versions</h2>
     ${versionList(pkg.name, pkg.versions.slice(-RECENT_VERSIONS), version.version)}
     <p>
-      <a href=${versionsPath(pkg.name)}>All ${pkg.versions.length} version${pkg.versions.length === 1 ? "" : "s"}</a>
+      <a href=${versionsPath(pkg.name)}>All versions (${pkg.versions.length})</a>
       ${" · "}<a href=${packageFeedPath(pkg.name)}>Atom feed</a>
     </p>
-  </section>`;
+  </nav>`;
 }
 
 /** Newest first, each a link; the one shown marked, revoked ones with their reason. */

@@ -88,10 +88,10 @@ const versionRow =
   ({ version, downloads, latest }: VersionRow): VNode =>
     html`<tr class=${version.revoked ? "revoked-row" : undefined}>
       <th scope="row"><a href=${versionPath(name, version.version)}>${version.version}</a></th>
-      <td>${day(version.publishedAt)}</td>
-      <td><code>${version.grenVersion}</code></td>
-      <td class="number">${countText(downloads)}</td>
-      <td>
+      <td data-label="Published">${day(version.publishedAt)}</td>
+      <td data-label="Gren versions"><code>${version.grenVersion}</code></td>
+      <td data-label="Downloads" class="number">${countText(downloads)}</td>
+      <td data-label="Status">
         ${
           version.revoked
             ? html`<span class="reason revoked">Revoked ${day(version.revoked.at)}: ${version.revoked.reason}</span>`
