@@ -15,7 +15,7 @@ export const DEFAULT_REGISTRY = "http://localhost:3000";
 export interface RequestOptions {
   token?: string | undefined;
   json?: unknown;
-  body?: Uint8Array | FormData;
+  body?: Uint8Array;
   headers?: Record<string, string>;
   /** Gives up the request when aborted. */
   signal?: AbortSignal;
@@ -84,7 +84,7 @@ export class RegistryClient {
   async #send(method: string, path: string, options: RequestOptions = {}): Promise<Response> {
     const headers: Record<string, string> = { accept: "application/json", ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
-    let body: string | Uint8Array | FormData | undefined = options.body;
+    let body: string | Uint8Array | undefined = options.body;
     if (options.json !== undefined) {
       headers["content-type"] = "application/json";
       body = JSON.stringify(options.json);
@@ -133,10 +133,6 @@ export class RegistryClient {
     };
     const path = `${pathOf(route, params ?? {})}${queryString(query)}`;
     if (body === undefined) return this.#send(route.method, path, options);
-    if (isRawBody(route.body) && body instanceof FormData) {
-      // fetch writes the multipart body and its Content-Type, boundary and all.
-      return this.#send(route.method, path, { ...options, body });
-    }
     if (isRawBody(route.body)) {
       return this.#send(route.method, path, {
         ...options,

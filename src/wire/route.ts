@@ -58,7 +58,7 @@ export type QueryOf<R extends RouteDeclaration> =
 export type BodyOf<R extends RouteDeclaration> = R["body"] extends TSchema
   ? Static<R["body"]>
   : R["body"] extends RawBody
-    ? Uint8Array | FormData
+    ? Uint8Array
     : undefined;
 
 /** The success answers' status codes. */

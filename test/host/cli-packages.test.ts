@@ -89,7 +89,7 @@ describe("publish", () => {
       "src/Widgets/Extra.gren": sources["Widgets.Extra"],
       "src/Gren/Kernel/Widgets.js": sources["Gren.Kernel.Widgets"],
       "src/Widgets/notes.md": "not a module",
-      "README.md": "# Widgets\n",
+      "README.md": `# Widgets\n\n${"Widgets, explained. ".repeat(20)}\n`,
       "tests/src/Test.gren": "module Test exposing (..)\n",
     });
 

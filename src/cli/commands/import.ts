@@ -281,7 +281,7 @@ class Importer {
         return await this.#client.call(API.publish, {
           params: versionParams(bundle.name, version),
           token: this.#token,
-          body: publishBody(bundle),
+          ...(await publishBody(bundle)),
         });
       } catch (error) {
         if (!(error instanceof RegistryError && error.status === 429) || attempt >= BUSY_RETRIES) {

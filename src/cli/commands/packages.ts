@@ -61,7 +61,7 @@ identity's settings page).`,
       const published = await client.call(API.publish, {
         params: versionParams(bundle.name, formatVersion(bundle.version)),
         token,
-        body: publishBody(bundle),
+        ...(await publishBody(bundle)),
       });
       show(options.json, published, () => {
         console.log(`Published ${published.name} ${published.version} to ${client.url}.`);
