@@ -441,6 +441,7 @@ async function publish(
   version: string,
   bytes: Uint8Array,
   limits: Parameters<typeof publishVersion>[2]["limits"],
+  readme?: string,
 ): Promise<void> {
   const published = await publishVersion(ports, publisher, {
     author: pkg.author,
@@ -448,6 +449,7 @@ async function publish(
     version,
     bytes,
     limits,
+    readme: readme === undefined ? undefined : new TextEncoder().encode(readme),
   });
   must(published, `publishing ${pkg.author}/${pkg.project} ${version}`);
 }
@@ -476,6 +478,31 @@ export const REAL_CORE_BUNDLE = join(
   import.meta.dirname,
   "../test/fixtures/real-bundles/gren_lang_core__7_0_0.pkg.gz",
 );
+
+/** A README of a usual length for the real core, whose bundle holds none. */
+const CORE_README = `# gren-lang/core
+
+The core modules of the [Gren](https://gren-lang.org) programming language:
+numbers, strings, arrays, dictionaries, JSON, tasks and the rest.
+
+## Installing
+
+\`\`\`
+gren package install gren-lang/core
+\`\`\`
+
+## Using it
+
+\`\`\`gren
+import Dict exposing (Dict)
+
+greetings : Dict String String
+greetings =
+    Dict.singleton "en" "Hello"
+\`\`\`
+
+${"Every module is documented on its own page, each type in a signature a link to where it is defined. ".repeat(20)}
+`;
 
 /**
  * gren-lang/core, which every package depends on: a small version for each
@@ -506,6 +533,7 @@ async function seedCore(
     "7.0.0",
     new Uint8Array(readFileSync(REAL_CORE_BUNDLE)),
     limits,
+    CORE_README,
   );
   return owner;
 }

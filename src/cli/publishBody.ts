@@ -1,4 +1,4 @@
-import { README_FILE, type PreparedBundle } from "./packageDirectory.ts";
+import { type PreparedBundle, README_FILE } from "./packageDirectory.ts";
 
 /**
  * What `PUT /packages/AUTHOR/PROJECT/VERSION` is sent: the bundle alone, or,
