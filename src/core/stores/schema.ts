@@ -495,6 +495,15 @@ export const MIGRATIONS: readonly string[] = [
     version_id INTEGER PRIMARY KEY REFERENCES versions (id),
     count INTEGER NOT NULL
   ) STRICT;
+
+  -- Module pages made before had no index and linked no type to another
+  -- module: the background pass makes every live version's docs again from
+  -- its bundle, each replacing the old in one transaction, which serve meanwhile.
+  UPDATE version_docs SET awaiting = 1
+  WHERE docs_json IS NOT NULL
+    AND version_id IN (SELECT versions.id FROM versions
+                       WHERE versions.revoked_at IS NULL
+                         AND EXISTS (SELECT 1 FROM blobs WHERE blobs.sha256 = versions.sha256));
   `,
 ];
 

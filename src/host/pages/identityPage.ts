@@ -29,8 +29,7 @@ export function identityPage(
           identity.packageSummaries.length === 0
             ? html`<p>${identity.name} has published no packages yet.</p>`
             : html`<p class="meta">
-                  ${identity.packageSummaries.length}
-                  package${identity.packageSummaries.length === 1 ? "" : "s"}
+                  ${`${identity.packageSummaries.length} package${identity.packageSummaries.length === 1 ? "" : "s"}`}
                 </p>
                 <ul class="package-list">
                   ${identity.packageSummaries.map(
