@@ -142,7 +142,9 @@ describe.skipIf(!hasChromium)("the package site, as a newcomer uses it", () => {
     const results = page.locator(".docs-results li");
     await results.first().waitFor();
     expect(await results.first().locator("a").textContent()).toBe("andThen");
-    expect(await page.locator(".docs-status").textContent()).toMatch(/match/);
+    await expect
+      .poll(() => page.locator(".docs-status").textContent())
+      .toMatch(/^\d+ matches in this package's docs\.$/);
     // The module's index narrows to what matches.
     expect(await index.locator("li:visible").count()).toBe(1);
     // Signatures are searched too, across every module of the package.
