@@ -42,6 +42,8 @@ import { type RunningServer, startCeilingServer, startRegistryServer } from "./s
 import { checkWorkerFailure } from "./worker-check.ts";
 import {
   bundleDownloads,
+  coreModulePages,
+  corePackagePage,
   graphResolutions,
   inclusionProofs,
   latestQuestions,
@@ -72,6 +74,10 @@ export const TARGETS = {
   indexThroughput: 1,
   /** A package page at the read connections, p99 in ms. */
   pageP99: 20,
+  /** The real core's package page, README and all, at the read connections, p99 in ms. */
+  corePageP99: 20,
+  /** The real core's module pages, linked and indexed, at the read connections, p99 in ms. */
+  coreModuleP99: 20,
   /** Inclusion proofs req/s, as the CLI asks them, as a share of the version list's. */
   proofThroughput: 1,
   /** Publishes of the real core bundle by one publisher with a file mirror, as a share of those without. */
@@ -107,6 +113,9 @@ interface RegistryResults {
   bundle: LoadResult;
   resolve: LoadResult;
   page: LoadResult;
+  /** The real core's package page, and its module pages in turn. */
+  corePage: LoadResult;
+  coreModule: LoadResult;
   generatedAlone: LoadResult;
   generatedTogether: LoadResult;
   coreAlone: LoadResult;
@@ -123,7 +132,9 @@ type Read =
   | "index"
   | "bundle"
   | "resolve"
-  | "page";
+  | "page"
+  | "corePage"
+  | "coreModule";
 
 interface ReadWorkload {
   next: () => () => Request;
@@ -185,6 +196,8 @@ export async function runBenchmark(options: BenchOptions, workDir: string): Prom
     row("bundle download", "bundle"),
     row(`\`/resolve\`, ${catalogue.graph.packages} packages`, "resolve"),
     row("package page (HTML)", "page"),
+    row("real core's package page (HTML, README)", "corePage"),
+    row("real core's module pages (HTML, linked, indexed)", "coreModule"),
     write("publish generated 100 KB, one publisher", registry.generatedAlone),
     write(`publish generated 100 KB, ${publishers} publishers`, registry.generatedTogether),
     write("publish real core, one publisher", registry.coreAlone),
@@ -248,6 +261,8 @@ async function measure(
       connections: RESOLVE_CONNECTIONS,
     },
     page: { next: () => packagePages(catalogue), type: HTML_TYPE },
+    corePage: { next: corePackagePage, type: HTML_TYPE },
+    coreModule: { next: coreModulePages, type: HTML_TYPE },
   };
   // Every kind of request is made first, so a broken workload fails loudly; the
   // last answer is the one a warm server gives (the index then comes compressed).
@@ -514,6 +529,8 @@ function targets(
   const versionList = answered(registry.versionList);
   const longList = answered(registry.longList);
   const page = answered(registry.page);
+  const corePage = answered(registry.corePage);
+  const coreModule = answered(registry.coreModule);
   const proof = answered(registry.proof);
   const coreAloneMirrored = answered(mirror.alone, 201);
   const peakMiB = memory.peakBytes === undefined ? Number.NaN : memory.peakBytes / MIB;
@@ -563,6 +580,16 @@ function targets(
       description: `a package page at ${options.connections} connections: p99 < ${TARGETS.pageP99} ms`,
       measured: `${page.p99.toFixed(2)} ms`,
       pass: page.p99 < TARGETS.pageP99,
+    },
+    {
+      description: `the real core's package page, with its README, at ${options.connections} connections: p99 < ${TARGETS.corePageP99} ms`,
+      measured: `${corePage.p99.toFixed(2)} ms`,
+      pass: corePage.p99 < TARGETS.corePageP99,
+    },
+    {
+      description: `the real core's module pages, with linked types and an index, at ${options.connections} connections: p99 < ${TARGETS.coreModuleP99} ms`,
+      measured: `${coreModule.p99.toFixed(2)} ms`,
+      pass: coreModule.p99 < TARGETS.coreModuleP99,
     },
     {
       description: `inclusion proofs, as the CLI asks them, ≥ ${TARGETS.proofThroughput}× the req/s of the version list`,

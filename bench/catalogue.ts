@@ -442,10 +442,18 @@ async function publish(
   version: string,
   bytes: Uint8Array,
   limits: Parameters<typeof publishVersion>[2]["limits"],
+  readme?: string,
 ): Promise<void> {
   const what = `publishing ${pkg.author}/${pkg.project} ${version}`;
   const ticket = must(admitUpload(ports, publisher, addressOf(pkg, version)), what);
-  must(await publishVersion(ports, ticket, { bytes, limits }), what);
+  must(
+    await publishVersion(ports, ticket, {
+      bytes,
+      limits,
+      readme: readme === undefined ? undefined : new TextEncoder().encode(readme),
+    }),
+    what,
+  );
 }
 
 /** The version of a package the catalogue names, as the core takes it. */
@@ -481,6 +489,31 @@ export const REAL_CORE_BUNDLE = join(
   "../test/fixtures/real-bundles/gren_lang_core__7_0_0.pkg.gz",
 );
 
+/** A README of a usual length for the real core, whose bundle holds none. */
+const CORE_README = `# gren-lang/core
+
+The core modules of the [Gren](https://gren-lang.org) programming language:
+numbers, strings, arrays, dictionaries, JSON, tasks and the rest.
+
+## Installing
+
+\`\`\`
+gren package install gren-lang/core
+\`\`\`
+
+## Using it
+
+\`\`\`gren
+import Dict exposing (Dict)
+
+greetings : Dict String String
+greetings =
+    Dict.singleton "en" "Hello"
+\`\`\`
+
+${"Every module is documented on its own page, each type in a signature a link to where it is defined. ".repeat(20)}
+`;
+
 /**
  * gren-lang/core, which every package depends on: a small version for each
  * older compiler series, and the real 7.0.0 the compiler made for 0.6.
@@ -510,6 +543,7 @@ async function seedCore(
     "7.0.0",
     new Uint8Array(readFileSync(REAL_CORE_BUNDLE)),
     limits,
+    CORE_README,
   );
   return owner;
 }

@@ -120,6 +120,37 @@ export function packagePages(catalogue: SeededCatalogue): () => Request {
   return cycle(shuffled(pages, new SeededRandom(4)));
 }
 
+const AS_A_BROWSER_ASKS = { accept: "text/html,application/xhtml+xml,*/*;q=0.8" };
+
+/** The real gren-lang/core 7.0.0 as the catalogue published it, with its README. */
+const CORE_VERSION = "/packages/gren-lang/core/7.0.0";
+
+/** A browser's page of the real gren-lang/core: its README, install lines, modules, users. */
+export function corePackagePage(): () => Request {
+  return cycle([{ method: "GET", path: CORE_VERSION, headers: AS_A_BROWSER_ASKS }]);
+}
+
+/**
+ * A browser's page of each module of the real gren-lang/core in turn: the
+ * module's index, its docs with every type linked, and the package's modules.
+ */
+export function coreModulePages(): () => Request {
+  const core = JSON.parse(gunzipSync(readFileSync(REAL_CORE_BUNDLE)).toString("utf8")) as {
+    outline: { "exposed-modules": Record<string, string[]> | string[] };
+  };
+  const exposed = core.outline["exposed-modules"];
+  const modules = Array.isArray(exposed) ? exposed : Object.values(exposed).flat();
+  return cycle(
+    modules.map(
+      (module): Request => ({
+        method: "GET",
+        path: `${CORE_VERSION}/modules/${module}`,
+        headers: AS_A_BROWSER_ASKS,
+      }),
+    ),
+  );
+}
+
 /** What the upload workloads release: generated 100 KB bundles, or the real gren-lang/core. */
 export type UploadKind = "generated" | "core";
 

@@ -11,6 +11,7 @@ import {
   OUTLINE_FILE,
   type PackageEntry,
   type PackageFiles,
+  README_FILE,
 } from "./packageDirectory.ts";
 
 /** git's standard output; a failure becomes an error naming the command, with git's own words. */
@@ -95,7 +96,10 @@ export async function tagFiles(clone: string, tag: string): Promise<PackageFiles
     if (!match) continue;
     const [, mode = "", id = "", size = "", path = ""] = match;
     const inPackage =
-      path === OUTLINE_FILE || path === SOURCE_DIRECTORY || path.startsWith(`${SOURCE_DIRECTORY}/`);
+      path === OUTLINE_FILE ||
+      path === README_FILE ||
+      path === SOURCE_DIRECTORY ||
+      path.startsWith(`${SOURCE_DIRECTORY}/`);
     if (inPackage && !path.split("/").some((part) => part.startsWith("."))) {
       tree.push({ path, mode, id, size: Number(size) });
     }
@@ -108,6 +112,7 @@ export async function tagFiles(clone: string, tag: string): Promise<PackageFiles
     if (kind !== "file") return false;
     return (
       entry.path === OUTLINE_FILE ||
+      entry.path === README_FILE ||
       sourceFileAt(entry.path.slice(SOURCE_DIRECTORY.length + 1)).kind === "module"
     );
   });
@@ -119,12 +124,15 @@ export async function tagFiles(clone: string, tag: string): Promise<PackageFiles
       );
     }
   }
-  const texts = await readBlobs(
+  const blobs = await readBlobs(
     clone,
     needed.map((entry) => entry.id),
   );
   const idOf = new Map(tree.map((entry) => [entry.path, entry.id]));
-  const read = (path: string): string => texts.get(idOf.get(path) ?? "") ?? "";
+  const readBytes = (path: string): Uint8Array =>
+    new Uint8Array(blobs.get(idOf.get(path) ?? "") ?? Buffer.alloc(0));
+  const read = (path: string): string =>
+    (blobs.get(idOf.get(path) ?? "") ?? Buffer.alloc(0)).toString("utf8");
 
   const kindOf = (entry: TreeEntry): PackageEntry => {
     const kind = MODES[entry.mode];
@@ -137,23 +145,28 @@ export async function tagFiles(clone: string, tag: string): Promise<PackageFiles
   };
   const outline = tree.find((entry) => entry.path === OUTLINE_FILE);
   if (!outline) throw usageError(`there is no ${OUTLINE_FILE} at tag ${tag}`);
+  const readme = tree.find((entry) => entry.path === README_FILE);
   return {
     where: `tag ${tag}`,
     show: (path) => `${path} at tag ${tag}`,
     outline: kindOf(outline),
     sources: new Map(
-      tree.filter((entry) => entry !== outline).map((entry) => [entry.path, kindOf(entry)]),
+      tree
+        .filter((entry) => entry !== outline && entry !== readme)
+        .map((entry) => [entry.path, kindOf(entry)]),
     ),
     read,
+    readme: readme && kindOf(readme),
+    readBytes,
   };
 }
 
-/** The text of each blob, by its id, read by one `git cat-file --batch`. */
-async function readBlobs(clone: string, ids: string[]): Promise<Map<string, string>> {
+/** The bytes of each blob, by its id, read by one `git cat-file --batch`. */
+async function readBlobs(clone: string, ids: string[]): Promise<Map<string, Buffer>> {
   const unique = [...new Set(ids)];
   if (unique.length === 0) return new Map();
   const output = await gitBytes(["cat-file", "--batch"], clone, `${unique.join("\n")}\n`);
-  const texts = new Map<string, string>();
+  const blobs = new Map<string, Buffer>();
   let at = 0;
   for (const id of unique) {
     const headerEnd = output.indexOf(0x0a, at);
@@ -162,8 +175,8 @@ async function readBlobs(clone: string, ids: string[]): Promise<Map<string, stri
       throw new CliError(`git cat-file could not read the object ${id} (${header.join(" ")})`);
     }
     const size = Number(header[2]);
-    texts.set(id, output.toString("utf8", headerEnd + 1, headerEnd + 1 + size));
+    blobs.set(id, output.subarray(headerEnd + 1, headerEnd + 1 + size));
     at = headerEnd + 1 + size + 1;
   }
-  return texts;
+  return blobs;
 }

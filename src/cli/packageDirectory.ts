@@ -15,7 +15,8 @@ import { exposedModuleNames, parseOutline } from "../gren/outline.ts";
 import { SOURCE_DIRECTORY, sourceFileAt } from "../gren/packageLayout.ts";
 import { parseVersion, type Version } from "../gren/semver.ts";
 import { isJsonObject } from "../gren/wording.ts";
-import { unreachable } from "../result.ts";
+import { err, ok, type Result, unreachable } from "../result.ts";
+import { README_ADVISED_BYTES, README_MAX_BYTES } from "../wire/limits.ts";
 import { CliError, EXIT, type ExitCode, usageError } from "./cliError.ts";
 
 /** A bundle ready to upload, and what it says it is. */
@@ -23,10 +24,17 @@ export interface PreparedBundle {
   name: PackageName;
   version: Version;
   bytes: Uint8Array;
+  /** The package's README, sent beside the bundle; undefined when it has none. */
+  readme?: Uint8Array | undefined;
+  /** What the publisher should know but need not fix. */
+  warnings?: string[];
 }
 
 /** The file a package directory keeps its outline in. */
 export const OUTLINE_FILE = "gren.json";
+
+/** The file a package's README is in, beside its outline. */
+export const README_FILE = "README.md";
 
 /**
  * What a path among a package's files is. Only regular files are read: a
@@ -54,6 +62,10 @@ export interface PackageFiles {
   sources: ReadonlyMap<string, PackageEntry>;
   /** The text of a regular file, by its path from the package's root. */
   read(path: string): string;
+  /** What `README.md` is, when there is one. */
+  readme: PackageEntry | undefined;
+  /** The bytes of a regular file, by its path from the package's root. */
+  readBytes(path: string): Uint8Array;
 }
 
 /** More unpacked bytes than this, and a bundle file is surely not one (the registry's own limit is lower). */
@@ -106,8 +118,62 @@ export function bundlePackageFiles(files: PackageFiles): PreparedBundle {
       problems,
     );
   }
+  const readme = readmeOf(files);
+  if (!readme.ok) {
+    throw new CliError(
+      `the package in ${files.where} cannot be published: its ${README_FILE} must be fixed`,
+      EXIT.invalidBundle,
+      [readme.error],
+    );
+  }
   const bytes = encodeBundle(outlineJson, sortedByName(sources));
-  return { name: outline.value.name, version: outline.value.version, bytes };
+  return {
+    name: outline.value.name,
+    version: outline.value.version,
+    bytes,
+    readme: readme.value.bytes,
+    warnings: readme.value.warnings,
+  };
+}
+
+/**
+ * The README to send beside the bundle, as the registry will take it. The
+ * compiler's own check wants one of at least 300 bytes: shorter, or none, is
+ * said but stops nothing.
+ */
+function readmeOf(
+  files: PackageFiles,
+): Result<{ bytes: Uint8Array | undefined; warnings: string[] }, string> {
+  const entry = files.readme;
+  if (entry === undefined) {
+    return ok({
+      bytes: undefined,
+      warnings: [
+        `${files.where} has no ${README_FILE}: the package's page will show none; the Gren compiler wants one of at least ${README_ADVISED_BYTES} bytes.`,
+      ],
+    });
+  }
+  if (entry.kind !== "file") return err(notAFile(README_FILE, entry));
+  const bytes = files.readBytes(README_FILE);
+  if (bytes.byteLength > README_MAX_BYTES) {
+    return err(
+      `${README_FILE} is ${bytes.byteLength} bytes, more than the ${README_MAX_BYTES} a registry keeps; shorten it, or link to longer documentation.`,
+    );
+  }
+  try {
+    new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return err(`${README_FILE} is not UTF-8 text; save it as UTF-8.`);
+  }
+  return ok({
+    bytes,
+    warnings:
+      bytes.byteLength < README_ADVISED_BYTES
+        ? [
+            `${README_FILE} is ${bytes.byteLength} bytes; the Gren compiler's own check wants at least ${README_ADVISED_BYTES}, so say a little more of what the package is for.`,
+          ]
+        : [],
+  });
 }
 
 function notAFile(path: string, entry: PackageEntry): string {
@@ -253,12 +319,15 @@ export function directoryFiles(directory: string): PackageFiles {
   };
   const top = entryAt(onDisk(SOURCE_DIRECTORY));
   if (top) walk(SOURCE_DIRECTORY, top);
+  const readme = entryAt(onDisk(README_FILE));
   return {
     where: root,
     show: onDisk,
     outline,
     sources,
-    read: (path) => readRegularFile(onDisk(path)),
+    read: (path) => readRegularFile(onDisk(path)).toString("utf8"),
+    readme: readme === "folder" ? { kind: "other", what: "a folder" } : readme,
+    readBytes: (path) => new Uint8Array(readRegularFile(onDisk(path))),
   };
 }
 
@@ -282,11 +351,11 @@ function entryAt(path: string): PackageEntry | "folder" | undefined {
 }
 
 /**
- * A regular file's text. Opened without following a link, and checked to be
+ * A regular file's bytes. Opened without following a link, and checked to be
  * a regular file once open, so that nothing put in its place since it was
  * listed is read instead.
  */
-function readRegularFile(path: string): string {
+function readRegularFile(path: string): Buffer {
   let descriptor: number;
   try {
     descriptor = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
@@ -307,7 +376,7 @@ function readRegularFile(path: string): string {
         EXIT.invalidBundle,
       );
     }
-    return readFileSync(descriptor, "utf8");
+    return readFileSync(descriptor);
   } finally {
     closeSync(descriptor);
   }

@@ -40,7 +40,9 @@ export const MAX_JSON_DEPTH = 32;
 export const MAX_JSON_KEYS = 20_000;
 
 /** A bundle that passed every check, with its sources, which its reader documents next. */
-export type CheckedBundle = Omit<Bundle, "docs"> & { sources: Readonly<Record<string, string>> };
+export type CheckedBundle = Omit<Bundle, "docs" | "readme"> & {
+  sources: Readonly<Record<string, string>>;
+};
 
 /**
  * Unpacks and checks an uploaded bundle, listing every problem it has rather

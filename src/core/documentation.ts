@@ -11,9 +11,12 @@ import { isJsonObject, type JsonObject } from "../gren/wording.ts";
 import type { Database } from "../ports/database.ts";
 import { err, ok, type Result } from "../result.ts";
 import type { PackageView, VersionView } from "../wire/packages.ts";
+import type { Dependents } from "../wire/usage.ts";
 import type { VersionAddress } from "./address.ts";
 import { findVisiblePackage, type PackageLookupError } from "./packages.ts";
-import { type VersionRecord, versionsOf } from "./stores/packages.ts";
+import { versionDownloads } from "./stores/downloads.ts";
+import { type PackageRecord, type VersionRecord, versionsOf } from "./stores/packages.ts";
+import { findReadme } from "./stores/readmes.ts";
 import type { User } from "./stores/users.ts";
 import {
   documentedModules,
@@ -22,6 +25,7 @@ import {
   hasVersionDocs,
 } from "./stores/versionDocs.ts";
 import { publishLogIndex } from "./transparencyLog.ts";
+import { dependentsView } from "./usage.ts";
 import {
   type DownloadError,
   findVisibleVersion,
@@ -58,6 +62,32 @@ export interface Release {
   documented: ReadonlySet<string> | undefined;
   /** The index of the transparency log's entry for the version's publish. */
   logIndex: number | undefined;
+  /** The highest live version, when there is one: the one a page that is not the latest points to. */
+  latest: string | undefined;
+  /** The version's README, rendered when it was published; undefined when it came without one. */
+  readme: string | undefined;
+  /** The packages whose latest version depends on this one, the first of them. */
+  usedBy: Dependents;
+  /** Downloads of the package's bundles: in all, and of each version by its text. */
+  downloads: { total: number; versions: ReadonlyMap<string, number> };
+}
+
+/** At most this many packages are named on a package's page as using it. */
+const USED_BY_SHOWN = 30;
+
+/** What a page's address says for "the latest version, whichever it is". */
+export const LATEST = "latest";
+
+/** A version, or the latest one, whichever it is: what a page's address may name. */
+export type VersionChoice = Version | typeof LATEST;
+
+/** The version a choice names: `latest` is the highest live one, or the highest when none is live. */
+export function namedVersion(pkg: PackageRecord, version: VersionChoice): Version {
+  if (version !== LATEST) return version;
+  if (pkg.head === undefined) {
+    throw new Error(`The package ${formatPackageName(pkg.name)} has no versions`);
+  }
+  return versionFromKey(pkg.head.latestKey ?? pkg.head.highestKey);
 }
 
 /**
@@ -67,7 +97,7 @@ export interface Release {
  */
 export function describeRelease(
   db: Database,
-  input: { name: PackageName; version: Version | undefined },
+  input: { name: PackageName; version: VersionChoice | undefined },
   viewer: User | undefined,
 ): Result<Release, PackageLookupError | VersionLookupError> {
   const found = findVisiblePackage(db, input.name, viewer);
@@ -77,7 +107,7 @@ export function describeRelease(
     throw new Error(`The package ${formatPackageName(input.name)} has no versions`);
   }
   const pkg = packageView(found.value, versionsOf(db, found.value.id));
-  const shown = input.version ?? versionFromKey(head.latestKey ?? head.highestKey);
+  const shown = namedVersion(found.value, input.version ?? LATEST);
   const record = versionOf(db, found.value, shown);
   if (!record.ok) return record;
   const version = versionView(found.value, record.value);
@@ -96,7 +126,24 @@ export function describeRelease(
       ? new Set(documentedModules(db, versionId))
       : undefined,
     logIndex: publishLogIndex(db, { name: input.name, version: shown }, viewer),
+    latest: head.latestKey === undefined ? undefined : versionText(head.latestKey),
+    readme: findReadme(db, versionId)?.html,
+    usedBy: dependentsView(db, found.value, viewer, USED_BY_SHOWN),
+    downloads: downloadTotals(db, found.value.id),
   });
+}
+
+function downloadTotals(
+  db: Database,
+  packageId: number,
+): { total: number; versions: ReadonlyMap<string, number> } {
+  const versions = new Map<string, number>();
+  let total = 0;
+  for (const [key, count] of versionDownloads(db, packageId)) {
+    versions.set(versionText(key), count);
+    total += count;
+  }
+  return { total, versions };
 }
 
 /**
@@ -119,16 +166,25 @@ export interface ModuleDocumentation {
   documented: ReadonlySet<string>;
   module: string;
   article: string;
+  /** The highest live version, when there is one. */
+  latest: string | undefined;
 }
 
 /** One module's documentation, as stored when the version was published. */
 export function documentModule(
   db: Database,
-  address: VersionAddress,
+  address: { name: PackageName; version: VersionChoice },
   module: string,
   viewer: User | undefined,
 ): Result<ModuleDocumentation, DocsError> {
-  const found = documentedVersion(db, address, viewer);
+  // A page at `latest` shows the latest version's module, so that links to it stay current.
+  const visible = findVisiblePackage(db, address.name, viewer);
+  if (!visible.ok) return visible;
+  const found = documentedVersion(
+    db,
+    { name: address.name, version: namedVersion(visible.value, address.version) },
+    viewer,
+  );
   if (!found.ok) return found;
   const { name, version, record } = found.value;
   const article = findModulePage(db, record.id, module);
@@ -140,6 +196,10 @@ export function documentModule(
     documented: new Set(documentedModules(db, record.id)),
     module,
     article,
+    latest:
+      visible.value.head?.latestKey === undefined
+        ? undefined
+        : versionText(visible.value.head.latestKey),
   });
 }
 

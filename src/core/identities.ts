@@ -1,4 +1,9 @@
-import { type IdentityName, identityKey, parseIdentityName } from "../gren/names.ts";
+import {
+  formatPackageName,
+  type IdentityName,
+  identityKey,
+  parseIdentityName,
+} from "../gren/names.ts";
 import type { Database } from "../ports/database.ts";
 import type { Ports } from "../ports/index.ts";
 import { err, ok, type Result } from "../result.ts";
@@ -25,8 +30,10 @@ import {
   roleOf,
   setRole,
 } from "./stores/identities.ts";
-import { packageNamesOf } from "./stores/packages.ts";
+import { packageNamesOf, packageSummariesOf } from "./stores/packages.ts";
 import { findOrCreateUser, type User } from "./stores/users.ts";
+import { isoTime } from "./time.ts";
+import { versionText } from "./views.ts";
 
 export type CreateIdentityError =
   | { kind: "invalid_identity_name"; name: string }
@@ -128,6 +135,40 @@ export function describeIdentity(
     name: identity.name,
     packages: packageNamesOf(db, identity.id, member),
     ...(member ? { members: membersOf(db, identity.id) } : {}),
+  });
+}
+
+/** One of an identity's packages as its page lists it. */
+export interface IdentityPackage {
+  name: string;
+  summary: string;
+  private: boolean;
+  /** Its highest live version; undefined once every version is revoked. */
+  latest: string | undefined;
+  /** When its last live version was published, ISO 8601. */
+  publishedAt: string | undefined;
+}
+
+/** An identity as its page shows it: its packages with their summaries and latest versions. */
+export function showIdentity(
+  db: Database,
+  rawName: string,
+  viewer: User | undefined,
+): Result<IdentityView & { packageSummaries: IdentityPackage[] }, IdentityLookupError> {
+  const described = describeIdentity(db, rawName, viewer);
+  if (!described.ok) return described;
+  const identity = identityNamed(db, described.value.name as IdentityName);
+  const member = identity !== undefined && isMember(db, identity.id, viewer);
+  const summaries = identity === undefined ? [] : packageSummariesOf(db, identity.id, member);
+  return ok({
+    ...described.value,
+    packageSummaries: summaries.map((pkg) => ({
+      name: formatPackageName(pkg.name),
+      summary: pkg.summary,
+      private: pkg.private,
+      latest: pkg.latestKey === undefined ? undefined : versionText(pkg.latestKey),
+      publishedAt: pkg.lastPublishedAt === undefined ? undefined : isoTime(pkg.lastPublishedAt),
+    })),
   });
 }
 

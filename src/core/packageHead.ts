@@ -1,4 +1,9 @@
 import type { Database } from "../ports/database.ts";
+import {
+  dependencyKeysOf,
+  packageIdOfKey,
+  replaceLatestDependencies,
+} from "./stores/dependents.ts";
 import { headsChangedSince, lastChangeSeq, writeHead } from "./stores/packageHeads.ts";
 import { tallyVersions } from "./stores/packages.ts";
 
@@ -8,7 +13,9 @@ import { tallyVersions } from "./stores/packages.ts";
  * the change that moved it (the last event recorded). The one writer of a
  * package's head: called inside each publication's and revocation's
  * transaction, after its event, so that every reader finds it ready and no
- * reader works it out again.
+ * reader works it out again. What the latest version depends on moves with
+ * it, and the packages it starts or stops using change too: their pages name
+ * their users.
  */
 export function recordPackageHead(
   db: Database,
@@ -16,6 +23,17 @@ export function recordPackageHead(
 ): ReturnType<typeof tallyVersions> {
   const head = tallyVersions(db, packageId);
   writeHead(db, packageId, head);
+  const uses = head.latestKey === undefined ? [] : dependencyKeysOf(db, packageId, head.latestKey);
+  const used = replaceLatestDependencies(db, packageId, uses);
+  const now = new Set(uses);
+  const before = new Set(used);
+  for (const key of new Set([...uses, ...used])) {
+    if (now.has(key) && before.has(key)) continue;
+    const dependencyId = packageIdOfKey(db, key);
+    if (dependencyId !== undefined && dependencyId !== packageId) {
+      writeHead(db, dependencyId, tallyVersions(db, dependencyId));
+    }
+  }
   return head;
 }
 

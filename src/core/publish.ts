@@ -30,6 +30,7 @@ import {
   showInListings,
   storeBlob,
 } from "./stores/packages.ts";
+import { storeReadme } from "./stores/readmes.ts";
 import type { User } from "./stores/users.ts";
 import { storeVersionDocs } from "./stores/versionDocs.ts";
 import { logChange } from "./transparencyLog.ts";
@@ -74,7 +75,12 @@ export type PublishError =
 export async function publishVersion(
   ports: Ports,
   ticket: PublishTicket,
-  input: { bytes: Uint8Array; limits: PublishLimits },
+  input: {
+    bytes: Uint8Array;
+    /** The package's README, sent beside the bundle. */
+    readme?: Uint8Array | undefined;
+    limits: PublishLimits;
+  },
 ): Promise<Result<Published, PublishError>> {
   const { publisher, grant, identity } = ticket;
   const { name, version } = ticket.address;
@@ -91,6 +97,7 @@ export async function publishVersion(
       ),
     },
     dependencies.lookUp,
+    input.readme,
   );
   let outline: Outline | undefined;
   let bundleProblems: string[] = [];
@@ -169,6 +176,8 @@ export async function publishVersion(
       at: now,
       awaiting: dependencies.awaited(),
     });
+    const { readme } = bundle.value;
+    if (readme) storeReadme(db, { packageId, versionKey: key }, readme);
     queueMirrorUpdate(ports, { packageId, versionKey: key });
     if (recordPackageHead(db, packageId).highestKey === key) {
       showInListings(db, packageId, {
@@ -194,7 +203,7 @@ export async function publishVersion(
       versionKey: key,
       sha256,
       size: input.bytes.byteLength,
-      readme: null,
+      readme: readme?.sha256 ?? null,
       at: now,
     });
     return ok({

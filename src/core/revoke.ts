@@ -20,6 +20,7 @@ import {
   releaseBlob,
   type VersionRecord,
 } from "./stores/packages.ts";
+import { forgetReadmeText } from "./stores/readmes.ts";
 import type { User } from "./stores/users.ts";
 import { deleteModulePages } from "./stores/versionDocs.ts";
 import { logChange } from "./transparencyLog.ts";
@@ -130,6 +131,7 @@ function revoke(
   releaseBlob(db, version.sha256);
   // Its pages go with its bundle; its API (docs.json) stays, for comparing later versions with.
   deleteModulePages(db, version.id);
+  forgetReadmeText(db, version.id);
   // The deleted bytes still sit in the database's files until they are written over.
   enqueueJob(db, "scrub_deleted_content", now);
   recordAudit(db, {

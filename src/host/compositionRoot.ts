@@ -13,6 +13,7 @@ import { openDatabase } from "./database.ts";
 import { DeletedContentScrubber } from "./deletedContentScrubber.ts";
 import { nodeDigest } from "./digest.ts";
 import { DocsBackfill } from "./docsBackfill.ts";
+import { DownloadCounter } from "./downloadCounter.ts";
 import { FanOut } from "./feed/fanOut.ts";
 import { LiveFeed } from "./feed/liveFeed.ts";
 import { WebhookWorker } from "./feed/webhookWorker.ts";
@@ -104,9 +105,11 @@ export function openRegistry(options: StartOptions) {
     pingIntervalMs: config.livePingMs,
     maxBufferedBytes: 1024 * 1024,
   });
+  const downloads = new DownloadCounter(ports, publicAnswers, config.downloadCountMs);
   const app = buildServer({
     config,
     ports,
+    downloads,
     auth: new Authenticator(ports, config.sessions, netAddressRanges),
     live,
     logins: new LoginWaiters(),
@@ -116,6 +119,7 @@ export function openRegistry(options: StartOptions) {
     checkpoints,
     logger: options.logger ?? { level: config.logLevel },
   });
+  downloads.log = app.log;
   for (const notice of [...key.notices, ...checkpoints.notices()]) {
     app.log[notice.level](notice.message);
   }
@@ -167,6 +171,7 @@ export function openRegistry(options: StartOptions) {
     await mirrorWorker?.stop();
     await ports.mirror?.close();
     live.close();
+    downloads.stop();
     await docsBackfill.stop();
     await bundleReader.close();
     await catalogueReaders.close();

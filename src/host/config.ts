@@ -96,6 +96,7 @@ const Environment = Type.Object({
     }),
   ),
   REGISTRY_MIRROR_RETRY_MS: whole(10, 3_600_000, 1000),
+  REGISTRY_DOWNLOAD_COUNT_MS: whole(10, 3_600_000, 30_000),
   REGISTRY_MIRROR_S3_ENDPOINT: Type.Optional(httpUrl),
   REGISTRY_MIRROR_S3_REGION: Type.Optional(text()),
   REGISTRY_MIRROR_S3_ACCESS_KEY_ID: Type.Optional(text()),
@@ -159,6 +160,8 @@ export interface Config {
   mirror: MirrorConfig | undefined;
   /** Delay before a mirror file that failed to be written is first tried again; later retries back off from it. */
   mirrorRetryMs: number;
+  /** How long downloads are counted in memory before they are written, in one transaction. */
+  downloadCountMs: number;
   transparencyLog: TransparencyLogConfig;
 }
 
@@ -385,6 +388,7 @@ function configFrom(env: Environment): Config {
     logLevel: env.REGISTRY_LOG_LEVEL,
     mirror: mirrorConfig(env),
     mirrorRetryMs: env.REGISTRY_MIRROR_RETRY_MS,
+    downloadCountMs: env.REGISTRY_DOWNLOAD_COUNT_MS,
     transparencyLog: {
       signingKey: env.REGISTRY_LOG_SIGNING_KEY,
       keyFile,

@@ -20,6 +20,7 @@ import type { RouteContext } from "./http/routeContext.ts";
 import { cutStalledAnswers } from "./http/stalledAnswers.ts";
 import { negotiateByAccept } from "./pages/negotiation.ts";
 import { sitePages } from "./pages/routes.ts";
+import { atomRoutes } from "./routes/atom.ts";
 import { docsRoutes } from "./routes/docs.ts";
 import { feedRoutes } from "./routes/feed.ts";
 import { healthRoutes } from "./routes/health.ts";
@@ -135,6 +136,7 @@ export function buildServer(options: ServerOptions): FastifyInstance & App {
   app.register(trustedPublishingRoutes, options);
   app.register(packageRoutes, options);
   app.register(docsRoutes, options);
+  app.register(atomRoutes, options);
   app.register(resolveRoutes, options);
   app.register(feedRoutes, options);
   app.register(logRoutes, options);

@@ -16,6 +16,15 @@ export interface Bundle {
   modules: string[];
   /** Of the bytes as uploaded, which are stored and served unchanged. */
   sha256: string;
+  /** The README sent beside the bundle, when one was. */
+  readme: ReadmeDocs | undefined;
+}
+
+/** A README as sent (UTF-8 Markdown), its digest, and the same rendered once for the package's page. */
+export interface ReadmeDocs {
+  markdown: string;
+  sha256: string;
+  html: string;
 }
 
 /** What the upload's URL and the registry's settings say the bundle must be. */
@@ -82,6 +91,7 @@ export interface BundleReader {
     bytes: Uint8Array,
     expected: BundleExpectation,
     dependencies: DependencyApis,
+    readme?: Uint8Array | undefined,
   ): Promise<Result<Bundle, BundleRejection>>;
   /**
    * Documents a stored bundle, published before the registry kept docs;

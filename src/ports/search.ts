@@ -21,6 +21,25 @@ export interface FoundPackage {
   latestKey: number | undefined;
 }
 
+/** The site's search: packages ranked by how they match, a page at a time. */
+export interface RankedSearchJob {
+  /** Lower case; not empty. */
+  query: string;
+  viewerId: number | undefined;
+  limit: number;
+  offset: number;
+}
+
+/** How a package matched a search: the better kinds first. */
+export type SearchMatch = "exact" | "prefix" | "name" | "summary" | "module";
+
+/** A package a ranked search found, and how. */
+export interface RankedPackage extends FoundPackage {
+  match: SearchMatch;
+  /** The text indexed for the package: its name, summary and modules, joined by spaces. */
+  indexed: string;
+}
+
 /**
  * - `too_costly`: the search did not finish in the time a search is given.
  * - `busy`: too many searches are waiting already; ask again later.
@@ -35,4 +54,5 @@ export type SearchFailure = { kind: "too_costly"; limitMs: number } | { kind: "b
  */
 export interface PackageSearch {
   find(job: SearchJob): Promise<Result<FoundPackage[], SearchFailure>>;
+  rank(job: RankedSearchJob): Promise<Result<RankedPackage[], SearchFailure>>;
 }

@@ -27,3 +27,9 @@ export const PUBLISH_TOKEN_MINUTES = 30;
 
 /** Entries of the transparency log in one answer. */
 export const LOG_ENTRIES_LIMIT = { max: 1000 } as const;
+
+/** The most bytes a README sent beside a bundle may have. */
+export const README_MAX_BYTES = 512 * 1024;
+
+/** The Gren compiler's own check wants a README at least this long; the registry takes a shorter one. */
+export const README_ADVISED_BYTES = 300;

@@ -18,6 +18,12 @@ export type Access = "anyone" | "viewer" | "token" | "session";
 export interface RawBody {
   contentType: string;
   description: string;
+  /** The same bytes may instead come as one part of a `multipart/form-data` body, beside others. */
+  multipart?: {
+    description: string;
+    /** Each part's name, what it holds, and whether it must be there. */
+    parts: Readonly<Record<string, { description: string; required: boolean }>>;
+  };
 }
 
 export interface RouteDeclaration {

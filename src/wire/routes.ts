@@ -57,12 +57,17 @@ import {
   TrustedPublisherParams,
   TrustedPublisherView,
 } from "./trustedPublishing.ts";
+import { Dependents, PackageDownloads } from "./usage.ts";
 
 // Every route of the registry's API, declared once: the server registers them
 // from here, the OpenAPI document describes them from here, and the CLI calls
 // them through here. Pages for people share some of these addresses; they are
 // not part of the API and are declared with the site.
 
+const AtomFeed = Type.Unsafe<string>({
+  description: "An Atom feed (RFC 4287), each entry linking to the version's page",
+  content: { "application/atom+xml": { schema: { type: "string" } } },
+});
 const NoContent = Type.Null({ description: "Done; nothing to say" });
 const NotModified = Type.Null({ description: "What the client holds is current" });
 
@@ -252,9 +257,24 @@ export const API = {
     summary: "Publish a version from the bundle the Gren compiler made",
     access: "token",
     params: VersionParams,
+    description:
+      "The body is the bundle alone (`application/gzip`), or the bundle with the package's README (`multipart/form-data`, parts `bundle` and `readme`). The README is kept as sent: UTF-8 Markdown of at most 512 KiB, or the publish is refused as `invalid_bundle`.",
     body: {
       contentType: "application/gzip",
       description: "The bundle the Gren compiler made: gzip of its JSON outline and sources.",
+      multipart: {
+        description: "The bundle and the package's README, side by side.",
+        parts: {
+          bundle: {
+            description: "The bundle the Gren compiler made, byte for byte.",
+            required: true,
+          },
+          readme: {
+            description: "The package's README.md: UTF-8 Markdown, at most 512 KiB.",
+            required: false,
+          },
+        },
+      },
     },
     answers: { 201: Published },
   }),
@@ -290,6 +310,24 @@ export const API = {
     access: "viewer",
     params: PackageParams,
     answers: { 200: PackageIndex, 304: NotModified },
+  }),
+  downloads: route({
+    method: "GET",
+    path: "/packages/:author/:project/downloads",
+    summary: "How often a package's bundles were downloaded: in all, per day, per version",
+    description:
+      "Counted from downloads of bundles, in UTC days; nothing about who downloaded is kept. Counts reach the answer within a minute.",
+    access: "viewer",
+    params: PackageParams,
+    answers: { 200: PackageDownloads },
+  }),
+  dependents: route({
+    method: "GET",
+    path: "/packages/:author/:project/dependents",
+    summary: "The packages whose latest version depends on this one",
+    access: "viewer",
+    params: PackageParams,
+    answers: { 200: Dependents },
   }),
   previous: route({
     method: "GET",
@@ -330,6 +368,22 @@ export const API = {
     access: "viewer",
     params: VersionParams,
     answers: { 200: DocsJson, 304: NotModified },
+  }),
+  readme: route({
+    method: "GET",
+    path: "/packages/:author/:project/:version/readme",
+    summary: "A version's README, as it was sent beside its bundle",
+    description:
+      "UTF-8 Markdown, byte for byte as published. 404 when the version came without one; a revoked version answers 410, like its bundle.",
+    access: "viewer",
+    params: VersionParams,
+    answers: {
+      200: Type.Unsafe<string>({
+        description: "The README (Markdown)",
+        content: { "text/markdown": { schema: { type: "string" } } },
+      }),
+      304: NotModified,
+    },
   }),
   revokeVersion: route({
     method: "DELETE",
@@ -379,6 +433,21 @@ export const API = {
     query: LiveQuery,
     answers: {},
     websocket: true,
+  }),
+  atomFeed: route({
+    method: "GET",
+    path: "/feed.atom",
+    summary: "New versions of public packages, newest first, as an Atom feed",
+    access: "anyone",
+    answers: { 200: AtomFeed },
+  }),
+  packageAtomFeed: route({
+    method: "GET",
+    path: "/packages/:author/:project/feed.atom",
+    summary: "A package's versions, newest first, as an Atom feed",
+    access: "viewer",
+    params: PackageParams,
+    answers: { 200: AtomFeed },
   }),
   webhooks: route({
     method: "GET",

@@ -36,6 +36,8 @@ describe("npm run bench, in smoke mode", () => {
       "bundle download",
       "`/resolve`, 21 packages",
       "package page (HTML)",
+      "real core's package page (HTML, README)",
+      "real core's module pages (HTML, linked, indexed)",
       "mixed: `latest?gren=` beside publishes",
     ];
     for (const read of reads) {
@@ -59,7 +61,7 @@ describe("npm run bench, in smoke mode", () => {
     expect(stdout).toMatch(/Then 8 publishes at once: 8 of 8 published; \/health answered 200/);
     expect(stdout).toMatch(/resident memory, sampled every 50 ms .* peaked at \d+ MiB/);
     const targets = stdout.match(/^- (PASS|MISS) .+$/gm) ?? [];
-    expect(targets).toHaveLength(11);
+    expect(targets).toHaveLength(13);
     // Publishing with a static mirror: the folder ends up holding every version published.
     const mirrored =
       /the folder held every file [\d.]+ s later, with (\d+) bundles for the (\d+) versions published/.exec(

@@ -6,13 +6,14 @@ import { BROWSER_ACCEPT } from "../support/siteCatalogue.ts";
 
 // The documentation pages of the three real bundles, compared with the pages
 // the site has always shown for them (kept in test/fixtures/pages/): however
-// the documentation is made and kept, a reader sees the same page.
+// the documentation is made and kept, a reader sees the same page. The
+// bundles hold no README, so each is published with one of the tests' own.
 
 let registry: TestRegistry;
 
 beforeAll(async () => {
   registry = await startRegistry();
-  await publishReal(registry);
+  await publishReal(registry, REAL, { withReadmes: true });
 });
 afterAll(async () => {
   await registry.close();

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { API } from "../../src/wire/routes.ts";
 import { packageBundle } from "../support/bundles.ts";
 import { githubClaims, OidcIssuer } from "../support/oidcIssuer.ts";
-import { publish, putBundle } from "../support/publishing.ts";
+import { publish, putBundle, putBundleWithReadme } from "../support/publishing.ts";
 import {
   type Answer,
   call,
@@ -173,6 +173,27 @@ describe("the OpenAPI document", () => {
       body: new TextEncoder().encode("not gzip"),
     });
     await publish(registry, other, "acme/widgets", "1.1.0");
+    // A bundle with its README beside it, as the multipart body the document describes.
+    const gadgets = await putBundleWithReadme(
+      registry,
+      other,
+      "/packages/acme/gadgets/1.0.0",
+      packageBundle({ name: "acme/gadgets", version: "1.0.0" }),
+      "# acme/gadgets\n\nGadgets.\n",
+    );
+    expectDocumented("PUT", "/packages/acme/gadgets/1.0.0", gadgets.status, gadgets.body);
+    const readme = await fetch(`${registry.url}/packages/acme/gadgets/1.0.0/readme`);
+    expect(readme.headers.get("content-type")).toBe("text/markdown; charset=utf-8");
+    expectDocumented("GET", "/packages/acme/gadgets/1.0.0/readme", readme.status, undefined);
+    await checkedCall("GET", "/packages/acme/widgets/1.1.0/readme");
+    await checkedCall("GET", "/packages/acme/widgets/downloads");
+    await checkedCall("GET", "/packages/acme/nothing/downloads");
+    await checkedCall("GET", "/packages/acme/widgets/dependents");
+    for (const path of ["/feed.atom", "/packages/acme/widgets/feed.atom"]) {
+      const feed = await fetch(registry.url + path);
+      expect(feed.headers.get("content-type")).toBe("application/atom+xml; charset=utf-8");
+      expectDocumented("GET", path, feed.status, undefined);
+    }
     await checkedCall("GET", "/packages?q=widgets");
     await checkedCall("GET", "/packages?limit=0");
     await checkedCall("GET", "/packages/acme/widgets");

@@ -80,7 +80,7 @@ describe("content negotiation", () => {
   );
 
   it("leaves addresses without a page to the API, even for a browser", async () => {
-    for (const path of ["/health", "/packages/acme/widgets/latest", "/feed", "/openapi.json"]) {
+    for (const path of ["/health", "/feed", "/openapi.json"]) {
       const answer = await page(path);
       expect(answer.status, path).toBe(200);
       expect(answer.headers.get("content-type"), path).toMatch(/^application\/json/);
@@ -108,10 +108,25 @@ describe("content negotiation", () => {
     expect(words(answer.text)).toContain("There is no page at /no/such/page");
   });
 
-  it("serves pages that run no script and load nothing from elsewhere", async () => {
+  it("gives a browser at latest the latest version's page, and a client the version's number", async () => {
+    const browser = await page("/packages/acme/widgets/latest");
+    expect(browser.headers.get("content-type")).toBe("text/html; charset=utf-8");
+    expect(words(browser.text)).toContain("Version 1.0.0 (latest)");
+    const client = await get("/packages/acme/widgets/latest");
+    expect(JSON.parse(client.text)).toEqual({ version: "1.0.0" });
+  });
+
+  it("serves pages that run only the site's own script file and load nothing from elsewhere", async () => {
     const answer = await page("/packages/acme/widgets");
-    expect(answer.headers.get("content-security-policy")).toContain("default-src 'none'");
-    expect(answer.text).not.toContain("<script");
+    const policy = answer.headers.get("content-security-policy") ?? "";
+    expect(policy).toContain("default-src 'none'");
+    expect(policy).toContain("script-src 'self';");
+    const scripts = [...answer.text.matchAll(/<script\b[^>]*>([\s\S]*?)<\/script>/g)];
+    expect(scripts.map((script) => script[0])).toEqual([
+      expect.stringMatching(/^<script src="\/site\.js\?v=[0-9a-f]{16}" defer(="")?><\/script>$/),
+    ]);
+    const script = await get(/src="([^"]+)"/.exec(scripts[0]![0])![1]!);
+    expect(script.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
   });
 
   it("serves the stylesheet under its digest, cacheable for a year", async () => {
@@ -233,7 +248,9 @@ describe("module documentation", () => {
   it("escapes raw HTML in doc comments and drops unsafe links", async () => {
     const answer = await page("/packages/acme/widgets/1.0.0/modules/Widgets");
     expect(answer.status).toBe(200);
-    expect(answer.text).not.toMatch(/<script|<img|onerror="|href="javascript:/i);
+    // The site's own script file is the only script, in the head; the docs have none.
+    const main = /<main\b[\s\S]*<\/main>/.exec(answer.text)![0];
+    expect(main).not.toMatch(/<script|<img|onerror="|href="javascript:/i);
     expect(answer.text).toContain("&lt;script&gt;alert(&quot;owned&quot;)&lt;/script&gt;");
     expect(words(answer.text)).toContain('<img src="x" onerror="alert(\'owned\')">');
   });

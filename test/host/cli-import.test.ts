@@ -162,6 +162,12 @@ describe("import", () => {
     expect(Object.keys(bundle.sources)).toEqual(["Widgets"]);
     expect(bundle.outline.version).toBe("2.0.0");
 
+    // Each version's README is its tag's, sent beside its bundle.
+    for (const version of ["1.0.0", "1.1.0", "2.0.0"]) {
+      const readme = await fetch(`${registry.url}/packages/acme/imported/${version}/readme`);
+      expect(await readme.text()).toBe(`# acme/imported ${version}\n`);
+    }
+
     // The repository is as it was: same commit, same uncommitted change, no worktrees.
     expect(git(repository, "rev-parse", "HEAD")).toBe(head);
     expect(git(repository, "status", "--porcelain")).toBe(status);

@@ -89,7 +89,7 @@ describe("publish", () => {
       "src/Widgets/Extra.gren": sources["Widgets.Extra"],
       "src/Gren/Kernel/Widgets.js": sources["Gren.Kernel.Widgets"],
       "src/Widgets/notes.md": "not a module",
-      "README.md": "# Widgets\n",
+      "README.md": `# Widgets\n\n${"Widgets, explained. ".repeat(20)}\n`,
       "tests/src/Test.gren": "module Test exposing (..)\n",
     });
 
@@ -125,6 +125,60 @@ describe("publish", () => {
     const run = await as("alice", ["publish"], directory);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("Published acme/here 0.1.0");
+  });
+
+  it("sends the directory's README.md beside the bundle, warning when it is missing or short", async () => {
+    const outline = packageOutline({ name: "acme/readme", version: "1.0.0" });
+    const files = {
+      "gren.json": JSON.stringify(outline),
+      "src/Widgets.gren": "module Widgets exposing (..)\n",
+      "src/Widgets/Extra.gren": "module Widgets.Extra exposing (..)\n",
+    };
+    const long = `# acme/readme\n\n${"Widgets, explained at length. ".repeat(12)}\n`;
+    const withReadme = await as("alice", ["publish", writeTree({ ...files, "README.md": long })]);
+    expect(withReadme.code).toBe(0);
+    expect(withReadme.stderr).toBe("");
+    const served = await fetch(`${registry.url}/packages/acme/readme/1.0.0/readme`);
+    expect(await served.text()).toBe(long);
+
+    const short = await as("alice", [
+      "publish",
+      writeTree({
+        ...files,
+        "gren.json": JSON.stringify({ ...outline, version: "1.0.1" }),
+        "README.md": "# hi\n",
+      }),
+    ]);
+    expect(short.code).toBe(0);
+    expect(short.stderr).toBe(
+      "Warning: README.md is 5 bytes; the Gren compiler's own check wants at least 300, so say a little more of what the package is for.\n",
+    );
+    expect(await (await fetch(`${registry.url}/packages/acme/readme/1.0.1/readme`)).text()).toBe(
+      "# hi\n",
+    );
+
+    const none = await as("alice", [
+      "publish",
+      writeTree({ ...files, "gren.json": JSON.stringify({ ...outline, version: "1.0.2" }) }),
+    ]);
+    expect(none.code).toBe(0);
+    expect(none.stderr).toMatch(
+      /^Warning: .* has no README\.md: the package's page will show none/,
+    );
+    expect((await fetch(`${registry.url}/packages/acme/readme/1.0.2/readme`)).status).toBe(404);
+  });
+
+  it("refuses a README that is not UTF-8 before sending anything", async () => {
+    const directory = writeTree({
+      "gren.json": JSON.stringify(packageOutline({ name: "acme/badreadme", version: "1.0.0" })),
+      "src/Widgets.gren": "module Widgets exposing (..)\n",
+      "src/Widgets/Extra.gren": "module Widgets.Extra exposing (..)\n",
+    });
+    writeFileSync(join(directory, "README.md"), new Uint8Array([0x23, 0x20, 0xff, 0x0a]));
+    const run = await as("alice", ["publish", directory]);
+    expect(run.code).toBe(EXIT.invalidBundle);
+    expect(run.stderr).toContain("README.md is not UTF-8 text; save it as UTF-8.");
+    expect((await call(registry, "GET", "/packages/acme/badreadme")).status).toBe(404);
   });
 
   it("uploads a .pkg.gz file exactly as it is", async () => {

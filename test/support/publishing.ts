@@ -24,6 +24,33 @@ export function putBundle(
   );
 }
 
+/** Uploads a bundle with its README beside it, as `gren-registry publish` sends them. */
+export function putBundleWithReadme(
+  registry: { url: string },
+  token: string | undefined,
+  path: string,
+  bytes: Uint8Array,
+  readme: string | Uint8Array,
+) {
+  const form = new FormData();
+  form.append(
+    "bundle",
+    new Blob([bytes as Uint8Array<ArrayBuffer>], { type: "application/gzip" }),
+    "bundle.pkg.gz",
+  );
+  form.append(
+    "readme",
+    new Blob([readme as string | Uint8Array<ArrayBuffer>], { type: "text/markdown" }),
+    "README.md",
+  );
+  return call<{ name: string; version: string; sha256: string; size: number }>(
+    registry,
+    "PUT",
+    path,
+    { token, body: form },
+  );
+}
+
 /** Creates the publishing identity `name` as the user of `token`, and gives each member its role. */
 export async function createIdentity(
   registry: { url: string },

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
-import { putBundle } from "./publishing.ts";
+import { putBundle, putBundleWithReadme } from "./publishing.ts";
 import { call, login, type TestRegistry } from "./registry.ts";
 
 // Bundles the real Gren compiler made, kept among the test fixtures, and what
@@ -68,19 +68,61 @@ export const OPERATOR = "operator@example.com";
 export async function publishReal(
   registry: Pick<TestRegistry, "url" | "outbox">,
   bundles: readonly RealBundle[] = REAL,
+  options: { withReadmes?: boolean } = {},
 ): Promise<string> {
   const token = await login(registry, OPERATOR);
   await call(registry, "POST", "/publishing-identity", { token, json: { name: "gren-lang" } });
   for (const bundle of bundles) {
-    const answer = await putBundle(
-      registry,
-      token,
-      `/packages/${bundle.name}/${bundle.version}`,
-      bundle.bytes,
-    );
+    const path = `/packages/${bundle.name}/${bundle.version}`;
+    const answer = options.withReadmes
+      ? await putBundleWithReadme(registry, token, path, bundle.bytes, readmeOf(bundle))
+      : await putBundle(registry, token, path, bundle.bytes);
     if (answer.status !== 201) {
       throw new Error(`publishing ${bundle.name}: ${answer.status} ${JSON.stringify(answer.body)}`);
     }
   }
   return token;
+}
+
+/**
+ * A README for a real bundle, written for the tests (the bundles hold none):
+ * headings, a list, Gren code, a link, an image and raw HTML, as READMEs have.
+ */
+export function readmeOf(bundle: RealBundle): string {
+  return `# ${bundle.name}
+
+The ${bundle.name.split("/")[1]} package of the [Gren](https://gren-lang.org) programming language,
+version ${bundle.version}: a README written for the registry's tests, since the bundle holds none.
+
+## Getting started
+
+Add it to your project:
+
+\`\`\`
+gren package install ${bundle.name}
+\`\`\`
+
+Then use it:
+
+\`\`\`gren
+import Maybe exposing (Maybe(..))
+
+greeting : Maybe String -> String
+greeting name =
+    when name is
+        Just n -> "Hello, " ++ n
+        Nothing -> "Hello"
+\`\`\`
+
+## What is inside
+
+- Modules, each documented on its own page
+- Types that link to where they are defined
+
+![The Gren logo](https://gren-lang.org/logo.png)
+
+<script>alert("not run")</script>
+
+[A link that runs nothing](javascript:alert(1))
+`;
 }

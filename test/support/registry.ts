@@ -122,7 +122,7 @@ export async function call<T = Record<string, unknown>>(
     json?: unknown;
     token?: string | undefined;
     headers?: Record<string, string>;
-    body?: string | Uint8Array;
+    body?: string | Uint8Array | FormData;
   } = {},
 ): Promise<Answer<T>> {
   const headers: Record<string, string> = { ...options.headers };

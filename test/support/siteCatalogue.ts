@@ -1,6 +1,6 @@
 import { makeBundle, packageOutline } from "./bundles.ts";
 import { putBundle } from "./publishing.ts";
-import { publishReal } from "./realBundles.ts";
+import { publishReal, REAL } from "./realBundles.ts";
 import { call, login, type TestRegistry } from "./registry.ts";
 
 // A small catalogue for the package site's tests: the real compiler-made
@@ -126,7 +126,7 @@ async function published(
 export async function publishSiteCatalogue(
   registry: Pick<TestRegistry, "url" | "outbox">,
 ): Promise<{ operator: string; author: string }> {
-  const operator = await publishReal(registry);
+  const operator = await publishReal(registry, REAL, { withReadmes: true });
   const author = await login(registry, AUTHOR);
   await call(registry, "POST", "/publishing-identity", { token: author, json: { name: "acme" } });
   await published(

@@ -15,6 +15,7 @@ import type { Context } from "../context.ts";
 import { git, tagFiles, type VersionTag, versionOfTag } from "../git.ts";
 import { JSON_OPTION, show } from "../output.ts";
 import { bundlePackageFiles, OUTLINE_FILE, type PreparedBundle } from "../packageDirectory.ts";
+import { publishBody } from "../publishBody.ts";
 import { publishingToken } from "../trustedPublishing.ts";
 import { packageParams, versionParams } from "./packages.ts";
 
@@ -67,8 +68,9 @@ export function importCommands(program: Command, context: () => Context): void {
       `
 Every tag that names a version (1.2.3 or v1.2.3) is read from a temporary clone,
 oldest version first, bundled as \`publish DIR\` bundles, and published. The
-repository itself is only read, and no tag is checked out: only its gren.json
-and the regular files under src/ are read, from git's objects. A symbolic link
+repository itself is only read, and no tag is checked out: only its gren.json,
+its README.md (sent beside the bundle, as publish sends it) and the regular files
+under src/ are read, from git's objects. A symbolic link
 there is never followed: it is a problem that refuses the tag, named. A version the registry has already (even
 revoked) is reported as already there, so running import again publishes only
 new tags. A tag whose package is invalid, or whose gren.json has another version
@@ -279,7 +281,7 @@ class Importer {
         return await this.#client.call(API.publish, {
           params: versionParams(bundle.name, version),
           token: this.#token,
-          body: bundle.bytes,
+          ...(await publishBody(bundle)),
         });
       } catch (error) {
         if (!(error instanceof RegistryError && error.status === 429) || attempt >= BUSY_RETRIES) {

@@ -17,13 +17,14 @@ import { sha256Of } from "../bundleIntegrity.ts";
 import { CliError, EXIT, usageError } from "../cliError.ts";
 import type { RegistryClient } from "../client.ts";
 import { type Context, requireSession } from "../context.ts";
-import { JSON_OPTION, show } from "../output.ts";
+import { JSON_OPTION, show, tell } from "../output.ts";
 import {
   bundlePackageDirectory,
   OUTLINE_FILE,
   type PreparedBundle,
   readBundleFile,
 } from "../packageDirectory.ts";
+import { publishBody } from "../publishBody.ts";
 import { printTable } from "../table.ts";
 import { publishingToken } from "../trustedPublishing.ts";
 
@@ -42,7 +43,9 @@ export function packageCommands(program: Command, context: () => Context): void 
 From a directory, the bundle is built as the Gren compiler builds it: the outline
 is ${OUTLINE_FILE}, and the sources every src/**/*.gren module (src/Url/Parser.gren is
 Url.Parser) and the kernel JavaScript of src/Gren/Kernel/*.js. The name and version
-come from the outline. Only the directory's own regular files are read: a symbolic
+come from the outline. The directory's README.md (UTF-8, at most 512 KiB) is sent
+beside the bundle and shown on the package's page; publish warns when there is
+none, or when it is shorter than the 300 bytes the compiler's own check wants. Only the directory's own regular files are read: a symbolic
 link (${OUTLINE_FILE}, src, or anything under it) is never followed, and is a problem
 that stops the publish, named. Every problem is listed before anything is sent.
 Needs the publish role in the package's identity, or an API token that may
@@ -58,11 +61,12 @@ identity's settings page).`,
       const { client } = context();
       // Built first, so a package's problems show even before logging in.
       const bundle = prepareBundle(path);
+      for (const warning of bundle.warnings ?? []) tell(`Warning: ${warning}`);
       const token = await publishingToken(client);
       const published = await client.call(API.publish, {
         params: versionParams(bundle.name, formatVersion(bundle.version)),
         token,
-        body: bundle.bytes,
+        ...(await publishBody(bundle)),
       });
       show(options.json, published, () => {
         console.log(`Published ${published.name} ${published.version} to ${client.url}.`);

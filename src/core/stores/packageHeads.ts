@@ -107,7 +107,10 @@ export interface RecentRecord {
   at: number;
 }
 
-/** Public packages by when their last live version was published, newest first. */
+/**
+ * Public packages by when their last live version was published, newest
+ * first; versions published in the same millisecond, in the order they were.
+ */
 export function recentlyPublishedHeads(db: Database, count: number): RecentRecord[] {
   return db
     .all(
@@ -115,8 +118,10 @@ export function recentlyPublishedHeads(db: Database, count: number): RecentRecor
               package_heads.last_published_key, package_heads.last_published_at
        FROM package_heads JOIN packages ON packages.id = package_heads.package_id
        JOIN identities ON identities.id = packages.identity_id
+       JOIN versions AS last ON last.package_id = package_heads.package_id
+                            AND last.version_key = package_heads.last_published_key
        WHERE package_heads.last_published_at IS NOT NULL AND packages.private = 0
-       ORDER BY package_heads.last_published_at DESC, package_heads.change_seq DESC
+       ORDER BY package_heads.last_published_at DESC, last.id DESC
        LIMIT :count`,
       { count },
     )

@@ -1,6 +1,7 @@
 import type { IdentityName, PackageName, ProjectName } from "../../gren/names.ts";
 import type { Platform } from "../../gren/outline.ts";
 import type { Database, Row } from "../../ports/database.ts";
+import type { RankedPackage, RankedSearchJob, SearchMatch } from "../../ports/search.ts";
 import { HEAD_COLUMNS, type PackageHeadRecord, toHead } from "./packageHeads.ts";
 import { bytes, flag, integer, optionalInteger, optionalText, text } from "./rows.ts";
 
@@ -582,4 +583,91 @@ export function isRevoked(db: Database, versionId: number): boolean {
       versionId,
     }) !== undefined
   );
+}
+
+const MATCHES: readonly SearchMatch[] = ["exact", "prefix", "name", "summary", "module"];
+
+/**
+ * Packages the viewer may see whose name, summary or module names contain
+ * `query` (lower case), the best matches first: the exact name (or project),
+ * then names that start with it, names that contain it, summaries, and
+ * modules; each kind in name order.
+ */
+export function rankedSearch(db: Database, input: RankedSearchJob): RankedPackage[] {
+  const query = input.query.toLowerCase();
+  const found =
+    query.length >= 3
+      ? "package_search MATCH :match"
+      : "instr(lower(package_search.text), :query) > 0";
+  const prefix = `${query.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+  return db
+    .all(
+      `SELECT packages.name_key, identities.name AS author, packages.project, packages.summary,
+              package_heads.latest_key AS latest, package_search.text AS indexed,
+              CASE
+                WHEN packages.name_key = :query OR packages.project = :query THEN 0
+                WHEN packages.name_key LIKE :prefix ESCAPE '\\'
+                  OR packages.project LIKE :prefix ESCAPE '\\' THEN 1
+                WHEN instr(packages.name_key, :query) > 0 THEN 2
+                WHEN instr(lower(packages.summary), :query) > 0 THEN 3
+                ELSE 4
+              END AS rank
+       FROM ${PACKAGE_TABLES} JOIN package_search ON package_search.rowid = packages.id
+       WHERE ${found}
+         AND (packages.private = 0 OR packages.identity_id IN
+              (SELECT identity_id FROM members WHERE user_id = :viewerId))
+       ORDER BY rank, packages.name_key LIMIT :limit OFFSET :offset`,
+      {
+        query,
+        prefix,
+        match: `"${query.replaceAll('"', '""')}"`,
+        viewerId: input.viewerId ?? -1,
+        limit: input.limit,
+        offset: input.offset,
+      },
+    )
+    .map((row) => ({
+      key: text(row, "name_key"),
+      name: `${text(row, "author")}/${text(row, "project")}`,
+      summary: text(row, "summary"),
+      latestKey: optionalInteger(row, "latest"),
+      indexed: text(row, "indexed"),
+      match: MATCHES[integer(row, "rank")] ?? "module",
+    }));
+}
+
+export interface PackageSummaryRecord {
+  name: PackageName;
+  summary: string;
+  private: boolean;
+  latestKey: number | undefined;
+  /** When its live version published last was, if it has one. */
+  lastPublishedAt: number | undefined;
+}
+
+/** An identity's packages in name order, with what a list of them shows; private ones only when asked. */
+export function packageSummariesOf(
+  db: Database,
+  identityId: number,
+  includePrivate: boolean,
+): PackageSummaryRecord[] {
+  return db
+    .all(
+      `SELECT identities.name AS author, packages.project, packages.summary, packages.private,
+              package_heads.latest_key, package_heads.last_published_at
+       FROM ${PACKAGE_TABLES}
+       WHERE packages.identity_id = :identityId AND (packages.private = 0 OR :includePrivate)
+       ORDER BY packages.name_key`,
+      { identityId, includePrivate: includePrivate ? 1 : 0 },
+    )
+    .map((row) => ({
+      name: {
+        author: text(row, "author") as IdentityName,
+        project: text(row, "project") as ProjectName,
+      },
+      summary: text(row, "summary"),
+      private: flag(row, "private"),
+      latestKey: optionalInteger(row, "latest_key"),
+      lastPublishedAt: optionalInteger(row, "last_published_at"),
+    }));
 }

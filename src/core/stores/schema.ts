@@ -475,6 +475,59 @@ export const MIGRATIONS: readonly string[] = [
   UPDATE blobs SET size = length(bytes);
   ALTER TABLE blobs DROP COLUMN bytes;
   `,
+
+  // What the package website shows besides the docs: each version's README,
+  // as sent beside its bundle and as rendered once when it was published; the
+  // packages each package's latest version depends on, rewritten whenever its
+  // head moves, so that "used by" is one indexed read; and downloads, counted
+  // per version and per day (never who downloaded), with each version's total
+  // beside them so that no page adds up days.
+  `
+  CREATE TABLE version_readmes (
+    version_id INTEGER PRIMARY KEY REFERENCES versions (id),
+    sha256 TEXT NOT NULL,
+    -- the README as sent (UTF-8 Markdown); NULL once the version is revoked
+    markdown TEXT,
+    -- the README rendered and sanitised; NULL once the version is revoked
+    html TEXT
+  ) STRICT;
+
+  CREATE TABLE latest_dependencies (
+    package_id INTEGER NOT NULL REFERENCES packages (id),
+    -- the dependency as the database keys packages (see packageKey)
+    dependency_key TEXT NOT NULL,
+    PRIMARY KEY (dependency_key, package_id)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX latest_dependencies_by_package ON latest_dependencies (package_id);
+  INSERT OR IGNORE INTO latest_dependencies (package_id, dependency_key)
+    SELECT versions.package_id, lower(dependency.key)
+    FROM package_heads
+    JOIN versions ON versions.package_id = package_heads.package_id
+                 AND versions.version_key = package_heads.latest_key,
+         json_each(versions.dependencies) AS dependency;
+
+  CREATE TABLE download_days (
+    version_id INTEGER NOT NULL REFERENCES versions (id),
+    -- days since the Unix epoch, in UTC
+    day INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (version_id, day)
+  ) STRICT, WITHOUT ROWID;
+
+  CREATE TABLE download_totals (
+    version_id INTEGER PRIMARY KEY REFERENCES versions (id),
+    count INTEGER NOT NULL
+  ) STRICT;
+
+  -- Module pages made before had no index and linked no type to another
+  -- module: the background pass makes every live version's docs again from
+  -- its bundle, each replacing the old in one transaction, which serve meanwhile.
+  UPDATE version_docs SET awaiting = 1
+  WHERE docs_json IS NOT NULL
+    AND version_id IN (SELECT versions.id FROM versions
+                       WHERE versions.revoked_at IS NULL
+                         AND EXISTS (SELECT 1 FROM blobs WHERE blobs.sha256 = versions.sha256));
+  `,
 ];
 
 export type MigrationError = { kind: "schema_too_new"; found: number; known: number };

@@ -12,7 +12,7 @@ import { docsOf, type ModuleDocs } from "./moduleDocs.ts";
 import { parseModule } from "./parser.ts";
 import { capped } from "./problems.ts";
 import { type ImportableModule, TypeScope, type Unresolved } from "./scope.ts";
-import { formatType } from "./types.ts";
+import { formatType, type TypeNode } from "./types.ts";
 
 /** What a dependency offers the package's modules, as the registry stored it. */
 export interface DependencyApi {
@@ -33,6 +33,11 @@ export interface TypeHome {
   version: string;
 }
 
+/** Where a type named in a module's signatures is documented: its module, in a package version. */
+export interface TypeLink extends TypeHome {
+  module: string;
+}
+
 export interface PackageDocumentation {
   /** docs.json: every exposed module, every type fully qualified. */
   docs: DocsJson;
@@ -42,6 +47,12 @@ export interface PackageDocumentation {
   typeHomes: Record<string, TypeHome>;
   /** Each exposed module's exposed types: what the package's dependents may import. */
   exposedTypes: Record<string, string[]>;
+  /**
+   * For each written module, each type name as its signatures spell it
+   * (`Dict`, `D.Decoder`) whose documentation has a page: names that cannot
+   * be placed, or whose module has no page, are left out.
+   */
+  typeLinks: Record<string, Record<string, TypeLink>>;
   problems: ModuleProblem[];
 }
 
@@ -68,7 +79,9 @@ export function documentPackage(input: {
   const written: ModuleDocs[] = [];
   const typeHomes: Record<string, TypeHome> = {};
   const exposedTypes: Record<string, string[]> = {};
+  const typeLinks: Record<string, Record<string, TypeLink>> = {};
   const problems: ModuleProblem[] = [];
+  const ownPages = new Set(input.exposedModules);
 
   for (const name of new Set(input.exposedModules)) {
     if (isKernelModule(name)) continue;
@@ -106,10 +119,22 @@ export function documentPackage(input: {
       imports,
       (module) => modules.importable(module),
     );
+    const links: Record<string, TypeLink> = {};
+    const link = (written: string) => {
+      if (Object.hasOwn(links, written)) return;
+      const found = scope.resolve(written);
+      if (!("module" in found)) return;
+      const home = modules.homeOf(found.module);
+      const base = written.slice(written.lastIndexOf(".") + 1);
+      const own = home?.package === input.name && home.version === input.version;
+      if (home === undefined || (own && !ownPages.has(found.module))) return;
+      if (!modules.importable(found.module)?.types?.has(base)) return;
+      links[written] = { ...home, module: found.module };
+    };
     const qualified = docsOf(parsed, (type, declaration) =>
       formatType(
         scope.qualify(
-          type,
+          namesIn(type, link),
           (why) => report(declaration.line, unresolvedProblem(why, nameOf(declaration))),
           (module) => {
             const home = modules.homeOf(module);
@@ -121,6 +146,7 @@ export function documentPackage(input: {
     if (qualified === undefined) continue;
     docs[asWritten.name] = docsJsonOf(qualified);
     written.push(asWritten);
+    typeLinks[asWritten.name] = links;
     exposedTypes[asWritten.name] = exposedTypeNames(parsed).sort(byCodeUnit);
   }
   return {
@@ -128,12 +154,33 @@ export function documentPackage(input: {
     written,
     typeHomes: sortedByKey(typeHomes),
     exposedTypes: sortedByKey(exposedTypes),
+    typeLinks,
     problems: capped(problems, (message, last) => ({
       module: last.module,
       line: last.line,
       message,
     })),
   };
+}
+
+/** Tells `found` each type name the type spells, and gives the type back. */
+function namesIn(type: TypeNode, found: (name: string) => void): TypeNode {
+  switch (type.kind) {
+    case "named":
+      found(type.name);
+      for (const arg of type.args) namesIn(arg, found);
+      break;
+    case "function":
+      namesIn(type.from, found);
+      namesIn(type.to, found);
+      break;
+    case "record":
+      for (const field of type.fields) namesIn(field.type, found);
+      break;
+    default:
+      break;
+  }
+  return type;
 }
 
 function unresolvedProblem(why: Unresolved, where: string): string {

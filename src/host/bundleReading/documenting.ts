@@ -29,7 +29,13 @@ export function makeVersionDocs(
   const tooMuch = docsJsonSizeProblem(docsJson);
   if (tooMuch !== undefined) return err([tooMuch]);
   const pages: Record<string, string> = {};
-  for (const module of documented.written) pages[module.name] = renderModuleArticle(module);
+  for (const module of documented.written) {
+    pages[module.name] = renderModuleArticle(module, {
+      package: bundle.name,
+      version: bundle.version,
+      typeLinks: documented.typeLinks[module.name] ?? {},
+    });
+  }
   return ok({
     docsJson,
     pages,

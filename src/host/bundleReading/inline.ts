@@ -3,8 +3,8 @@ import { documentStored, readUpload } from "./reading.ts";
 
 /** Reads bundles on the calling thread: for tools and tests that publish one at a time. */
 export const inlineBundleReader: BundleReader = {
-  read: (bytes, expected, dependencies) =>
-    readUpload(bytes, expected, async (asked) => dependencies(asked)),
+  read: (bytes, expected, dependencies, readme) =>
+    readUpload(bytes, expected, async (asked) => dependencies(asked), readme),
   document: (bytes, stored, dependencies) =>
     documentStored(bytes, stored, async (asked) => dependencies(asked)),
 };

@@ -79,8 +79,9 @@ export class WorkerBundleReader implements BundleReader {
     bytes: Uint8Array,
     expected: Parameters<BundleReader["read"]>[1],
     dependencies: DependencyApis,
+    readme?: Uint8Array,
   ): ReturnType<BundleReader["read"]> {
-    return this.#run({ kind: "upload", bytes, expected }, dependencies, (problem) =>
+    return this.#run({ kind: "upload", bytes, expected, readme }, dependencies, (problem) =>
       refused(problem),
     );
   }

@@ -1,4 +1,5 @@
 import { readBundle, unpackStoredBundle } from "../../core/bundle.ts";
+import { readReadme } from "../../core/readme.ts";
 import { formatPackageName } from "../../gren/names.ts";
 import { exposedModuleNames } from "../../gren/outline.ts";
 import { formatRange, formatVersion } from "../../gren/semver.ts";
@@ -14,6 +15,7 @@ import type {
 import { err, ok, type Result } from "../../result.ts";
 import { nodeDigest } from "../digest.ts";
 import { nodeGzip } from "../gzip.ts";
+import { renderReadme } from "../pages/readme.ts";
 import { makeVersionDocs } from "./documenting.ts";
 
 // A reader's work, wherever it runs: check an uploaded bundle and document
@@ -28,8 +30,17 @@ export async function readUpload(
   bytes: Uint8Array,
   expected: BundleExpectation,
   ask: AskApis,
+  readmeBytes?: Uint8Array,
 ): Promise<Result<Bundle, BundleRejection>> {
   const read = readBundle({ gzip: nodeGzip, digest: nodeDigest }, bytes, expected);
+  const readme = readmeBytes === undefined ? undefined : readReadme(nodeDigest, readmeBytes);
+  if (readme !== undefined && !readme.ok) {
+    // One answer lists the README's problem with the bundle's.
+    if (read.ok)
+      return err({ kind: "invalid", problems: [readme.error], outline: read.value.outline });
+    if (read.error.kind === "too_large_unpacked") return read;
+    return err({ ...read.error, problems: [...read.error.problems, readme.error] });
+  }
   if (!read.ok) return read;
   const { sources, ...bundle } = read.value;
   const { outline } = bundle;
@@ -49,7 +60,11 @@ export async function readUpload(
     apis,
   );
   if (!docs.ok) return err({ kind: "invalid", problems: docs.error });
-  return ok({ ...bundle, docs: docs.value });
+  return ok({
+    ...bundle,
+    docs: docs.value,
+    readme: readme && { ...readme.value, html: renderReadme(readme.value.markdown) },
+  });
 }
 
 export async function documentStored(

@@ -82,7 +82,10 @@ export type ReaderTask = {
   channel: string;
   /** Where the reader asks the thread holding the database for the dependencies' APIs. */
   apis: MessagePort;
-} & ({ kind: "upload"; expected: BundleExpectation } | { kind: "stored"; stored: StoredBundle });
+} & (
+  | { kind: "upload"; expected: BundleExpectation; readme: Uint8Array | undefined }
+  | { kind: "stored"; stored: StoredBundle }
+);
 
 export default async function read(task: ReaderTask) {
   if (!started) {
@@ -97,7 +100,7 @@ export default async function read(task: ReaderTask) {
     });
   try {
     return task.kind === "upload"
-      ? await readUpload(task.bytes, task.expected, ask)
+      ? await readUpload(task.bytes, task.expected, ask, task.readme)
       : await documentStored(task.bytes, task.stored, ask);
   } finally {
     task.apis.close();

@@ -1,5 +1,6 @@
 import { searchCatalogue } from "../../core/packages.ts";
 import { LiveVersions, solveOnCatalogue } from "../../core/resolution.ts";
+import { rankedSearch } from "../../core/stores/packages.ts";
 import type { Database } from "../../ports/database.ts";
 import type { DependencyResolver } from "../../ports/resolver.ts";
 import type { PackageSearch } from "../../ports/search.ts";
@@ -21,4 +22,5 @@ export function inlineResolver(db: Database, budgetMs?: number): DependencyResol
 /** Searches on the calling thread, on `db`: for tools and tests. */
 export const inlineSearch = (db: Database): PackageSearch => ({
   find: async (job) => ({ ok: true, value: searchCatalogue(db, job) }),
+  rank: async (job) => ({ ok: true, value: rankedSearch(db, job) }),
 });

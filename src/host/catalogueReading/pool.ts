@@ -1,7 +1,14 @@
 import { tooTangled } from "../../gren/conflicts.ts";
 import type { Conflict } from "../../gren/solver.ts";
 import type { ChosenVersion, DependencyResolver, ResolutionJob } from "../../ports/resolver.ts";
-import type { FoundPackage, PackageSearch, SearchJob } from "../../ports/search.ts";
+import type {
+  FoundPackage,
+  PackageSearch,
+  RankedPackage,
+  RankedSearchJob,
+  SearchFailure,
+  SearchJob,
+} from "../../ports/search.ts";
 import { err, type Result } from "../../result.ts";
 import { TimedPool } from "../threads/timedPool.ts";
 
@@ -73,11 +80,19 @@ export class CatalogueReaders implements DependencyResolver, PackageSearch {
     }
   }
 
-  async find(job: SearchJob) {
-    const outcome = await this.#pool.run<FoundPackage[]>(
+  find(job: SearchJob) {
+    return this.#search<FoundPackage[]>("search", job);
+  }
+
+  rank(job: RankedSearchJob) {
+    return this.#search<RankedPackage[]>("rank", job);
+  }
+
+  async #search<T>(task: "search" | "rank", job: SearchJob | RankedSearchJob) {
+    const outcome = await this.#pool.run<T>(
       { job, dbPath: this.#options.dbPath },
       this.#options.searchTimeoutMs,
-      "search",
+      task,
     );
     switch (outcome.kind) {
       case "done":
@@ -85,9 +100,12 @@ export class CatalogueReaders implements DependencyResolver, PackageSearch {
       case "timed_out":
       case "out_of_memory":
         // SQLite cannot be stopped half-way: the thread is replaced.
-        return err({ kind: "too_costly" as const, limitMs: this.#options.searchTimeoutMs });
+        return err<SearchFailure>({
+          kind: "too_costly",
+          limitMs: this.#options.searchTimeoutMs,
+        });
       case "queue_full":
-        return err({ kind: "busy" as const });
+        return err<SearchFailure>({ kind: "busy" });
       default:
         return outcome satisfies never;
     }

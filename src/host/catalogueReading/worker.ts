@@ -1,7 +1,8 @@
 import { searchCatalogue } from "../../core/packages.ts";
 import { LiveVersions, solveOnCatalogue } from "../../core/resolution.ts";
+import { rankedSearch } from "../../core/stores/packages.ts";
 import type { ResolutionJob } from "../../ports/resolver.ts";
-import type { SearchJob } from "../../ports/search.ts";
+import type { RankedSearchJob, SearchJob } from "../../ports/search.ts";
 import { SqliteDatabase } from "../sqlite.ts";
 import { yieldToRequests } from "../threads/priority.ts";
 import { announceStart, type TaskStart } from "../threads/taskStart.ts";
@@ -45,4 +46,9 @@ export function resolve(task: {
 export function search(task: { job: SearchJob; dbPath: string; start: TaskStart }) {
   announceStart(task.start);
   return reading(task.dbPath, (db) => searchCatalogue(db, task.job));
+}
+
+export function rank(task: { job: RankedSearchJob; dbPath: string; start: TaskStart }) {
+  announceStart(task.start);
+  return reading(task.dbPath, (db) => rankedSearch(db, task.job));
 }

@@ -5,6 +5,7 @@ import {
   versionAddress,
   versionFrom,
 } from "../../core/address.ts";
+import { LATEST, type VersionChoice } from "../../core/documentation.ts";
 import type { PackageName } from "../../gren/names.ts";
 import type { Version } from "../../gren/semver.ts";
 import { orAnswer } from "./coreErrors.ts";
@@ -36,6 +37,16 @@ export function versionAddressOf(request: FastifyRequest): VersionAddress {
   const address = orAnswer(versionAddress(paramsOf(request)));
   request.packageName ??= address.name;
   return address;
+}
+
+/** The version of a page's address: one version, or `latest`, whichever it is then. */
+export function versionChoiceOf(request: FastifyRequest): {
+  name: PackageName;
+  version: VersionChoice;
+} {
+  const params = paramsOf(request);
+  if (params.version === LATEST) return { name: packageOf(request), version: LATEST };
+  return versionAddressOf(request);
 }
 
 /** A compiler version given in a query, such as `?gren=0.6.3`. */

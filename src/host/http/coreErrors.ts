@@ -11,6 +11,7 @@ import type {
 } from "../../core/identities.ts";
 import type { ListingError, PackageLookupError } from "../../core/packages.ts";
 import type { PublishError } from "../../core/publish.ts";
+import type { ReadmeError } from "../../core/readme.ts";
 import type { ResolutionError } from "../../core/resolution.ts";
 import type { RevokeError } from "../../core/revoke.ts";
 import type { Action } from "../../core/roles.ts";
@@ -60,7 +61,8 @@ export type CoreError =
   | ExchangeError
   | ClaimError
   | LogProofError
-  | DocsError;
+  | DocsError
+  | ReadmeError;
 
 /** What each action is, to finish "… needs the X role". */
 const DOING: Record<Action, string> = {
@@ -208,6 +210,11 @@ export function answerFor(error: CoreError): ErrorAnswer {
         "gone",
         `${error.name} ${error.version} was revoked on ${error.revoked.at}: ${error.revoked.reason}`,
         { revoked: error.revoked },
+      );
+    case "no_readme":
+      return new ErrorAnswer(
+        "not_found",
+        `${error.name} ${error.version} was published without a README.`,
       );
     case "docs_pending":
       return new ErrorAnswer(

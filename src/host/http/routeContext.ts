@@ -2,6 +2,7 @@ import type { AddressRanges } from "../../ports/addressRanges.ts";
 import type { IdTokenVerifier } from "../../ports/idTokens.ts";
 import type { Ports } from "../../ports/index.ts";
 import type { Config } from "../config.ts";
+import type { DownloadCounter } from "../downloadCounter.ts";
 import type { LiveFeed } from "../feed/liveFeed.ts";
 import type { Checkpoints } from "../transparencyLog/checkpoints.ts";
 import type { Authenticator } from "./auth.ts";
@@ -24,4 +25,6 @@ export interface RouteContext {
   addressRanges: AddressRanges;
   /** The transparency log's signed checkpoints, and whether the database is behind them. */
   checkpoints: Checkpoints;
+  /** Counts the bundles served, and writes the counts in batches. */
+  downloads: DownloadCounter;
 }

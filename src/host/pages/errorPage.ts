@@ -3,6 +3,7 @@ import { unreachable } from "../../result.ts";
 import type { ErrorCode } from "../../wire/errors.ts";
 import type { ErrorAnswer } from "../http/errorAnswer.ts";
 import { type Page, searchForm, type Viewer } from "./layout.ts";
+import { packagePath } from "./paths.ts";
 
 /** The heading of each error, in words; the answer's own message says the rest. */
 function headingOf(code: ErrorCode): string {
@@ -33,15 +34,33 @@ function headingOf(code: ErrorCode): string {
   }
 }
 
-/** The page of an error answer: the same status and meaning as the API's `{code, message}`. */
-export function errorPage(answer: ErrorAnswer, viewer: Viewer | undefined): Page {
+/**
+ * The page of an error answer: the same status and meaning as the API's
+ * `{code, message}`. A package that is not there is searched for by what
+ * was asked, with the names close to it offered first.
+ */
+export function errorPage(answer: ErrorAnswer, viewer: Viewer | undefined, asked?: string): Page {
   const heading = headingOf(answer.code);
+  const suggestions = answer.extra.suggestions;
+  const close = Array.isArray(suggestions)
+    ? suggestions.filter((name): name is string => typeof name === "string")
+    : [];
   return {
     title: heading,
     viewer,
     main: html`<h1>${heading}</h1>
       <p>${answer.message}</p>
+      ${
+        close.length > 0
+          ? html`<section aria-labelledby="suggestions-heading">
+              <h2 id="suggestions-heading">Did you mean</h2>
+              <ul class="package-list">
+                ${close.map((name) => html`<li><a class="name" href=${packagePath(name)}>${name}</a></li>`)}
+              </ul>
+            </section>`
+          : null
+      }
       <p>Try a search, or go to the <a href="/">home page</a>.</p>
-      ${searchForm("", "main")}`,
+      ${searchForm(asked ?? "", "main")}`,
   };
 }

@@ -82,18 +82,19 @@ export function highlightGren(code: string): string {
 const TYPE_TOKEN = /([A-Za-z][\w]*(?:\.[A-Za-z][\w]*)*)|(->)|([^A-Za-z-]+|-)/g;
 
 /**
- * A type as a signature shows it: types and arrows marked, and the types this
- * module documents linked to their entries. Faster and more exact than the
- * full grammar, since a type has so few kinds of words.
+ * A type as a signature shows it: types and arrows marked, and each type
+ * whose documentation `hrefOf` knows linked to it. Faster and more exact than
+ * the full grammar, since a type has so few kinds of words.
  */
-export function highlightType(type: string, documented: ReadonlySet<string>): string {
+export function highlightType(type: string, hrefOf: (name: string) => string | undefined): string {
   return type.replace(TYPE_TOKEN, (_match, name?: string, arrow?: string, other?: string) => {
     if (name !== undefined) {
       // Lower-case words are type variables (or record fields), left plain.
       if (!/^[A-Z]/.test(name)) return name;
       const escaped = escapeHtml(name);
-      return documented.has(name)
-        ? `<a class="hljs-type" href="#${escaped}">${escaped}</a>`
+      const href = hrefOf(name);
+      return href !== undefined
+        ? `<a class="hljs-type" href="${escapeHtml(href)}">${escaped}</a>`
         : `<span class="hljs-type">${escaped}</span>`;
     }
     if (arrow !== undefined) return '<span class="hljs-operator">-&gt;</span>';

@@ -1,7 +1,7 @@
 import { html } from "htm/preact";
 import type { RecentPublication } from "../../core/recent.ts";
 import { day, type Prerendered, prerender, searchForm } from "./layout.ts";
-import { packagePath } from "./paths.ts";
+import { FEED_PATH, packagePath } from "./paths.ts";
 
 /** The home page's content: the same for everyone, so it is rendered once per change of the feed. */
 export function homeContent(recent: readonly RecentPublication[]): Prerendered {
@@ -27,5 +27,7 @@ export function homeContent(recent: readonly RecentPublication[]): Prerendered {
             </ul>`
       }
     </section>
-    <p><a href="/search">Browse all packages</a></p>`);
+    <p>
+      <a href="/search">Browse all packages</a> · <a href=${FEED_PATH}>Atom feed of new versions</a>
+    </p>`);
 }

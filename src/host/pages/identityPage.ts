@@ -1,10 +1,14 @@
 import { html } from "htm/preact";
+import type { IdentityPackage } from "../../core/identities.ts";
 import type { IdentityView } from "../../wire/identities.ts";
-import type { Page, Viewer } from "./layout.ts";
+import { day, type Page, type Viewer } from "./layout.ts";
 import { identitySettingsPath, packagePath } from "./paths.ts";
 
-/** A publishing identity's packages, and its members for those who are one. */
-export function identityPage(identity: IdentityView, viewer: Viewer | undefined): Page {
+/** A publishing identity's packages, each with its summary and latest version, and its members for those who are one. */
+export function identityPage(
+  identity: IdentityView & { packageSummaries: IdentityPackage[] },
+  viewer: Viewer | undefined,
+): Page {
   const admin = identity.members?.some(
     (member) => member.email === viewer?.email && member.role === "admin",
   );
@@ -22,13 +26,27 @@ export function identityPage(identity: IdentityView, viewer: Viewer | undefined)
       <section aria-labelledby="packages-heading">
         <h2 id="packages-heading">Packages</h2>
         ${
-          identity.packages.length === 0
+          identity.packageSummaries.length === 0
             ? html`<p>${identity.name} has published no packages yet.</p>`
-            : html`<ul class="package-list">
-                ${identity.packages.map(
-                  (name) => html`<li><a class="name" href=${packagePath(name)}>${name}</a></li>`,
-                )}
-              </ul>`
+            : html`<p class="meta">
+                  ${`${identity.packageSummaries.length} package${identity.packageSummaries.length === 1 ? "" : "s"}`}
+                </p>
+                <ul class="package-list">
+                  ${identity.packageSummaries.map(
+                    (pkg) => html`<li>
+                      <a class="name" href=${packagePath(pkg.name)}>${pkg.name}</a>
+                      <span class="meta">
+                        ${
+                          pkg.latest === undefined
+                            ? " every version revoked"
+                            : html` ${pkg.latest}${pkg.publishedAt === undefined ? null : html`, ${day(pkg.publishedAt)}`}`
+                        }
+                        ${pkg.private ? " · private" : null}
+                      </span>
+                      <p>${pkg.summary}</p>
+                    </li>`,
+                  )}
+                </ul>`
         }
       </section>
       ${

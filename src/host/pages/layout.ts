@@ -1,8 +1,8 @@
 import { html } from "htm/preact";
 import type { VNode } from "preact";
 import { render } from "preact-render-to-string";
+import { FAVICON, SCRIPT, STYLESHEET } from "./assets.ts";
 import { FormTokenField, FormTokenSource } from "./formToken.ts";
-import { STYLESHEET } from "./stylesheet.ts";
 
 // The frame every page shares: head, header with search and account, footer.
 
@@ -20,6 +20,8 @@ export interface Page {
   search?: { query: string } | false;
   /** The page's own content, or the same already rendered (and cached) as HTML. */
   main: VNode | Prerendered;
+  /** Atom feeds about what the page shows. */
+  feeds?: readonly { title: string; href: string }[];
 }
 
 export interface Prerendered {
@@ -28,9 +30,12 @@ export interface Prerendered {
 
 const SITE_NAME = "Gren packages";
 
-/** The site's pages carry no script, and load nothing from elsewhere but doc comments' images. */
+/**
+ * The site's pages run only its own script file (never inline script), ask
+ * only the registry, and load nothing from elsewhere but doc comments' images.
+ */
 export const PAGE_SECURITY_POLICY =
-  "default-src 'none'; style-src 'self'; img-src 'self' https: data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+  "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self' https: data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 /** Pages tell other sites they link to nothing of where the link was. */
 export const REFERRER_POLICY = "same-origin";
@@ -46,7 +51,12 @@ export function renderPage(page: Page, formToken?: () => string): string {
       <title>${page.title === SITE_NAME ? SITE_NAME : `${page.title} · ${SITE_NAME}`}</title>
       ${page.description ? html`<meta name="description" content=${page.description} />` : null}
       <link rel="stylesheet" href=${STYLESHEET.href} />
-      <link rel="icon" href="data:," />
+      <link rel="icon" href=${FAVICON.href} type="image/svg+xml" />
+      ${(page.feeds ?? []).map(
+        (feed) =>
+          html`<link rel="alternate" type="application/atom+xml" title=${feed.title} href=${feed.href} />`,
+      )}
+      <script src=${SCRIPT.href} defer></script>
     </head>
     <body>
       <a class="skip-link" href="#main-content">Skip to content</a>

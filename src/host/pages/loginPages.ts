@@ -1,7 +1,7 @@
 import { html } from "htm/preact";
 import type { LoginToConfirm } from "../../core/sessions.ts";
 import { FormTokenField } from "./formToken.ts";
-import type { Page } from "./layout.ts";
+import type { Page, Viewer } from "./layout.ts";
 
 // The pages of logging in on the site: the address form, the page that waits
 // for the mailed link or code, and the page the mailed link opens.
@@ -30,22 +30,46 @@ export function loginPage(problem?: string): Page {
   };
 }
 
+/** Someone already logged in asks to log in: they are told so, and how to be someone else. */
+export function loggedInPage(viewer: Viewer): Page {
+  return {
+    title: "Logged in",
+    viewer,
+    main: html`<h1>You are logged in</h1>
+      <p>This browser is logged in as <strong>${viewer.email}</strong>.</p>
+      <p>
+        See <a href="/account">your account</a>, its identities and sessions. To log in as someone
+        else, log out first.
+      </p>
+      <form class="stacked-form" method="post" action="/logout">
+        <button type="submit">Log out</button>
+      </form>`,
+  };
+}
+
+/**
+ * Waiting for the mailed link or code. Confirmed in another tab of this
+ * browser, the link logs the browser in: the site's script notices within a
+ * few seconds and carries on here. Without it, or confirmed in another
+ * browser, the Continue link does.
+ */
 export function waitingPage(problem?: string): Page {
   return {
-    title: "Check your mail",
+    title: problem ? "That code did not work" : "Check your mail",
     viewer: undefined,
     main: html`<h1>Check your mail</h1>
-      <p>
-        A mail is on its way with a link and a code. Open the link and confirm, in this browser or
-        any other, then continue here; or type the code.
-      </p>
-      ${problem ? html`<p class="problem" role="alert">${problem}</p>` : null}
-      <form class="stacked-form" method="get" action="/login/wait">
-        <button type="submit">I have confirmed by the link: continue</button>
-      </form>
+      <div data-login-state="/login/state" data-then="/">
+        <p>
+          A mail is on its way with a link and a code. Open the link and confirm: in this browser,
+          this page carries on by itself; in another browser or on another device, come back and
+          continue. Or type the code here.
+        </p>
+        <p class="login-status meta" role="status" aria-live="polite"></p>
+      </div>
       <form class="stacked-form" method="post" action="/login/code">
         <${FormTokenField} />
         <label for="login-code">Code from the mail</label>
+        ${problem ? html`<p class="problem" id="code-problem" role="alert">${problem}</p>` : null}
         <input
           id="login-code"
           name="code"
@@ -53,11 +77,40 @@ export function waitingPage(problem?: string): Page {
           inputmode="text"
           required
           maxlength="20"
+          aria-invalid=${problem ? "true" : undefined}
+          aria-describedby=${problem ? "code-problem" : undefined}
         />
         <button type="submit">Log in with the code</button>
       </form>
-      <p><a href="/login">Start again</a></p>`,
+      <p>
+        <a href="/login/wait">I confirmed by the link: continue</a> ·
+        <a href="/login">Start again</a>
+      </p>`,
   };
+}
+
+const MONTHS = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
+];
+
+/** An ISO time as a sentence reads it: "6 December 2026 at 10:42 UTC". */
+export function spokenTime(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const hours = String(date.getUTCHours()).padStart(2, "0");
+  const minutes = String(date.getUTCMinutes()).padStart(2, "0");
+  return `${date.getUTCDate()} ${MONTHS[date.getUTCMonth()]} ${date.getUTCFullYear()} at ${hours}:${minutes} UTC`;
 }
 
 /** The page the mailed link opens: it confirms only when the button is pressed. */
@@ -68,8 +121,8 @@ export function confirmPage(linkToken: string, login: LoginToConfirm): Page {
     main: html`<h1>Confirm your login</h1>
       <p>
         Someone asked to log in to the Gren package registry as <strong>${login.email}</strong>, from
-        the address ${login.client || "unknown"} at
-        <time datetime=${login.requestedAt}>${login.requestedAt.slice(0, 16).replace("T", " ")} UTC</time>.
+        the address ${login.client || "unknown"}, on
+        ${" "}<time datetime=${login.requestedAt}>${spokenTime(login.requestedAt)}</time>.
         If that was you, confirm it; if not, close this page and nobody logs in.
       </p>
       <form class="stacked-form" method="post" action="/login/confirm">

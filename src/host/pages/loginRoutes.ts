@@ -18,12 +18,14 @@ import {
   confirmedPage,
   confirmPage,
   LOGIN_COOKIE,
+  loggedInPage,
   loginPage,
   SESSION_COOKIE,
   waitingPage,
 } from "./loginPages.ts";
 import { PAGE } from "./negotiation.ts";
 import { sendPage } from "./sendPage.ts";
+import { pageViewer } from "./viewer.ts";
 
 // Logging in on the site, by the emailed link or its code. The browser keeps
 // the fetch token in a cookie while it waits, and then its session token in
@@ -39,7 +41,7 @@ const LinkForm = Type.Object({ token: Type.String({ maxLength: 200 }) });
 
 export const loginRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
   app,
-  { ports, config, logins },
+  { ports, config, logins, auth },
 ) => {
   // Forms arrive URL-encoded; only these routes read them.
   await app.register(formbody);
@@ -57,9 +59,10 @@ export const loginRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
       )
       .redirect("/", 303);
 
-  app.get("/login", { constraints: PAGE, schema: hidden }, async (_request, reply) =>
-    sendPage(reply, loginPage()),
-  );
+  app.get("/login", { constraints: PAGE, schema: hidden }, async (request, reply) => {
+    const viewer = pageViewer(auth, request);
+    return sendPage(reply, viewer ? loggedInPage(viewer) : loginPage());
+  });
 
   app.post("/login", { schema: { ...hidden, body: EmailForm } }, async (request, reply) => {
     const started = await requestLogin(ports, {
@@ -79,12 +82,32 @@ export const loginRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
 
   app.get("/login/wait", { constraints: PAGE, schema: hidden }, async (request, reply) => {
     const pending = request.cookies[LOGIN_COOKIE];
-    if (!pending) return reply.redirect("/login", 303);
+    // Confirmed in another tab of this browser, which logged the browser in there and then.
+    if (!pending) return reply.redirect(pageViewer(auth, request) ? "/" : "/login", 303);
     const collected = collectConfirmedLogin(ports, pending);
     if (collected.ok) return signIn(request, reply, collected.value.sessionToken);
     return collected.error.kind === "not_confirmed"
       ? sendPage(reply, waitingPage())
       : sendPage(reply, loginPage("That login has ended; start again."), 400);
+  });
+
+  // What the waiting page's script asks every few seconds: has the link been confirmed?
+  app.get("/login/state", { schema: hidden }, async (request, reply) => {
+    void reply.header("cache-control", "no-store");
+    const pending = request.cookies[LOGIN_COOKIE];
+    if (!pending) return { state: pageViewer(auth, request) ? "signed_in" : "ended" };
+    const collected = collectConfirmedLogin(ports, pending);
+    if (collected.ok) {
+      void reply
+        .clearCookie(LOGIN_COOKIE, cookieOptions(request))
+        .setCookie(
+          SESSION_COOKIE,
+          collected.value.sessionToken,
+          cookieOptions(request, Math.floor(config.sessions.lifetimeMs / 1000)),
+        );
+      return { state: "signed_in" };
+    }
+    return { state: collected.error.kind === "not_confirmed" ? "waiting" : "ended" };
   });
 
   app.post("/login/code", { schema: { ...hidden, body: CodeForm } }, async (request, reply) => {

@@ -48,5 +48,16 @@ export function renderMarkdown(text: string, headingFloor: number): RenderedMark
     token.tag = `h${level}`;
     lastHeading = level;
   }
-  return { html: markdown.renderer.render(tokens, markdown.options, {}), lastHeading };
+  return {
+    html: focusableCode(markdown.renderer.render(tokens, markdown.options, {})),
+    lastHeading,
+  };
 }
+
+/**
+ * A code block wider than its column scrolls, and one that scrolls must take
+ * the keyboard's focus to be scrolled without a mouse. Raw HTML never reaches
+ * the output, so every `<pre>` in it is a code block's.
+ */
+export const focusableCode = (rendered: string): string =>
+  rendered.replaceAll("<pre>", '<pre tabindex="0">');

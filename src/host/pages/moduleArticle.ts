@@ -3,9 +3,11 @@ import type { VNode } from "preact";
 import { render } from "preact-render-to-string";
 import type { ModuleDocs } from "../../gren/docs/moduleDocs.ts";
 import { readOverview } from "../../gren/docs/overview.ts";
+import type { TypeLink } from "../../gren/docs/packageDocs.ts";
 import type { AliasDocs, BinopDocs, UnionDocs, ValueDocs } from "../../gren/docsJson.ts";
 import { escapeHtml, highlightType } from "./highlightGren.ts";
 import { renderMarkdown } from "./markdown.ts";
+import { modulePath } from "./paths.ts";
 
 // What a module's documentation page shows of the module itself, as the
 // package website has always shown it: the module's doc comment, with each
@@ -18,18 +20,68 @@ type Entry =
   | { kind: "value"; docs: ValueDocs }
   | { kind: "binop"; docs: BinopDocs };
 
-/** The module's article, as HTML. */
-export function renderModuleArticle(module: ModuleDocs): string {
-  return render(html`<article aria-labelledby="module-title">
+/** The package version a module belongs to, and where the types its signatures name are documented. */
+export interface ArticlePlace {
+  package: string;
+  version: string;
+  /** Type names as the signatures spell them; names left out stay plain text. */
+  typeLinks: Readonly<Record<string, TypeLink>>;
+}
+
+/** The module's index and article, as HTML. */
+export function renderModuleArticle(module: ModuleDocs, place: ArticlePlace): string {
+  return render(html`${moduleIndex(module)}<article aria-labelledby="module-title" class="module-article">
     <h1 id="module-title">${module.name}</h1>
-    ${moduleBody(module)}
+    ${moduleBody(module, typeHrefs(module, place))}
   </article>`);
 }
 
+/** Every entry of the module by kind, each a link to it: what a reader scans for first. */
+function moduleIndex(module: ModuleDocs): VNode | null {
+  const kinds: [string, string[]][] = [
+    ["Types", [...module.unions, ...module.aliases].map((type) => type.name).sort(byName)],
+    ["Values", module.values.map((value) => value.name)],
+    ["Operators", module.binops.map((binop) => binop.name)],
+  ];
+  const shown = kinds.filter(([, names]) => names.length > 0);
+  if (shown.length === 0) return null;
+  return html`<nav class="module-index" aria-labelledby="index-heading">
+    <h2 id="index-heading">In ${module.name}</h2>
+    ${shown.map(
+      ([kind, names]) => html`<h3>${kind}</h3>
+        <ul>
+          ${names.map(
+            (name) => html`<li data-name=${name}>
+              <a href=${`#${name}`}>${kind === "Operators" ? `(${name})` : name}</a>
+            </li>`,
+          )}
+        </ul>`,
+    )}
+  </nav>`;
+}
+
+const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Where each type the module's signatures name is documented: here, elsewhere in the package, or in a dependency. */
+function typeHrefs(module: ModuleDocs, place: ArticlePlace): (name: string) => string | undefined {
+  const own = new Set([...module.unions, ...module.aliases].map((type) => type.name));
+  return (name) => {
+    const base = name.slice(name.lastIndexOf(".") + 1);
+    const link = Object.hasOwn(place.typeLinks, name) ? place.typeLinks[name] : undefined;
+    if (link === undefined) return own.has(name) ? `#${name}` : undefined;
+    const here =
+      link.package === place.package &&
+      link.version === place.version &&
+      link.module === module.name;
+    return here
+      ? `#${base}`
+      : `${modulePath(link.package, link.version, link.module)}#${encodeURIComponent(base)}`;
+  };
+}
+
 /** The module's doc comment with its entries placed where its `@docs` lines name them. */
-function moduleBody(module: ModuleDocs): VNode[] {
+function moduleBody(module: ModuleDocs, typeHref: (name: string) => string | undefined): VNode[] {
   const entries = entriesOf(module);
-  const typeNames = new Set([...module.unions, ...module.aliases].map((type) => type.name));
   const nodes: VNode[] = [];
   const shown = new Set<string>();
   // Each entry's heading goes one level below the comment's last heading, so the outline stays in order.
@@ -38,7 +90,7 @@ function moduleBody(module: ModuleDocs): VNode[] {
     const entry = entries.get(name);
     if (entry === undefined || shown.has(name)) return;
     shown.add(name);
-    nodes.push(entryNode(entry, Math.min(level + 1, 6), typeNames));
+    nodes.push(entryNode(entry, Math.min(level + 1, 6), typeHref));
   };
   for (const part of overviewParts(module.comment)) {
     if (part.kind === "docs") {
@@ -103,12 +155,16 @@ function entriesOf(module: ModuleDocs): Map<string, Entry> {
   return entries;
 }
 
-function entryNode(entry: Entry, level: number, typeNames: ReadonlySet<string>): VNode {
+function entryNode(
+  entry: Entry,
+  level: number,
+  typeHref: (name: string) => string | undefined,
+): VNode {
   const heading = `h${level}`;
   const comment = entry.docs.comment.trim();
   return html`<div class="item" id=${entry.docs.name}>
     <${heading}>
-      <code class="signature" dangerouslySetInnerHTML=${{ __html: signature(entry, typeNames) }} />
+      <code class="signature" dangerouslySetInnerHTML=${{ __html: signature(entry, typeHref) }} />
     </${heading}>
     ${
       comment === ""
@@ -131,8 +187,8 @@ const selfLink = (name: string, shown = name): string =>
 const argument = (type: string): string =>
   /[\s]/.test(type) && !/^[({[]/.test(type) ? `(${type})` : type;
 
-function signature(entry: Entry, typeNames: ReadonlySet<string>): string {
-  const type = (text: string) => highlightType(text, typeNames);
+function signature(entry: Entry, typeHref: (name: string) => string | undefined): string {
+  const type = (text: string) => highlightType(text, typeHref);
   switch (entry.kind) {
     case "value":
       return entry.docs.type === ""

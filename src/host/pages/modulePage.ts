@@ -2,11 +2,12 @@ import { html } from "htm/preact";
 import type { VNode } from "preact";
 import type { ModuleGroup } from "../../core/documentation.ts";
 import { type Prerendered, prerender } from "./layout.ts";
-import { identityPath, modulePath, packagePath, versionPath } from "./paths.ts";
+import { identityPath, LATEST_VERSION, modulePath, packagePath, versionPath } from "./paths.ts";
+import { docsSearch, notLatestBanner } from "./versionPieces.ts";
 
-// A module's documentation page: the module's article, rendered when the
-// version was published, between the version's breadcrumbs and the list of
-// its modules.
+// A module's documentation page: the module's index and article, rendered
+// when the version was published, between the version's breadcrumbs and the
+// list of its modules, with a search over the whole version's docs.
 
 export interface ModulePageInput {
   name: string;
@@ -15,16 +16,25 @@ export interface ModulePageInput {
   /** The modules that have a page. */
   documented: ReadonlySet<string>;
   module: string;
-  /** The module's article, as stored. */
+  /** The module's index and article, as stored. */
   article: string;
+  /** The highest live version, when there is one. */
+  latest: string | undefined;
 }
 
 /** The content of one module's page. */
 export function renderModulePage(input: ModulePageInput): Prerendered {
-  const before = prerender(breadcrumbs(input)).prerendered;
+  const before = prerender(html`${breadcrumbs(input)}
+    ${notLatestBanner(
+      input.name,
+      input.version,
+      input.latest,
+      modulePath(input.name, LATEST_VERSION, input.module),
+    )}
+    ${docsSearch(input.name, input.version)}`).prerendered;
   const after = prerender(moduleNavigation(input)).prerendered;
   return {
-    prerendered: `${before}<div class="with-sidebar">${input.article}${after}</div>`,
+    prerendered: `${before}<div class="module-layout">${input.article}${after}</div>`,
   };
 }
 
@@ -61,7 +71,7 @@ function moduleNavigation({
       }
     </li>`;
   const groups = moduleGroups.filter((group) => group.modules.length > 0);
-  return html`<nav class="sidebar" aria-labelledby="modules-heading">
+  return html`<nav class="sidebar module-list" aria-labelledby="modules-heading">
     <h2 id="modules-heading">Modules of ${name} ${version}</h2>
     ${groups.map(
       (group) => html`${group.title === undefined ? null : html`<h3>${group.title}</h3>`}

@@ -4,15 +4,34 @@ import type { Release } from "../../core/documentation.ts";
 import type { VersionSummary } from "../../wire/packages.ts";
 import type { PublicAnswers } from "../http/publicAnswers.ts";
 import { day, type Page, prerender, type Viewer } from "./layout.ts";
-import { identityPath, modulePath, packagePath, versionPath } from "./paths.ts";
+import {
+  identityPath,
+  LATEST_VERSION,
+  modulePath,
+  packageFeedPath,
+  packagePath,
+  versionPath,
+  versionsPath,
+} from "./paths.ts";
+import { docsSearch, installSection, notLatestBanner } from "./versionPieces.ts";
 
-/** How a person gets the package into their project; the registry's own CLI names it the same way. */
-const installCommands = (name: string): string[] => [
-  `gren package install ${name}`,
-  `gren-registry install ${name}`,
-];
+/** Versions named in the sidebar; the versions page lists them all. */
+const RECENT_VERSIONS = 6;
 
-/** A package, one version in detail (its modules, dependencies, how to install it), and all its versions. */
+/** How a count reads: 1,234. */
+export const countText = (count: number): string => count.toLocaleString("en");
+
+/** The feed of a package's versions, for a page's head. */
+export const packageFeed = (name: string) => ({
+  title: `New versions of ${name}`,
+  href: packageFeedPath(name),
+});
+
+/**
+ * A package, one version in detail: its README first, as crates.io and Elm
+ * show it; beside it how to install it, its modules, dependencies, users,
+ * downloads and latest versions.
+ */
 export function packagePage(
   release: Release,
   viewer: Viewer | undefined,
@@ -23,6 +42,7 @@ export function packagePage(
     title: `${pkg.name} ${version.version}`,
     description: pkg.summary,
     viewer,
+    feeds: [packageFeed(pkg.name)],
     main: kept.content(`${pkg.name}@${version.version}`, release.state, () =>
       prerender(packageContent(release)),
     ),
@@ -33,59 +53,96 @@ function packageContent(release: Release): VNode {
   const { package: pkg, version } = release;
   const [author = "", project = ""] = pkg.name.split("/");
   const revoked = version.revoked;
-  return html`<div class="with-sidebar">
-      <div>
-        <nav aria-label="Breadcrumb" class="breadcrumbs">
-          <ol>
-            <li><a href="/search">Packages</a></li>
-            <li><a href=${identityPath(author)}>${author}</a></li>
-            <li><a href=${packagePath(pkg.name)}>${project}</a></li>
-          </ol>
-        </nav>
-        <h1>${pkg.name}</h1>
-        <p class="summary">${pkg.summary}</p>
-        ${
-          revoked
-            ? html`<div class="notice revoked" role="note">
-                <p>
-                  <strong>Version ${version.version} was revoked</strong> on ${day(revoked.at)}: its
-                  bundle is gone and it cannot be installed.
-                </p>
-                <p>Reason given: ${revoked.reason}</p>
-              </div>`
-            : null
-        }
-        ${
-          pkg.private
-            ? html`<div class="notice private" role="note">
-                <p>
-                  <strong>Private package.</strong> Only members of
-                  <a href=${identityPath(author)}>${author}</a> can see and install it.
-                </p>
-              </div>`
-            : null
-        }
-        <dl class="facts">
-          <dt>Version</dt>
-          <dd>${version.version}${release.isLatest ? " (latest)" : null}</dd>
-          <dt>Published</dt>
-          <dd>${day(version.publishedAt)}</dd>
-          <dt>Licence</dt>
-          <dd>${pkg.license}</dd>
-          <dt>Gren versions</dt>
-          <dd><code>${release.grenVersion}</code></dd>
-          <dt>Platform</dt>
-          <dd>${release.platform}</dd>
-          ${logFact(pkg.name, version.version, release.logIndex)}
-        </dl>
-        ${revoked ? null : installSection(pkg.name)} ${modulesSection(release)}
-        ${dependenciesSection(release)}
+  return html`<nav aria-label="Breadcrumb" class="breadcrumbs">
+      <ol>
+        <li><a href="/search">Packages</a></li>
+        <li><a href=${identityPath(author)}>${author}</a></li>
+        <li><a href=${packagePath(pkg.name)}>${project}</a></li>
+        <li><a href=${versionPath(pkg.name, version.version)} aria-current="page">${version.version}</a></li>
+      </ol>
+    </nav>
+    <div class="package-title">
+      <h1>${pkg.name}</h1>
+      <p class="version-badge">
+        <span class="visually-hidden">Version </span>${version.version}${release.isLatest ? html`<span class="meta"> (latest)</span>` : null}
+      </p>
+    </div>
+    <p class="summary">${pkg.summary}</p>
+    ${notLatestBanner(pkg.name, version.version, release.latest, versionPath(pkg.name, LATEST_VERSION))}
+    ${
+      revoked
+        ? html`<div class="notice revoked" role="note">
+            <p>
+              <strong>Version ${version.version} was revoked</strong> on ${day(revoked.at)}: its
+              bundle is gone and it cannot be installed.
+            </p>
+            <p>Reason given: ${revoked.reason}</p>
+          </div>`
+        : null
+    }
+    ${
+      pkg.private
+        ? html`<div class="notice private" role="note">
+            <p>
+              <strong>Private package.</strong> Only members of
+              <a href=${identityPath(author)}>${author}</a> can see and install it.
+            </p>
+          </div>`
+        : null
+    }
+    <div class="package-layout">
+      <div class="package-main">${readmeSection(release)}</div>
+      <div class="package-sidebar">
+        ${revoked ? null : installSection(pkg.name, version.version, release.isLatest)}
+        ${revoked || release.documented === undefined ? null : docsSearch(pkg.name, version.version)}
+        ${modulesSection(release)} ${factsSection(release)} ${dependenciesSection(release)}
+        ${usedBySection(release)} ${versionsSection(release)}
       </div>
-      <nav class="sidebar" aria-labelledby="versions-heading">
-        <h2 id="versions-heading">Versions</h2>
-        ${versionList(pkg.name, pkg.versions, version.version)}
-      </nav>
     </div>`;
+}
+
+function readmeSection(release: Release): VNode {
+  const { package: pkg, version } = release;
+  if (release.readme === undefined) {
+    return html`<section aria-labelledby="readme-heading" class="readme missing">
+      <h2 id="readme-heading">README</h2>
+      <p>
+        ${
+          version.revoked
+            ? "The README went with the revoked bundle."
+            : `${pkg.name} ${version.version} was published without a README.`
+        }
+        ${" "}Its summary: ${pkg.summary}
+      </p>
+    </section>`;
+  }
+  return html`<section aria-labelledby="readme-heading" class="readme">
+    <h2 id="readme-heading" class="visually-hidden">README</h2>
+    <div class="markdown" dangerouslySetInnerHTML=${{ __html: release.readme }} />
+  </section>`;
+}
+
+function factsSection(release: Release): VNode {
+  const { package: pkg, version } = release;
+  const thisVersion = release.downloads.versions.get(version.version) ?? 0;
+  return html`<section aria-labelledby="facts-heading">
+    <h2 id="facts-heading">About ${version.version}</h2>
+    <dl class="facts">
+      <dt>Published</dt>
+      <dd>${day(version.publishedAt)}</dd>
+      <dt>Licence</dt>
+      <dd>${pkg.license}</dd>
+      <dt>Gren versions</dt>
+      <dd><code>${release.grenVersion}</code></dd>
+      <dt>Platform</dt>
+      <dd>${release.platform}</dd>
+      <dt>Downloads</dt>
+      <dd>
+        ${countText(thisVersion)} of this version, ${countText(release.downloads.total)} in all
+      </dd>
+      ${logFact(pkg.name, version.version, release.logIndex)}
+    </dl>
+  </section>`;
 }
 
 /** Where the version's publish sits in the transparency log, and the proof that it does. */
@@ -94,14 +151,6 @@ function logFact(name: string, version: string, index: number | undefined): VNod
   const proof = `/log/proof/inclusion?${new URLSearchParams({ package: name, version })}`;
   return html`<dt>Transparency log</dt>
     <dd>entry ${index} (<a href=${proof}>inclusion proof</a>)</dd>`;
-}
-
-function installSection(name: string): VNode {
-  return html`<section aria-labelledby="install-heading">
-    <h2 id="install-heading">Install</h2>
-    <p>In your project's folder, with the Gren compiler or the registry's command-line client:</p>
-    ${installCommands(name).map((command) => html`<pre><code>${command}</code></pre>`)}
-  </section>`;
 }
 
 function modulesSection(release: Release): VNode {
@@ -158,6 +207,44 @@ function dependenciesSection(release: Release): VNode {
           </ul>`
     }
   </section>`;
+}
+
+/** The packages whose latest version depends on this one. */
+function usedBySection(release: Release): VNode {
+  const { usedBy } = release;
+  const more = usedBy.count - usedBy.packages.length;
+  return html`<section aria-labelledby="used-by-heading">
+    <h2 id="used-by-heading">Used by</h2>
+    ${
+      usedBy.count === 0
+        ? html`<p>No package's latest version depends on ${usedBy.name} yet.</p>`
+        : html`<p class="meta">
+              ${countText(usedBy.count)} package${usedBy.count === 1 ? "'s" : "s'"} latest
+              version${usedBy.count === 1 ? " depends" : "s depend"} on it.
+            </p>
+            <ul class="used-by">
+              ${usedBy.packages.map(
+                (user) => html`<li>
+                  <a href=${packagePath(user.name)}>${user.name}</a>
+                  ${user.latest === null ? null : html`<span class="meta"> ${user.latest}</span>`}
+                </li>`,
+              )}
+            </ul>
+            ${more > 0 ? html`<p class="meta">and ${countText(more)} more.</p>` : null}`
+    }
+  </section>`;
+}
+
+function versionsSection(release: Release): VNode {
+  const { package: pkg, version } = release;
+  return html`<nav aria-labelledby="versions-heading">
+    <h2 id="versions-heading">Versions</h2>
+    ${versionList(pkg.name, pkg.versions.slice(-RECENT_VERSIONS), version.version)}
+    <p>
+      <a href=${versionsPath(pkg.name)}>All versions (${pkg.versions.length})</a>
+      ${" · "}<a href=${packageFeedPath(pkg.name)}>Atom feed</a>
+    </p>
+  </nav>`;
 }
 
 /** Newest first, each a link; the one shown marked, revoked ones with their reason. */

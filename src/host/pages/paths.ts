@@ -11,8 +11,23 @@ export const packagePath = (name: string): string => `/packages/${packagePart(na
 export const versionPath = (name: string, version: string): string =>
   `${packagePath(name)}/${part(version)}`;
 
+export const modulesPath = (name: string, version: string): string =>
+  `${versionPath(name, version)}/modules`;
+
 export const modulePath = (name: string, version: string, module: string): string =>
-  `${versionPath(name, version)}/modules/${part(module)}`;
+  `${modulesPath(name, version)}/${part(module)}`;
+
+export const docsJsonPath = (name: string, version: string): string =>
+  `${versionPath(name, version)}/docs.json`;
+
+/** The latest version's page, whichever it is: an address that stays current. */
+export const LATEST_VERSION = "latest";
+
+export const versionsPath = (name: string): string => `${packagePath(name)}/versions`;
+
+export const packageFeedPath = (name: string): string => `${packagePath(name)}/feed.atom`;
+
+export const FEED_PATH = "/feed.atom";
 
 export const identityPath = (name: string): string => `/publishing-identity/${part(name)}`;
 

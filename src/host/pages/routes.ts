@@ -2,20 +2,22 @@ import cookie from "@fastify/cookie";
 import { type FastifyPluginAsyncTypebox, Type } from "@fastify/type-provider-typebox";
 import type { FastifyError } from "fastify";
 import { describeRelease, documentModule } from "../../core/documentation.ts";
-import { describeIdentity } from "../../core/identities.ts";
+import { showIdentity } from "../../core/identities.ts";
 import { lastPackageChange } from "../../core/packageHead.ts";
 import { listPackages } from "../../core/packages.ts";
 import { recentlyPublished } from "../../core/recent.ts";
+import { searchPackages } from "../../core/search.ts";
 import type { User } from "../../core/sessions.ts";
 import { IdentityParams } from "../../wire/identities.ts";
-import { ListingQuery, PackageParams, VersionParams } from "../../wire/packages.ts";
-import { packageOf, versionAddressOf } from "../http/addresses.ts";
+import { PackageParams, VersionParams } from "../../wire/packages.ts";
+import { packageOf, versionAddressOf, versionChoiceOf } from "../http/addresses.ts";
 import { orAnswer } from "../http/coreErrors.ts";
 import { ErrorAnswer } from "../http/errorAnswer.ts";
 import { answerForFailure } from "../http/malformedRequests.ts";
 import { PUBLIC_ANSWER, servePublicAnswers } from "../http/publicAnswers.ts";
 import type { RouteContext } from "../http/routeContext.ts";
 import { accountRoutes } from "./accountRoutes.ts";
+import { ASSETS } from "./assets.ts";
 import { errorPage } from "./errorPage.ts";
 import { FormGuard } from "./formGuard.ts";
 import { homeContent } from "./home.ts";
@@ -24,10 +26,11 @@ import { identitySettingsRoutes } from "./identitySettingsRoutes.ts";
 import { loginRoutes } from "./loginRoutes.ts";
 import { renderModulePage } from "./modulePage.ts";
 import { PAGE, prefersHtml } from "./negotiation.ts";
-import { packagePage } from "./packagePage.ts";
-import { searchPage } from "./search.ts";
+import { packageFeed, packagePage } from "./packagePage.ts";
+import { FEED_PATH } from "./paths.ts";
+import { allPackagesPage, searchPage } from "./search.ts";
 import { sendPage } from "./sendPage.ts";
-import { STYLESHEET } from "./stylesheet.ts";
+import { versionsPage } from "./versionsPage.ts";
 import { pageViewer } from "./viewer.ts";
 
 // The package site: pages for people at the API's own addresses (chosen by
@@ -37,6 +40,12 @@ import { pageViewer } from "./viewer.ts";
 
 const RECENT_PACKAGES = 12;
 const SEARCH_PAGE_SIZE = 30;
+
+const SearchQuery = Type.Object({
+  q: Type.Optional(Type.String({ maxLength: 200, pattern: "^[^\\u0000-\\u001f\\u007f]*$" })),
+  cursor: Type.Optional(Type.String({ maxLength: 300, pattern: "^[^\\u0000-\\u001f\\u007f]*$" })),
+  page: Type.Optional(Type.String({ pattern: "^[1-9][0-9]{0,2}$" })),
+});
 
 const ModuleParams = Type.Object({
   author: Type.String({ maxLength: 255 }),
@@ -81,26 +90,34 @@ export const sitePages: FastifyPluginAsyncTypebox<RouteContext> = async (app, co
       // The page must still be shown when what failed was reading the session.
       viewer = undefined;
     }
-    void sendPage(reply.headers(answer.headers), errorPage(answer, viewer), answer.status);
+    const params = request.params as { author?: string; project?: string } | undefined;
+    // A package that is not there is searched for by the name that was asked.
+    const asked =
+      answer.code === "not_found" && params?.author !== undefined && params.project !== undefined
+        ? `${params.author}/${params.project}`
+        : undefined;
+    void sendPage(reply.headers(answer.headers), errorPage(answer, viewer, asked), answer.status);
   });
 
-  app.get(
-    STYLESHEET.path,
-    { schema: { hide: true, querystring: Type.Object({ v: Type.Optional(Type.String()) }) } },
-    async (request, reply) => {
-      void reply
-        .type("text/css; charset=utf-8")
-        .header("etag", STYLESHEET.etag)
-        .header(
-          "cache-control",
-          request.query.v === STYLESHEET.digest
-            ? "public, max-age=31536000, immutable"
-            : "public, no-cache",
-        );
-      if (request.headers["if-none-match"] === STYLESHEET.etag) return reply.code(304).send();
-      return reply.send(STYLESHEET.css);
-    },
-  );
+  for (const file of ASSETS) {
+    app.get(
+      file.path,
+      { schema: { hide: true, querystring: Type.Object({ v: Type.Optional(Type.String()) }) } },
+      async (request, reply) => {
+        void reply
+          .type(file.contentType)
+          .header("etag", file.etag)
+          .header(
+            "cache-control",
+            request.query.v === file.digest
+              ? "public, max-age=31536000, immutable"
+              : "public, no-cache",
+          );
+        if (request.headers["if-none-match"] === file.etag) return reply.code(304).send();
+        return reply.send(file.content);
+      },
+    );
+  }
 
   app.get("/", page({}), async (request, reply) => {
     // The list changes only when a package does, so it is rendered once per change.
@@ -114,21 +131,27 @@ export const sitePages: FastifyPluginAsyncTypebox<RouteContext> = async (app, co
       description: "Find, read and install packages for the Gren programming language.",
       viewer: pageViewer(auth, request),
       search: false,
+      feeds: [{ title: "New versions of Gren packages", href: FEED_PATH }],
       main: content,
     });
   });
 
-  app.get("/search", page({ querystring: ListingQuery }), async (request, reply) => {
+  app.get("/search", page({ querystring: SearchQuery }), async (request, reply) => {
     const viewer = pageViewer(auth, request);
     const query = request.query.q?.trim() ?? "";
-    const listing = orAnswer(
-      await listPackages(
-        ports,
-        { query, limit: SEARCH_PAGE_SIZE, cursor: request.query.cursor },
-        viewer,
-      ),
-    );
-    return sendPage(reply, searchPage(query, listing, viewer));
+    if (query === "") {
+      const listing = orAnswer(
+        await listPackages(
+          ports,
+          { query: "", limit: SEARCH_PAGE_SIZE, cursor: request.query.cursor },
+          viewer,
+        ),
+      );
+      return sendPage(reply, allPackagesPage(listing, viewer));
+    }
+    const number = Number(request.query.page ?? "1");
+    const found = orAnswer(await searchPackages(ports, { query, page: number }, viewer));
+    return sendPage(reply, searchPage(query, found, number, viewer));
   });
 
   app.get(
@@ -140,6 +163,31 @@ export const sitePages: FastifyPluginAsyncTypebox<RouteContext> = async (app, co
         describeRelease(ports.db, { name: packageOf(request), version: undefined }, user),
       );
       return sendPage(reply, packagePage(release, user, publicAnswers));
+    },
+  );
+
+  // `latest` has an API route of its own; its page is the latest version's.
+  app.get(
+    "/packages/:author/:project/latest",
+    packagePageRoute({ params: PackageParams }),
+    async (request, reply) => {
+      const user = pageViewer(auth, request);
+      const release = orAnswer(
+        describeRelease(ports.db, { name: packageOf(request), version: undefined }, user),
+      );
+      return sendPage(reply, packagePage(release, user, publicAnswers));
+    },
+  );
+
+  app.get(
+    "/packages/:author/:project/versions",
+    packagePageRoute({ params: PackageParams }),
+    async (request, reply) => {
+      const user = pageViewer(auth, request);
+      const release = orAnswer(
+        describeRelease(ports.db, { name: packageOf(request), version: undefined }, user),
+      );
+      return sendPage(reply, versionsPage(release, user, publicAnswers));
     },
   );
 
@@ -161,13 +209,12 @@ export const sitePages: FastifyPluginAsyncTypebox<RouteContext> = async (app, co
       const { module } = request.params;
       const user = pageViewer(auth, request);
       // A revoked version's pages went with its bundle: the core answers why, which becomes a 410 page.
-      const documented = orAnswer(
-        documentModule(ports.db, versionAddressOf(request), module, user),
-      );
+      const documented = orAnswer(documentModule(ports.db, versionChoiceOf(request), module, user));
       return sendPage(reply, {
         title: `${module} · ${documented.name} ${documented.version}`,
         description: `The documentation of ${module}, in ${documented.name} ${documented.version}`,
         viewer: user,
+        feeds: [packageFeed(documented.name)],
         main: renderModulePage(documented),
       });
     },
@@ -178,7 +225,7 @@ export const sitePages: FastifyPluginAsyncTypebox<RouteContext> = async (app, co
     page({ params: IdentityParams }),
     async (request, reply) => {
       const user = pageViewer(auth, request);
-      const identity = orAnswer(describeIdentity(ports.db, request.params.name, user));
+      const identity = orAnswer(showIdentity(ports.db, request.params.name, user));
       return sendPage(reply, identityPage(identity, user));
     },
   );

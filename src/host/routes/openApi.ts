@@ -1,5 +1,6 @@
 import type { SwaggerOptions } from "@fastify/swagger";
 import type { FastifyInstance } from "fastify";
+import type { RawBody } from "../../wire/route.ts";
 
 declare module "fastify" {
   interface FastifyContextConfig {
@@ -7,7 +8,7 @@ declare module "fastify" {
      * A request body that is not JSON (a bundle), described for the OpenAPI
      * document only: the route reads it itself rather than validating it.
      */
-    documentedBody?: { contentType: string; description: string };
+    documentedBody?: RawBody;
   }
 }
 
@@ -16,13 +17,30 @@ export const OPENAPI: SwaggerOptions = {
   transform: ({ schema, url, route }) => {
     const body = route.config?.documentedBody;
     if (!body || !schema) return { schema, url };
+    const raw = { type: "string", format: "binary", description: body.description };
+    if (body.multipart) {
+      const { parts } = body.multipart;
+      const content = {
+        [body.contentType]: { schema: raw },
+        "multipart/form-data": {
+          schema: {
+            type: "object",
+            description: body.multipart.description,
+            properties: Object.fromEntries(
+              Object.entries(parts).map(([name, part]) => [
+                name,
+                { type: "string", format: "binary", description: part.description },
+              ]),
+            ),
+            required: Object.keys(parts).filter((name) => parts[name]?.required),
+          },
+        },
+      };
+      return { url, schema: { ...schema, body: { content } } };
+    }
     return {
       url,
-      schema: {
-        ...schema,
-        consumes: [body.contentType],
-        body: { type: "string", format: "binary", description: body.description },
-      },
+      schema: { ...schema, consumes: [body.contentType], body: raw },
     };
   },
   openapi: {

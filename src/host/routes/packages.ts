@@ -4,6 +4,7 @@ import { indexText, packageIndex } from "../../core/packageIndex.ts";
 import { describePackage, listPackages } from "../../core/packages.ts";
 import { admitUpload, type PublishTicket, publishVersion } from "../../core/publish.ts";
 import { revokePackage, revokeVersion } from "../../core/revoke.ts";
+import { packageDependents, packageDownloads } from "../../core/usage.ts";
 import {
   bundleChunk,
   bundleToSend,
@@ -20,6 +21,7 @@ import { orAnswer } from "../http/coreErrors.ts";
 import { ErrorAnswer } from "../http/errorAnswer.ts";
 import { matchesEtag } from "../http/etags.ts";
 import { PUBLIC_ANSWER, servePublicAnswers } from "../http/publicAnswers.ts";
+import { MULTIPART, multipartLimit, readPublishBody } from "../http/publishBody.ts";
 import type { RouteContext } from "../http/routeContext.ts";
 import { serve } from "../http/serveRoute.ts";
 import { UploadGuard, UploadSlots } from "../http/uploads.ts";
@@ -28,12 +30,18 @@ export const BUNDLE_TYPES = ["application/gzip", "application/x-gzip", "applicat
 
 export const packageRoutes: FastifyPluginAsync<RouteContext> = async (
   app,
-  { ports, config, auth, publicAnswers },
+  { ports, config, auth, publicAnswers, downloads },
 ) => {
   servePublicAnswers(app, publicAnswers, "api");
   app.addContentTypeParser(
     BUNDLE_TYPES,
     { parseAs: "buffer", bodyLimit: config.maxBundleBytes },
+    (_request, body, done) => done(null, body),
+  );
+  // A bundle with its README: read whole here, taken apart by the route.
+  app.addContentTypeParser(
+    MULTIPART,
+    { parseAs: "buffer", bodyLimit: multipartLimit(config.maxBundleBytes) },
     (_request, body, done) => done(null, body),
   );
   const uploads = new UploadSlots(config.uploads);
@@ -54,13 +62,17 @@ export const packageRoutes: FastifyPluginAsync<RouteContext> = async (
       if (!(request.body instanceof Buffer)) {
         throw new ErrorAnswer(
           "invalid_request",
-          "Send the bundle as the request body with Content-Type: application/gzip.",
+          "Send the bundle as the request body with Content-Type: application/gzip, or with its README as multipart/form-data.",
         );
       }
-      const body = request.body;
+      const { bundle, readme } = await readPublishBody(
+        request.body,
+        request.headers["content-type"],
+        config.maxBundleBytes,
+      );
       const published = await publishVersion(ports, ticket, {
-        // A plain view of the same bytes: a copy of the upload would only make garbage.
-        bytes: new Uint8Array(body.buffer, body.byteOffset, body.byteLength),
+        bytes: bundle,
+        readme,
         limits: {
           maxUnpackedBytes: config.maxUnpackedBytes,
           kernelIdentities: config.kernelIdentities,
@@ -69,7 +81,7 @@ export const packageRoutes: FastifyPluginAsync<RouteContext> = async (
       return reply.code(201).send(orAnswer(published));
     },
     {
-      bodyLimit: config.maxBundleBytes,
+      // Each body type's parser has its own limit: a bundle alone, or with its README.
       // Who may publish is settled before the body is read: a refusal costs
       // nothing and its connection closes, whatever the client goes on sending.
       preParsing: async (request, reply, payload) => {
@@ -143,6 +155,24 @@ export const packageRoutes: FastifyPluginAsync<RouteContext> = async (
     { config: PUBLIC_ANSWER },
   );
 
+  // Not kept: its days move on at midnight whether or not the package changes.
+  serve(app, API.downloads, async (request) => {
+    const viewer = auth.viewer(request);
+    return orAnswer(
+      packageDownloads(ports.db, { name: packageOf(request), now: ports.clock.now() }, viewer),
+    );
+  });
+
+  serve(
+    app,
+    API.dependents,
+    async (request) => {
+      const viewer = auth.viewer(request);
+      return orAnswer(packageDependents(ports.db, packageOf(request), viewer));
+    },
+    { config: PUBLIC_ANSWER },
+  );
+
   serve(
     app,
     API.previous,
@@ -184,6 +214,7 @@ export const packageRoutes: FastifyPluginAsync<RouteContext> = async (
       // A version's bytes never change; private ones must not sit in shared caches.
       .header("cache-control", bundle.private ? PRIVATE : IMMUTABLE);
     if (matchesEtag(request.headers["if-none-match"], etag)) return reply.code(304).send(null);
+    downloads.count(versionAddressOf(request));
     void reply.type(CONTENT_TYPES.gzip).header("content-length", bundle.size);
     // Read from the database as the client takes it, never whole; HEAD reads none of it.
     const size = request.method === "HEAD" ? 0 : bundle.size;
