@@ -15,6 +15,7 @@ import type { VersionAddress } from "./address.ts";
 import { findVisiblePackage, type PackageLookupError } from "./packages.ts";
 import { type VersionRecord, versionsOf } from "./stores/packages.ts";
 import type { User } from "./stores/users.ts";
+import { changesSummariesOf, findVersionChanges } from "./stores/versionChanges.ts";
 import {
   documentedModules,
   findModulePage,
@@ -76,11 +77,15 @@ export function describeRelease(
   if (head === undefined) {
     throw new Error(`The package ${formatPackageName(input.name)} has no versions`);
   }
-  const pkg = packageView(found.value, versionsOf(db, found.value.id));
+  const pkg = packageView(
+    found.value,
+    versionsOf(db, found.value.id),
+    changesSummariesOf(db, found.value.id),
+  );
   const shown = input.version ?? versionFromKey(head.latestKey ?? head.highestKey);
   const record = versionOf(db, found.value, shown);
   if (!record.ok) return record;
-  const version = versionView(found.value, record.value);
+  const version = versionView(found.value, record.value, findVersionChanges(db, record.value.id));
   const outline = version.outline;
   const versionId = record.value.id;
   return ok({

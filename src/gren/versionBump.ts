@@ -63,9 +63,25 @@ export type VersionRefusal =
       ranges: Ranges;
       /** The number the API calls for, bumped from the same version. */
       calledFor: Version;
-      /** The changes that make the API's magnitude what it is; none for a patch. */
-      deciding: ApiChange[];
+      /** The changes that make the API's magnitude what it is, one sentence each; none for a patch. */
+      deciding: readonly string[];
     };
+
+/**
+ * Two APIs compared, as much as deciding a number needs: the magnitude of the
+ * changes, and the changes that make it so, one sentence each.
+ */
+export interface ApiVerdict {
+  magnitude: Magnitude;
+  deciding: readonly string[];
+}
+
+export const verdictOf = (changes: ApiChanges): ApiVerdict => ({
+  magnitude: changes.magnitude,
+  deciding: decidingChanges(changes).map(
+    (change: ApiChange) => `${capitalised(describeChange(change))}.`,
+  ),
+});
 
 /**
  * What decides how a version's number must move: its API changes, or (when no
@@ -178,7 +194,7 @@ export function placeVersion(
  */
 export function checkMagnitude(
   bump: Bump,
-  changes: ApiChanges,
+  changes: ApiVerdict,
   ranges: Ranges,
 ): Result<Bump, VersionRefusal> {
   const decision = decideMagnitude(changes.magnitude, ranges);
@@ -192,7 +208,7 @@ export function checkMagnitude(
     decidedBy: decision.decidedBy,
     ranges,
     calledFor: bumpVersion(bump.from, decision.magnitude),
-    deciding: decision.decidedBy === "api" ? decidingChanges(changes) : [],
+    deciding: decision.decidedBy === "api" ? changes.deciding : [],
   });
 }
 
@@ -231,7 +247,7 @@ export function describeRefusal(refusal: VersionRefusal): string[] {
       }
       return [
         `${claim}, but the API changes since ${from} are ${refusal.magnitude}, so this version must be ${calledFor}:`,
-        ...refusal.deciding.map((change) => `${capitalised(describeChange(change))}.`),
+        ...refusal.deciding,
       ];
     }
   }

@@ -1,3 +1,4 @@
+import type { ComparedApis } from "../gren/apiComparison.ts";
 import type { ModuleProblem } from "../gren/docs/module.ts";
 import type { DependencyApi, TypeHome } from "../gren/docs/packageDocs.ts";
 import type { PackageName } from "../gren/names.ts";
@@ -16,12 +17,15 @@ export interface Bundle {
   modules: string[];
   /** Of the bytes as uploaded, which are stored and served unchanged. */
   sha256: string;
+  /** Its API compared with the one the reader was given to compare it with, if any. */
+  compared?: ComparedApis;
 }
 
 /** What the upload's URL and the registry's settings say the bundle must be. */
 export interface BundleExpectation {
   name: PackageName;
-  version: Version;
+  /** Undefined when any version will do: a bundle checked, not published. */
+  version: Version | undefined;
   /** The most bytes the bundle may decompress to. */
   maxUnpackedBytes: number;
   /** Whether the publishing identity is one the operator allows to publish kernel code. */
@@ -65,6 +69,9 @@ export type DependencyApis = (
   dependencies: readonly { name: string; range: string }[],
 ) => DependencyApi[];
 
+/** A version's API as stored: its docs.json text, every type qualified. */
+export type StoredApi = string;
+
 /** A version already published, documented again from its stored bundle. */
 export interface StoredBundle {
   name: string;
@@ -82,7 +89,13 @@ export interface BundleReader {
     bytes: Uint8Array,
     expected: BundleExpectation,
     dependencies: DependencyApis,
+    compareWith?: StoredApi,
   ): Promise<Result<Bundle, BundleRejection>>;
+  /**
+   * Compares two versions' stored APIs; gives why not when the comparison
+   * breaks the readers' time or memory.
+   */
+  compare(older: StoredApi, newer: StoredApi): Promise<Result<ComparedApis, string>>;
   /**
    * Documents a stored bundle, published before the registry kept docs;
    * gives why not when its docs break the registry's limits.
@@ -94,4 +107,4 @@ export interface BundleReader {
   ): Promise<Result<VersionDocs, string[]>>;
 }
 
-export type { DependencyApi, ModuleProblem, TypeHome };
+export type { ComparedApis, DependencyApi, ModuleProblem, TypeHome };

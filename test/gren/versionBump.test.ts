@@ -16,6 +16,7 @@ import {
   nextVersions,
   numberMagnitude,
   placeVersion,
+  verdictOf,
   versionBelow,
 } from "../../src/gren/versionBump.ts";
 
@@ -231,7 +232,7 @@ function verdict(
   const placed = placeVersion(versions("1.0.0"), version(proposed));
   if (!placed.ok || placed.value.kind !== "bump") throw new Error(`${proposed} is no bump`);
   const changes: ApiChanges = diffApi(BEFORE, after);
-  const checked = checkMagnitude(placed.value, changes, ranges);
+  const checked = checkMagnitude(placed.value, verdictOf(changes), ranges);
   return { ok: checked.ok, sentences: checked.ok ? [] : describeRefusal(checked.error) };
 }
 

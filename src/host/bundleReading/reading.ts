@@ -1,4 +1,5 @@
 import { readBundle, unpackStoredBundle } from "../../core/bundle.ts";
+import { compareApis } from "../../gren/apiComparison.ts";
 import { formatPackageName } from "../../gren/names.ts";
 import { exposedModuleNames } from "../../gren/outline.ts";
 import { formatRange, formatVersion } from "../../gren/semver.ts";
@@ -8,6 +9,7 @@ import type {
   BundleExpectation,
   BundleRejection,
   DependencyApi,
+  StoredApi,
   StoredBundle,
   VersionDocs,
 } from "../../ports/bundles.ts";
@@ -28,6 +30,7 @@ export async function readUpload(
   bytes: Uint8Array,
   expected: BundleExpectation,
   ask: AskApis,
+  compareWith?: StoredApi,
 ): Promise<Result<Bundle, BundleRejection>> {
   const read = readBundle({ gzip: nodeGzip, digest: nodeDigest }, bytes, expected);
   if (!read.ok) return read;
@@ -49,8 +52,16 @@ export async function readUpload(
     apis,
   );
   if (!docs.ok) return err({ kind: "invalid", problems: docs.error });
-  return ok({ ...bundle, docs: docs.value });
+  if (compareWith === undefined) return ok({ ...bundle, docs: docs.value });
+  return ok({
+    ...bundle,
+    docs: docs.value,
+    compared: compareApis(compareWith, docs.value.docsJson),
+  });
 }
+
+/** Two stored APIs compared. */
+export const compareStored = (older: StoredApi, newer: StoredApi) => compareApis(older, newer);
 
 export async function documentStored(
   bytes: Uint8Array,
