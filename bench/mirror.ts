@@ -10,8 +10,6 @@ import type { LoadResult, Request } from "./load.ts";
 import { startRegistryServer } from "./servers.ts";
 import { Uploads } from "./workloads.ts";
 
-/** Versions count up from here, apart from the other workloads' uploads to the same packages. */
-const FIRST_MAJOR = 800;
 /** The longest the folder may take to catch up before the run says it did not. */
 const CATCH_UP_LIMIT_MS = 120_000;
 
@@ -40,7 +38,7 @@ export async function measureMirrorPublishing(
 ): Promise<MirrorPublishing> {
   const folder = join(options.workDir, "mirror");
   const db = new DatabaseSync(catalogue.dbPath, { readOnly: true });
-  const count = (sql: string, ...params: number[]) =>
+  const count = (sql: string, ...params: (number | string)[]) =>
     Number((db.prepare(sql).get(...params) as { n: number | bigint }).n);
   const before = count("SELECT coalesce(max(seq), 0) AS n FROM events");
   const server = await startRegistryServer({
@@ -49,7 +47,17 @@ export async function measureMirrorPublishing(
     env: { REGISTRY_MIRROR: `file://${folder}` },
   });
   try {
-    const uploads = new Uploads(catalogue, "core", FIRST_MAJOR);
+    // Each package's versions go on from the highest the benchmark's own uploads left.
+    const uploads = new Uploads(catalogue, "core", (name) => {
+      const [author, project] = name.split("/");
+      return count(
+        `SELECT coalesce(max(v.version_key) % 65536 + 1, 0) AS n FROM versions v
+           JOIN packages p ON p.id = v.package_id JOIN identities i ON i.id = p.identity_id
+           WHERE i.name = ? AND p.project = ?`,
+        author!,
+        project!,
+      );
+    });
     const alone = await bench.load(server.url, uploads.bySinglePublisher(), 1);
     const together = await bench.loadEach(server.url, uploads.byEachPublisher());
     const stopped = performance.now();

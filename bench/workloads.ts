@@ -134,12 +134,16 @@ export class Uploads {
   readonly #kind: UploadKind;
   /** The outline of a new version: the real core's own with another name, or a generated one. */
   readonly #outline: (name: string, version: string) => Outline;
-  readonly #firstMajor: number;
-  #sent = 0;
+  /** The next patch number of each package's 1.0 line. */
+  readonly #next = new Map<string, number>();
+  readonly #firstPatch: (name: string) => number;
 
-  /** Versions count up from `firstMajor`.0.0, so that uploads made apart never meet. */
-  constructor(catalogue: SeededCatalogue, kind: UploadKind, firstMajor = 1) {
-    this.#firstMajor = firstMajor;
+  /**
+   * Each package's versions count up from 1.0.`firstPatch(name)`, one patch
+   * at a time: the same API again, so each is the patch the registry asks for.
+   */
+  constructor(catalogue: SeededCatalogue, kind: UploadKind, firstPatch = (_name: string) => 0) {
+    this.#firstPatch = firstPatch;
     this.#publishers = catalogue.publishers;
     this.#kind = kind;
     if (kind === "core") {
@@ -167,10 +171,10 @@ export class Uploads {
   }
 
   #upload(publisher: Publisher): Request {
-    // Versions count up from 1.0.0 in one sequence shared by every package, so none repeats.
-    const n = this.#sent++;
-    const version = `${this.#firstMajor + Math.floor(n / 65_536)}.0.${n % 65_536}`;
     const name = this.#kind === "core" ? publisher.coreName : publisher.name;
+    const patch = this.#next.get(name) ?? this.#firstPatch(name);
+    this.#next.set(name, patch + 1);
+    const version = `1.0.${patch}`;
     return {
       method: "PUT",
       path: `/packages/${name}/${version}`,

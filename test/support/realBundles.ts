@@ -63,7 +63,9 @@ export const OPERATOR = "operator@example.com";
 
 /**
  * Logs in as an operator, creates the `gren-lang` identity, and publishes the
- * given real bundles in order. Returns the operator's session token.
+ * given real bundles in order, as history: each is the first version of its
+ * package on the registry, and none is 1.0.0. Returns the operator's session
+ * token.
  */
 export async function publishReal(
   registry: Pick<TestRegistry, "url" | "outbox">,
@@ -75,7 +77,7 @@ export async function publishReal(
     const answer = await putBundle(
       registry,
       token,
-      `/packages/${bundle.name}/${bundle.version}`,
+      `/packages/${bundle.name}/${bundle.version}?history=true`,
       bundle.bytes,
     );
     if (answer.status !== 201) {
