@@ -59,6 +59,8 @@ export interface Release {
   documented: ReadonlySet<string> | undefined;
   /** The index of the transparency log's entry for the version's publish. */
   logIndex: number | undefined;
+  /** Each change since the version it bumps, in words, as stored when it was published. */
+  changeSentences: string[];
 }
 
 /**
@@ -85,7 +87,8 @@ export function describeRelease(
   const shown = input.version ?? versionFromKey(head.latestKey ?? head.highestKey);
   const record = versionOf(db, found.value, shown);
   if (!record.ok) return record;
-  const version = versionView(found.value, record.value, findVersionChanges(db, record.value.id));
+  const changes = findVersionChanges(db, record.value.id);
+  const version = versionView(found.value, record.value, changes);
   const outline = version.outline;
   const versionId = record.value.id;
   return ok({
@@ -101,6 +104,7 @@ export function describeRelease(
       ? new Set(documentedModules(db, versionId))
       : undefined,
     logIndex: publishLogIndex(db, { name: input.name, version: shown }, viewer),
+    changeSentences: changes?.comparison.kind === "compared" ? changes.comparison.sentences : [],
   });
 }
 

@@ -398,6 +398,7 @@ function judgeNumber(
     magnitude: decision.magnitude,
     decidedBy: decision.decidedBy,
     changes: compared.modules,
+    sentences: compared.sentences,
   };
   if (ticket.history) {
     const matches = numberMagnitude(since, version) === decision.magnitude;

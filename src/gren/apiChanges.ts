@@ -259,6 +259,30 @@ export function withoutComments(changes: ApiChanges): BareChanges {
   };
 }
 
+/**
+ * Changes as answers give them, with empty doc comments: what `listChanges`
+ * and the sentences take.
+ */
+export function withEmptyComments(magnitude: Magnitude, modules: BareChanges): ApiChanges {
+  return {
+    magnitude,
+    modules: {
+      added: modules.added,
+      removed: modules.removed,
+      changed: modules.changed.map((module) => ({
+        name: module.name,
+        magnitude: module.magnitude,
+        unions: bare(module.unions, commented),
+        aliases: bare(module.aliases, commented),
+        values: bare(module.values, commented),
+        binops: bare(module.binops, commented),
+      })),
+    },
+  };
+}
+
+const commented = <T>(docs: T): T & { comment: string } => ({ ...docs, comment: "" });
+
 const bare = <T, B>(changes: Changes<T>, strip: (docs: T) => B): Changes<B> => ({
   added: changes.added.map(strip),
   changed: changes.changed.map((change) => ({ old: strip(change.old), new: strip(change.new) })),

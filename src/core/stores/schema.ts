@@ -487,6 +487,8 @@ export const MIGRATIONS: readonly string[] = [
     decided_by TEXT,
     -- the API changes, without doc comments (JSON); NULL when not compared
     changes TEXT,
+    -- each change in words (a JSON array of sentences), for the version's page; NULL when not compared
+    sentences TEXT,
     -- why the API could not be compared, when a version was there to compare with
     unknown TEXT,
     -- 1 when it was published as history, its number not held to the rules

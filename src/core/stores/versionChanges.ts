@@ -17,6 +17,8 @@ export type Comparison =
       magnitude: Magnitude;
       decidedBy: MagnitudeBasis;
       changes: BareChanges;
+      /** Each change in words, in the order `gren diff` shows them. */
+      sentences: string[];
     }
   /** The version bumped has no API the registry knows, for this reason. */
   | { kind: "unknown"; sinceKey: number; reason: string };
@@ -36,16 +38,18 @@ export function storeVersionChanges(
 ): void {
   const { comparison } = record;
   db.run(
-    `INSERT INTO version_changes (version_id, since_key, magnitude, decided_by, changes, unknown,
-                                  history, called_for_key)
+    `INSERT INTO version_changes (version_id, since_key, magnitude, decided_by, changes, sentences,
+                                  unknown, history, called_for_key)
      VALUES ((SELECT id FROM versions WHERE package_id = :packageId AND version_key = :versionKey),
-             :sinceKey, :magnitude, :decidedBy, :changes, :unknown, :history, :calledForKey)`,
+             :sinceKey, :magnitude, :decidedBy, :changes, :sentences, :unknown, :history,
+             :calledForKey)`,
     {
       ...version,
       sinceKey: comparison.kind === "first" ? null : comparison.sinceKey,
       magnitude: comparison.kind === "compared" ? comparison.magnitude : null,
       decidedBy: comparison.kind === "compared" ? comparison.decidedBy : null,
       changes: comparison.kind === "compared" ? JSON.stringify(comparison.changes) : null,
+      sentences: comparison.kind === "compared" ? JSON.stringify(comparison.sentences) : null,
       unknown: comparison.kind === "unknown" ? comparison.reason : null,
       history: record.history ? 1 : 0,
       calledForKey: record.calledForKey ?? null,
@@ -55,7 +59,7 @@ export function storeVersionChanges(
 
 export function findVersionChanges(db: Database, versionId: number): ChangesRecord | undefined {
   const row = db.get(
-    `SELECT since_key, magnitude, decided_by, changes, unknown, history, called_for_key
+    `SELECT since_key, magnitude, decided_by, changes, sentences, unknown, history, called_for_key
      FROM version_changes WHERE version_id = :versionId`,
     { versionId },
   );
@@ -73,6 +77,7 @@ export function findVersionChanges(db: Database, versionId: number): ChangesReco
             magnitude: optionalText(row, "magnitude") as Magnitude,
             decidedBy: optionalText(row, "decided_by") as MagnitudeBasis,
             changes: JSON.parse(changes) as BareChanges,
+            sentences: JSON.parse(optionalText(row, "sentences") ?? "[]") as string[],
           };
   return {
     comparison,

@@ -5,6 +5,7 @@ import type { VersionSummary } from "../../wire/packages.ts";
 import type { PublicAnswers } from "../http/publicAnswers.ts";
 import { day, type Page, prerender, type Viewer } from "./layout.ts";
 import { identityPath, modulePath, packagePath, versionPath } from "./paths.ts";
+import { changesSection, magnitudeBadge } from "./versionChanges.ts";
 
 /** How a person gets the package into their project; the registry's own CLI names it the same way. */
 const installCommands = (name: string): string[] => [
@@ -78,7 +79,9 @@ function packageContent(release: Release): VNode {
           <dd>${release.platform}</dd>
           ${logFact(pkg.name, version.version, release.logIndex)}
         </dl>
-        ${revoked ? null : installSection(pkg.name)} ${modulesSection(release)}
+        ${revoked ? null : installSection(pkg.name)}
+        ${changesSection(version.changes, version.misnumbered, release.changeSentences)}
+        ${modulesSection(release)}
         ${dependenciesSection(release)}
       </div>
       <nav class="sidebar" aria-labelledby="versions-heading">
@@ -171,7 +174,7 @@ function versionList(name: string, versions: readonly VersionSummary[], shown: s
         aria-current=${version.version === shown ? "page" : undefined}
         >${version.version}</a
       >
-      <span class="meta"> ${day(version.publishedAt)}</span>
+      <span class="meta"> ${day(version.publishedAt)}</span> ${magnitudeBadge(version)}
       ${
         version.revoked
           ? html`<span class="reason revoked">Revoked: ${version.revoked.reason}</span>`
