@@ -52,6 +52,7 @@ import type { User } from "./stores/users.ts";
 import { type Comparison, storeVersionChanges } from "./stores/versionChanges.ts";
 import { storeVersionDocs } from "./stores/versionDocs.ts";
 import { logChange } from "./transparencyLog.ts";
+import { misnumberedView, summaryOf } from "./views.ts";
 import { type Baseline, baselineOf, existingVersions } from "./versionApis.ts";
 
 export interface PublishLimits {
@@ -248,6 +249,7 @@ export async function publishVersion(
       version: formatVersion(version),
       sha256,
       size: input.bytes.byteLength,
+      misnumbered: misnumberedView(summaryOf(numbered.value)),
     });
   });
   const machine = grant && machinePublication(grant);

@@ -127,7 +127,11 @@ export function versionChangesView(record: ChangesRecord | undefined): VersionCh
   }
 }
 
-const summaryOf = ({ comparison, calledForKey }: ChangesRecord): ChangesSummaryRecord => ({
+/** What a list of versions shows of one version's changes. */
+export const summaryOf = ({
+  comparison,
+  calledForKey,
+}: Pick<ChangesRecord, "comparison" | "calledForKey">): ChangesSummaryRecord => ({
   sinceKey: comparison.kind === "first" ? undefined : comparison.sinceKey,
   magnitude: comparison.kind === "compared" ? comparison.magnitude : undefined,
   calledForKey,

@@ -27,6 +27,8 @@ export const Published = Type.Object({
   version: Type.String(),
   sha256: Type.String(),
   size: Type.Integer(),
+  /** Published as history with a number its API did not call for: what it called for. */
+  misnumbered: MisnumberedOrNull,
 });
 export type Published = Static<typeof Published>;
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createIdentity, publish, sha256 } from "../support/publishing.ts";
+import { createIdentity, publish, publishHistory, sha256 } from "../support/publishing.ts";
 import { call, login, startRegistry, type TestRegistry } from "../support/registry.ts";
 
 // GET /packages/{author}/{project}/index: everything a resolver needs of a
@@ -29,10 +29,11 @@ describe("a package's index", () => {
   it("lists every version in ascending numeric order with what resolving needs", async () => {
     await publish(registry, tokens.alice, "acme/base", "1.0.0");
     const published = new Map<string, Uint8Array>();
+    // Brought in as history, out of order, so that the index is seen to sort them.
     for (const version of ["1.10.0", "1.2.0", "1.9.3"]) {
       published.set(
         version,
-        await publish(registry, tokens.alice, "acme/shapes", version, {
+        await publishHistory(registry, tokens.alice, "acme/shapes", version, {
           platform: version === "1.10.0" ? "node" : "common",
           "gren-version": "0.6.0 <= v < 0.7.0",
           dependencies: { "acme/base": "1.0.0 <= v < 2.0.0" },
@@ -53,6 +54,7 @@ describe("a package's index", () => {
         sha256: sha256(published.get(version)!),
         size: published.get(version)!.byteLength,
         revoked: null,
+        misnumbered: null,
       })),
     });
     expect(answer.headers.get("cache-control")).toBe("public, max-age=60");
