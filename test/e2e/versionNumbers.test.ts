@@ -370,8 +370,13 @@ describe("history, brought in with its own numbers", () => {
     const page = await fetch(`${registry.url}/packages/acme/old/0.5.1`, {
       headers: { accept: BROWSER_ACCEPT },
     });
-    const text = await page.text();
-    expect(text).toContain("though its API called for <strong>1.0.0</strong>");
+    // The page's words, without its markup.
+    const text = (await page.text()).replace(/<[^>]*>/g, "").replace(/\s+/g, " ");
+    expect(text).toContain(
+      "Brought in from its history with this number, though its API called for 1.0.0 (a major change since 0.5.0).",
+    );
+    expect(text).toContain("Changes since 0.5.0");
+    expect(text).toContain("`Widgets.size` removed.".replaceAll("`", ""));
     expect(text).toContain("major, should be 1.0.0");
 
     const entries = (await audit()).filter((entry) => entry.subject.startsWith("acme/old "));
@@ -404,8 +409,8 @@ describe("history, brought in with its own numbers", () => {
 
 describe("changes as data", () => {
   it("answers the changes stored at publish, and those between any two versions", async () => {
-    await mustPublish("acme/changing", "1.0.0", same);
-    await mustPublish("acme/changing", "1.1.0", added);
+    await mustPublish("acme/changing", "1.0.0", same, { outline: withCore });
+    await mustPublish("acme/changing", "1.1.0", added, { outline: withCore });
     const stored = await call(registry, "GET", "/packages/acme/changing/changes/1.0.0/1.1.0");
     expect(stored.status).toBe(200);
     expect(stored.body).toEqual({

@@ -35,8 +35,7 @@ function summary(changes: VersionChanges): VNode {
   }
   if (changes.decidedBy === "compiler_ranges") {
     return html`<p>
-      A ${magnitude} version: no compiler builds both it and ${since}, so, as the compiler
-      does, it is a new major version whatever its API.
+      ${`No compiler builds both it and ${since}, so, as the compiler does, it is a new major version whatever its API.`}
     </p>`;
   }
   return magnitude === "patch"
@@ -46,10 +45,10 @@ function summary(changes: VersionChanges): VNode {
 
 function misnumberedNote(misnumbered: Misnumbered | null): VNode | null {
   if (misnumbered === null) return null;
+  const { calledFor, magnitude, since } = misnumbered;
   return html`<p class="notice misnumbered" role="note">
-    Brought in from its history with this number, though its API called for
-    <strong>${misnumbered.calledFor}</strong> (a ${misnumbered.magnitude} change since
-    ${misnumbered.since}).
+    Brought in from its history with this number, though its API called for${" "}
+    <strong>${calledFor}</strong>${` (a ${magnitude} change since ${since}).`}
   </p>`;
 }
 
