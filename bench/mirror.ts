@@ -38,7 +38,7 @@ export async function measureMirrorPublishing(
 ): Promise<MirrorPublishing> {
   const folder = join(options.workDir, "mirror");
   const db = new DatabaseSync(catalogue.dbPath, { readOnly: true });
-  const count = (sql: string, ...params: (number | string)[]) =>
+  const count = (sql: string, ...params: number[]) =>
     Number((db.prepare(sql).get(...params) as { n: number | bigint }).n);
   const before = count("SELECT coalesce(max(seq), 0) AS n FROM events");
   const server = await startRegistryServer({
@@ -48,16 +48,7 @@ export async function measureMirrorPublishing(
   });
   try {
     // Each package's versions go on from the highest the benchmark's own uploads left.
-    const uploads = new Uploads(catalogue, "core", (name) => {
-      const [author, project] = name.split("/");
-      return count(
-        `SELECT coalesce(max(v.version_key) % 65536 + 1, 0) AS n FROM versions v
-           JOIN packages p ON p.id = v.package_id JOIN identities i ON i.id = p.identity_id
-           WHERE i.name = ? AND p.project = ?`,
-        author!,
-        project!,
-      );
-    });
+    const uploads = await new Uploads(catalogue, "core").caughtUp(server.url);
     const alone = await bench.load(server.url, uploads.bySinglePublisher(), 1);
     const together = await bench.loadEach(server.url, uploads.byEachPublisher());
     const stopped = performance.now();

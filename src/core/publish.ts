@@ -52,8 +52,8 @@ import type { User } from "./stores/users.ts";
 import { type Comparison, storeVersionChanges } from "./stores/versionChanges.ts";
 import { storeVersionDocs } from "./stores/versionDocs.ts";
 import { logChange } from "./transparencyLog.ts";
-import { misnumberedView, summaryOf } from "./views.ts";
 import { type Baseline, baselineOf, existingVersions } from "./versionApis.ts";
+import { misnumberedView, summaryOf } from "./views.ts";
 
 export interface PublishLimits {
   maxUnpackedBytes: number;
