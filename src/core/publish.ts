@@ -388,7 +388,8 @@ function judgeNumber(
   const sinceKey = versionKey(since);
   if (baseline.kind !== "known") {
     // Nothing to compare with (see versionApis.ts): the number's own rules held, and the answer says so.
-    return ok({ ...record, comparison: { kind: "unknown", sinceKey, reason: baseline.reason } });
+    const reason = baseline.kind === "pending" ? baseline.note : baseline.reason;
+    return ok({ ...record, comparison: { kind: "unknown", sinceKey, reason } });
   }
   // A bundle read without its comparison is a refused bundle, whose problems are already said.
   if (compared === undefined) return err([]);

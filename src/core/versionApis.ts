@@ -28,7 +28,8 @@ import { docsAwaitDependencies, findVersionDocs, waitsForDocs } from "./stores/v
 
 export type Baseline =
   | { kind: "known"; docsJson: string; grenVersion: Range }
-  | { kind: "pending"; reason: string }
+  /** `reason` asks a new version to try again; `note` is what history, which does not wait, records. */
+  | { kind: "pending"; reason: string; note: string }
   | { kind: "unknown"; reason: string };
 
 /** Every number the package ever had, revoked ones included: none is given twice. */
@@ -47,6 +48,7 @@ export function baselineOf(db: Database, name: PackageName, version: Version): B
   const pending: Baseline = {
     kind: "pending",
     reason: `The API of ${which}, which this version is compared with, is still being made from its bundle; try again in a minute.`,
+    note: `The API of ${which} was still being made from its bundle when this version came in.`,
   };
   if (docs === undefined) {
     return waitsForDocs(db, record.id)

@@ -81,7 +81,7 @@ function packageContent(release: Release): VNode {
         </dl>
         ${revoked ? null : installSection(pkg.name)}
         ${changesSection(version.changes, version.misnumbered, release.changeSentences)}
-        ${modulesSection(release)}
+        ${" "}${modulesSection(release)}
         ${dependenciesSection(release)}
       </div>
       <nav class="sidebar" aria-labelledby="versions-heading">
@@ -163,6 +163,10 @@ function dependenciesSection(release: Release): VNode {
   </section>`;
 }
 
+/** A piece of a line after a space, or nothing. */
+const withSpace = (piece: VNode | null): (string | VNode)[] | null =>
+  piece === null ? null : [" ", piece];
+
 /** Newest first, each a link; the one shown marked, revoked ones with their reason. */
 function versionList(name: string, versions: readonly VersionSummary[], shown: string): VNode {
   const items: VNode[] = [];
@@ -174,7 +178,7 @@ function versionList(name: string, versions: readonly VersionSummary[], shown: s
         aria-current=${version.version === shown ? "page" : undefined}
         >${version.version}</a
       >
-      <span class="meta"> ${day(version.publishedAt)}</span> ${magnitudeBadge(version)}
+      <span class="meta"> ${day(version.publishedAt)}</span>${withSpace(magnitudeBadge(version))}
       ${
         version.revoked
           ? html`<span class="reason revoked">Revoked: ${version.revoked.reason}</span>`

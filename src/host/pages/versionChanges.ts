@@ -6,17 +6,19 @@ import type { Misnumbered, VersionChanges } from "../../wire/apiChanges.ts";
 // package page shows it: a section for the version shown, and a badge for
 // each version in a list of them.
 
-/** The changes since the version bumped, each in words; nothing for a version published before they were kept. */
+/**
+ * The changes since the version bumped, each in words; nothing for a first
+ * version, which bumps none, nor for one published before changes were kept.
+ */
 export function changesSection(
   changes: VersionChanges | null,
   misnumbered: Misnumbered | null,
   sentences: readonly string[],
 ): VNode | null {
-  if (changes === null) return null;
-  const { since } = changes;
+  if (changes === null || changes.since === null) return null;
   return html`<section aria-labelledby="changes-heading">
-    <h2 id="changes-heading">${since === null ? "Changes" : `Changes since ${since}`}</h2>
-    ${summary(changes)} ${misnumberedNote(misnumbered)}
+    <h2 id="changes-heading">Changes since ${changes.since}</h2>
+    ${summary(changes)}${misnumberedNote(misnumbered)}
     ${
       sentences.length > 0
         ? html`<ul class="api-changes">
@@ -29,7 +31,6 @@ export function changesSection(
 
 function summary(changes: VersionChanges): VNode {
   const { since, magnitude } = changes;
-  if (since === null) return html`<p>The package's first version.</p>`;
   if (magnitude === null) {
     return html`<p>Its API could not be compared with ${since}'s. ${changes.unknown}</p>`;
   }
