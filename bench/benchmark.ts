@@ -292,13 +292,18 @@ async function measure(
     bare[name] = pair.bare;
     registry[name] = pair.registry;
   }
+  // Each upload workload starts from the numbers the registry has: see `Uploads.caughtUp`.
+  await core.caughtUp(url);
   const coreTogether = await peakMemoryDuring(server.pid, () =>
     bench.loadEach(url, core.byEachPublisher()),
   );
   // Publishes still queued for the readers when a workload ends would be
   // counted against the next one: one more, answered once they are all done,
   // waits them out.
-  const drained = () => askOnce(url, core.bySinglePublisher()(), 201);
+  const drained = async () => {
+    await core.settled(url);
+    await generated.caughtUp(url);
+  };
   await drained();
   const generatedAlone = await bench.load(url, generated.bySinglePublisher(), 1);
   await drained();

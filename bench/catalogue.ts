@@ -445,7 +445,10 @@ async function publish(
   readme?: string,
 ): Promise<void> {
   const what = `publishing ${pkg.author}/${pkg.project} ${version}`;
-  const ticket = must(admitUpload(ports, publisher, addressOf(pkg, version)), what);
+  // The catalogue is the registry's past, brought in as history by each identity's owner:
+  // its releases share their sources, so their numbers do not follow their APIs.
+  const address = addressOf(pkg, version);
+  const ticket = must(admitUpload(ports, publisher, address, undefined, { history: true }), what);
   must(
     await publishVersion(ports, ticket, {
       bytes,

@@ -167,8 +167,10 @@ async function login(url: string, outbox: string, email: string): Promise<string
 }
 
 async function publishOne(url: string, token: string, project: string, i: number) {
-  const version = `1.${i}.0`;
-  const name = `live-bench/${project}`;
+  // Each event the first version of a package of its own: publishers share one
+  // count, and the registry takes no version number that skips one.
+  const version = "1.0.0";
+  const name = `live-bench/${project}-${i}`;
   const outline = {
     type: "package",
     platform: "common",

@@ -31,8 +31,16 @@ export interface LoadOptions {
   /** Seconds of load before measuring, so the JIT and caches are warm. */
   warmup: number;
   /** The next request to send: called once per request, by every connection in turn. */
-  nextRequest: () => Request;
+  nextRequest: NextRequest;
 }
+
+/**
+ * Makes each request. A run that stops at its duration may have made one it
+ * never sent: `settle`, when there is one, is called after each run, so that
+ * requests that must follow one another (version numbers) start again from
+ * what the server has.
+ */
+export type NextRequest = (() => Request) & { settle?: () => Promise<void> };
 
 export interface Latencies {
   count: number;
@@ -113,6 +121,7 @@ async function measure(options: LoadOptions): Promise<Samples> {
       samples.errors++;
     });
   });
+  await options.nextRequest.settle?.();
   return samples;
 }
 

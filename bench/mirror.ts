@@ -10,8 +10,6 @@ import type { LoadResult, Request } from "./load.ts";
 import { startRegistryServer } from "./servers.ts";
 import { Uploads } from "./workloads.ts";
 
-/** Versions count up from here, apart from the other workloads' uploads to the same packages. */
-const FIRST_MAJOR = 800;
 /** The longest the folder may take to catch up before the run says it did not. */
 const CATCH_UP_LIMIT_MS = 120_000;
 
@@ -49,7 +47,8 @@ export async function measureMirrorPublishing(
     env: { REGISTRY_MIRROR: `file://${folder}` },
   });
   try {
-    const uploads = new Uploads(catalogue, "core", FIRST_MAJOR);
+    // Each package's versions go on from the highest the benchmark's own uploads left.
+    const uploads = await new Uploads(catalogue, "core").caughtUp(server.url);
     const alone = await bench.load(server.url, uploads.bySinglePublisher(), 1);
     const together = await bench.loadEach(server.url, uploads.byEachPublisher());
     const stopped = performance.now();

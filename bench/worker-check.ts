@@ -3,6 +3,7 @@
 // a second is sent a bundle that takes longer to read, and then a publish
 // from every publisher at once.
 
+import { randomUUID } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import { type SeededCatalogue, uploadOutline } from "./catalogue.ts";
 import type { Request } from "./load.ts";
@@ -64,8 +65,10 @@ export async function checkWorkerFailure(
  */
 function smallUploads(catalogue: SeededCatalogue): Request[] {
   return catalogue.publishers.map((publisher) => {
-    const version = "900.0.0";
-    const outline = uploadOutline(publisher.name, version);
+    // The first version of a package of its own, apart from every other run's.
+    const version = "1.0.0";
+    const name = `${publisher.name}-small-${randomUUID().slice(0, 8)}`;
+    const outline = uploadOutline(name, version);
     const modules = outline["exposed-modules"] as string[];
     const sources = Object.fromEntries(
       modules.map((module) => [
@@ -75,7 +78,7 @@ function smallUploads(catalogue: SeededCatalogue): Request[] {
     );
     return {
       method: "PUT",
-      path: `/packages/${publisher.name}/${version}`,
+      path: `/packages/${name}/${version}`,
       headers: { authorization: `Bearer ${publisher.token}`, "content-type": "application/gzip" },
       body: gzipSync(JSON.stringify({ outline, sources })),
     };
@@ -85,8 +88,9 @@ function smallUploads(catalogue: SeededCatalogue): Request[] {
 /** A valid bundle of the first publisher's package whose sources take long to read. */
 function slowUpload(catalogue: SeededCatalogue): Request {
   const publisher = catalogue.publishers[0]!;
-  const version = "999.0.0";
-  const outline = uploadOutline(publisher.name, version);
+  const version = "1.0.0";
+  const name = `${publisher.name}-slow-${randomUUID().slice(0, 8)}`;
+  const outline = uploadOutline(name, version);
   const filler = `-- ${"generated ".repeat(10)}\n`;
   const modules = outline["exposed-modules"] as string[];
   const sources = Object.fromEntries(
@@ -97,7 +101,7 @@ function slowUpload(catalogue: SeededCatalogue): Request {
   );
   return {
     method: "PUT",
-    path: `/packages/${publisher.name}/${version}`,
+    path: `/packages/${name}/${version}`,
     headers: { authorization: `Bearer ${publisher.token}`, "content-type": "application/gzip" },
     body: gzipSync(JSON.stringify({ outline, sources })),
   };

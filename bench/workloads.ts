@@ -1,6 +1,7 @@
 // What the clients ask: each workload is an endless source of requests made
 // from the seeded catalogue.
 
+import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { type Outline, SharedSourceBundles } from "./bundles.ts";
@@ -12,7 +13,7 @@ import {
   type SeededCatalogue,
   uploadOutline,
 } from "./catalogue.ts";
-import type { Request } from "./load.ts";
+import type { NextRequest, Request } from "./load.ts";
 import { SeededRandom } from "./seeded-random.ts";
 
 /** At most this many distinct `latest` questions are prepared. */
@@ -165,12 +166,17 @@ export class Uploads {
   readonly #kind: UploadKind;
   /** The outline of a new version: the real core's own with another name, or a generated one. */
   readonly #outline: (name: string, version: string) => Outline;
-  readonly #firstMajor: number;
-  #sent = 0;
+  /** The next patch number of each package's 1.0 line. */
+  readonly #next = new Map<string, number>();
+  /** The registry the uploads go to, once known. */
+  #url: string | undefined;
 
-  /** Versions count up from `firstMajor`.0.0, so that uploads made apart never meet. */
-  constructor(catalogue: SeededCatalogue, kind: UploadKind, firstMajor = 1) {
-    this.#firstMajor = firstMajor;
+  /**
+   * Each package's versions count up from 1.0.0, one patch at a time, from
+   * where the registry has them (`caughtUp`): the same API again, so each is
+   * the patch the registry asks for.
+   */
+  constructor(catalogue: SeededCatalogue, kind: UploadKind) {
     this.#publishers = catalogue.publishers;
     this.#kind = kind;
     if (kind === "core") {
@@ -186,22 +192,86 @@ export class Uploads {
     }
   }
 
+  /**
+   * Picks each package's numbers up where the registry has them. A load that
+   * stops at its duration may have made a request it never sent, and the
+   * registry takes no number that skips one: so each workload starts here.
+   */
+  async caughtUp(url: string): Promise<this> {
+    this.#url = url;
+    for (const publisher of this.#publishers) {
+      const name = this.#nameOf(publisher);
+      const response = await fetch(`${url}/packages/${name}`);
+      if (response.status === 404) {
+        await response.body?.cancel();
+        this.#next.set(name, 0);
+        continue;
+      }
+      const pkg = (await response.json()) as { versions: { version: string }[] };
+      const patches = pkg.versions.map((version) => Number(version.version.split(".")[2]));
+      this.#next.set(name, Math.max(-1, ...patches) + 1);
+    }
+    return this;
+  }
+
+  #nameOf(publisher: Publisher): string {
+    return this.#kind === "core" ? publisher.coreName : publisher.name;
+  }
+
   /** Uploads by the first publisher alone, for the sequential workload. */
-  bySinglePublisher(): () => Request {
-    return () => this.#upload(this.#publishers[0]!);
+  bySinglePublisher(): NextRequest {
+    return this.#settling(() => this.#upload(this.#publishers[0]!));
   }
 
   /** Uploads by every publisher in turn. */
   /** Uploads by each publisher, one source each: a publisher waits for each answer before the next. */
-  byEachPublisher(): (() => Request)[] {
-    return this.#publishers.map((publisher) => () => this.#upload(publisher));
+  byEachPublisher(): NextRequest[] {
+    return this.#publishers.map((publisher) => this.#settling(() => this.#upload(publisher)));
+  }
+
+  /** After each run, the numbers start again from the registry's: see `settled`. */
+  #settling(next: () => Request): NextRequest {
+    return Object.assign(next, {
+      settle: async () => {
+        if (this.#url !== undefined) await this.settled(this.#url);
+      },
+    });
+  }
+
+  /**
+   * Waits out the publishes a run left on their way (a run stops at its
+   * duration, not when its answers are in), then picks the numbers up from
+   * the registry's. A publish of a package of its own, sent after them, is
+   * answered once the readers have done the ones queued before it.
+   */
+  async settled(url: string): Promise<this> {
+    const publisher = this.#publishers[0]!;
+    // Named apart from every other run's, which may have drained into the same identity.
+    const name = `${this.#nameOf(publisher)}-drain-${randomUUID().slice(0, 8)}`;
+    const body = this.#bundles.bundleFor(this.#outline(name, "1.0.0")) as unknown as BodyInit;
+    let response: Response;
+    // The publisher's own uploads may still hold its places: wait for one to free.
+    for (;;) {
+      response = await fetch(`${url}/packages/${name}/1.0.0`, {
+        method: "PUT",
+        headers: { authorization: `Bearer ${publisher.token}`, "content-type": "application/gzip" },
+        body,
+      });
+      if (response.status !== 429) break;
+      await response.body?.cancel();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    if (response.status !== 201) {
+      throw new Error(`PUT ${name} 1.0.0 answered ${response.status}: ${await response.text()}`);
+    }
+    return this.caughtUp(url);
   }
 
   #upload(publisher: Publisher): Request {
-    // Versions count up from 1.0.0 in one sequence shared by every package, so none repeats.
-    const n = this.#sent++;
-    const version = `${this.#firstMajor + Math.floor(n / 65_536)}.0.${n % 65_536}`;
-    const name = this.#kind === "core" ? publisher.coreName : publisher.name;
+    const name = this.#nameOf(publisher);
+    const patch = this.#next.get(name) ?? 0;
+    this.#next.set(name, patch + 1);
+    const version = `1.0.${patch}`;
     return {
       method: "PUT",
       path: `/packages/${name}/${version}`,

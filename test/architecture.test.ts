@@ -74,12 +74,12 @@ describe("the layers of src/", () => {
   });
 
   it("reach the work whose cost a request decides only from worker threads, or inline for tools and tests", () => {
-    // Reading and documenting a bundle, resolving dependencies and searching
+    // Reading and documenting a bundle, comparing two APIs, resolving dependencies and searching
     // the catalogue cost what the request and the catalogue make them cost:
     // the host runs them in its pools of workers, each task with a time limit,
     // never on the thread that answers requests.
     const costly =
-      /\b(readBundle|unpackStoredBundle|readUpload|documentStored|makeVersionDocs|solveOnCatalogue|searchCatalogue)\b/;
+      /\b(readBundle|unpackStoredBundle|readUpload|documentStored|makeVersionDocs|compareApis|compareStored|diffApi|solveOnCatalogue|searchCatalogue)\b/;
     const callers = files
       .filter((file) => partOf(file) === "host")
       .filter((file) =>

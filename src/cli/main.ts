@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { CliError, EXIT, usageError } from "./cliError.ts";
 import { DEFAULT_REGISTRY, RegistryClient } from "./client.ts";
+import { changeCommands } from "./commands/changes.ts";
 import { feedCommands } from "./commands/feed.ts";
 import { identityCommands } from "./commands/identity.ts";
 import { importCommands } from "./commands/import.ts";
@@ -52,6 +53,7 @@ const context = (): Context => {
 sessionCommands(program, context);
 identityCommands(program, context);
 packageCommands(program, context);
+changeCommands(program, context);
 installCommands(program, context);
 importCommands(program, context);
 revokeCommands(program, context);

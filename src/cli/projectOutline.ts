@@ -181,3 +181,39 @@ export function applicationOutlineText(
   };
   return JSON.stringify(outline, null, 4);
 }
+
+/**
+ * A package's gren.json exactly as the compiler writes it when it bumps the
+ * version (`Gren.Outline.write`): its fields in its order, dependencies
+ * sorted by name, four spaces, a newline at the end. Fields the compiler does
+ * not know (the registry's `private`) are kept after its own; it would drop them.
+ */
+export function packageOutlineText(json: JsonObject): string {
+  const {
+    type,
+    platform,
+    name,
+    summary,
+    license,
+    version,
+    "exposed-modules": exposed,
+    "gren-version": grenVersion,
+    dependencies,
+    ...unknownFields
+  } = json;
+  const outline = {
+    type,
+    platform,
+    name,
+    summary,
+    license,
+    version,
+    "exposed-modules": exposed,
+    "gren-version": grenVersion,
+    dependencies: isJsonObject(dependencies)
+      ? sortedByName(dependencies as Requirements)
+      : dependencies,
+    ...unknownFields,
+  };
+  return `${JSON.stringify(outline, null, 4)}\n`;
+}

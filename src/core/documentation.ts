@@ -18,6 +18,7 @@ import { versionDownloads } from "./stores/downloads.ts";
 import { type PackageRecord, type VersionRecord, versionsOf } from "./stores/packages.ts";
 import { findReadme } from "./stores/readmes.ts";
 import type { User } from "./stores/users.ts";
+import { changesSummariesOf, findVersionChanges } from "./stores/versionChanges.ts";
 import {
   documentedModules,
   findModulePage,
@@ -70,6 +71,8 @@ export interface Release {
   usedBy: Dependents;
   /** Downloads of the package's bundles: in all, and of each version by its text. */
   downloads: { total: number; versions: ReadonlyMap<string, number> };
+  /** Each change since the version it bumps, in words, as stored when it was published. */
+  changeSentences: string[];
 }
 
 /** At most this many packages are named on a package's page as using it. */
@@ -106,11 +109,16 @@ export function describeRelease(
   if (head === undefined) {
     throw new Error(`The package ${formatPackageName(input.name)} has no versions`);
   }
-  const pkg = packageView(found.value, versionsOf(db, found.value.id));
+  const pkg = packageView(
+    found.value,
+    versionsOf(db, found.value.id),
+    changesSummariesOf(db, found.value.id),
+  );
   const shown = namedVersion(found.value, input.version ?? LATEST);
   const record = versionOf(db, found.value, shown);
   if (!record.ok) return record;
-  const version = versionView(found.value, record.value);
+  const changes = findVersionChanges(db, record.value.id);
+  const version = versionView(found.value, record.value, changes);
   const outline = version.outline;
   const versionId = record.value.id;
   return ok({
@@ -130,6 +138,7 @@ export function describeRelease(
     readme: findReadme(db, versionId)?.html,
     usedBy: dependentsView(db, found.value, viewer, USED_BY_SHOWN),
     downloads: downloadTotals(db, found.value.id),
+    changeSentences: changes?.comparison.kind === "compared" ? changes.comparison.sentences : [],
   });
 }
 

@@ -45,6 +45,7 @@ export type GrantError =
 /** The token action each identity action needs; the others no token may do. */
 export const TOKEN_ACTION: Partial<Record<Action, TokenAction>> = {
   publish_version: "publish",
+  publish_history: "publish",
   revoke_version: "revoke",
   revoke_package: "revoke",
 };

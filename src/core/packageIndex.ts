@@ -7,6 +7,7 @@ import { findVisiblePackage, type PackageLookupError } from "./packages.ts";
 import { indexEntriesOf, type PackageRecord } from "./stores/packages.ts";
 import { publishIndexesOf } from "./stores/transparencyLog.ts";
 import type { User } from "./stores/users.ts";
+import { changesSummariesOf } from "./stores/versionChanges.ts";
 import { packageIndexView } from "./views.ts";
 
 export interface IndexAnswer {
@@ -42,7 +43,12 @@ export function packageIndex(
 
 /** A package's index, whoever asks. */
 export const indexOf = (db: Database, pkg: PackageRecord): PackageIndex =>
-  packageIndexView(pkg, indexEntriesOf(db, pkg.id), publishIndexesOf(db, pkg.id));
+  packageIndexView(
+    pkg,
+    indexEntriesOf(db, pkg.id),
+    publishIndexesOf(db, pkg.id),
+    changesSummariesOf(db, pkg.id),
+  );
 
 /**
  * The index as the bytes of its answer: the API sends these, and the static

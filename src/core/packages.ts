@@ -14,6 +14,7 @@ import {
   versionsOf,
 } from "./stores/packages.ts";
 import type { User } from "./stores/users.ts";
+import { changesSummariesOf } from "./stores/versionChanges.ts";
 import { listedPackageView, packageView } from "./views.ts";
 
 /**
@@ -50,7 +51,8 @@ export function describePackage(
 ): Result<PackageView, PackageLookupError> {
   const found = findVisiblePackage(db, name, viewer);
   if (!found.ok) return found;
-  return ok(packageView(found.value, versionsOf(db, found.value.id)));
+  const { id } = found.value;
+  return ok(packageView(found.value, versionsOf(db, id), changesSummariesOf(db, id)));
 }
 
 /**

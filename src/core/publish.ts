@@ -1,7 +1,25 @@
+import type { ComparedApis } from "../gren/apiComparison.ts";
 import { formatPackageName, identityKey, type PackageName, packageKey } from "../gren/names.ts";
 import type { Outline } from "../gren/outline.ts";
 import { bundleFileName, installKey } from "../gren/packageLayout.ts";
-import { formatRange, formatVersion, type Version, versionKey } from "../gren/semver.ts";
+import {
+  formatRange,
+  formatVersion,
+  type Range,
+  type Version,
+  versionFromKey,
+  versionKey,
+} from "../gren/semver.ts";
+import {
+  bumpVersion,
+  checkMagnitude,
+  decideMagnitude,
+  describeRefusal,
+  type NextVersion,
+  numberMagnitude,
+  placeVersion,
+  versionBelow,
+} from "../gren/versionBump.ts";
 import type { Database } from "../ports/database.ts";
 import type { Ports } from "../ports/index.ts";
 import { err, ok, type Result } from "../result.ts";
@@ -32,8 +50,11 @@ import {
 } from "./stores/packages.ts";
 import { storeReadme } from "./stores/readmes.ts";
 import type { User } from "./stores/users.ts";
+import { type Comparison, storeVersionChanges } from "./stores/versionChanges.ts";
 import { storeVersionDocs } from "./stores/versionDocs.ts";
 import { logChange } from "./transparencyLog.ts";
+import { type Baseline, baselineOf, existingVersions } from "./versionApis.ts";
+import { misnumberedView, summaryOf } from "./views.ts";
 
 export interface PublishLimits {
   maxUnpackedBytes: number;
@@ -52,6 +73,20 @@ export interface PublishTicket {
   grant: Grant | undefined;
   address: VersionAddress;
   identity: Identity;
+  /**
+   * Published as history (`?history=true`, by an admin): a version that
+   * already exists elsewhere comes in with the number it has, which the
+   * rules do not hold; its API is still compared, and a number that does not
+   * match it is marked.
+   */
+  history: boolean;
+  /**
+   * The version its API is compared with, decided from the address: the one
+   * it bumps, or for history the highest below it; none for a first version.
+   */
+  since: Version | undefined;
+  /** Where a new version's number stands among the existing ones; none for history. */
+  placement: NextVersion | undefined;
 }
 
 export type PublishError =
@@ -63,7 +98,9 @@ export type PublishError =
   | { kind: "invalid_bundle"; problems: string[] }
   | { kind: "unpacked_too_large"; limit: number }
   /** Installed, its bundles would land in the same file as another package's. */
-  | { kind: "install_name_taken"; name: string; existing: string; file: string };
+  | { kind: "install_name_taken"; name: string; existing: string; file: string }
+  /** History is brought in by people: a trusted publisher's workflow publishes new versions only. */
+  | { kind: "history_by_workflow"; identity: string };
 
 /**
  * Publishes one version from the bundle the compiler made, under a ticket
@@ -85,6 +122,10 @@ export async function publishVersion(
   const { publisher, grant, identity } = ticket;
   const { name, version } = ticket.address;
 
+  const baseline = ticket.since && baselineOf(ports.db, name, ticket.since);
+  if (baseline?.kind === "pending" && !ticket.history) {
+    return err({ kind: "invalid_bundle", problems: [baseline.reason] });
+  }
   const dependencies = dependencyApiLookup(ports.db);
   const bundle = await ports.bundles.read(
     input.bytes,
@@ -97,7 +138,10 @@ export async function publishVersion(
       ),
     },
     dependencies.lookUp,
-    input.readme,
+    {
+      readme: input.readme,
+      compareWith: baseline?.kind === "known" ? baseline.docsJson : undefined,
+    },
   );
   let outline: Outline | undefined;
   let bundleProblems: string[] = [];
@@ -121,12 +165,16 @@ export async function publishVersion(
     const existing = findPackage(db, packageKey(name));
     const clash = existing ? undefined : findPackageInstalledAs(db, installKey(name));
     // The bundle's own problems and the registry's, of every kind, in one answer.
+    const compared = bundle.ok ? bundle.value.compared : undefined;
+    const numbered = judgeNumber(db, ticket, baseline, compared, outline.grenVersion);
     const problems = [
       ...bundleProblems,
       ...visibilityProblems(name, existing, outline),
       ...uninstallableDependencies(db, { name, identityId: identity.id, outline }, publisher),
+      ...(numbered.ok ? [] : numbered.error),
+      ...awaitedProblems(ticket, dependencies.awaited()),
     ];
-    if (problems.length > 0 || !bundle.ok) {
+    if (problems.length > 0 || !bundle.ok || !numbered.ok) {
       if (clash) problems.push(installClashProblem(name, version, clash));
       return err({ kind: "invalid_bundle", problems: summedUp(problems) });
     }
@@ -178,6 +226,7 @@ export async function publishVersion(
     });
     const { readme } = bundle.value;
     if (readme) storeReadme(db, { packageId, versionKey: key }, readme);
+    storeVersionChanges(db, { packageId, versionKey: key }, numbered.value);
     queueMirrorUpdate(ports, { packageId, versionKey: key });
     if (recordPackageHead(db, packageId).highestKey === key) {
       showInListings(db, packageId, {
@@ -191,9 +240,9 @@ export async function publishVersion(
       at: now,
       actorId: publisher.id,
       identityId: identity.id,
-      action: "version.publish",
+      action: ticket.history ? "version.publish_history" : "version.publish",
       subject: `${formatPackageName(name)} ${formatVersion(version)}`,
-      detail: publicationDetail(grant),
+      detail: { ...publicationDetail(grant), ...historyDetail(numbered.value) },
     });
     logChange(ports, {
       kind: "publish",
@@ -211,6 +260,7 @@ export async function publishVersion(
       version: formatVersion(version),
       sha256,
       size: input.bytes.byteLength,
+      misnumbered: misnumberedView(summaryOf(numbered.value)),
     });
   });
   const machine = grant && machinePublication(grant);
@@ -259,7 +309,7 @@ export function publicationDetail(grant: Grant | undefined): Record<string, unkn
 }
 
 /** A package stays private or public as its first version made it. */
-function visibilityProblems(
+export function visibilityProblems(
   name: PackageName,
   existing: PackageRecord | undefined,
   outline: Outline,
@@ -287,17 +337,120 @@ export function admitUpload(
   publisher: User,
   address: VersionAddress,
   grant?: Grant,
+  options: { history?: boolean } = {},
 ): Result<PublishTicket, PublishError> {
   const { db } = ports;
-  const access = authorizeGranted(db, address.name, publisher, "publish_version", grant);
+  const history = options.history === true;
+  const action = history ? "publish_history" : "publish_version";
+  const access = authorizeGranted(db, address.name, publisher, action, grant);
   if (!access.ok) return access;
   const { identity } = access.value;
+  if (history && grant?.holder.kind === "trusted_publisher") {
+    return err({ kind: "history_by_workflow", identity: identity.name });
+  }
   if (identity.name !== address.name.author) {
     return err({ kind: "author_spelling", given: address.name.author, registered: identity.name });
   }
   const taken = versionTaken(db, address);
   if (taken) return err(taken);
-  return ok({ publisher, grant, address, identity });
+  const existing = existingVersions(db, address.name);
+  if (history) {
+    const since = versionBelow(existing, address.version);
+    return ok({ publisher, grant, address, identity, history, since, placement: undefined });
+  }
+  // The number's own rules need only the address: a number that cannot come next costs nothing.
+  const placed = placeVersion(existing, address.version);
+  if (!placed.ok) return err({ kind: "invalid_bundle", problems: describeRefusal(placed.error) });
+  const since = placed.value.kind === "bump" ? placed.value.from : undefined;
+  return ok({ publisher, grant, address, identity, history, since, placement: placed.value });
+}
+
+/**
+ * Whether the version's number is the one its API calls for, judged in the
+ * publishing transaction: the versions are read again, so that one published
+ * while this upload was read is seen. For a new version, the problems that
+ * refuse it; for history, what to mark. Either way, what to store.
+ */
+function judgeNumber(
+  db: Database,
+  ticket: PublishTicket,
+  baseline: Baseline | undefined,
+  compared: ComparedApis | undefined,
+  grenVersion: Range,
+): Result<ChangesRecordInput, string[]> {
+  const { version } = ticket.address;
+  const existing = existingVersions(db, ticket.address.name);
+  let since: Version | undefined;
+  if (ticket.history) since = versionBelow(existing, version);
+  else {
+    const placed = placeVersion(existing, version);
+    if (!placed.ok) return err(describeRefusal(placed.error));
+    since = placed.value.kind === "bump" ? placed.value.from : undefined;
+  }
+  if (!sameVersion(since, ticket.since)) {
+    return err([
+      `${formatVersion((since ?? ticket.since)!)} was published while this upload was read, and ${formatVersion(version)} would now be compared with it; upload it again.`,
+    ]);
+  }
+  const record = { history: ticket.history, calledForKey: undefined };
+  if (since === undefined || baseline === undefined) {
+    return ok({ ...record, comparison: { kind: "first" } });
+  }
+  const sinceKey = versionKey(since);
+  if (baseline.kind !== "known") {
+    // Nothing to compare with (see versionApis.ts): the number's own rules held, and the answer says so.
+    const reason = baseline.kind === "pending" ? baseline.note : baseline.reason;
+    return ok({ ...record, comparison: { kind: "unknown", sinceKey, reason } });
+  }
+  // A bundle read without its comparison is a refused bundle, whose problems are already said.
+  if (compared === undefined) return err([]);
+  const ranges = { from: baseline.grenVersion, to: grenVersion };
+  const decision = decideMagnitude(compared.magnitude, ranges);
+  const comparison: Comparison = {
+    kind: "compared",
+    sinceKey,
+    magnitude: decision.magnitude,
+    decidedBy: decision.decidedBy,
+    changes: compared.modules,
+    sentences: compared.sentences,
+  };
+  if (ticket.history) {
+    const matches = numberMagnitude(since, version) === decision.magnitude;
+    const calledForKey = matches ? undefined : versionKey(bumpVersion(since, decision.magnitude));
+    return ok({ ...record, comparison, calledForKey });
+  }
+  const placement = ticket.placement;
+  if (placement?.kind !== "bump") throw new Error("A new version compared with another is a bump");
+  const checked = checkMagnitude(placement, compared, ranges);
+  return checked.ok ? ok({ ...record, comparison }) : err(describeRefusal(checked.error));
+}
+
+/**
+ * A new version whose API was made while a dependency's own was still being
+ * made names that dependency's types unqualified, and would differ from the
+ * version it bumps where nothing changed: it waits for them.
+ */
+function awaitedProblems(ticket: PublishTicket, awaited: boolean): string[] {
+  if (!awaited || ticket.history || ticket.since === undefined) return [];
+  return [
+    "The API of one of its dependencies is still being made from its bundle, and this version's API cannot be compared without it; try again in a minute.",
+  ];
+}
+
+type ChangesRecordInput = Parameters<typeof storeVersionChanges>[2];
+
+const sameVersion = (a: Version | undefined, b: Version | undefined): boolean =>
+  a === undefined || b === undefined ? a === b : versionKey(a) === versionKey(b);
+
+/** What the audit log keeps of a version published as history. */
+function historyDetail(record: ChangesRecordInput): Record<string, unknown> {
+  if (!record.history) return {};
+  const { comparison, calledForKey } = record;
+  return {
+    history: true,
+    since: comparison.kind === "first" ? null : formatVersion(versionFromKey(comparison.sinceKey)),
+    calledFor: calledForKey === undefined ? null : formatVersion(versionFromKey(calledForKey)),
+  };
 }
 
 /** The version's number is taken, revoked or not: a number is published once. */

@@ -6,6 +6,7 @@ export type Action =
   | "read_audit_log"
   | "leave"
   | "publish_version"
+  | "publish_history"
   | "revoke_version"
   | "revoke_package"
   | "manage_members"
@@ -27,6 +28,8 @@ const RULES: Record<Action, Rule> = {
   read_audit_log: { needed: "admin", outsiders: "hidden" },
   leave: { needed: "download", outsiders: "hidden" },
   publish_version: { needed: "publish", outsiders: "forbidden" },
+  // Bringing in versions that exist elsewhere, numbers unchecked: an admin's decision.
+  publish_history: { needed: "admin", outsiders: "forbidden" },
   revoke_version: { needed: "publish", outsiders: "forbidden" },
   revoke_package: { needed: "admin", outsiders: "forbidden" },
   manage_members: { needed: "admin", outsiders: "hidden" },

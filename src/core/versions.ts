@@ -18,6 +18,7 @@ import {
   versionsOf,
 } from "./stores/packages.ts";
 import type { User } from "./stores/users.ts";
+import { findVersionChanges } from "./stores/versionChanges.ts";
 import { revocationView, versionText, versionView } from "./views.ts";
 
 export type VersionLookupError =
@@ -69,7 +70,9 @@ export function describeVersion(
   viewer: User | undefined,
 ): Result<VersionView, VersionLookupError> {
   const found = findVisibleVersion(db, address, viewer);
-  return found.ok ? ok(versionView(found.value.pkg, found.value.version)) : found;
+  if (!found.ok) return found;
+  const { pkg, version } = found.value;
+  return ok(versionView(pkg, version, findVersionChanges(db, version.id)));
 }
 
 /** A version's bundle as it is sent: its size and tag, its bytes read a chunk at a time. */

@@ -1,15 +1,13 @@
-import type { ApiChanges, Changes } from "../gren/apiChanges.ts";
-import type { AliasDocs, BinopDocs, UnionDocs, ValueDocs } from "../gren/docsJson.ts";
+import { type ApiChanges, withoutComments } from "../gren/apiChanges.ts";
 import { formatPackageName, type PackageName } from "../gren/names.ts";
 import { formatRange, formatVersion, type Version, versionFromKey } from "../gren/semver.ts";
+import type { Decision } from "../gren/versionBump.ts";
 import type { ChosenVersion } from "../ports/resolver.ts";
 import type {
-  AliasApi,
   ApiChangesView,
-  BinopApi,
-  ModuleChangesView,
-  UnionApi,
-  ValueApi,
+  ChangedModules,
+  Misnumbered,
+  VersionChanges,
 } from "../wire/apiChanges.ts";
 import type { FeedEvent } from "../wire/feed.ts";
 import type { MirroredPackages, MirrorManifest } from "../wire/mirror.ts";
@@ -32,6 +30,7 @@ import type {
   VersionRecord,
   VersionSummaryRecord,
 } from "./stores/packages.ts";
+import type { ChangesRecord, ChangesSummaryRecord } from "./stores/versionChanges.ts";
 import { isoTime } from "./time.ts";
 
 // The one place where records become the JSON of an answer: each function
@@ -48,27 +47,40 @@ const grenVersionText = (version: { grenLower: number; grenUpper: number }): str
     upper: versionFromKey(version.grenUpper),
   });
 
-export const versionSummaryView = (version: VersionSummaryRecord): VersionSummary => ({
+/** Each version's changes as a package's versions list them, by version key. */
+export type ChangesSummaries = ReadonlyMap<number, ChangesSummaryRecord>;
+
+export const versionSummaryView = (
+  version: VersionSummaryRecord,
+  changes: ChangesSummaryRecord | undefined,
+): VersionSummary => ({
   version: versionText(version.versionKey),
   publishedAt: isoTime(version.publishedAt),
   grenVersion: grenVersionText(version),
   sha256: version.sha256,
   size: version.size,
   revoked: revocationView(version.revoked),
+  magnitude: changes?.magnitude ?? null,
+  misnumbered: misnumberedView(changes),
 });
 
 export const packageView = (
   pkg: PackageRecord,
   versions: readonly VersionSummaryRecord[],
+  changes: ChangesSummaries,
 ): PackageView => ({
   name: formatPackageName(pkg.name),
   summary: pkg.summary,
   license: pkg.license,
   private: pkg.private,
-  versions: versions.map(versionSummaryView),
+  versions: versions.map((version) => versionSummaryView(version, changes.get(version.versionKey))),
 });
 
-export const versionView = (pkg: PackageRecord, version: VersionRecord): VersionView => ({
+export const versionView = (
+  pkg: PackageRecord,
+  version: VersionRecord,
+  changes: ChangesRecord | undefined,
+): VersionView => ({
   name: formatPackageName(pkg.name),
   version: versionText(version.versionKey),
   publishedAt: isoTime(version.publishedAt),
@@ -76,9 +88,68 @@ export const versionView = (pkg: PackageRecord, version: VersionRecord): Version
   size: version.size,
   outline: JSON.parse(version.outline) as VersionView["outline"],
   revoked: revocationView(version.revoked),
+  changes: versionChangesView(changes),
+  misnumbered: misnumberedView(changes && summaryOf(changes)),
 });
 
-export const indexEntryView = (entry: IndexEntryRecord, logIndex: number): IndexEntry => ({
+/** What changed since the version it bumps, as decided when it was published. */
+export function versionChangesView(record: ChangesRecord | undefined): VersionChanges | null {
+  if (record === undefined) return null;
+  const { comparison, history } = record;
+  switch (comparison.kind) {
+    case "first":
+      return {
+        since: null,
+        magnitude: null,
+        decidedBy: null,
+        modules: null,
+        unknown: null,
+        history,
+      };
+    case "unknown":
+      return {
+        since: versionText(comparison.sinceKey),
+        magnitude: null,
+        decidedBy: null,
+        modules: null,
+        unknown: comparison.reason,
+        history,
+      };
+    case "compared":
+      return {
+        since: versionText(comparison.sinceKey),
+        magnitude: comparison.magnitude,
+        decidedBy: comparison.decidedBy,
+        modules: comparison.changes,
+        unknown: null,
+        history,
+      };
+  }
+}
+
+/** What a list of versions shows of one version's changes. */
+export const summaryOf = ({
+  comparison,
+  calledForKey,
+}: Pick<ChangesRecord, "comparison" | "calledForKey">): ChangesSummaryRecord => ({
+  sinceKey: comparison.kind === "first" ? undefined : comparison.sinceKey,
+  magnitude: comparison.kind === "compared" ? comparison.magnitude : undefined,
+  calledForKey,
+});
+
+/** A version brought in as history whose number its API did not call for; null for any other. */
+export function misnumberedView(changes: ChangesSummaryRecord | undefined): Misnumbered | null {
+  if (changes?.calledForKey === undefined) return null;
+  const { sinceKey, magnitude } = changes;
+  if (sinceKey === undefined || magnitude === undefined) return null;
+  return { since: versionText(sinceKey), magnitude, calledFor: versionText(changes.calledForKey) };
+}
+
+export const indexEntryView = (
+  entry: IndexEntryRecord,
+  logIndex: number,
+  changes: ChangesSummaryRecord | undefined,
+): IndexEntry => ({
   version: versionText(entry.versionKey),
   grenVersion: grenVersionText(entry),
   platform: entry.platform,
@@ -87,13 +158,15 @@ export const indexEntryView = (entry: IndexEntryRecord, logIndex: number): Index
   size: entry.size,
   logIndex,
   revoked: revocationView(entry.revoked),
+  misnumbered: misnumberedView(changes),
 });
 
-/** `logIndexes`: the log index of each version's publication, by version key. */
+/** `logIndexes`: the log index of each version's publication, by version key; `changes`: what each version changed. */
 export const packageIndexView = (
   pkg: PackageRecord,
   entries: readonly IndexEntryRecord[],
   logIndexes: ReadonlyMap<number, number>,
+  changes: ChangesSummaries,
 ): PackageIndex => ({
   name: formatPackageName(pkg.name),
   private: pkg.private,
@@ -104,7 +177,7 @@ export const packageIndexView = (
         `${formatPackageName(pkg.name)} ${versionText(entry.versionKey)} is not in the log`,
       );
     }
-    return indexEntryView(entry, logIndex);
+    return indexEntryView(entry, logIndex, changes.get(entry.versionKey));
   }),
 });
 
@@ -132,46 +205,26 @@ export const feedEventView = (event: PublicEventRecord): FeedEvent => ({
   at: isoTime(event.at),
 });
 
-/** The API changes from `from` to `to`; doc comments stay out, being no part of the API. */
+/**
+ * The API changes from `from` to `to`, and the magnitude they call for (the
+ * API's own, unless `decision` says the compilers decide); doc comments stay
+ * out, being no part of the API.
+ */
 export const apiChangesView = (
   from: Version,
   to: Version,
   changes: ApiChanges,
+  decision: Decision = { magnitude: changes.magnitude, decidedBy: "api" },
 ): ApiChangesView => ({
   from: formatVersion(from),
   to: formatVersion(to),
-  magnitude: changes.magnitude,
-  modules: {
-    added: changes.modules.added,
-    removed: changes.modules.removed,
-    changed: changes.modules.changed.map(
-      (module): ModuleChangesView => ({
-        name: module.name,
-        magnitude: module.magnitude,
-        unions: changesView(module.unions, unionApi),
-        aliases: changesView(module.aliases, aliasApi),
-        values: changesView(module.values, valueApi),
-        binops: changesView(module.binops, binopApi),
-      }),
-    ),
-  },
+  magnitude: decision.magnitude,
+  decidedBy: decision.decidedBy,
+  modules: changedModulesView(changes),
 });
 
-const changesView = <T, V>(changes: Changes<T>, view: (docs: T) => V) => ({
-  added: changes.added.map(view),
-  changed: changes.changed.map((change) => ({ old: view(change.old), new: view(change.new) })),
-  removed: changes.removed.map(view),
-});
-
-const unionApi = ({ name, args, cases }: UnionDocs): UnionApi => ({ name, args, cases });
-const aliasApi = ({ name, args, type }: AliasDocs): AliasApi => ({ name, args, type });
-const valueApi = ({ name, type }: ValueDocs): ValueApi => ({ name, type });
-const binopApi = ({ name, type, associativity, precedence }: BinopDocs): BinopApi => ({
-  name,
-  type,
-  associativity,
-  precedence,
-});
+/** Each module's changes, without doc comments. */
+export const changedModulesView = (changes: ApiChanges): ChangedModules => withoutComments(changes);
 
 /** `packages/index` of the static mirror: each public package and its latest version. */
 export const mirroredPackagesView = (packages: readonly PackageRecord[]): MirroredPackages => ({

@@ -217,3 +217,74 @@ export const decidingChanges = (changes: ApiChanges): ApiChange[] =>
     : listChanges(changes).filter((change) => changeMagnitude(change) === changes.magnitude);
 
 const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+// ---------------------------------------------------------------- without doc comments
+
+/** A declaration as the API has it: a doc comment is no part of the API. */
+export type Bare<T> = Omit<T, "comment">;
+
+export interface BareModuleChanges {
+  name: string;
+  magnitude: Magnitude;
+  unions: Changes<Bare<UnionDocs>>;
+  aliases: Changes<Bare<AliasDocs>>;
+  values: Changes<Bare<ValueDocs>>;
+  binops: Changes<Bare<BinopDocs>>;
+}
+
+/** The modules' changes without doc comments: what is stored, and what answers give. */
+export interface BareChanges {
+  added: string[];
+  removed: string[];
+  changed: BareModuleChanges[];
+}
+
+export function withoutComments(changes: ApiChanges): BareChanges {
+  return {
+    added: changes.modules.added,
+    removed: changes.modules.removed,
+    changed: changes.modules.changed.map((module) => ({
+      name: module.name,
+      magnitude: module.magnitude,
+      unions: bare(module.unions, ({ name, args, cases }) => ({ name, args, cases })),
+      aliases: bare(module.aliases, ({ name, args, type }) => ({ name, args, type })),
+      values: bare(module.values, ({ name, type }) => ({ name, type })),
+      binops: bare(module.binops, ({ name, type, associativity, precedence }) => ({
+        name,
+        type,
+        associativity,
+        precedence,
+      })),
+    })),
+  };
+}
+
+/**
+ * Changes as answers give them, with empty doc comments: what `listChanges`
+ * and the sentences take.
+ */
+export function withEmptyComments(magnitude: Magnitude, modules: BareChanges): ApiChanges {
+  return {
+    magnitude,
+    modules: {
+      added: modules.added,
+      removed: modules.removed,
+      changed: modules.changed.map((module) => ({
+        name: module.name,
+        magnitude: module.magnitude,
+        unions: bare(module.unions, commented),
+        aliases: bare(module.aliases, commented),
+        values: bare(module.values, commented),
+        binops: bare(module.binops, commented),
+      })),
+    },
+  };
+}
+
+const commented = <T>(docs: T): T & { comment: string } => ({ ...docs, comment: "" });
+
+const bare = <T, B>(changes: Changes<T>, strip: (docs: T) => B): Changes<B> => ({
+  added: changes.added.map(strip),
+  changed: changes.changed.map((change) => ({ old: strip(change.old), new: strip(change.new) })),
+  removed: changes.removed.map(strip),
+});

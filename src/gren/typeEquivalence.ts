@@ -143,6 +143,8 @@ function isEquivalentType(
   newArgs: readonly string[],
   newType: string,
 ): boolean {
+  // The same text under the same arguments is the same type: most of an API between two versions.
+  if (oldType === newType && sameArguments(oldArgs, newArgs)) return true;
   const old = readType(oldType);
   const next = readType(newType);
   if (old === undefined || next === undefined) {
@@ -153,6 +155,9 @@ function isEquivalentType(
   const argRenamings = oldArgs.map((arg, index): [string, string] => [arg, newArgs[index]!]);
   return isConsistentRenaming([...argRenamings, ...renamings]);
 }
+
+const sameArguments = (a: readonly string[], b: readonly string[]): boolean =>
+  a.length === b.length && a.every((arg, index) => arg === b[index]);
 
 export const isEquivalentAlias = (old: AliasDocs, next: AliasDocs): boolean =>
   isEquivalentType(old.args, old.type, next.args, next.type);

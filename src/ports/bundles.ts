@@ -1,3 +1,4 @@
+import type { ComparedApis } from "../gren/apiComparison.ts";
 import type { ModuleProblem } from "../gren/docs/module.ts";
 import type { DependencyApi, TypeHome } from "../gren/docs/packageDocs.ts";
 import type { PackageName } from "../gren/names.ts";
@@ -18,6 +19,8 @@ export interface Bundle {
   sha256: string;
   /** The README sent beside the bundle, when one was. */
   readme: ReadmeDocs | undefined;
+  /** Its API compared with the one the reader was given to compare it with, if any. */
+  compared?: ComparedApis;
 }
 
 /** A README as sent (UTF-8 Markdown), its digest, and the same rendered once for the package's page. */
@@ -30,7 +33,8 @@ export interface ReadmeDocs {
 /** What the upload's URL and the registry's settings say the bundle must be. */
 export interface BundleExpectation {
   name: PackageName;
-  version: Version;
+  /** Undefined when any version will do: a bundle checked, not published. */
+  version: Version | undefined;
   /** The most bytes the bundle may decompress to. */
   maxUnpackedBytes: number;
   /** Whether the publishing identity is one the operator allows to publish kernel code. */
@@ -74,11 +78,22 @@ export type DependencyApis = (
   dependencies: readonly { name: string; range: string }[],
 ) => DependencyApi[];
 
+/** A version's API as stored: its docs.json text, every type qualified. */
+export type StoredApi = string;
+
 /** A version already published, documented again from its stored bundle. */
 export interface StoredBundle {
   name: string;
   version: string;
   maxUnpackedBytes: number;
+}
+
+/** What comes with an upload besides its bundle. */
+export interface UploadExtras {
+  /** The README sent beside the bundle, to be read and rendered with it. */
+  readme?: Uint8Array | undefined;
+  /** The API of the version it bumps, to compare its own with. */
+  compareWith?: StoredApi | undefined;
 }
 
 /**
@@ -91,8 +106,13 @@ export interface BundleReader {
     bytes: Uint8Array,
     expected: BundleExpectation,
     dependencies: DependencyApis,
-    readme?: Uint8Array | undefined,
+    extras?: UploadExtras,
   ): Promise<Result<Bundle, BundleRejection>>;
+  /**
+   * Compares two versions' stored APIs; gives why not when the comparison
+   * breaks the readers' time or memory.
+   */
+  compare(older: StoredApi, newer: StoredApi): Promise<Result<ComparedApis, string>>;
   /**
    * Documents a stored bundle, published before the registry kept docs;
    * gives why not when its docs break the registry's limits.
@@ -104,4 +124,4 @@ export interface BundleReader {
   ): Promise<Result<VersionDocs, string[]>>;
 }
 
-export type { DependencyApi, ModuleProblem, TypeHome };
+export type { ComparedApis, DependencyApi, ModuleProblem, TypeHome };

@@ -49,6 +49,7 @@ export const AUDIT_ACTIONS = [
   "member.remove",
   "version.revoke",
   "version.publish",
+  "version.publish_history",
   "trusted_publisher.add",
   "trusted_publisher.remove",
 ] as const;

@@ -1,11 +1,21 @@
 import { type Static, Type } from "typebox";
 
+import { Magnitude, MisnumberedOrNull, VersionChanges } from "./apiChanges.ts";
 import { MAX_REASON_LENGTH } from "./limits.ts";
 
 /** Longer than any name or version can be, so a long one reaches the rule that explains it. */
 const Segment = Type.String({ maxLength: 255 });
 export const PackageParams = Type.Object({ author: Segment, project: Segment });
 export const VersionParams = Type.Object({ author: Segment, project: Segment, version: Segment });
+
+export const PublishQuery = Type.Object({
+  /**
+   * `true` to bring in a version that exists elsewhere with the number it has
+   * (admins only): the number rules are not applied, and a number that does
+   * not match the API is marked.
+   */
+  history: Type.Optional(Type.Enum(["true", "false"])),
+});
 
 export const Revocation = Type.Object({ at: Type.String(), reason: Type.String() });
 export type Revocation = Static<typeof Revocation>;
@@ -17,6 +27,8 @@ export const Published = Type.Object({
   version: Type.String(),
   sha256: Type.String(),
   size: Type.Integer(),
+  /** Published as history with a number its API did not call for: what it called for. */
+  misnumbered: MisnumberedOrNull,
 });
 export type Published = Static<typeof Published>;
 
@@ -59,6 +71,9 @@ export const VersionSummary = Type.Object({
   sha256: Type.String(),
   size: Type.Integer(),
   revoked: Revoked,
+  /** How far its number moved from the version it bumps, by its API; null when not known. */
+  magnitude: Type.Union([Magnitude, Type.Null()]),
+  misnumbered: MisnumberedOrNull,
 });
 export type VersionSummary = Static<typeof VersionSummary>;
 
@@ -80,6 +95,9 @@ export const VersionView = Type.Object({
   /** The package's gren.json exactly as published. */
   outline: Type.Record(Type.String(), Type.Unknown()),
   revoked: Revoked,
+  /** What changed in its API since the version it bumps; null for versions published before the registry compared APIs. */
+  changes: Type.Union([VersionChanges, Type.Null()]),
+  misnumbered: MisnumberedOrNull,
 });
 export type VersionView = Static<typeof VersionView>;
 
@@ -106,6 +124,8 @@ export const IndexEntry = Type.Object({
    */
   logIndex: Type.Integer({ minimum: 0 }),
   revoked: Revoked,
+  /** Brought in as history with a number its API did not call for. */
+  misnumbered: MisnumberedOrNull,
 });
 export type IndexEntry = Static<typeof IndexEntry>;
 

@@ -1,4 +1,5 @@
 import { Type } from "typebox";
+import { ApiChangesView, ChangesParams, CheckedBundle, CheckQuery } from "./apiChanges.ts";
 import { DocsJson } from "./docs.ts";
 import { FeedPage, FeedQuery, LiveQuery, WebhookStatusList } from "./feed.ts";
 import { Health } from "./health.ts";
@@ -31,6 +32,7 @@ import {
   PackageParams,
   PackageView,
   Published,
+  PublishQuery,
   Reason,
   VersionParams,
   VersionView,
@@ -255,10 +257,11 @@ export const API = {
     method: "PUT",
     path: "/packages/:author/:project/:version",
     summary: "Publish a version from the bundle the Gren compiler made",
+    description:
+      "The body is the bundle alone (`application/gzip`), or the bundle with the package's README (`multipart/form-data`, parts `bundle` and `readme`). The README is kept as sent: UTF-8 Markdown of at most 512 KiB, or the publish is refused as `invalid_bundle`. The number must be one the existing versions allow (the first 1.0.0; a major bump of the highest; a minor bump of the highest of a major line; a patch bump of the highest of a minor line), and the API, compared with the version it bumps, must call for exactly that bump, as the compiler decides; otherwise 400 `invalid_bundle` names each change that decides it and the number the API calls for. With `?history=true` (admins only) a version that exists elsewhere comes in with its own number, marked when its API called for another.",
     access: "token",
     params: VersionParams,
-    description:
-      "The body is the bundle alone (`application/gzip`), or the bundle with the package's README (`multipart/form-data`, parts `bundle` and `readme`). The README is kept as sent: UTF-8 Markdown of at most 512 KiB, or the publish is refused as `invalid_bundle`.",
+    query: PublishQuery,
     body: {
       contentType: "application/gzip",
       description: "The bundle the Gren compiler made: gzip of its JSON outline and sources.",
@@ -358,6 +361,31 @@ export const API = {
       }),
       304: NotModified,
     },
+  }),
+  changes: route({
+    method: "GET",
+    path: "/packages/:author/:project/changes/:from/:to",
+    summary: "The API changes between two versions, and the bump they call for",
+    description:
+      "Modules added and removed, and per module each union, alias, value and operator added, changed (old and new) or removed, with the magnitude (`major`, `minor`, `patch`) the compiler calls for. `decidedBy` is `compiler_ranges` when no compiler builds both versions, which the compiler answers with a major version whatever the API.",
+    access: "viewer",
+    params: ChangesParams,
+    answers: { 200: ApiChangesView },
+  }),
+  check: route({
+    method: "POST",
+    path: "/packages/:author/:project/check",
+    summary: "What publishing a bundle would be told of its number, nothing stored",
+    description:
+      "200 with the changes since the version it is compared with (its own version when that is published, as `gren package bump` compares; the one its number bumps otherwise; `?since=` to choose) and the version the API calls for; or the 400 a publish would get. For those who may publish the package.",
+    access: "token",
+    params: PackageParams,
+    query: CheckQuery,
+    body: {
+      contentType: "application/gzip",
+      description: "The bundle the Gren compiler made: gzip of its JSON outline and sources.",
+    },
+    answers: { 200: CheckedBundle },
   }),
   docsJson: route({
     method: "GET",

@@ -80,6 +80,7 @@ describe("the answer describing changes between two versions", () => {
       from: "1.0.0",
       to: "2.0.0",
       magnitude: "major",
+      decidedBy: "api",
       modules: {
         added: ["Added"],
         removed: ["Gone"],
@@ -154,6 +155,7 @@ describe("the answer describing changes between two versions", () => {
       from: "1.0.0",
       to: "1.0.1",
       magnitude: "patch",
+      decidedBy: "api",
       modules: { added: [], removed: [], changed: [] },
     });
   });

@@ -27,10 +27,15 @@ async function registryWithCoreFromBefore(): Promise<FakePorts> {
   const operator = aUser(ports, "operator@example.com");
   anIdentity(ports, "gren-lang", operator);
   anIdentity(ports, "acme", operator);
-  const core = await publishAs(ports, operator, versionAt("gren-lang/core", CORE.version), {
-    bytes: CORE.bytes,
-    limits: LIMITS,
-  });
+  // Its first version here is 7.0.0: brought in as history.
+  const core = await publishAs(
+    ports,
+    operator,
+    versionAt("gren-lang/core", CORE.version),
+    { bytes: CORE.bytes, limits: LIMITS },
+    undefined,
+    { history: true },
+  );
   if (!core.ok) throw new Error(JSON.stringify(core.error));
   // As a registry of before would have it: the version and its bundle, no docs.
   deleteVersionDocs(ports.db, 1);

@@ -5,6 +5,7 @@ import { recentlyPublished } from "../../src/core/recent.ts";
 import { revokePackage, revokeVersion } from "../../src/core/revoke.ts";
 import { latestVersion } from "../../src/core/versions.ts";
 import {
+  aHistoricVersion,
   anIdentity,
   aUser,
   aVersion,
@@ -62,7 +63,7 @@ describe("a package's head", () => {
     ports.clock.advance(1000);
     await aVersion(ports, admin, "acme/widgets", "1.1.0");
     ports.clock.advance(1000);
-    await aVersion(ports, admin, "acme/gears", "3.0.0");
+    await aHistoricVersion(ports, admin, "acme/gears", "3.0.0");
     const before = headOf(ports, "widgets");
     const revoked = revokeVersion(ports, admin, {
       address: versionAt(`acme/widgets`, "1.1.0"),

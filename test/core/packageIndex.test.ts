@@ -3,6 +3,7 @@ import { packageIndex } from "../../src/core/packageIndex.ts";
 import { revokeVersion } from "../../src/core/revoke.ts";
 import type { User } from "../../src/core/sessions.ts";
 import {
+  aHistoricVersion,
   anIdentity,
   aUser,
   aVersion,
@@ -29,7 +30,7 @@ describe("a package's index, as a rule of the core", () => {
     const { ports, admin } = acme();
     await aVersion(ports, admin, "acme/base", "1.0.0");
     for (const version of ["0.10.0", "0.9.0", "0.9.10"]) {
-      await aVersion(ports, admin, "acme/app-kit", version, {
+      await aHistoricVersion(ports, admin, "acme/app-kit", version, {
         platform: "browser",
         dependencies: { "acme/base": "1.0.0 <= v < 2.0.0" },
       });

@@ -1,8 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { describePackage } from "../../src/core/packages.ts";
+import { admitUpload, publishVersion } from "../../src/core/publish.ts";
 import { revokePackage, revokeVersion } from "../../src/core/revoke.ts";
 import type { User } from "../../src/core/sessions.ts";
-import { downloadBundle } from "../../src/core/versions.ts";
+import { deleteVersionDocs, storeRefusedDocs } from "../../src/core/stores/versionDocs.ts";
+import { describeVersion, downloadBundle } from "../../src/core/versions.ts";
+import { versionKey } from "../../src/gren/semver.ts";
 import { packageBundle } from "../support/bundles.ts";
 import {
   anIdentity,
@@ -130,5 +133,68 @@ describe("revoking, as a rule of the core", () => {
       reason: "Mine now",
     });
     expect(refused.ok || refused.error.kind).toBe("no_such_package");
+  });
+});
+
+describe("a version's number, confirmed in the publishing transaction", () => {
+  const upload = (version: string) => ({
+    bytes: packageBundle({ name: "acme/widgets", version }),
+    limits: LIMITS,
+  });
+
+  it("refuses a version whose bumped version changed while it was read, and stores nothing", async () => {
+    const { ports, publisher } = acme();
+    await publish(ports, publisher, "1.0.0");
+    // 1.1.0 is admitted as a minor bump of 1.0.0; then 1.0.1 lands, and 1.1.0 would bump it instead.
+    const ticket = admitUpload(ports, publisher, versionAt("acme/widgets", "1.1.0"));
+    if (!ticket.ok) throw new Error(JSON.stringify(ticket.error));
+    expect((await publish(ports, publisher, "1.0.1")).ok).toBe(true);
+    const late = await publishVersion(ports, ticket.value, upload("1.1.0"));
+    expect(late.ok || late.error).toEqual({
+      kind: "invalid_bundle",
+      problems: [
+        "1.0.1 was published while this upload was read, and 1.1.0 would now be compared with it; upload it again.",
+      ],
+    });
+    expect(rows(ports, "versions")).toBe(2);
+    expect((await publish(ports, publisher, "1.1.0")).ok).toBe(true);
+  });
+
+  it("asks to try again while the API of the version it bumps is still being made", async () => {
+    const { ports, publisher } = acme();
+    await publish(ports, publisher, "1.0.0");
+    // As a version published before the registry kept APIs: its bundle, no docs yet.
+    deleteVersionDocs(ports.db, 1);
+    const waiting = await publish(ports, publisher, "1.0.1");
+    expect(waiting.ok || waiting.error).toEqual({
+      kind: "invalid_bundle",
+      problems: [
+        "The API of acme/widgets 1.0.0, which this version is compared with, is still being made from its bundle; try again in a minute.",
+      ],
+    });
+  });
+
+  it("holds a version to the number rules alone when the API it bumps can never be known, and says so", async () => {
+    const { ports, publisher } = acme();
+    await publish(ports, publisher, "1.0.0");
+    deleteVersionDocs(ports.db, 1);
+    storeRefusedDocs(
+      ports.db,
+      { packageId: 1, versionKey: versionKey({ major: 1, minor: 0, patch: 0 }) },
+      ["Its docs.json would be 3 MiB."],
+      ports.clock.now(),
+    );
+    // A major number for an unchanged API: accepted, for nothing is known to compare it with.
+    expect((await publish(ports, publisher, "2.0.0")).ok).toBe(true);
+    const version = describeVersion(ports.db, versionAt("acme/widgets", "2.0.0"), publisher);
+    expect(version.ok && version.value.changes).toEqual({
+      since: "1.0.0",
+      magnitude: null,
+      decidedBy: null,
+      modules: null,
+      unknown: "The API of acme/widgets 1.0.0 is unknown: Its docs.json would be 3 MiB.",
+      history: false,
+    });
+    expect((await publish(ports, publisher, "2.0.2")).ok).toBe(false);
   });
 });

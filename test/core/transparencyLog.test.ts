@@ -14,6 +14,7 @@ import { commitmentTo, decodeEntry } from "../../src/log/entry.ts";
 import { leafHash, MemoryTree, verifyConsistency } from "../../src/log/merkle.ts";
 import { packageBundle } from "../support/bundles.ts";
 import {
+  aHistoricVersion,
   anIdentity,
   aUser,
   aVersion,
@@ -167,7 +168,7 @@ describe("the transparency log, as a rule of the core", () => {
     const { ports, admin } = acme();
     await aVersion(ports, admin, "acme/widgets", "1.0.0");
     ports.clock.advance(1000);
-    await aVersion(ports, admin, "acme/gadgets", "2.0.0");
+    await aHistoricVersion(ports, admin, "acme/gadgets", "2.0.0");
     ports.clock.advance(1000);
     revokeVersion(ports, admin, { address: versionAt(`acme/widgets`, "1.0.0"), reason: "Old." });
     const before = entries(ports);

@@ -490,10 +490,12 @@ describe("publishing bundles just inside and just outside each of the compiler's
   it.each(published.map((entry) => [`${entry.testCase.rule}: ${entry.testCase.change}`, entry]))(
     "%s",
     async (_title, { testCase, bundle }) => {
+      // Each probe is a version of its own, some refused: published as history, so that the
+      // numbers they leave out are no problem of theirs. Every rule of the bundle still holds.
       const answer = await putBundle(
         registry,
         token,
-        `/packages/${bundle.name}/${bundle.version}`,
+        `/packages/${bundle.name}/${bundle.version}?history=true`,
         bundle.bytes,
       );
       expect(answer.status, JSON.stringify(answer.body)).toBe(testCase.status);
@@ -560,7 +562,7 @@ describe("the bundles the real compiler made", () => {
     const answer = await putBundle(
       registry,
       token,
-      `/packages/gren/lang-core/${clash.version}`,
+      `/packages/gren/lang-core/${clash.version}?history=true`,
       clash.bytes,
     );
     expect(answer.status).toBe(409);

@@ -67,7 +67,10 @@ async function checkedCall(
 ): Promise<Answer> {
   const answer =
     options.body instanceof Uint8Array
-      ? await putBundle(registry, options.token, path, options.body)
+      ? await call(registry, method, path, {
+          ...options,
+          headers: { "content-type": "application/gzip" },
+        })
       : await call(registry, method, path, options);
   expectDocumented(method, path, answer.status, answer.body);
   return answer as Answer;
@@ -194,6 +197,17 @@ describe("the OpenAPI document", () => {
       expect(feed.headers.get("content-type")).toBe("application/atom+xml; charset=utf-8");
       expectDocumented("GET", path, feed.status, undefined);
     }
+    await checkedCall("GET", "/packages/acme/widgets/changes/1.0.0/1.1.0");
+    await checkedCall("GET", "/packages/acme/widgets/changes/1.1.0/1.0.0");
+    await checkedCall("GET", "/packages/acme/widgets/changes/1.0.0/9.0.0");
+    await checkedCall("POST", "/packages/acme/widgets/check", {
+      token: other,
+      body: packageBundle({ name: "acme/widgets", version: "1.2.0" }),
+    });
+    await checkedCall("POST", "/packages/acme/widgets/check", {
+      token: other,
+      body: packageBundle({ name: "acme/widgets", version: "1.3.0" }),
+    });
     await checkedCall("GET", "/packages?q=widgets");
     await checkedCall("GET", "/packages?limit=0");
     await checkedCall("GET", "/packages/acme/widgets");

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createIdentity, publish, sha256 } from "../support/publishing.ts";
+import { createIdentity, publish, publishHistory, sha256 } from "../support/publishing.ts";
 import { call, login, startRegistry, type TestRegistry } from "../support/registry.ts";
 
 // GET /packages/{author}/{project}/index: everything a resolver needs of a
@@ -29,10 +29,11 @@ describe("a package's index", () => {
   it("lists every version in ascending numeric order with what resolving needs, and where the log holds it", async () => {
     await publish(registry, tokens.alice, "acme/base", "1.0.0");
     const published = new Map<string, Uint8Array>();
+    // Brought in as history, out of order, so that the index is seen to sort them.
     for (const version of ["1.10.0", "1.2.0", "1.9.3"]) {
       published.set(
         version,
-        await publish(registry, tokens.alice, "acme/shapes", version, {
+        await publishHistory(registry, tokens.alice, "acme/shapes", version, {
           platform: version === "1.10.0" ? "node" : "common",
           "gren-version": "0.6.0 <= v < 0.7.0",
           dependencies: { "acme/base": "1.0.0 <= v < 2.0.0" },
@@ -55,6 +56,7 @@ describe("a package's index", () => {
         // The log's entries in the order of publication: acme/base first, then 1.10.0, 1.2.0, 1.9.3.
         logIndex: { "1.10.0": 1, "1.2.0": 2, "1.9.3": 3 }[version],
         revoked: null,
+        misnumbered: null,
       })),
     });
     for (const version of ["1.2.0", "1.10.0"]) {

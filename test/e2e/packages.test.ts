@@ -8,7 +8,7 @@ import {
   packageOutline,
   sourcesFor,
 } from "../support/bundles.ts";
-import { download, publish, putBundle, sha256 } from "../support/publishing.ts";
+import { download, publish, publishHistory, putBundle, sha256 } from "../support/publishing.ts";
 import { call, login, startRegistry, type TestRegistry } from "../support/registry.ts";
 import { databaseSnapshot } from "../support/snapshot.ts";
 
@@ -152,7 +152,13 @@ describe("publishing a version", () => {
           "/*\n\nimport Gren.Kernel.List exposing (fromArray)\n\n*/\n\nvar _Url_percentEncode = encodeURIComponent;\n",
       },
     });
-    const answer = await putBundle(registry, tokens.alice, "/packages/gren-lang/url/6.0.0", bytes);
+    // Its first version here is 6.0.0: brought in as history, by an admin of gren-lang.
+    const answer = await putBundle(
+      registry,
+      tokens.alice,
+      "/packages/gren-lang/url/6.0.0?history=true",
+      bytes,
+    );
     expect(answer.status).toBe(201);
     expect((await download(registry, "/packages/gren-lang/url/6.0.0/bundle")).bytes).toEqual(bytes);
     const version = await call(registry, "GET", "/packages/gren-lang/url/6.0.0");
@@ -192,7 +198,7 @@ describe("publishing a version", () => {
     const answer = await putBundle(
       registry,
       tokens.pat,
-      "/packages/acme/widgets/3.0.0",
+      "/packages/acme/widgets/1.0.1",
       makeBundle({ outline, sources: {} }),
     );
     expect(answer.status).toBe(400);
@@ -219,7 +225,7 @@ describe("publishing a version", () => {
 
   it("refuses a bundle whose name or version differs from the URL", async () => {
     const bytes = packageBundle({ name: "acme/gadgets", version: "1.2.3" });
-    const answer = await putBundle(registry, tokens.pat, "/packages/acme/widgets/1.2.4", bytes);
+    const answer = await putBundle(registry, tokens.pat, "/packages/acme/widgets/1.0.1", bytes);
     expect(answer).toMatchObject({ status: 400, body: { code: "invalid_bundle" } });
     expect(answer.body.problems!.join("\n")).toMatch(
       /acme\/gadgets[\s\S]*1\.2\.3|1\.2\.3[\s\S]*acme\/gadgets/,
@@ -227,7 +233,7 @@ describe("publishing a version", () => {
   });
 
   it("refuses what is not gzip, a truncated gzip, and a bundle over the upload limit", async () => {
-    const path = "/packages/acme/widgets/4.0.0";
+    const path = "/packages/acme/widgets/1.0.1";
     const notGzip = await putBundle(
       registry,
       tokens.pat,
@@ -235,7 +241,7 @@ describe("publishing a version", () => {
       new TextEncoder().encode('{"outline":{}}'),
     );
     expect(notGzip).toMatchObject({ status: 400, body: { code: "invalid_bundle" } });
-    const whole = packageBundle({ name: "acme/widgets", version: "4.0.0" });
+    const whole = packageBundle({ name: "acme/widgets", version: "1.0.1" });
     const truncated = await putBundle(
       registry,
       tokens.pat,
@@ -254,7 +260,7 @@ describe("publishing a version", () => {
     const bomb = await gzipBomb(400 * 1024 * 1024);
     expect(bomb.byteLength).toBeLessThan(512 * 1024);
     const before = process.memoryUsage();
-    const answer = await putBundle(registry, tokens.pat, "/packages/acme/widgets/5.0.0", bomb);
+    const answer = await putBundle(registry, tokens.pat, "/packages/acme/widgets/1.0.1", bomb);
     const after = process.memoryUsage();
     expect(answer).toMatchObject({ status: 413, body: { code: "payload_too_large" } });
     // 400 MiB unpacked would show; the cap is 4 MiB.
@@ -267,8 +273,9 @@ describe("the dependencies of a new version", () => {
   // Gren 0.6 builds a package with the lower bound of each range, so that
   // version must be there for the package's own author to build it.
   beforeAll(async () => {
+    // Brought in as history: a package whose first version here is 1.2.0.
     for (const version of ["1.2.0", "1.3.0", "2.0.0"]) {
-      await publish(registry, tokens.pat, "acme/base", version);
+      await publishHistory(registry, tokens.alice, "acme/base", version);
     }
     for (const version of ["1.0.0", "1.0.1", "1.1.0"]) {
       await publish(registry, tokens.pat, "acme/ledger", version);
@@ -338,14 +345,14 @@ describe("the dependencies of a new version", () => {
     // A version that would make a public package private, with a module missing too.
     const turningOutline = packageOutline({
       name: "acme/widgets",
-      version: "1.2.0",
+      version: "1.1.0",
       private: true,
       dependencies: { "acme/nowhere": "1.0.0 <= v < 2.0.0" },
     });
     const turning = await putBundle(
       registry,
       tokens.pat,
-      "/packages/acme/widgets/1.2.0",
+      "/packages/acme/widgets/1.1.0",
       makeBundle({ outline: turningOutline, sources: { Widgets: moduleSource("Widgets") } }),
     );
     expect(turning).toMatchObject({ status: 400, body: { code: "invalid_bundle" } });
@@ -402,16 +409,17 @@ describe("the dependencies of a new version", () => {
 
 describe("latest and previous", () => {
   beforeAll(async () => {
-    await publish(registry, tokens.pat, "acme/ordering", "0.9.0", {
+    // History, out of order and with 0.x numbers: versions brought in by an admin as they were.
+    await publishHistory(registry, tokens.alice, "acme/ordering", "0.9.0", {
       "gren-version": "0.5.0 <= v < 0.7.0",
     });
-    await publish(registry, tokens.pat, "acme/ordering", "0.11.0", {
+    await publishHistory(registry, tokens.alice, "acme/ordering", "0.11.0", {
       "gren-version": "0.8.0 <= v < 0.9.0",
     });
-    await publish(registry, tokens.pat, "acme/ordering", "0.10.0", {
+    await publishHistory(registry, tokens.alice, "acme/ordering", "0.10.0", {
       "gren-version": "0.6.0 <= v < 0.7.0",
     });
-    await publish(registry, tokens.pat, "acme/ordering", "0.2.0", {
+    await publishHistory(registry, tokens.alice, "acme/ordering", "0.2.0", {
       "gren-version": "0.1.0 <= v < 0.2.0",
     });
   });

@@ -109,7 +109,7 @@ describe("a README sent beside the bundle", () => {
     const answer = await putBundleWithReadme(
       registry,
       token,
-      "/packages/acme/widgets/2.0.1",
+      "/packages/acme/widgets/2.0.0",
       new TextEncoder().encode("not gzip"),
       new Uint8Array([0x23, 0x20, 0xff, 0xfe, 0x0a]),
     );
@@ -124,7 +124,7 @@ describe("a README sent beside the bundle", () => {
   it("answers a multipart body without its bundle, or with a stranger part, with a sentence", async () => {
     const noBundle = new FormData();
     noBundle.append("readme", new Blob(["# hi"]), "README.md");
-    const missing = await call(registry, "PUT", "/packages/acme/widgets/2.1.0", {
+    const missing = await call(registry, "PUT", "/packages/acme/widgets/1.2.0", {
       token,
       body: noBundle,
     });
@@ -133,15 +133,15 @@ describe("a README sent beside the bundle", () => {
     expect(missing.body.message).toContain("no part named bundle");
 
     const stranger = new FormData();
-    stranger.append("bundle", new Blob([bundleOf("2.1.0") as Uint8Array<ArrayBuffer>]), "b.pkg.gz");
+    stranger.append("bundle", new Blob([bundleOf("1.2.0") as Uint8Array<ArrayBuffer>]), "b.pkg.gz");
     stranger.append("license", new Blob(["MIT"]), "LICENSE");
-    const refused = await call(registry, "PUT", "/packages/acme/widgets/2.1.0", {
+    const refused = await call(registry, "PUT", "/packages/acme/widgets/1.2.0", {
       token,
       body: stranger,
     });
     expect(refused.status).toBe(400);
     expect(refused.body.message).toContain("only bundle and readme are read");
-    expect((await call(registry, "GET", "/packages/acme/widgets/2.1.0")).status).toBe(404);
+    expect((await call(registry, "GET", "/packages/acme/widgets/1.2.0")).status).toBe(404);
   });
 
   it("goes with its version's bundle when the version is revoked; its digest stays in the log", async () => {

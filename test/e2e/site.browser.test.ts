@@ -160,6 +160,13 @@ describe.skipIf(!hasChromium)("the package site in a real browser", () => {
       .click();
     await page.waitForURL(/\/packages\/acme\/widgets\/1\.1\.0$/);
     expect(await page.locator(".notice.revoked").textContent()).toContain(REVOKE_REASON);
+    // What it changed since the version it bumps, and how far its number moved.
+    const changes = page.getByRole("region", { name: "Changes since 1.0.0" });
+    expect(await changes.getByRole("listitem").allTextContents()).toEqual([
+      "Widgets.Extra.twirl added, with the type Widgets.Widget -> Widgets.Widget.",
+    ]);
+    const listed = page.getByRole("navigation", { name: "Versions" }).getByRole("listitem");
+    expect(await listed.first().textContent()).toMatch(/1\.1\.0.*minor/s);
     await expectNoErrors("revoked version");
     await expectAccessibleInBothSchemes("revoked version");
   });

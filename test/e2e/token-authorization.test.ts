@@ -191,11 +191,12 @@ const cells: Cell[] = [
   {
     route: "PUT /packages/{author}/{project}/{version}",
     request: () => {
-      const version = `2.0.${++serial}`;
+      // A package of its own each time, so that each publish is a first version, 1.0.0.
+      const name = `acme/published-${++serial}`;
       return {
         method: "PUT",
-        path: `/packages/acme/widgets/${version}`,
-        bundle: packageBundle({ name: "acme/widgets", version }),
+        path: `/packages/${name}/1.0.0`,
+        bundle: packageBundle({ name, version: "1.0.0" }),
       };
     },
     status: (credential) => expected(credential, 201, (scope) => (scope === "publish" ? 201 : 403)),
@@ -204,11 +205,11 @@ const cells: Cell[] = [
   {
     route: "DELETE /packages/{author}/{project}/{version}",
     request: async () => {
-      const version = `3.0.${++serial}`;
-      await publish(registry, tokens.session, "acme/widgets", version);
+      const name = `acme/revocable-${++serial}`;
+      await publish(registry, tokens.session, name, "1.0.0");
       return {
         method: "DELETE",
-        path: `/packages/acme/widgets/${version}`,
+        path: `/packages/${name}/1.0.0`,
         json: { reason: "Broken." },
       };
     },

@@ -1,13 +1,23 @@
 import { describe, expect, it } from "vitest";
 import { type ApiChanges, diffApi } from "../../src/gren/apiChanges.ts";
 import type { DocsJson } from "../../src/gren/docsJson.ts";
-import { formatVersion, parseVersion, type Version } from "../../src/gren/semver.ts";
+import {
+  formatVersion,
+  parseRange,
+  parseVersion,
+  type Range,
+  type Version,
+} from "../../src/gren/semver.ts";
 import {
   bumpVersion,
   checkMagnitude,
+  decideMagnitude,
   describeRefusal,
   nextVersions,
+  numberMagnitude,
   placeVersion,
+  verdictOf,
+  versionBelow,
 } from "../../src/gren/versionBump.ts";
 
 const version = (text: string): Version => {
@@ -205,12 +215,24 @@ const ADDED = api({
 });
 const BROKEN = api({ run: "Parser a -> String -> Result String a", float: "Parser Float" });
 
+const range = (text: string): Range => {
+  const parsed = parseRange(text);
+  if (!parsed) throw new Error(`${text} is not a range`);
+  return parsed;
+};
+const COMPILER_06 = range("0.6.0 <= v < 0.7.0");
+const SAME_COMPILERS = { from: COMPILER_06, to: COMPILER_06 };
+
 /** The verdict on publishing `proposed` after 1.0.0, whose API was BEFORE. */
-function verdict(proposed: string, after: DocsJson): { ok: boolean; sentences: string[] } {
+function verdict(
+  proposed: string,
+  after: DocsJson,
+  ranges = SAME_COMPILERS,
+): { ok: boolean; sentences: string[] } {
   const placed = placeVersion(versions("1.0.0"), version(proposed));
   if (!placed.ok || placed.value.kind !== "bump") throw new Error(`${proposed} is no bump`);
   const changes: ApiChanges = diffApi(BEFORE, after);
-  const checked = checkMagnitude(placed.value, changes);
+  const checked = checkMagnitude(placed.value, verdictOf(changes), ranges);
   return { ok: checked.ok, sentences: checked.ok ? [] : describeRefusal(checked.error) };
 }
 
@@ -252,6 +274,53 @@ describe("whether a number matches its API", () => {
     expect(formatVersion(bumpVersion(version("1.4.2"), "major"))).toBe("2.0.0");
     expect(formatVersion(bumpVersion(version("1.4.2"), "minor"))).toBe("1.5.0");
     expect(formatVersion(bumpVersion(version("1.4.2"), "patch"))).toBe("1.4.3");
+  });
+});
+
+describe("a version no compiler builds with the one it bumps", () => {
+  const moved = { from: range("0.5.0 <= v < 0.6.0"), to: COMPILER_06 };
+
+  it.each([
+    { proposed: "2.0.0", after: SAME, ok: true },
+    { proposed: "2.0.0", after: ADDED, ok: true },
+    { proposed: "2.0.0", after: BROKEN, ok: true },
+    { proposed: "1.0.1", after: SAME, ok: false },
+    { proposed: "1.1.0", after: ADDED, ok: false },
+  ])("$proposed after 1.0.0 for another compiler is allowed: $ok", ({ proposed, after, ok }) => {
+    expect(verdict(proposed, after, moved).ok).toBe(ok);
+  });
+
+  it("must be a new major version, whatever its API, and says why", () => {
+    expect(verdict("1.0.1", SAME, moved).sentences).toEqual([
+      "Version 1.0.1 would be a patch change from 1.0.0, but 1.0.0 works with the compilers 0.5.0 <= v < 0.6.0 and this version with 0.6.0 <= v < 0.7.0: no compiler builds both, so as the compiler does, their APIs are not compared and this version must be a new major version, 2.0.0.",
+    ]);
+  });
+
+  it("is compared by its API as soon as one compiler builds both", () => {
+    const touching = { from: range("0.5.0 <= v < 0.6.1"), to: COMPILER_06 };
+    const apart = { from: range("0.5.0 <= v < 0.6.0"), to: COMPILER_06 };
+    expect(decideMagnitude("patch", touching)).toEqual({ magnitude: "patch", decidedBy: "api" });
+    expect(decideMagnitude("patch", apart)).toEqual({
+      magnitude: "major",
+      decidedBy: "compiler_ranges",
+    });
+  });
+});
+
+describe("a number that follows no rule, as history brings it", () => {
+  it("is compared with the highest version below it, as the compiler's validate picks", () => {
+    const below = (existing: string[], proposed: string) => {
+      const found = versionBelow(versions(...existing), version(proposed));
+      return found && formatVersion(found);
+    };
+    expect(below(["1.0.0", "2.0.0", "1.3.0"], "1.5.0")).toBe("1.3.0");
+    expect(below(["1.0.0"], "0.9.0")).toBeUndefined();
+  });
+
+  it("says the magnitude its move from a lower number claims", () => {
+    expect(numberMagnitude(version("1.0.0"), version("1.2.0"))).toBe("minor");
+    expect(numberMagnitude(version("1.0.0"), version("3.0.0"))).toBe("major");
+    expect(numberMagnitude(version("1.2.0"), version("1.2.7"))).toBe("patch");
   });
 });
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXIT } from "../../src/cli/cliError.ts";
 import { loginCli, runCli } from "../support/cli.ts";
 import { runGrenPackage as realCompiler } from "../support/grenCompiler.ts";
-import { createIdentity, publish, sha256 } from "../support/publishing.ts";
+import { createIdentity, publishHistory, sha256 } from "../support/publishing.ts";
 import { CORE, NODE, publishReal, URL_PACKAGE } from "../support/realBundles.ts";
 import { call, startRegistry, type TestRegistry } from "../support/registry.ts";
 import { scratchDirectories } from "../support/scratch.ts";
@@ -29,71 +29,76 @@ beforeAll(async () => {
     await createIdentity(registry, alice, name);
   }
 
+  // A catalogue to resolve from, brought in as history: its numbers skip and
+  // start above 1.0.0, and its test bundles' APIs are not what they are about.
   // Three levels: top needs mid 1.x, mid 1.1.0 needs leaf 2.x. The newest of
   // each that fits: top 1.2.0, mid 1.1.0, leaf 2.3.0.
   for (const version of ["2.0.0", "2.3.0", "3.0.0"])
-    await publish(registry, alice, "acme/leaf", version);
-  await publish(registry, alice, "acme/mid", "1.0.0");
-  await publish(registry, alice, "acme/mid", "1.1.0", {
+    await publishHistory(registry, alice, "acme/leaf", version);
+  await publishHistory(registry, alice, "acme/mid", "1.0.0");
+  await publishHistory(registry, alice, "acme/mid", "1.1.0", {
     dependencies: { "acme/leaf": "2.0.0 <= v < 3.0.0" },
   });
-  await publish(registry, alice, "acme/mid", "2.0.0");
+  await publishHistory(registry, alice, "acme/mid", "2.0.0");
   for (const version of ["1.0.0", "1.2.0"]) {
-    await publish(registry, alice, "acme/top", version, {
+    await publishHistory(registry, alice, "acme/top", version, {
       dependencies: { "acme/mid": "1.0.0 <= v < 2.0.0" },
     });
   }
   // Needs the newer mid, and so moves an application's indirect mid 1.0.0.
-  await publish(registry, alice, "acme/needs-new-mid", "1.0.0", {
+  await publishHistory(registry, alice, "acme/needs-new-mid", "1.0.0", {
     dependencies: { "acme/mid": "1.1.0 <= v < 2.0.0" },
   });
-  await publish(registry, alice, "acme/loner", "1.0.0");
+  await publishHistory(registry, alice, "acme/loner", "1.0.0");
 
   // Two packages that need different majors of one base.
-  for (const version of ["1.0.0", "2.0.0"]) await publish(registry, alice, "acme/base", version);
-  await publish(registry, alice, "acme/left", "1.0.0", {
+  for (const version of ["1.0.0", "2.0.0"])
+    await publishHistory(registry, alice, "acme/base", version);
+  await publishHistory(registry, alice, "acme/left", "1.0.0", {
     dependencies: { "acme/base": "1.0.0 <= v < 2.0.0" },
   });
-  await publish(registry, alice, "acme/right", "1.0.0", {
+  await publishHistory(registry, alice, "acme/right", "1.0.0", {
     dependencies: { "acme/base": "2.0.0 <= v < 3.0.0" },
   });
 
   // Newer versions of gadget, each unusable by a node application with Gren 0.6.3.
-  await publish(registry, alice, "acme/gadget", "1.0.0");
-  await publish(registry, alice, "acme/gadget", "1.1.0");
-  await publish(registry, alice, "acme/gadget", "1.2.0", { platform: "browser" });
-  await publish(registry, alice, "acme/gadget", "2.0.0", { "gren-version": "0.7.0 <= v < 0.8.0" });
+  await publishHistory(registry, alice, "acme/gadget", "1.0.0");
+  await publishHistory(registry, alice, "acme/gadget", "1.1.0");
+  await publishHistory(registry, alice, "acme/gadget", "1.2.0", { platform: "browser" });
+  await publishHistory(registry, alice, "acme/gadget", "2.0.0", {
+    "gren-version": "0.7.0 <= v < 0.8.0",
+  });
   const revoked = await call(registry, "DELETE", "/packages/acme/gadget/1.1.0", {
     token: alice,
     json: { reason: "It deletes files it should not." },
   });
   expect(revoked.status).toBe(200);
 
-  await publish(registry, alice, "hidden/thing", "1.0.0", { private: true });
+  await publishHistory(registry, alice, "hidden/thing", "1.0.0", { private: true });
 
   // For package projects, where the compiler loads lower bounds: upper 2.0.0
   // needs middle 1.x, middle 1.0.0 needs base 1.1+ and tip 1.x. The newest of
   // each would be upper 2.1.0, middle 1.3.0, base 1.1.0, tip 1.5.0.
   for (const version of ["1.0.0", "1.1.0", "2.0.0"]) {
-    await publish(registry, alice, "tiers/base", version);
+    await publishHistory(registry, alice, "tiers/base", version);
   }
   for (const version of ["1.0.0", "1.2.0", "1.5.0"]) {
-    await publish(registry, alice, "tiers/tip", version);
+    await publishHistory(registry, alice, "tiers/tip", version);
   }
   for (const version of ["1.0.0", "1.3.0"]) {
-    await publish(registry, alice, "tiers/middle", version, {
+    await publishHistory(registry, alice, "tiers/middle", version, {
       dependencies: { "tiers/base": "1.1.0 <= v < 2.0.0", "tiers/tip": "1.0.0 <= v < 2.0.0" },
     });
   }
-  await publish(registry, alice, "tiers/upper", "2.0.0", {
+  await publishHistory(registry, alice, "tiers/upper", "2.0.0", {
     dependencies: { "tiers/middle": "1.0.0 <= v < 2.0.0" },
   });
-  await publish(registry, alice, "tiers/upper", "2.1.0", {
+  await publishHistory(registry, alice, "tiers/upper", "2.1.0", {
     dependencies: { "tiers/middle": "1.3.0 <= v < 2.0.0" },
   });
   // A range whose lower bound was revoked after the package was published (one
   // never published is refused at publishing), though a later version is live.
-  await publish(registry, alice, "tiers/gap", "1.0.0", {
+  await publishHistory(registry, alice, "tiers/gap", "1.0.0", {
     dependencies: { "tiers/tip": "1.2.0 <= v < 2.0.0" },
   });
   const withdrawn = await call(registry, "DELETE", "/packages/tiers/tip/1.2.0", {
@@ -103,10 +108,10 @@ beforeAll(async () => {
   expect(withdrawn.status).toBe(200);
   // Two ranges of base with no version in common, which the compiler's
   // intersection lets through when a wider range came first.
-  await publish(registry, alice, "tiers/high", "1.0.0", {
+  await publishHistory(registry, alice, "tiers/high", "1.0.0", {
     dependencies: { "tiers/base": "2.0.0 <= v < 2.5.0" },
   });
-  await publish(registry, alice, "tiers/low", "1.0.0", {
+  await publishHistory(registry, alice, "tiers/low", "1.0.0", {
     dependencies: { "tiers/base": "1.0.0 <= v < 1.5.0" },
   });
   // Each user's machine has pinned the registry's log key already, as after its first install.

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXIT } from "../../src/cli/cliError.ts";
 import { makeBundle, packageBundle, packageOutline } from "../support/bundles.ts";
 import { loginCli, runCli } from "../support/cli.ts";
-import { download, publish, sha256 } from "../support/publishing.ts";
+import { download, publish, publishHistory, sha256 } from "../support/publishing.ts";
 import { call, startRegistry, type TestRegistry } from "../support/registry.ts";
 import { scratchDirectories } from "../support/scratch.ts";
 
@@ -116,7 +116,7 @@ describe("publish", () => {
   });
 
   it("publishes the package in the current directory when given no path", async () => {
-    const outline = packageOutline({ name: "acme/here", version: "0.1.0" });
+    const outline = packageOutline({ name: "acme/here", version: "1.0.0" });
     const directory = writeTree({
       "gren.json": JSON.stringify(outline),
       "src/Widgets.gren": "module Widgets exposing (..)\n",
@@ -124,7 +124,7 @@ describe("publish", () => {
     });
     const run = await as("alice", ["publish"], directory);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain("Published acme/here 0.1.0");
+    expect(run.stdout).toContain("Published acme/here 1.0.0");
   });
 
   it("sends the directory's README.md beside the bundle, warning when it is missing or short", async () => {
@@ -302,7 +302,8 @@ describe("versions, latest and previous", () => {
       ["0.10.0", "0.6.0 <= v < 0.7.0"],
       ["0.2.0", "0.1.0 <= v < 0.2.0"],
     ] as const) {
-      await publish(registry, tokens.alice, "acme/ordering", version, {
+      // History, out of order and with 0.x numbers, brought in by acme's admin as it was.
+      await publishHistory(registry, tokens.alice, "acme/ordering", version, {
         "gren-version": grenVersion,
         summary: "Things in order",
       });

@@ -102,6 +102,7 @@ describe("--json", () => {
       version: "1.0.0",
       sha256: sha256(bytes),
       size: bytes.byteLength,
+      misnumbered: null,
     });
     expect(await json(["download", "acme/gadgets", "1.0.0"], folder)).toEqual({
       name: "acme/gadgets",

@@ -212,7 +212,8 @@ describe("gren-registry publish in a GitHub Actions job", () => {
 
   it("uses a configured token first, even inside GitHub Actions", async () => {
     jobClaims = () => githubClaims("acme/elsewhere", "release.yml");
-    const published = await cli(["publish", bundleFile("acme/widgets", "1.3.0")], {
+    // 1.1.0 and 1.2.0 above were refused: this is the next minor version after 1.0.0.
+    const published = await cli(["publish", bundleFile("acme/widgets", "1.1.0")], {
       ...actions(),
       GREN_REGISTRY_TOKEN: admin,
     });

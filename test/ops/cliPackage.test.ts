@@ -73,11 +73,11 @@ describe("the installed CLI", () => {
 
     await gren(["identity", "create", "acme"]);
     const bundle = join(work, "widgets.pkg.gz");
-    const bytes = packageBundle({ name: "acme/widgets", version: "1.2.3" });
+    const bytes = packageBundle({ name: "acme/widgets", version: "1.0.0" });
     writeFileSync(bundle, bytes);
-    expect((await gren(["publish", bundle])).stdout).toContain("Published acme/widgets 1.2.3");
-    expect((await gren(["latest", "acme/widgets"])).stdout).toBe("1.2.3\n");
-    await gren(["download", "acme/widgets", "1.2.3"]);
-    expect(sha256(readFileSync(join(work, "acme_widgets__1_2_3.pkg.gz")))).toBe(sha256(bytes));
+    expect((await gren(["publish", bundle])).stdout).toContain("Published acme/widgets 1.0.0");
+    expect((await gren(["latest", "acme/widgets"])).stdout).toBe("1.0.0\n");
+    await gren(["download", "acme/widgets", "1.0.0"]);
+    expect(sha256(readFileSync(join(work, "acme_widgets__1_0_0.pkg.gz")))).toBe(sha256(bytes));
   });
 });

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import { expect } from "vitest";
 import { packageOutline, sourcesFor } from "../support/bundles.ts";
-import { download, publish, putBundle, sha256 } from "../support/publishing.ts";
+import { download, publish, publishHistory, putBundle, sha256 } from "../support/publishing.ts";
 import { call, latestCode, login } from "../support/registry.ts";
 import { databaseFileText } from "../support/snapshot.ts";
 
@@ -147,7 +147,8 @@ export const drillFacts: DrillFact[] = [
       ] as const) {
         bundles.set(
           `${name}/${version}`,
-          await publish(registry, token, name, version, { "gren-version": range }),
+          // A move to another compiler's range under a minor number: brought in as history.
+          await publishHistory(registry, token, name, version, { "gren-version": range }),
         );
       }
       bundles.set(
@@ -182,10 +183,8 @@ export const drillFacts: DrillFact[] = [
       await call(registry, "POST", "/publishing-identity", { token, json: { name: "revoker" } });
       const marker = `DRILL-REVOKED-${randomUUID()}`;
       const outline = packageOutline({ name: "revoker/leaky", version: "1.0.0" });
-      const sources = {
-        ...sourcesFor(outline),
-        Widgets: `module Widgets exposing (..)\n-- ${marker}\n`,
-      };
+      const plain = sourcesFor(outline);
+      const sources = { ...plain, Widgets: `${plain.Widgets}-- ${marker}\n` };
       // Stored uncompressed, so the marker shows in the file while the bundle is there.
       const bytes = new Uint8Array(gzipSync(JSON.stringify({ outline, sources }), { level: 0 }));
       expect(

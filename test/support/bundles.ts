@@ -43,9 +43,34 @@ export function exposedModules(outline: OutlineJson): string[] {
   return [];
 }
 
-/** A source for every module the outline exposes. */
+/**
+ * Declarations whose API moves as a version number says: a value for its
+ * major line (the next major removes it), one more for each minor version,
+ * nothing for a patch. A test package's versions so follow one another by
+ * the registry's rules, whatever numbers a test gives them.
+ */
+export function declarationsFor(version: string): string {
+  const [major = 0, minor = 0] = version.split(".").map(Number);
+  const names = [
+    `line${major}`,
+    ...Array.from({ length: minor }, (_, index) => `line${major}minor${index + 1}`),
+  ];
+  return names.map((name) => `\n${name} : Int\n${name} = ${major}\n`).join("");
+}
+
+/**
+ * A source for every module the outline exposes; the first one's API moves
+ * with the outline's version (`declarationsFor`).
+ */
 export const sourcesFor = (outline: OutlineJson): Record<string, string> =>
-  Object.fromEntries(exposedModules(outline).map((name) => [name, moduleSource(name)]));
+  Object.fromEntries(
+    exposedModules(outline).map((name, index) => [
+      name,
+      index === 0 && typeof outline.version === "string"
+        ? moduleSource(name) + declarationsFor(outline.version)
+        : moduleSource(name),
+    ]),
+  );
 
 /** A complete, valid bundle: `packageOutline(overrides)` with a source per exposed module. */
 export function packageBundle(overrides: OutlineJson = {}): Uint8Array {

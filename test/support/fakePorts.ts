@@ -132,6 +132,8 @@ export function anIdentity(
 /**
  * Publishes a valid bundle of `name` at `version` as `who`, with any outline
  * fields overridden, failing the test if it is refused; the bytes published.
+ * Its API moves as its number says, so versions that follow one another by
+ * the registry's rules are accepted.
  */
 export async function aVersion(
   ports: Ports,
@@ -140,11 +142,41 @@ export async function aVersion(
   version: string,
   overrides: Record<string, unknown> = {},
 ): Promise<Uint8Array> {
+  return publishedBundle(ports, who, name, version, overrides, {});
+}
+
+/**
+ * As `aVersion`, published as history by an admin of the identity: a version
+ * that exists elsewhere, with a number the rules would not give (a first
+ * version other than 1.0.0, a skipped number, another compiler's range).
+ */
+export async function aHistoricVersion(
+  ports: Ports,
+  admin: User,
+  name: string,
+  version: string,
+  overrides: Record<string, unknown> = {},
+): Promise<Uint8Array> {
+  return publishedBundle(ports, admin, name, version, overrides, { history: true });
+}
+
+async function publishedBundle(
+  ports: Ports,
+  who: User,
+  name: string,
+  version: string,
+  overrides: Record<string, unknown>,
+  options: { history?: boolean },
+): Promise<Uint8Array> {
   const bytes = packageBundle({ name, version, ...overrides });
-  const published = await publishAs(ports, who, versionAt(name, version), {
-    bytes,
-    limits: { maxUnpackedBytes: 1024 * 1024, kernelIdentities: [] },
-  });
+  const published = await publishAs(
+    ports,
+    who,
+    versionAt(name, version),
+    { bytes, limits: { maxUnpackedBytes: 1024 * 1024, kernelIdentities: [] } },
+    undefined,
+    options,
+  );
   if (!published.ok) throw new Error(JSON.stringify(published.error));
   return bytes;
 }
@@ -172,7 +204,8 @@ export async function publishAs(
   address: VersionAddress,
   input: Parameters<typeof publishVersion>[2],
   grant?: Grant,
+  options: { history?: boolean } = {},
 ): ReturnType<typeof publishVersion> {
-  const ticket = admitUpload(ports, who, address, grant);
+  const ticket = admitUpload(ports, who, address, grant, options);
   return ticket.ok ? publishVersion(ports, ticket.value, input) : ticket;
 }

@@ -67,7 +67,11 @@ export async function createIdentity(
   }
 }
 
-/** Publishes a valid bundle of `name` at `version`, with any outline fields overridden. */
+/**
+ * Publishes a valid bundle of `name` at `version`, with any outline fields
+ * overridden. Its API moves as its number says (`sourcesFor`), so versions
+ * that follow one another by the registry's rules are accepted.
+ */
 export async function publish(
   registry: { url: string },
   token: string,
@@ -75,11 +79,44 @@ export async function publish(
   version: string,
   overrides: Record<string, unknown> = {},
 ): Promise<Uint8Array> {
-  const outline = packageOutline({ name, version, ...overrides });
+  return publishAt(registry, token, `/packages/${name}/${version}`, { name, version, overrides });
+}
+
+/**
+ * Publishes as history (`?history=true`, as the identity's admin whose token
+ * this is): a version that exists elsewhere, with a number the rules would
+ * not give, such as a first version other than 1.0.0, a skipped number, or a
+ * move to another compiler's range with the same API.
+ */
+export async function publishHistory(
+  registry: { url: string },
+  token: string,
+  name: string,
+  version: string,
+  overrides: Record<string, unknown> = {},
+): Promise<Uint8Array> {
+  const path = `/packages/${name}/${version}?history=true`;
+  return publishAt(registry, token, path, { name, version, overrides });
+}
+
+async function publishAt(
+  registry: { url: string },
+  token: string,
+  path: string,
+  version: { name: string; version: string; overrides: Record<string, unknown> },
+): Promise<Uint8Array> {
+  const outline = packageOutline({
+    name: version.name,
+    version: version.version,
+    ...version.overrides,
+  });
   const bytes = makeBundle({ outline, sources: sourcesFor(outline) });
-  const answer = await putBundle(registry, token, `/packages/${name}/${version}`, bytes);
-  if (answer.status !== 201)
-    throw new Error(`publishing ${name} ${version}: ${JSON.stringify(answer.body)}`);
+  const answer = await putBundle(registry, token, path, bytes);
+  if (answer.status !== 201) {
+    throw new Error(
+      `publishing ${version.name} ${version.version}: ${JSON.stringify(answer.body)}`,
+    );
+  }
   return bytes;
 }
 

@@ -63,7 +63,9 @@ export const OPERATOR = "operator@example.com";
 
 /**
  * Logs in as an operator, creates the `gren-lang` identity, and publishes the
- * given real bundles in order. Returns the operator's session token.
+ * given real bundles in order, as history: each is the first version of its
+ * package on the registry, and none is 1.0.0. Returns the operator's session
+ * token.
  */
 export async function publishReal(
   registry: Pick<TestRegistry, "url" | "outbox">,
@@ -73,7 +75,7 @@ export async function publishReal(
   const token = await login(registry, OPERATOR);
   await call(registry, "POST", "/publishing-identity", { token, json: { name: "gren-lang" } });
   for (const bundle of bundles) {
-    const path = `/packages/${bundle.name}/${bundle.version}`;
+    const path = `/packages/${bundle.name}/${bundle.version}?history=true`;
     const answer = options.withReadmes
       ? await putBundleWithReadme(registry, token, path, bundle.bytes, readmeOf(bundle))
       : await putBundle(registry, token, path, bundle.bytes);

@@ -90,6 +90,15 @@ spin widget =
     widget
 `;
 
+/** What 1.1.0 adds to Widgets.Extra: a minor version, as its number says. */
+const ADDED_IN_1_1 = `
+
+{-| Spins a widget twice. -}
+twirl : Widget -> Widget
+twirl widget =
+    spin (spin widget)
+`;
+
 function widgetsBundle(name: string, version: string, overrides: Record<string, unknown> = {}) {
   const outline = packageOutline({
     name,
@@ -101,7 +110,16 @@ function widgetsBundle(name: string, version: string, overrides: Record<string, 
   });
   return makeBundle({
     outline,
-    sources: { Widgets: WIDGETS_SOURCE, "Widgets.Extra": EXTRA_SOURCE },
+    sources: {
+      Widgets: WIDGETS_SOURCE,
+      "Widgets.Extra":
+        version === "1.1.0"
+          ? EXTRA_SOURCE.replace("exposing (spin)", "exposing (spin, twirl)").replace(
+              "@docs spin",
+              "@docs spin, twirl",
+            ) + ADDED_IN_1_1
+          : EXTRA_SOURCE,
+    },
   });
 }
 

@@ -34,6 +34,8 @@ interface TagOutcome {
   problems: string[];
   /** The bundle's sha256, when this import published it. */
   sha256: string | null;
+  /** Published with a number its API did not call for: what it did, since which version. */
+  misnumbered: Published["misnumbered"];
 }
 
 interface ImportResult {
@@ -79,7 +81,14 @@ than the tag, is reported and the others go on.
 Exit code: 0 when every tag is published or already there; otherwise that of
 the first tag that failed: 6 for a package the registry or these checks refuse,
 3 when not allowed to publish it, 7 when the registry cannot be reached (then
-the remaining tags are not tried). Needs the publish role.`,
+the remaining tags are not tried).
+
+The versions come in as history (PUT ...?history=true): with the numbers they
+have, even a first version other than 1.0.0 or a number that skips some, which
+a new publish could not have. Each is still compared with the version below it,
+and one whose number does not say what its API did is published all the same,
+marked with the number its API called for, which is reported here. Needs the
+admin role in the package's identity, and each import is in its audit log.`,
     )
     .action(async (repository: string, options: { json?: boolean }) => {
       const { client } = context();
@@ -175,7 +184,9 @@ class Importer {
     const version = formatVersion(tag.version);
     const outcome = (
       kind: Outcome,
-      details: Partial<Pick<TagOutcome, "name" | "reason" | "problems" | "sha256">> = {},
+      details: Partial<
+        Pick<TagOutcome, "name" | "reason" | "problems" | "sha256" | "misnumbered">
+      > = {},
     ): TagOutcome => ({
       tag: tag.tag,
       version,
@@ -184,6 +195,7 @@ class Importer {
       reason: details.reason ?? null,
       problems: details.problems ?? [],
       sha256: details.sha256 ?? null,
+      misnumbered: details.misnumbered ?? null,
     });
     if (this.#stopped) {
       return outcome("not-tried", {
@@ -233,7 +245,17 @@ class Importer {
       }
       const published = await this.#publish(bundle, version);
       known.set(version, null);
-      return outcome("published", { name, sha256: published.sha256 });
+      const { misnumbered } = published;
+      return outcome("published", {
+        name,
+        sha256: published.sha256,
+        misnumbered,
+        ...(misnumbered
+          ? {
+              reason: `its API called for ${misnumbered.calledFor}, a ${misnumbered.magnitude} change since ${misnumbered.since}`,
+            }
+          : {}),
+      });
     } catch (error) {
       if (!(error instanceof RegistryError)) throw error;
       if (error.status === 409) return outcome("already-there", { name, reason: error.message });
@@ -278,8 +300,10 @@ class Importer {
   async #publish(bundle: PreparedBundle, version: string): Promise<Published> {
     for (let attempt = 0; ; attempt++) {
       try {
+        // History comes in with its own numbers: the rules a new version must follow are not applied.
         return await this.#client.call(API.publish, {
           params: versionParams(bundle.name, version),
+          query: { history: "true" },
           token: this.#token,
           ...(await publishBody(bundle)),
         });

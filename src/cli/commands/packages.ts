@@ -51,6 +51,14 @@ that stops the publish, named. Every problem is listed before anything is sent.
 Needs the publish role in the package's identity, or an API token that may
 publish it (in GREN_REGISTRY_TOKEN).
 
+The registry holds the version to the package's API, as \`gren package publish\`
+does: a first version is 1.0.0; a new one is a major bump of the highest, a
+minor bump of the highest of its major line, or a patch bump of the highest of
+its minor line; and its API, compared with the version it bumps, must call for
+exactly that bump (major when no compiler builds both). Otherwise it is refused
+with each change that decides it and the version to use: \`bump\` writes that
+version into ${OUTLINE_FILE}, and \`diff\` shows the changes beforehand.
+
 In a GitHub Actions job with \`permissions: id-token: write\` and no token
 configured, it trades the job's ID token for a publish token of half an hour:
 an admin of the identity must have added the repository and workflow as a

@@ -528,6 +528,29 @@ export const MIGRATIONS: readonly string[] = [
                        WHERE versions.revoked_at IS NULL
                          AND EXISTS (SELECT 1 FROM blobs WHERE blobs.sha256 = versions.sha256));
   `,
+
+  // what each version's API changed since the version it bumps, decided when it was published
+  `
+  CREATE TABLE version_changes (
+    version_id INTEGER PRIMARY KEY REFERENCES versions (id),
+    -- the version compared with, the one it bumps, as a key; NULL for a package's first version
+    since_key INTEGER,
+    -- how far the number had to move from it: 'major', 'minor' or 'patch'; NULL when not compared
+    magnitude TEXT,
+    -- what decided that: 'api', or 'compiler_ranges' when no compiler builds both; NULL when not compared
+    decided_by TEXT,
+    -- the API changes, without doc comments (JSON); NULL when not compared
+    changes TEXT,
+    -- each change in words (a JSON array of sentences), for the version's page; NULL when not compared
+    sentences TEXT,
+    -- why the API could not be compared, when a version was there to compare with
+    unknown TEXT,
+    -- 1 when it was published as history, its number not held to the rules
+    history INTEGER NOT NULL,
+    -- published as history with a number its API did not call for: the one it did, as a key
+    called_for_key INTEGER
+  ) STRICT;
+  `,
 ];
 
 export type MigrationError = { kind: "schema_too_new"; found: number; known: number };

@@ -6,7 +6,9 @@ import type {
   BundleReader,
   BundleRejection,
   DependencyApis,
+  StoredApi,
   StoredBundle,
+  UploadExtras,
 } from "../../ports/bundles.ts";
 import { err, type Result } from "../../result.ts";
 import type { ReaderTask } from "./worker.ts";
@@ -79,10 +81,16 @@ export class WorkerBundleReader implements BundleReader {
     bytes: Uint8Array,
     expected: Parameters<BundleReader["read"]>[1],
     dependencies: DependencyApis,
-    readme?: Uint8Array,
+    extras: UploadExtras = {},
   ): ReturnType<BundleReader["read"]> {
-    return this.#run({ kind: "upload", bytes, expected, readme }, dependencies, (problem) =>
+    return this.#run({ kind: "upload", bytes, expected, extras }, dependencies, (problem) =>
       refused(problem),
+    );
+  }
+
+  compare(older: StoredApi, newer: StoredApi): ReturnType<BundleReader["compare"]> {
+    return this.#run({ kind: "compare", older, newer }, undefined, (problem) =>
+      err(problem.replace("Reading the bundle", "Comparing the two APIs")),
     );
   }
 
@@ -96,7 +104,7 @@ export class WorkerBundleReader implements BundleReader {
 
   async #run<T>(
     work: DistributiveOmit<ReaderTask, "task" | "channel" | "apis">,
-    dependencies: DependencyApis,
+    dependencies: DependencyApis | undefined,
     refusal: (problem: string) => T,
   ): Promise<T> {
     // The time limit counts from when a worker takes the bundle up, not from
@@ -108,15 +116,16 @@ export class WorkerBundleReader implements BundleReader {
       timer = setTimeout(() => abort.abort(), this.#options.timeoutMs);
     });
     // The reader asks here for the stored APIs of the bundle's dependencies, once it has read its outline.
-    const apis = new MessageChannel();
-    apis.port1.on("message", (asked: Parameters<DependencyApis>[0]) => {
-      apis.port1.postMessage(dependencies(asked));
+    const apis = dependencies && new MessageChannel();
+    apis?.port1.on("message", (asked: Parameters<DependencyApis>[0]) => {
+      apis.port1.postMessage(dependencies!(asked));
     });
     try {
-      return (await this.#pool.run(
-        { ...work, task, channel: this.#channelName, apis: apis.port2 } satisfies ReaderTask,
-        { signal: abort.signal, transferList: [apis.port2] },
-      )) as T;
+      const taken = { ...work, task, channel: this.#channelName, apis: apis?.port2 } as ReaderTask;
+      return (await this.#pool.run(taken, {
+        signal: abort.signal,
+        transferList: apis ? [apis.port2] : [],
+      })) as T;
     } catch (error) {
       const code = (error as { code?: string }).code;
       if (abort.signal.aborted) {
@@ -133,7 +142,7 @@ export class WorkerBundleReader implements BundleReader {
     } finally {
       clearTimeout(timer);
       this.#onStart.delete(task);
-      apis.port1.close();
+      apis?.port1.close();
     }
   }
 

@@ -1,5 +1,6 @@
 import { readBundle, unpackStoredBundle } from "../../core/bundle.ts";
 import { readReadme } from "../../core/readme.ts";
+import { compareApis } from "../../gren/apiComparison.ts";
 import { formatPackageName } from "../../gren/names.ts";
 import { exposedModuleNames } from "../../gren/outline.ts";
 import { formatRange, formatVersion } from "../../gren/semver.ts";
@@ -9,7 +10,9 @@ import type {
   BundleExpectation,
   BundleRejection,
   DependencyApi,
+  StoredApi,
   StoredBundle,
+  UploadExtras,
   VersionDocs,
 } from "../../ports/bundles.ts";
 import { err, ok, type Result } from "../../result.ts";
@@ -30,7 +33,7 @@ export async function readUpload(
   bytes: Uint8Array,
   expected: BundleExpectation,
   ask: AskApis,
-  readmeBytes?: Uint8Array,
+  { readme: readmeBytes, compareWith }: UploadExtras = {},
 ): Promise<Result<Bundle, BundleRejection>> {
   const read = readBundle({ gzip: nodeGzip, digest: nodeDigest }, bytes, expected);
   const readme = readmeBytes === undefined ? undefined : readReadme(nodeDigest, readmeBytes);
@@ -64,8 +67,12 @@ export async function readUpload(
     ...bundle,
     docs: docs.value,
     readme: readme && { ...readme.value, html: renderReadme(readme.value.markdown) },
+    ...(compareWith && { compared: compareApis(compareWith, docs.value.docsJson) }),
   });
 }
+
+/** Two stored APIs compared. */
+export const compareStored = (older: StoredApi, newer: StoredApi) => compareApis(older, newer);
 
 export async function documentStored(
   bytes: Uint8Array,

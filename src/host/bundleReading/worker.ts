@@ -1,11 +1,18 @@
 import { readlinkSync } from "node:fs";
 import { setPriority } from "node:os";
 import { BroadcastChannel, type MessagePort } from "node:worker_threads";
-import type { BundleExpectation, DependencyApi, StoredBundle } from "../../ports/bundles.ts";
+import type {
+  BundleExpectation,
+  DependencyApi,
+  StoredApi,
+  StoredBundle,
+  UploadExtras,
+} from "../../ports/bundles.ts";
+import { ok } from "../../result.ts";
 import { announcedUnpackedBytes } from "../gzip.ts";
 import { makeVersionDocs } from "./documenting.ts";
 import { UnpackedGarbage } from "./garbage.ts";
-import { type AskApis, documentStored, readUpload } from "./reading.ts";
+import { type AskApis, compareStored, documentStored, readUpload } from "./reading.ts";
 
 // A worker thread's one job: read and check a bundle by the core's rules, and
 // document it, off the thread that answers requests. Unpacking, decoding,
@@ -76,15 +83,19 @@ const garbage = collect && new UnpackedGarbage(COLLECT_AFTER_UNPACKED_BYTES, col
 let started: BroadcastChannel | undefined;
 
 export type ReaderTask = {
-  bytes: Uint8Array;
   /** Said on the channel when the reading starts, so that its time limit counts from here. */
   task: number;
   channel: string;
-  /** Where the reader asks the thread holding the database for the dependencies' APIs. */
-  apis: MessagePort;
 } & (
-  | { kind: "upload"; expected: BundleExpectation; readme: Uint8Array | undefined }
-  | { kind: "stored"; stored: StoredBundle }
+  | ({
+      bytes: Uint8Array;
+      /** Where the reader asks the thread holding the database for the dependencies' APIs. */
+      apis: MessagePort;
+    } & (
+      | { kind: "upload"; expected: BundleExpectation; extras: UploadExtras }
+      | { kind: "stored"; stored: StoredBundle }
+    ))
+  | { kind: "compare"; older: StoredApi; newer: StoredApi }
 );
 
 export default async function read(task: ReaderTask) {
@@ -93,6 +104,7 @@ export default async function read(task: ReaderTask) {
     started.unref();
   }
   started.postMessage(task.task);
+  if (task.kind === "compare") return ok(compareStored(task.older, task.newer));
   const ask: AskApis = (dependencies) =>
     new Promise<DependencyApi[]>((resolve) => {
       task.apis.once("message", resolve);
@@ -100,7 +112,7 @@ export default async function read(task: ReaderTask) {
     });
   try {
     return task.kind === "upload"
-      ? await readUpload(task.bytes, task.expected, ask, task.readme)
+      ? await readUpload(task.bytes, task.expected, ask, task.extras)
       : await documentStored(task.bytes, task.stored, ask);
   } finally {
     task.apis.close();

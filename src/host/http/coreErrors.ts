@@ -1,5 +1,6 @@
 import type { AccessError } from "../../core/access.ts";
 import type { CreateTokenError, RevokeTokenError, TokenAuthError } from "../../core/apiTokens.ts";
+import type { ChangesError, CheckError } from "../../core/changes.ts";
 import type { ClaimError } from "../../core/ciProviders.ts";
 import type { DocsError } from "../../core/documentation.ts";
 import type { FeedError } from "../../core/feed.ts";
@@ -62,7 +63,9 @@ export type CoreError =
   | ClaimError
   | LogProofError
   | DocsError
-  | ReadmeError;
+  | ReadmeError
+  | ChangesError
+  | CheckError;
 
 /** What each action is, to finish "… needs the X role". */
 const DOING: Record<Action, string> = {
@@ -70,6 +73,7 @@ const DOING: Record<Action, string> = {
   read_audit_log: "Reading its audit log",
   leave: "Leaving it",
   publish_version: "Publishing",
+  publish_history: "Publishing history (?history=true), numbers unchecked,",
   revoke_version: "Revoking a version",
   revoke_package: "Revoking a whole package",
   manage_members: "Managing its members",
@@ -253,6 +257,15 @@ export function answerFor(error: CoreError): ErrorAnswer {
       return new ErrorAnswer(
         "payload_too_large",
         `The bundle unpacks to more than ${error.limit} bytes, the most this registry accepts.`,
+      );
+    case "api_unknown":
+      return new ErrorAnswer("not_found", error.reason);
+    case "comparison_refused":
+      return new ErrorAnswer("unavailable", error.reason);
+    case "history_by_workflow":
+      return new ErrorAnswer(
+        "forbidden",
+        `A trusted publisher publishes new versions only; history (?history=true) is brought in by an admin of ${quote(error.identity)}.`,
       );
     case "install_name_taken":
       return new ErrorAnswer(

@@ -13,6 +13,7 @@ import {
   versionPath,
   versionsPath,
 } from "./paths.ts";
+import { changesSection, magnitudeBadge } from "./versionChanges.ts";
 import { docsSearch, installSection, notLatestBanner } from "./versionPieces.ts";
 
 /** Versions named in the sidebar; the versions page lists them all. */
@@ -91,7 +92,10 @@ function packageContent(release: Release): VNode {
         : null
     }
     <div class="package-layout">
-      <div class="package-main">${readmeSection(release)}</div>
+      <div class="package-main">
+        ${changesSection(version.changes, version.misnumbered, release.changeSentences)}
+        ${readmeSection(release)}
+      </div>
       <div class="package-sidebar">
         ${revoked ? null : installSection(pkg.name, version.version, release.isLatest)}
         ${revoked || release.documented === undefined ? null : docsSearch(pkg.name, version.version)}
@@ -246,6 +250,9 @@ function versionsSection(release: Release): VNode {
     </p>
   </nav>`;
 }
+/** A piece of a line after a space, or nothing. */
+const withSpace = (piece: VNode | null): (string | VNode)[] | null =>
+  piece === null ? null : [" ", piece];
 
 /** Newest first, each a link; the one shown marked, revoked ones with their reason. */
 function versionList(name: string, versions: readonly VersionSummary[], shown: string): VNode {
@@ -258,7 +265,7 @@ function versionList(name: string, versions: readonly VersionSummary[], shown: s
         aria-current=${version.version === shown ? "page" : undefined}
         >${version.version}</a
       >
-      <span class="meta"> ${day(version.publishedAt)}</span>
+      <span class="meta"> ${day(version.publishedAt)}</span>${withSpace(magnitudeBadge(version))}
       ${
         version.revoked
           ? html`<span class="reason revoked">Revoked: ${version.revoked.reason}</span>`

@@ -1,5 +1,7 @@
 import { pipeline } from "node:stream";
 import type { FastifyPluginAsync } from "fastify";
+import { versionFrom } from "../../core/address.ts";
+import { admitCheck, type CheckTicket, changesBetween, checkBundle } from "../../core/changes.ts";
 import { indexText, packageIndex } from "../../core/packageIndex.ts";
 import { describePackage, listPackages } from "../../core/packages.ts";
 import { admitUpload, type PublishTicket, publishVersion } from "../../core/publish.ts";
@@ -28,6 +30,14 @@ import { UploadGuard, UploadSlots } from "../http/uploads.ts";
 
 export const BUNDLE_TYPES = ["application/gzip", "application/x-gzip", "application/octet-stream"];
 
+/** `?history=true` publishes history; absent or `false`, a new version. */
+function historyOf(query: { history?: unknown }): boolean {
+  const { history } = query;
+  if (history === undefined || history === "false") return false;
+  if (history === "true") return true;
+  throw new ErrorAnswer("invalid_request", "history must be true or false.");
+}
+
 export const packageRoutes: FastifyPluginAsync<RouteContext> = async (
   app,
   { ports, config, auth, publicAnswers, downloads },
@@ -47,6 +57,8 @@ export const packageRoutes: FastifyPluginAsync<RouteContext> = async (
   const uploads = new UploadSlots(config.uploads);
   /** Uploads admitted before their bodies were read: who publishes what. */
   const tickets = new WeakMap<object, PublishTicket>();
+  /** Bundles admitted for checking before their bodies were read. */
+  const checks = new WeakMap<object, CheckTicket>();
   /** Whose uploads count together against the limit of one user's at once. */
   const uploader = ({ user, grant }: Caller): number | string =>
     grant?.holder.kind === "trusted_publisher"
@@ -88,7 +100,10 @@ export const packageRoutes: FastifyPluginAsync<RouteContext> = async (
         try {
           const publisher = auth.caller(request);
           const address = versionAddressOf(request);
-          const ticket = orAnswer(admitUpload(ports, publisher.user, address, publisher.grant));
+          const history = historyOf(request.query as { history?: unknown });
+          const ticket = orAnswer(
+            admitUpload(ports, publisher.user, address, publisher.grant, { history }),
+          );
           uploads.take(uploader(publisher), reply);
           tickets.set(request, ticket);
         } catch (error) {
@@ -100,6 +115,74 @@ export const packageRoutes: FastifyPluginAsync<RouteContext> = async (
         return guard;
       },
     },
+  );
+
+  serve(
+    app,
+    API.check,
+    async (request) => {
+      const ticket = checks.get(request);
+      if (ticket === undefined) throw new Error("A bundle was read without being admitted");
+      if (!(request.body instanceof Buffer)) {
+        throw new ErrorAnswer(
+          "invalid_request",
+          "Send the bundle as the request body with Content-Type: application/gzip.",
+        );
+      }
+      const body = request.body;
+      const { since } = request.query;
+      return orAnswer(
+        await checkBundle(ports, ticket, {
+          bytes: new Uint8Array(body.buffer, body.byteOffset, body.byteLength),
+          limits: {
+            maxUnpackedBytes: config.maxUnpackedBytes,
+            kernelIdentities: config.kernelIdentities,
+          },
+          since: since === undefined ? undefined : orAnswer(versionFrom(since)),
+        }),
+      );
+    },
+    {
+      bodyLimit: config.maxBundleBytes,
+      // As for a publish: who may check is settled before the body is read.
+      preParsing: async (request, reply, payload) => {
+        try {
+          const publisher = auth.caller(request);
+          const ticket = orAnswer(
+            admitCheck(ports, publisher.user, packageOf(request), publisher.grant),
+          );
+          uploads.take(uploader(publisher), reply);
+          checks.set(request, ticket);
+        } catch (error) {
+          void reply.header("connection", "close");
+          throw error;
+        }
+        const guard = new UploadGuard(config.uploads);
+        pipeline(payload, guard, () => {});
+        return guard;
+      },
+    },
+  );
+
+  serve(
+    app,
+    API.changes,
+    async (request, reply) => {
+      const viewer = auth.viewer(request);
+      const { from, to } = request.params;
+      const name = packageOf(request);
+      const found = orAnswer(
+        await changesBetween(
+          ports,
+          { name, from: orAnswer(versionFrom(from)), to: orAnswer(versionFrom(to)) },
+          viewer,
+        ),
+      );
+      // Two versions' APIs never change, revoked or not: neither do their changes.
+      void reply.header("cache-control", found.private ? PRIVATE : IMMUTABLE);
+      return found.changes;
+    },
+    { config: PUBLIC_ANSWER },
   );
 
   serve(app, API.packages, async (request) => {
