@@ -40,7 +40,15 @@ export interface LoadOptions {
  * requests that must follow one another (version numbers) start again from
  * what the server has.
  */
-export type NextRequest = (() => Request) & { settle?: () => Promise<void> };
+/**
+ * The request to send next. `answered` hears each answer's status, in order,
+ * for workloads whose next request depends on the last one's fate; `settle`
+ * runs once the load has stopped.
+ */
+export type NextRequest = (() => Request) & {
+  answered?: (status: number) => void;
+  settle?: () => Promise<void>;
+};
 
 export interface Latencies {
   count: number;
@@ -111,6 +119,7 @@ async function measure(options: LoadOptions): Promise<Samples> {
       (error: unknown) => (error ? reject(error) : resolve()),
     );
     instance.on("response", (_client, status, answerBytes, milliseconds) => {
+      options.nextRequest.answered?.(status);
       samples.last = performance.now();
       samples.bytes += answerBytes;
       const list = samples.latencies.get(status);

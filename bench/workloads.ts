@@ -174,7 +174,10 @@ export class Uploads {
   /**
    * Each package's versions count up from 1.0.0, one patch at a time, from
    * where the registry has them (`caughtUp`): the same API again, so each is
-   * the patch the registry asks for.
+   * the patch the registry asks for. A number is used up only when the
+   * registry takes it: the load tool may build a request it never sends
+   * (when it reconnects, or stops at its duration), and the registry takes
+   * no number that skips one.
    */
   constructor(catalogue: SeededCatalogue, kind: UploadKind) {
     this.#publishers = catalogue.publishers;
@@ -199,19 +202,20 @@ export class Uploads {
    */
   async caughtUp(url: string): Promise<this> {
     this.#url = url;
-    for (const publisher of this.#publishers) {
-      const name = this.#nameOf(publisher);
-      const response = await fetch(`${url}/packages/${name}`);
-      if (response.status === 404) {
-        await response.body?.cancel();
-        this.#next.set(name, 0);
-        continue;
-      }
-      const pkg = (await response.json()) as { versions: { version: string }[] };
-      const patches = pkg.versions.map((version) => Number(version.version.split(".")[2]));
-      this.#next.set(name, Math.max(-1, ...patches) + 1);
-    }
+    for (const publisher of this.#publishers) await this.#catchUp(url, this.#nameOf(publisher));
     return this;
+  }
+
+  async #catchUp(url: string, name: string): Promise<void> {
+    const response = await fetch(`${url}/packages/${name}`);
+    if (response.status === 404) {
+      await response.body?.cancel();
+      this.#next.set(name, 0);
+      return;
+    }
+    const pkg = (await response.json()) as { versions: { version: string }[] };
+    const patches = pkg.versions.map((version) => Number(version.version.split(".")[2]));
+    this.#next.set(name, Math.max(-1, ...patches) + 1);
   }
 
   #nameOf(publisher: Publisher): string {
@@ -220,18 +224,26 @@ export class Uploads {
 
   /** Uploads by the first publisher alone, for the sequential workload. */
   bySinglePublisher(): NextRequest {
-    return this.#settling(() => this.#upload(this.#publishers[0]!));
+    return this.#settling(this.#publishers[0]!);
   }
 
-  /** Uploads by every publisher in turn. */
   /** Uploads by each publisher, one source each: a publisher waits for each answer before the next. */
   byEachPublisher(): NextRequest[] {
-    return this.#publishers.map((publisher) => this.#settling(() => this.#upload(publisher)));
+    return this.#publishers.map((publisher) => this.#settling(publisher));
   }
 
-  /** After each run, the numbers start again from the registry's: see `settled`. */
-  #settling(next: () => Request): NextRequest {
-    return Object.assign(next, {
+  /**
+   * The publisher's uploads: a number is used up when the registry takes it;
+   * after a refusal the publisher asks the registry where its package is, and
+   * after each run the numbers start again from the registry's (see `settled`).
+   */
+  #settling(publisher: Publisher): NextRequest {
+    const name = this.#nameOf(publisher);
+    return Object.assign(() => this.#upload(publisher), {
+      answered: (status: number) => {
+        if (status === 201) this.#next.set(name, (this.#next.get(name) ?? 0) + 1);
+        else if (this.#url !== undefined) void this.#catchUp(this.#url, name);
+      },
       settle: async () => {
         if (this.#url !== undefined) await this.settled(this.#url);
       },
@@ -270,7 +282,6 @@ export class Uploads {
   #upload(publisher: Publisher): Request {
     const name = this.#nameOf(publisher);
     const patch = this.#next.get(name) ?? 0;
-    this.#next.set(name, patch + 1);
     const version = `1.0.${patch}`;
     return {
       method: "PUT",
