@@ -6,56 +6,28 @@ import {
   type WebhookPolicy,
 } from "../../core/webhooks.ts";
 import type { Ports } from "../../ports/index.ts";
-
-/** The longest the worker sleeps, so a clock change or a missed wake is never costly. */
-const MAX_SLEEP_MS = 60_000;
+import { QueueWorker } from "../queueWorker.ts";
 
 /**
  * Works the webhook queue kept in the database: woken when events are
  * recorded, and by a timer when the next retry falls due.
  */
-export class WebhookWorker {
+export class WebhookWorker extends QueueWorker {
   readonly #ports: Ports;
   readonly #policy: WebhookPolicy;
   readonly #log: FastifyBaseLogger;
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<void> | undefined;
-  #again = false;
-  #stopped = false;
 
   constructor(ports: Ports, policy: WebhookPolicy, log: FastifyBaseLogger) {
+    super(ports.clock);
     this.#ports = ports;
     this.#policy = policy;
     this.#log = log;
   }
 
-  wake(): void {
-    if (this.#stopped) return;
-    if (this.#running) {
-      this.#again = true;
-      return;
-    }
-    this.#running = this.#work().finally(() => {
-      this.#running = undefined;
-      if (this.#again) {
-        this.#again = false;
-        this.wake();
-      } else {
-        this.#schedule();
-      }
-    });
-  }
-
-  async stop(): Promise<void> {
-    this.#stopped = true;
-    clearTimeout(this.#timer);
-    await this.#running;
-  }
-
-  async #work(): Promise<void> {
+  protected async work(): Promise<void> {
     try {
       enqueueDeliveries(this.#ports.db, this.#policy.urls, this.#ports.clock.now());
-      while (!this.#stopped && (await deliverDue(this.#ports, this.#policy)) > 0) {
+      while (!this.stopped && (await deliverDue(this.#ports, this.#policy)) > 0) {
         // Deliveries that failed were moved into the future; go on with any others that are due.
       }
     } catch (error) {
@@ -63,13 +35,7 @@ export class WebhookWorker {
     }
   }
 
-  #schedule(): void {
-    clearTimeout(this.#timer);
-    if (this.#stopped) return;
-    const due = nextDeliveryAt(this.#ports.db);
-    if (due === undefined) return;
-    const wait = Math.min(MAX_SLEEP_MS, Math.max(0, due - this.#ports.clock.now()));
-    this.#timer = setTimeout(() => this.wake(), wait);
-    this.#timer.unref();
+  protected nextDue() {
+    return { at: nextDeliveryAt(this.#ports.db), waitAtLeastMs: 0 };
   }
 }
