@@ -8,17 +8,22 @@ import { escapeHtml, highlightGren } from "./highlightGren.ts";
 
 const GREN_NAMES = new Set(["", "gren", "elm"]);
 
-const markdown = new MarkdownIt("default", {
-  html: false,
-  linkify: false,
-  typographer: false,
-  highlight: (code, language) =>
-    GREN_NAMES.has(language.trim().toLowerCase()) ? highlightGren(code) : escapeHtml(code),
-});
+/** A renderer of Markdown that package authors wrote: doc comments, READMEs. */
+export function authorsMarkdown(options: { linkify: boolean }): InstanceType<typeof MarkdownIt> {
+  const renderer = new MarkdownIt("default", {
+    html: false,
+    linkify: options.linkify,
+    typographer: false,
+    highlight: (code, language) =>
+      GREN_NAMES.has(language.trim().toLowerCase()) ? highlightGren(code) : escapeHtml(code),
+  });
+  // Indented code blocks, the usual kind in Gren docs, skip `highlight`.
+  renderer.renderer.rules.code_block = (tokens, index) =>
+    `<pre><code class="language-gren">${highlightGren(tokens[index]?.content ?? "")}</code></pre>\n`;
+  return renderer;
+}
 
-// Indented code blocks, the usual kind in Gren docs, skip `highlight`.
-markdown.renderer.rules.code_block = (tokens, index) =>
-  `<pre><code class="language-gren">${highlightGren(tokens[index]?.content ?? "")}</code></pre>\n`;
+const markdown = authorsMarkdown({ linkify: false });
 
 // A link in a doc comment is the package author's, not the registry's endorsement.
 markdown.renderer.rules.link_open = (tokens, index, options, _env, self) => {

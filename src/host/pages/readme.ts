@@ -1,6 +1,5 @@
-import MarkdownIt from "markdown-it";
-import { escapeHtml, highlightGren } from "./highlightGren.ts";
-import { focusableCode } from "./markdown.ts";
+import { escapeHtml } from "./highlightGren.ts";
+import { authorsMarkdown, focusableCode } from "./markdown.ts";
 
 // A package's README, rendered once when the version is published. It is
 // Markdown written by anyone, shown on the registry's own page: raw HTML is
@@ -9,18 +8,7 @@ import { focusableCode } from "./markdown.ts";
 // link to it, so that a page loads nothing from elsewhere and nobody can
 // track its readers. Its headings start below the page's own.
 
-const GREN_NAMES = new Set(["", "gren", "elm"]);
-
-const markdown = new MarkdownIt("default", {
-  html: false,
-  linkify: true,
-  typographer: false,
-  highlight: (code, language) =>
-    GREN_NAMES.has(language.trim().toLowerCase()) ? highlightGren(code) : escapeHtml(code),
-});
-
-markdown.renderer.rules.code_block = (tokens, index) =>
-  `<pre><code class="language-gren">${highlightGren(tokens[index]?.content ?? "")}</code></pre>\n`;
+const markdown = authorsMarkdown({ linkify: true });
 
 markdown.renderer.rules.link_open = (tokens, index, options, _env, self) => {
   tokens[index]?.attrSet("rel", "nofollow ugc");
