@@ -1,6 +1,6 @@
 import cookie from "@fastify/cookie";
 import { type FastifyPluginAsyncTypebox, Type } from "@fastify/type-provider-typebox";
-import type { FastifyError } from "fastify";
+import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { describeRelease, documentModule } from "../../core/documentation.ts";
 import { showIdentity } from "../../core/identities.ts";
 import { lastPackageChange } from "../../core/packageHead.ts";
@@ -154,41 +154,31 @@ export const sitePages: FastifyPluginAsyncTypebox<RouteContext> = async (app, co
     return sendPage(reply, searchPage(query, found, number, viewer));
   });
 
-  app.get(
-    "/packages/:author/:project",
-    packagePageRoute({ params: PackageParams }),
-    async (request, reply) => {
+  /** A page of the package's latest version, made by `page`. */
+  const latestReleasePage =
+    (page: typeof packagePage) => async (request: FastifyRequest, reply: FastifyReply) => {
       const user = pageViewer(auth, request);
       const release = orAnswer(
         describeRelease(ports.db, { name: packageOf(request), version: undefined }, user),
       );
-      return sendPage(reply, packagePage(release, user, publicAnswers));
-    },
-  );
+      return sendPage(reply, page(release, user, publicAnswers));
+    };
 
+  app.get(
+    "/packages/:author/:project",
+    packagePageRoute({ params: PackageParams }),
+    latestReleasePage(packagePage),
+  );
   // `latest` has an API route of its own; its page is the latest version's.
   app.get(
     "/packages/:author/:project/latest",
     packagePageRoute({ params: PackageParams }),
-    async (request, reply) => {
-      const user = pageViewer(auth, request);
-      const release = orAnswer(
-        describeRelease(ports.db, { name: packageOf(request), version: undefined }, user),
-      );
-      return sendPage(reply, packagePage(release, user, publicAnswers));
-    },
+    latestReleasePage(packagePage),
   );
-
   app.get(
     "/packages/:author/:project/versions",
     packagePageRoute({ params: PackageParams }),
-    async (request, reply) => {
-      const user = pageViewer(auth, request);
-      const release = orAnswer(
-        describeRelease(ports.db, { name: packageOf(request), version: undefined }, user),
-      );
-      return sendPage(reply, versionsPage(release, user, publicAnswers));
-    },
+    latestReleasePage(versionsPage),
   );
 
   app.get(

@@ -1,5 +1,6 @@
+import type { Readable } from "node:stream";
 import { pipeline } from "node:stream";
-import type { FastifyPluginAsync } from "fastify";
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import { versionFrom } from "../../core/address.ts";
 import { admitCheck, type CheckTicket, changesBetween, checkBundle } from "../../core/changes.ts";
 import { indexText, packageIndex } from "../../core/packageIndex.ts";
@@ -14,12 +15,13 @@ import {
   latestVersion,
   previousVersion,
 } from "../../core/versions.ts";
+import type { Result } from "../../result.ts";
 import { API } from "../../wire/routes.ts";
 import { compilerOf, packageOf, versionAddressOf } from "../http/addresses.ts";
 import type { Caller } from "../http/auth.ts";
 import { BundleStream } from "../http/bundleStream.ts";
 import { CONTENT_TYPES, IMMUTABLE, PRIVATE, SHORT_LIVED } from "../http/caching.ts";
-import { orAnswer } from "../http/coreErrors.ts";
+import { type CoreError, orAnswer } from "../http/coreErrors.ts";
 import { ErrorAnswer } from "../http/errorAnswer.ts";
 import { matchesEtag } from "../http/etags.ts";
 import { PUBLIC_ANSWER, servePublicAnswers } from "../http/publicAnswers.ts";
@@ -65,6 +67,31 @@ export const packageRoutes: FastifyPluginAsync<RouteContext> = async (
       ? `trusted-publisher:${grant.holder.publishers[0]!.id}`
       : user.id;
 
+  /**
+   * A hook that settles who may upload before the body is read: a refusal
+   * costs nothing and its connection closes, whatever the client goes on
+   * sending. What was admitted is kept for the handler.
+   */
+  const admitting =
+    <Ticket, Refusal extends CoreError>(
+      kept: WeakMap<object, Ticket>,
+      admit: (request: FastifyRequest, publisher: Caller) => Result<Ticket, Refusal>,
+    ) =>
+    async (request: FastifyRequest, reply: FastifyReply, payload: Readable) => {
+      try {
+        const publisher = auth.caller(request);
+        const ticket = orAnswer(admit(request, publisher));
+        uploads.take(uploader(publisher), reply);
+        kept.set(request, ticket);
+      } catch (error) {
+        void reply.header("connection", "close");
+        throw error;
+      }
+      const guard = new UploadGuard(config.uploads);
+      pipeline(payload, guard, () => {});
+      return guard;
+    };
+
   serve(
     app,
     API.publish,
@@ -94,26 +121,11 @@ export const packageRoutes: FastifyPluginAsync<RouteContext> = async (
     },
     {
       // Each body type's parser has its own limit: a bundle alone, or with its README.
-      // Who may publish is settled before the body is read: a refusal costs
-      // nothing and its connection closes, whatever the client goes on sending.
-      preParsing: async (request, reply, payload) => {
-        try {
-          const publisher = auth.caller(request);
-          const address = versionAddressOf(request);
-          const history = historyOf(request.query as { history?: unknown });
-          const ticket = orAnswer(
-            admitUpload(ports, publisher.user, address, publisher.grant, { history }),
-          );
-          uploads.take(uploader(publisher), reply);
-          tickets.set(request, ticket);
-        } catch (error) {
-          void reply.header("connection", "close");
-          throw error;
-        }
-        const guard = new UploadGuard(config.uploads);
-        pipeline(payload, guard, () => {});
-        return guard;
-      },
+      preParsing: admitting(tickets, (request, publisher) =>
+        admitUpload(ports, publisher.user, versionAddressOf(request), publisher.grant, {
+          history: historyOf(request.query as { history?: unknown }),
+        }),
+      ),
     },
   );
 
@@ -144,23 +156,9 @@ export const packageRoutes: FastifyPluginAsync<RouteContext> = async (
     },
     {
       bodyLimit: config.maxBundleBytes,
-      // As for a publish: who may check is settled before the body is read.
-      preParsing: async (request, reply, payload) => {
-        try {
-          const publisher = auth.caller(request);
-          const ticket = orAnswer(
-            admitCheck(ports, publisher.user, packageOf(request), publisher.grant),
-          );
-          uploads.take(uploader(publisher), reply);
-          checks.set(request, ticket);
-        } catch (error) {
-          void reply.header("connection", "close");
-          throw error;
-        }
-        const guard = new UploadGuard(config.uploads);
-        pipeline(payload, guard, () => {});
-        return guard;
-      },
+      preParsing: admitting(checks, (request, publisher) =>
+        admitCheck(ports, publisher.user, packageOf(request), publisher.grant),
+      ),
     },
   );
 
