@@ -242,7 +242,7 @@ export const MIGRATIONS: readonly string[] = [
   CREATE UNIQUE INDEX fetch_tokens_by_link ON fetch_tokens (link_hash);
   `,
 
-  // What every read of a package asks first, written by one function in the
+  // 10: what every read of a package asks first, written by one function in the
   // transaction of each publication and revocation (see packageHead.ts), so
   // that no read works it out again.
   `
@@ -287,7 +287,7 @@ export const MIGRATIONS: readonly string[] = [
   FROM packages WHERE EXISTS (SELECT 1 FROM versions WHERE package_id = packages.id);
   `,
 
-  // API tokens: named, scoped, expiring credentials a user makes for machines,
+  // 11: API tokens: named, scoped, expiring credentials a user makes for machines,
   // stored only as hashes. Trusted publishers: the CI workflows an identity's
   // admins let publish, and the ID tokens (by issuer and jti) already exchanged,
   // each accepted once. A version a workflow published names the provider's
@@ -347,7 +347,7 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX used_id_tokens_by_expiry ON used_id_tokens (expires_at);
   `,
 
-  // The transparency log: one entry per publish and revoke, the hashes of its
+  // 12: the transparency log: one entry per publish and revoke, the hashes of its
   // Merkle tree's complete subtrees, and the checkpoints the registry signed.
   // All three only grow.
   `
@@ -392,14 +392,14 @@ export const MIGRATIONS: readonly string[] = [
     BEGIN SELECT RAISE(ABORT, 'the transparency log is append-only'); END;
   `,
 
-  // A package asked for by a name that is not one is told of the names close
+  // 13: a package asked for by a name that is not one is told of the names close
   // to it: those that share its identity, found by (identity_id, project), and
   // those that share its project, found here.
   `
   CREATE INDEX packages_by_project ON packages (project);
   `,
 
-  // Each version's API and documentation, made once from its bundle when
+  // 14: each version's API and documentation, made once from its bundle when
   // it is published (or, for versions published before, in the background),
   // and only read afterwards. A revocation deletes the pages with the bundle
   // but keeps the API, which later versions are compared with.
@@ -431,7 +431,7 @@ export const MIGRATIONS: readonly string[] = [
   ) STRICT, WITHOUT ROWID;
   `,
 
-  // The static mirror's writes (see mirror.ts): each job makes one file of the
+  // 15: the static mirror's writes (see mirror.ts): each job makes one file of the
   // mirror agree with the database, written in the transaction of the change
   // that asks for it, retried with backoff until it succeeds, then deleted.
   // Which file is named by its kind and, for a package's files, the package
@@ -453,7 +453,7 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX mirror_jobs_by_file ON mirror_jobs (file);
   `,
 
-  // Bundles in chunks of 64 KiB, each read as the client can take it: a blob
+  // 16: bundles in chunks of 64 KiB, each read as the client can take it: a blob
   // column is read whole (substr too), so sending one held all of it in memory.
   `
   CREATE TABLE blob_chunks (
@@ -476,7 +476,7 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE blobs DROP COLUMN bytes;
   `,
 
-  // What the package website shows besides the docs: each version's README,
+  // 17: what the package website shows besides the docs: each version's README,
   // as sent beside its bundle and as rendered once when it was published; the
   // packages each package's latest version depends on, rewritten whenever its
   // head moves, so that "used by" is one indexed read; and downloads, counted
@@ -529,7 +529,7 @@ export const MIGRATIONS: readonly string[] = [
                          AND EXISTS (SELECT 1 FROM blobs WHERE blobs.sha256 = versions.sha256));
   `,
 
-  // what each version's API changed since the version it bumps, decided when it was published
+  // 18: what each version's API changed since the version it bumps, decided when it was published
   `
   CREATE TABLE version_changes (
     version_id INTEGER PRIMARY KEY REFERENCES versions (id),
