@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { API } from "../../src/wire/routes.ts";
 import { packageBundle } from "../support/bundles.ts";
 import { githubClaims, OidcIssuer } from "../support/oidcIssuer.ts";
-import { publish, putBundle, putBundleWithReadme } from "../support/publishing.ts";
+import { publish, putBundleWithReadme } from "../support/publishing.ts";
 import {
   type Answer,
   call,
