@@ -199,6 +199,15 @@ describe.skipIf(!hasChromium)("the package site, as a newcomer uses it", () => {
     expect(await rows.first().locator("th").textContent()).toBe("1.1.0");
     expect(await rows.first().textContent()).toContain("2026-11-24");
     expect(await rows.first().locator("code").textContent()).toBe("0.6.0 <= v < 0.7.0");
+    // How far each version moved from the one it bumps, linking to what changed; the first bumps none.
+    const change = rows.first().locator('td[data-label="Change"] a');
+    expect(await change.getAttribute("href")).toBe("/packages/acme/gizmos/1.1.0#changes-heading");
+    expect(await change.textContent()).toBe("minor");
+    expect(await rows.nth(1).locator('td[data-label="Change"]').textContent()).toBe("");
+    await change.click();
+    await page.waitForURL(/\/packages\/acme\/gizmos\/1\.1\.0#changes-heading$/);
+    expect(await page.getByRole("heading", { name: "Changes since 1.0.0" }).isVisible()).toBe(true);
+    await browser.visit("/packages/acme/gizmos/versions");
     await browser.expectAccessible("versions page");
     await browser.screenshots("versions");
   });

@@ -6,16 +6,14 @@ import type { PublicAnswers } from "../http/publicAnswers.ts";
 import { day, type Page, prerender, type Viewer } from "./layout.ts";
 import { countText, packageFeed } from "./packagePage.ts";
 import { identityPath, packagePath, versionPath, versionsPath } from "./paths.ts";
+import { magnitudeBadge } from "./versionChanges.ts";
 
-// Every version of a package, newest first: when each was published, which
-// compilers it works with, how often it was downloaded, and whether it was
-// revoked.
+// Every version of a package, newest first: when each was published, how far
+// its API moved from the version it bumps (linking to what changed, on its
+// own page), which compilers it works with, how often it was downloaded, and
+// whether it was revoked.
 
-/**
- * One row of the versions table. What a version changed, beside the version
- * it bumps (the size of the bump by semantic versioning, and the API added,
- * changed or removed), belongs here as more cells, after `version`.
- */
+/** One row of the versions table. */
 interface VersionRow {
   version: VersionSummary;
   downloads: number;
@@ -30,7 +28,7 @@ export function versionsPage(
   const { package: pkg } = release;
   return {
     title: `Versions of ${pkg.name}`,
-    description: `Every version of ${pkg.name}: when it was published and which Gren versions it works with`,
+    description: `Every version of ${pkg.name}: when it was published, how far its API moved, and which Gren versions it works with`,
     viewer,
     feeds: [packageFeed(pkg.name)],
     main: kept.content(`${pkg.name} versions`, release.state, () =>
@@ -71,6 +69,7 @@ function versionsContent(release: Release): VNode {
           <tr>
             <th scope="col">Version</th>
             <th scope="col">Published</th>
+            <th scope="col">Change</th>
             <th scope="col">Gren versions</th>
             <th scope="col" class="number">Downloads</th>
             <th scope="col">Status</th>
@@ -89,6 +88,7 @@ const versionRow =
     html`<tr class=${version.revoked ? "revoked-row" : undefined}>
       <th scope="row"><a href=${versionPath(name, version.version)}>${version.version}</a></th>
       <td data-label="Published">${day(version.publishedAt)}</td>
+      <td data-label="Change">${changeLink(name, version)}</td>
       <td data-label="Gren versions"><code>${version.grenVersion}</code></td>
       <td data-label="Downloads" class="number">${countText(downloads)}</td>
       <td data-label="Status">
@@ -101,3 +101,11 @@ const versionRow =
         }
       </td>
     </tr>`;
+
+/** How far the version moved from the one it bumps, linking to what changed; nothing for a first version. */
+function changeLink(name: string, version: VersionSummary): VNode | null {
+  const badge = magnitudeBadge(version);
+  return (
+    badge && html`<a href=${`${versionPath(name, version.version)}#changes-heading`}>${badge}</a>`
+  );
+}
