@@ -168,6 +168,13 @@ describe("the pages", () => {
     const nothing = await page("/search?q=zebra");
     expect(nothing.status).toBe(200);
     expect(words(nothing.text)).toContain("No package matches");
+    // Text shorter than the index's three characters is looked for all the same.
+    const short = await page("/search?q=wi");
+    expect(short.status).toBe(200);
+    expect(words(short.text)).toContain("acme/widgets");
+    for (const text of ["%25", "%5C", "*", "(a"]) {
+      expect((await page(`/search?q=${text}`)).status).toBe(200);
+    }
   });
 
   it("a package page shows the latest version not revoked, its modules, dependencies and how to install it", async () => {

@@ -595,10 +595,11 @@ const MATCHES: readonly SearchMatch[] = ["exact", "prefix", "name", "summary", "
  */
 export function rankedSearch(db: Database, input: RankedSearchJob): RankedPackage[] {
   const query = input.query.toLowerCase();
-  const found =
-    query.length >= 3
-      ? "package_search MATCH :match"
-      : "instr(lower(package_search.text), :query) > 0";
+  // The trigram index matches three characters or more; shorter text is looked for in every row.
+  const indexed = query.length >= 3;
+  const found = indexed
+    ? "package_search MATCH :match"
+    : "instr(lower(package_search.text), :query) > 0";
   const prefix = `${query.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
   return db
     .all(
@@ -620,7 +621,8 @@ export function rankedSearch(db: Database, input: RankedSearchJob): RankedPackag
       {
         query,
         prefix,
-        match: `"${query.replaceAll('"', '""')}"`,
+        // node:sqlite refuses a named parameter the statement does not name.
+        ...(indexed ? { match: `"${query.replaceAll('"', '""')}"` } : {}),
         viewerId: input.viewerId ?? -1,
         limit: input.limit,
         offset: input.offset,
