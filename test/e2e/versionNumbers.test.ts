@@ -470,5 +470,19 @@ describe("changes as data", () => {
       headers: { "content-type": "application/gzip" },
     });
     expect(refused.status).toBe(403);
+    // A check reads the bundle alone: sent as a publish's multipart form, it is told so.
+    const form = new FormData();
+    form.append(
+      "bundle",
+      new Blob([bundleOf("acme/checked", "1.0.0", added) as Uint8Array<ArrayBuffer>]),
+      "b.pkg.gz",
+    );
+    const multipart = await call(registry, "POST", "/packages/acme/checked/check", {
+      token: publisher,
+      body: form,
+    });
+    expect(multipart.status).toBe(400);
+    expect(multipart.body).toMatchObject({ code: "invalid_request" });
+    expect((multipart.body as { message: string }).message).toContain("application/gzip");
   });
 });

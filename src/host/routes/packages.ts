@@ -135,10 +135,12 @@ export const packageRoutes: FastifyPluginAsync<RouteContext> = async (
     async (request) => {
       const ticket = checks.get(request);
       if (ticket === undefined) throw new Error("A bundle was read without being admitted");
-      if (!(request.body instanceof Buffer)) {
+      // A multipart body is parsed for publishes, which carry a README; a check reads the bundle alone.
+      const multipart = (request.headers["content-type"] ?? "").toLowerCase().startsWith(MULTIPART);
+      if (!(request.body instanceof Buffer) || multipart) {
         throw new ErrorAnswer(
           "invalid_request",
-          "Send the bundle as the request body with Content-Type: application/gzip.",
+          "Send the bundle alone as the request body with Content-Type: application/gzip.",
         );
       }
       const body = request.body;
