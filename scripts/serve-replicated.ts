@@ -18,6 +18,8 @@ import { litestreamBinary, litestreamEnv, litestreamIsWatching } from "./litestr
 const GRACE_MS = 30_000;
 /** litestream looks at the database within a second or two; this allows for a slow disk. */
 const READY_WITHIN_MS = 60_000;
+/** How long a clean exit of litestream waits for the signal that stopped it to reach this process. */
+const GROUP_SIGNAL_GRACE_MS = 1000;
 
 function say(message: string): void {
   process.stderr.write(`serve:replicated: ${message}\n`);
@@ -143,6 +145,14 @@ const first = await Promise.race([
   ...(server ? [server.exited.then((code) => ({ who: server!, code }))] : []),
   litestream.exited.then((code) => ({ who: litestream, code })),
 ]);
+// A signal to the whole process group (Ctrl-C in a terminal, `kill -- -PGID`,
+// a service manager stopping the group) reaches litestream too, which may have
+// exited before this process hears it: litestream exits cleanly only when it
+// is told to, so its clean exit waits a moment for that signal before it
+// counts as a failure.
+if (!stopping && first.who === litestream && first.code === 0) {
+  await new Promise((resolve) => setTimeout(resolve, GROUP_SIGNAL_GRACE_MS));
+}
 if (!stopping) {
   stopping = true;
   const other = first.who === server ? litestream : server;
