@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 
 const ROOT = join(import.meta.dirname, "../..");
 
-// The benchmark on a tiny catalogue for a second per workload: not to measure
+// The benchmark on a tiny catalogue for two seconds per workload: not to measure
 // anything (no timing is checked), but so that the benchmark cannot rot.
 describe("npm run bench, in smoke mode", () => {
   it("seeds a catalogue, runs every workload and prints the tables with their ratios", async () => {
@@ -14,7 +14,7 @@ describe("npm run bench, in smoke mode", () => {
       [
         "bench/main.ts",
         ...["--catalogue", "tiny", "--scaling", "tiny,small"],
-        ...["--duration", "1", "--warmup", "0", "--rounds", "1", "--connections", "10"],
+        ...["--duration", "2", "--warmup", "0", "--rounds", "1", "--connections", "10"],
         ...["--live", "5,10"],
       ],
       { cwd: ROOT, maxBuffer: 10 * 1024 * 1024 },
