@@ -1,9 +1,7 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import axe from "axe-core";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Browser, hasChromium, openBrowser, SCREENSHOTS } from "../support/browser.ts";
 import { packageBundle } from "../support/bundles.ts";
 import { createIdentity, publish, putBundle } from "../support/publishing.ts";
 import { call, login, sentMail, startRegistry, type TestRegistry } from "../support/registry.ts";
@@ -14,33 +12,12 @@ import { call, login, sentMail, startRegistry, type TestRegistry } from "../supp
 // logs an error, and axe finds no accessibility violation, in the light and
 // the dark colour scheme. Screenshots land in test/screenshots/.
 
-const CHROMIUM = "/usr/bin/chromium";
-const SCREENSHOTS = join(import.meta.dirname, "../screenshots");
-const CHROMIUM_FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const ADMIN = "admin@example.com";
 
-interface AxeViolation {
-  id: string;
-  impact: string;
-  help: string;
-  nodes: { target: string[] }[];
-}
-
-describe.skipIf(!existsSync(CHROMIUM))("the account and settings pages in a real browser", () => {
+describe.skipIf(!hasChromium)("the account and settings pages in a real browser", () => {
   let registry: TestRegistry;
-  let profile: string;
-  let context: BrowserContext;
+  let browser: Browser;
   let page: Page;
-  let problems: string[] = [];
   /** The session the browser is logged in with. */
   let browserSession: string;
 
@@ -50,17 +27,10 @@ describe.skipIf(!existsSync(CHROMIUM))("the account and settings pages in a real
     await createIdentity(registry, admin, "acme", { "member@example.com": "publish" });
     await publish(registry, admin, "acme/widgets", "1.0.0");
     browserSession = await login(registry, ADMIN);
-    profile = mkdtempSync(join(tmpdir(), "account-browser-"));
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_FLAGS,
-      bypassCSP: true,
-      viewport: { width: 1280, height: 900 },
-    });
+    browser = await openBrowser(registry.url);
+    ({ page } = browser);
     // Logged in as the login pages leave a browser (they are tested on their own).
-    await context.addCookies([
+    await browser.context.addCookies([
       {
         name: "gren_session",
         value: browserSession,
@@ -69,60 +39,24 @@ describe.skipIf(!existsSync(CHROMIUM))("the account and settings pages in a real
         sameSite: "Lax",
       },
     ]);
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on("console", (message) => {
-      if (message.type() === "error") problems.push(message.text());
-    });
-    page.on("pageerror", (error) => problems.push(error.message));
-    page.on("requestfailed", (request) => problems.push(`${request.url()} failed to load`));
   });
 
   afterAll(async () => {
-    await context?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await browser?.close();
     await registry?.close();
   });
 
-  async function visit(path: string, status = 200): Promise<void> {
-    problems = [];
-    const response = await page.goto(registry.url + path);
-    expect(response?.status(), path).toBe(status);
-    expectNoErrors(path, status);
-  }
-
-  function expectNoErrors(where: string, status = 200): void {
-    const unexpected = problems.filter(
-      (problem) => !(status >= 400 && problem.includes(`status of ${status}`)),
-    );
-    expect(unexpected, where).toEqual([]);
-  }
+  const visit = (path: string, status?: number) => browser.visit(path, status);
+  const expectNoErrors = (where: string) => browser.expectNoErrors(where);
+  // These pages are held to every axe rule, not only the serious and critical ones.
+  const expectAccessible = (where: string) => browser.expectAccessible(where, "any");
 
   /** Presses a form's button and waits for the page the form answers with, even at the same address. */
   async function submit(button: ReturnType<Page["getByRole"]>): Promise<void> {
-    problems = [];
+    browser.problems.length = 0;
     const loaded = page.waitForEvent("load");
     await button.click();
     await loaded;
-  }
-
-  async function expectAccessible(where: string): Promise<void> {
-    for (const scheme of ["light", "dark"] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      if ((await page.evaluate("typeof axe")) === "undefined") {
-        await page.addScriptTag({ content: axe.source });
-      }
-      const violations = (await page.evaluate(
-        "axe.run(document, { resultTypes: ['violations'] }).then((results) => results.violations)",
-      )) as AxeViolation[];
-      expect(
-        violations.map(
-          (v) =>
-            `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
-        ),
-        `${where}, ${scheme}`,
-      ).toEqual([]);
-    }
-    await page.emulateMedia({ colorScheme: "light" });
   }
 
   it("reaches the account page from the header, and ends another session there", async () => {
@@ -142,7 +76,7 @@ describe.skipIf(!existsSync(CHROMIUM))("the account and settings pages in a real
     // The sessions are listed oldest first; the newest is the one made just now.
     await submit(ends.last());
     expect(page.url()).toMatch(/\/account$/);
-    expectNoErrors("after ending a session");
+    await expectNoErrors("after ending a session");
     expect(await page.getByRole("button", { name: /^End the session/ }).count()).toBe(before - 1);
     expect((await call(registry, "GET", "/user", { token: other })).status).toBe(401);
     expect((await call(registry, "GET", "/user", { token: browserSession })).status).toBe(200);
@@ -155,7 +89,7 @@ describe.skipIf(!existsSync(CHROMIUM))("the account and settings pages in a real
     await page.getByLabel(/^Expires after/).fill("30");
     await submit(page.getByRole("button", { name: "Make the token" }));
     expect(page.url()).toMatch(/\/account\/tokens$/);
-    expectNoErrors("the new token");
+    await expectNoErrors("the new token");
     const token = (await page.locator("#new-token").textContent()) ?? "";
     expect(token).toMatch(/^grenreg_[0-9A-Za-z]{46}$/);
     await expectAccessible("the new token");
@@ -204,7 +138,7 @@ describe.skipIf(!existsSync(CHROMIUM))("the account and settings pages in a real
     await visit("/publishing-identity/acme");
     await page.getByRole("link", { name: "Settings and trusted publishers" }).click();
     await page.waitForURL(/\/publishing-identity\/acme\/settings$/);
-    expectNoErrors("settings");
+    await expectNoErrors("settings");
     await expectAccessible("settings");
 
     await page.getByLabel(/^Repository/).fill("acme/widgets");
@@ -242,13 +176,15 @@ describe.skipIf(!existsSync(CHROMIUM))("the account and settings pages in a real
 
   it("keeps the settings page to admins: a member is told it is not allowed", async () => {
     const member = await login(registry, "member@example.com");
-    await context.addCookies([{ name: "gren_session", value: member, url: registry.url }]);
+    await browser.context.addCookies([{ name: "gren_session", value: member, url: registry.url }]);
     await visit("/publishing-identity/acme/settings", 403);
     await expectAccessible("settings refused");
     await visit("/publishing-identity/acme");
     expect(await page.getByRole("link", { name: "Settings and trusted publishers" }).count()).toBe(
       0,
     );
-    await context.addCookies([{ name: "gren_session", value: browserSession, url: registry.url }]);
+    await browser.context.addCookies([
+      { name: "gren_session", value: browserSession, url: registry.url },
+    ]);
   });
 });

@@ -41,8 +41,11 @@ export interface Browser {
   /** Opens a page, expecting its status, with nothing logged as an error on the way. */
   visit(path: string, status?: number): Promise<void>;
   expectNoErrors(where: string, status?: number): Promise<void>;
-  /** No serious or critical axe violation, in the light and the dark scheme. */
-  expectAccessible(where: string): Promise<void>;
+  /**
+   * No axe violation of the impacts named (by default serious or critical;
+   * `"any"` for none at all), in the light and the dark scheme.
+   */
+  expectAccessible(where: string, impacts?: readonly string[] | "any"): Promise<void>;
   /** The page at 1280 and 390 px wide, light and dark, as `name-WIDTH-SCHEME.png`. */
   screenshots(name: string): Promise<void>;
   /** Whether anything is wider than the window, which would scroll sideways. */
@@ -84,7 +87,7 @@ export async function openBrowser(
       );
       expect(unexpected, where).toEqual([]);
     },
-    async expectAccessible(where) {
+    async expectAccessible(where, impacts = ["serious", "critical"]) {
       for (const scheme of ["light", "dark"] as const) {
         await page.emulateMedia({ colorScheme: scheme });
         if ((await page.evaluate("typeof axe")) === "undefined") {
@@ -95,9 +98,7 @@ export async function openBrowser(
         )) as AxeViolation[];
         expect(
           violations
-            .filter(
-              (violation) => violation.impact === "serious" || violation.impact === "critical",
-            )
+            .filter((violation) => impacts === "any" || impacts.includes(violation.impact ?? ""))
             .map(
               (violation) =>
                 `${violation.id} (${violation.impact}): ${violation.help} at ${violation.nodes
