@@ -1,12 +1,16 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import axe from "axe-core";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { leafHash, verifyInclusion } from "../../src/log/merkle.ts";
+import {
+  type Browser,
+  CHROMIUM,
+  hasChromium,
+  openBrowser,
+  SCREENSHOTS,
+} from "../support/browser.ts";
 import { latestCode, sentMail, startRegistry, type TestRegistry } from "../support/registry.ts";
 import { AUTHOR, publishSiteCatalogue, REVOKE_REASON } from "../support/siteCatalogue.ts";
 
@@ -16,114 +20,34 @@ import { AUTHOR, publishSiteCatalogue, REVOKE_REASON } from "../support/siteCata
 // and the dark colour scheme. Screenshots land in test/screenshots/ for a
 // person to look at.
 
-const CHROMIUM = "/usr/bin/chromium";
-const SCREENSHOTS = join(import.meta.dirname, "../screenshots");
-
-/**
- * Without the background-networking flags, Chromium's own connections (to
- * update and sync services) are refused on machines with a closed network.
- */
-const CHROMIUM_FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) {
   console.warn(
     `Skipping the browser tests of the package site: there is no Chromium at ${CHROMIUM} (run \`node scripts/ensure-chromium.mjs\`, as root on Debian, to install it).`,
   );
 }
 
-interface AxeViolation {
-  id: string;
-  impact: string;
-  help: string;
-  nodes: { target: string[] }[];
-}
-
 describe.skipIf(!hasChromium)("the package site in a real browser", () => {
   let registry: TestRegistry;
-  let profile: string;
+  let browser: Browser;
   let context: BrowserContext;
   let page: Page;
-  /** What the current page logged as errors, or failed to load. */
-  let problems: string[] = [];
 
   beforeAll(async () => {
     registry = await startRegistry();
     await publishSiteCatalogue(registry);
-    profile = mkdtempSync(join(tmpdir(), "site-browser-"));
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_FLAGS,
-      // axe is injected as a script, which the pages' own policy rightly forbids.
-      bypassCSP: true,
-      viewport: { width: 1280, height: 900 },
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on("console", (message) => {
-      if (message.type() === "error") problems.push(message.text());
-    });
-    page.on("pageerror", (error) => problems.push(error.message));
-    page.on("requestfailed", (request) => problems.push(`${request.url()} failed to load`));
+    browser = await openBrowser(registry.url);
+    ({ context, page } = browser);
   });
 
   afterAll(async () => {
-    await context?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await browser?.close();
     await registry?.close();
   });
 
-  /** Opens a page, expecting its status, with nothing logged as an error on the way. */
-  async function visit(path: string, status = 200): Promise<void> {
-    problems = [];
-    const response = await page.goto(registry.url + path);
-    expect(response?.status(), path).toBe(status);
-    await expectNoErrors(path, status);
-  }
-
-  async function expectNoErrors(where: string, status = 200): Promise<void> {
-    // Chromium reports the page's own error status as a failed resource: that one is expected.
-    const unexpected = problems.filter(
-      (problem) => !(status >= 400 && problem.includes(`status of ${status}`)),
-    );
-    expect(unexpected, where).toEqual([]);
-  }
-
-  async function expectAccessible(where: string): Promise<void> {
-    const injected = await page.evaluate("typeof axe");
-    if (injected === "undefined") await page.addScriptTag({ content: axe.source });
-    const violations = (await page.evaluate(
-      "axe.run(document, { resultTypes: ['violations'] }).then((results) => results.violations)",
-    )) as AxeViolation[];
-    expect(
-      violations.map(
-        (violation) =>
-          `${violation.id} (${violation.impact}): ${violation.help} at ${violation.nodes
-            .map((node) => node.target.join(" "))
-            .join(", ")}`,
-      ),
-      where,
-    ).toEqual([]);
-  }
-
-  /** Checks the page in both colour schemes, since contrast differs between them. */
-  async function expectAccessibleInBothSchemes(where: string): Promise<void> {
-    await page.emulateMedia({ colorScheme: "light" });
-    await expectAccessible(`${where}, light`);
-    await page.emulateMedia({ colorScheme: "dark" });
-    await expectAccessible(`${where}, dark`);
-    await page.emulateMedia({ colorScheme: "light" });
-  }
+  const visit = (path: string, status?: number) => browser.visit(path, status);
+  const expectNoErrors = (where: string, status?: number) => browser.expectNoErrors(where, status);
+  // The site's pages are held to every axe rule, in both colour schemes, since contrast differs between them.
+  const expectAccessibleInBothSchemes = (where: string) => browser.expectAccessible(where, "any");
 
   it("walks from search to a package, its module docs and another version", async () => {
     await visit("/");
@@ -182,7 +106,7 @@ describe.skipIf(!hasChromium)("the package site in a real browser", () => {
     expect(proof.index).toBe(index);
     // A JSON document names no icon, so Chromium asks for /favicon.ico, which is not there.
     await page.waitForLoadState("networkidle");
-    problems = [];
+    browser.problems.length = 0;
     const note = await (await fetch(`${registry.url}/log/checkpoint`)).text();
     const [, size, root] = note.split("\n");
     expect(proof.treeSize).toBe(Number(size));
@@ -219,8 +143,8 @@ describe.skipIf(!hasChromium)("the package site in a real browser", () => {
     await page.emulateMedia({ colorScheme: "dark" });
     await page.screenshot({ path: join(SCREENSHOTS, "module-phone-dark.png"), fullPage: false });
     await visit("/packages/gren-lang/node");
-    await expectAccessible("gren-lang/node on a phone");
     await page.screenshot({ path: join(SCREENSHOTS, "package-phone-dark.png"), fullPage: false });
+    await expectAccessibleInBothSchemes("gren-lang/node on a phone");
     await page.emulateMedia({ colorScheme: "light" });
     await page.setViewportSize({ width: 1280, height: 900 });
   });
@@ -251,7 +175,7 @@ describe.skipIf(!hasChromium)("the package site in a real browser", () => {
       .filter((m) => m.to === AUTHOR)
       .at(-1)!;
     const link = /(http\S+\/login\/confirm\?token=\S+)/.exec(mail.textBody)![1]!;
-    problems = [];
+    browser.problems.length = 0;
     await page.goto(link.replace(registry.config.publicUrl, registry.url));
     expect(await page.locator("h1").textContent()).toBe("Confirm your login");
     await expectNoErrors("the link's page");
@@ -302,7 +226,7 @@ describe.skipIf(!hasChromium)("the package site in a real browser", () => {
     /** Opens the other site's page; the answer to the form it sends by itself. */
     async function lured(action: string, fields: Record<string, string>) {
       form = { action, fields };
-      problems = [];
+      browser.problems.length = 0;
       const answered = page.waitForResponse(`${registry.url}${action}`);
       await page.goto(elsewhereUrl);
       const response = await answered;
