@@ -176,23 +176,55 @@ export async function addTrustedPublisher(
       createdBy: actor.id,
     });
     const record = findTrustedPublisher(db, id)!;
-    recordAudit(db, {
-      at: now,
-      actorId: actor.id,
-      identityId: identity.id,
-      action: "trusted_publisher.add",
-      subject: `${provider.label}: ${repository} ${workflow}`,
-      detail: auditDetail(record),
-    });
+    auditChange(db, { at: now, actor, action: "trusted_publisher.add", record });
     return ok(record);
   });
   if (!added.ok) return added;
-  const record = added.value;
-  await tellAdmins(
+  await tellAdminsOfChange(ports, "added", added.value, actor, context);
+  return ok(view(added.value));
+}
+
+/** The audit log's entry for a trusted publisher added or removed. */
+function auditChange(
+  db: Database,
+  change: {
+    at: number;
+    actor: User;
+    action: "trusted_publisher.add" | "trusted_publisher.remove";
+    record: TrustedPublisherRecord;
+  },
+): void {
+  const { record } = change;
+  recordAudit(db, {
+    at: change.at,
+    actorId: change.actor.id,
+    identityId: record.identityId,
+    action: change.action,
+    subject: `${labelOf(record.provider)}: ${record.repository} ${record.workflow}`,
+    detail: {
+      id: record.id,
+      provider: record.provider,
+      repository: record.repository,
+      workflow: record.workflow,
+      environment: record.environment ?? null,
+      packages: record.packages,
+    },
+  });
+}
+
+/** Tells the identity's admins that a trusted publisher was added or removed, and by whom. */
+const tellAdminsOfChange = (
+  ports: Ports,
+  change: "added" | "removed",
+  record: TrustedPublisherRecord,
+  actor: User,
+  context: TrustedPublishingContext,
+): Promise<void> =>
+  tellAdmins(
     ports,
     record.identityId,
     trustedPublisherNotice(
-      "added",
+      change,
       record.identityName,
       view(record),
       labelOf(record.provider),
@@ -200,17 +232,6 @@ export async function addTrustedPublisher(
       context.settingsPage(record.identityName),
     ),
   );
-  return ok(view(record));
-}
-
-const auditDetail = (record: TrustedPublisherRecord): Record<string, unknown> => ({
-  id: record.id,
-  provider: record.provider,
-  repository: record.repository,
-  workflow: record.workflow,
-  environment: record.environment ?? null,
-  packages: record.packages,
-});
 
 /**
  * An admin removes a trusted publisher: its workflow can no longer publish,
@@ -233,30 +254,11 @@ export async function removeTrustedPublisher(
       return err({ kind: "no_such_trusted_publisher", identity: identity.name, id });
     }
     deleteTrustedPublisher(db, id);
-    recordAudit(db, {
-      at: ports.clock.now(),
-      actorId: actor.id,
-      identityId: identity.id,
-      action: "trusted_publisher.remove",
-      subject: `${labelOf(record.provider)}: ${record.repository} ${record.workflow}`,
-      detail: auditDetail(record),
-    });
+    auditChange(db, { at: ports.clock.now(), actor, action: "trusted_publisher.remove", record });
     return ok(record);
   });
   if (!removed.ok) return removed;
-  const record = removed.value;
-  await tellAdmins(
-    ports,
-    record.identityId,
-    trustedPublisherNotice(
-      "removed",
-      record.identityName,
-      view(record),
-      labelOf(record.provider),
-      actor,
-      context.settingsPage(record.identityName),
-    ),
-  );
+  await tellAdminsOfChange(ports, "removed", removed.value, actor, context);
   return ok(undefined);
 }
 
