@@ -1,6 +1,6 @@
 import { html } from "htm/preact";
 import type { VNode } from "preact";
-import type { ModuleGroup } from "../../core/documentation.ts";
+import type { ModuleDocumentation } from "../../core/documentation.ts";
 import { type Prerendered, prerender } from "./layout.ts";
 import { identityPath, LATEST_VERSION, modulePath, packagePath, versionPath } from "./paths.ts";
 import { docsSearch, notLatestBanner } from "./versionPieces.ts";
@@ -9,21 +9,8 @@ import { docsSearch, notLatestBanner } from "./versionPieces.ts";
 // when the version was published, between the version's breadcrumbs and the
 // list of its modules, with a search over the whole version's docs.
 
-export interface ModulePageInput {
-  name: string;
-  version: string;
-  moduleGroups: ModuleGroup[];
-  /** The modules that have a page. */
-  documented: ReadonlySet<string>;
-  module: string;
-  /** The module's index and article, as stored. */
-  article: string;
-  /** The highest live version, when there is one. */
-  latest: string | undefined;
-}
-
 /** The content of one module's page. */
-export function renderModulePage(input: ModulePageInput): Prerendered {
+export function renderModulePage(input: ModuleDocumentation): Prerendered {
   const before = prerender(html`${breadcrumbs(input)}
     ${notLatestBanner(
       input.name,
@@ -38,7 +25,7 @@ export function renderModulePage(input: ModulePageInput): Prerendered {
   };
 }
 
-function breadcrumbs({ name, version, module }: ModulePageInput): VNode {
+function breadcrumbs({ name, version, module }: ModuleDocumentation): VNode {
   const [author = "", project = ""] = name.split("/");
   return html`<nav aria-label="Breadcrumb" class="breadcrumbs">
     <ol>
@@ -57,7 +44,7 @@ function moduleNavigation({
   module: current,
   documented,
   moduleGroups,
-}: ModulePageInput): VNode {
+}: ModuleDocumentation): VNode {
   const link = (module: string) =>
     html`<li>
       ${
