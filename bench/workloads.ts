@@ -242,7 +242,8 @@ export class Uploads {
     return Object.assign(() => this.#upload(publisher), {
       answered: (status: number) => {
         if (status === 201) this.#next.set(name, (this.#next.get(name) ?? 0) + 1);
-        else if (this.#url !== undefined) void this.#catchUp(this.#url, name);
+        // A catch-up that fails leaves the number as it was: the next refusal tries again.
+        else if (this.#url !== undefined) this.#catchUp(this.#url, name).catch(() => {});
       },
       settle: async () => {
         if (this.#url !== undefined) await this.settled(this.#url);
